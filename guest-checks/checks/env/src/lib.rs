@@ -1,0 +1,187 @@
+//! # `env` — the deployment environment, without exposing a secret
+//!
+//! ## What it checks
+//! Every environment variable the policy grants this check (`grants.env`
+//! and `grants.public_env`), read from the env source given on the command
+//! line (`--env-file`, the process environment, or both). For each one it
+//! reports whether it is set, its length, its character class, an entropy
+//! estimate, whether it looks like a placeholder, which other granted
+//! variables hold the same value, a well-known key prefix (`sk_live_`…), and
+//! for URLs their scheme, host kind, port, credentials and query parameters.
+//!
+//! ## Why it matters
+//! Most production incidents of the seed checklists start in configuration:
+//! a `JWT_SECRET` left at `changeme`, a `DATABASE_URL` pointing at
+//! `localhost` or without `sslmode`, Stripe test keys in production, Redis
+//! without a password.
+//!
+//! ## Example of a failing project
+//! `.env.production` with `JWT_SECRET=your-secret-here` and
+//! `DATABASE_URL=postgresql://postgres:postgres@localhost:5432/app`.
+//!
+//! ## How to fix
+//! Generate secrets (`openssl rand -base64 48`), keep them in the platform's
+//! secret store, and point URLs at the production services with TLS.
+//!
+//! ## Facts it reports
+//! `vars.<NAME>`: `present`, `empty`, `secret`, `length`, `charset`
+//! (`hex`, `alphanumeric`, `base64`, `base64url`, `printable`),
+//! `entropy_bits`, `placeholder`, `same_as` (names), `prefix` (or null),
+//! `url` (or null: `scheme`, `host_kind` = `localhost`|`private`|`public`,
+//! `port`, `has_username`, `has_password`, `query_keys`, `params` for
+//! non-secret keys such as `sslmode`, `connection_limit`, `pool_timeout`),
+//! and for public variables only `value` and `items` (comma-separated
+//! parts). `set` and `missing` list names.
+//!
+//! ## Findings
+//! - `not-set` (warn): a granted variable is absent.
+//! - `empty` (warn): a granted variable is set to the empty string.
+//! - `placeholder` (fail, critical): a secret looks like a placeholder or a
+//!   well-known default (`changeme`, `your-secret-here`, `secret`, `xxxx`…).
+//! - `shared-secret` (fail, high): two secrets hold the same value.
+
+mod classify;
+mod url_facts;
+
+use gonogo_check::{Check, Finding, Info, Report, Severity, Value, json};
+use serde::Deserialize;
+
+/// The check's settings (`with:`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// More values (case-insensitive substrings) that mark a placeholder.
+    #[serde(default)]
+    placeholders: Vec<String>,
+}
+
+struct Env;
+
+impl Check for Env {
+    type Config = Config;
+    const INFO: Info = Info {
+        id: "env",
+        name: "Environment variables",
+        version: env!("CARGO_PKG_VERSION"),
+        description: "Facts about every granted environment variable (presence, length, \
+                      character class, entropy, placeholders, URL parts), never a secret value.",
+    };
+
+    fn run(config: Config) -> Result<Report, String> {
+        let grants = gonogo_check::granted_env();
+        let values: Vec<Option<String>> = grants
+            .iter()
+            .map(|grant| std::env::var(&grant.name).ok())
+            .collect();
+        let mut report = Report::new();
+        let mut vars = gonogo_check::Map::new();
+        let (mut set, mut missing) = (Vec::new(), Vec::new());
+        for (index, grant) in grants.iter().enumerate() {
+            let value = values[index].as_deref();
+            let same_as: Vec<&str> = match value {
+                Some(v) if !v.is_empty() => grants
+                    .iter()
+                    .zip(&values)
+                    .filter(|(other, other_value)| {
+                        other.name != grant.name && other_value.as_deref() == Some(v)
+                    })
+                    .map(|(other, _)| other.name.as_str())
+                    .collect(),
+                _ => Vec::new(),
+            };
+            let facts = describe_var(value, grant.secret, &same_as, &config.placeholders);
+            findings_for(&mut report, &grant.name, &facts, grant.secret);
+            if value.is_some() {
+                set.push(grant.name.clone());
+            } else {
+                missing.push(grant.name.clone());
+            }
+            vars.insert(grant.name.clone(), facts);
+        }
+        report.fact("vars", Value::Object(vars));
+        report.fact("set", set);
+        report.fact("missing", missing);
+        Ok(report)
+    }
+}
+
+/// The facts of one variable; `value` only when the policy marks it public.
+fn describe_var(value: Option<&str>, secret: bool, same_as: &[&str], extra: &[String]) -> Value {
+    let Some(value) = value else {
+        return json!({
+            "present": false, "empty": true, "secret": secret, "length": 0,
+            "charset": "empty", "entropy_bits": 0.0, "placeholder": false,
+            "same_as": [], "prefix": null, "url": null,
+        });
+    };
+    let url = url_facts::describe(value);
+    let url_placeholder = url.as_ref().is_some_and(|u| u.placeholder_password);
+    let mut facts = json!({
+        "present": true,
+        "empty": value.is_empty(),
+        "secret": secret,
+        "length": value.chars().count(),
+        "charset": classify::charset(value),
+        "entropy_bits": classify::entropy_bits(value),
+        "placeholder": classify::is_placeholder(value, extra) || url_placeholder,
+        "same_as": same_as,
+        "prefix": classify::known_prefix(value),
+        "url": url.map(|u| u.facts),
+    });
+    if !secret {
+        facts["value"] = json!(value);
+        facts["items"] = json!(
+            value
+                .split(',')
+                .map(str::trim)
+                .filter(|item| !item.is_empty())
+                .collect::<Vec<_>>()
+        );
+    }
+    facts
+}
+
+fn findings_for(report: &mut Report, name: &str, facts: &Value, secret: bool) {
+    if facts["present"] == json!(false) {
+        report.push(
+            Finding::warn("not-set", Severity::Medium, format!("`{name}` is not set"))
+                .fix(format!("set `{name}` in the deployment environment")),
+        );
+    } else if facts["empty"] == json!(true) {
+        report.push(
+            Finding::warn(
+                "empty",
+                Severity::Medium,
+                format!("`{name}` is set but empty"),
+            )
+            .fix(format!("give `{name}` a value, or remove it")),
+        );
+    } else if secret && facts["placeholder"] == json!(true) {
+        report.push(
+            Finding::fail(
+                "placeholder",
+                Severity::Critical,
+                format!("`{name}` looks like a placeholder or a well-known default"),
+            )
+            .fix("generate a random value, e.g. `openssl rand -base64 48`"),
+        );
+    }
+    if secret && facts["same_as"].as_array().is_some_and(|a| !a.is_empty()) {
+        let others: Vec<&str> = facts["same_as"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        report.push(
+            Finding::fail(
+                "shared-secret",
+                Severity::High,
+                format!("`{name}` has the same value as `{}`", others.join("`, `")),
+            )
+            .fix("give every secret its own random value"),
+        );
+    }
+}
+
+gonogo_check::export_check!(Env);

@@ -1,0 +1,143 @@
+//! The guest SDK: write a gonogo check in Rust as one short file.
+//!
+//! A check implements [`Check`] and exports itself with [`export_check!`]:
+//!
+//! ```ignore
+//! use gonogo_check::{Check, Info, Report, Finding, Severity};
+//!
+//! struct Readme;
+//!
+//! impl Check for Readme {
+//!     type Config = ();
+//!     const INFO: Info = Info {
+//!         id: "readme",
+//!         name: "README present",
+//!         version: "0.1.0",
+//!         description: "Looks for a README at the project root.",
+//!     };
+//!     fn run(_: ()) -> Result<Report, String> {
+//!         let mut report = Report::new();
+//!         let present = gonogo_check::project_path("README.md").exists();
+//!         report.fact("present", present);
+//!         if !present {
+//!             report.push(Finding::fail("readme-missing", Severity::Low, "no README.md at the project root"));
+//!         }
+//!         Ok(report)
+//!     }
+//! }
+//!
+//! gonogo_check::export_check!(Readme);
+//! ```
+//!
+//! The host calls `run` with the check's `with:` configuration, deserialised
+//! into `Config`; the project is mounted read-only at [`PROJECT_ROOT`].
+
+mod report;
+
+pub use report::{Finding, Report};
+pub use serde_json::{Map, Value, json};
+
+#[doc(hidden)]
+pub mod bindings {
+    wit_bindgen::generate!({
+        world: "check",
+        path: "../../wit",
+        pub_export_macro: true,
+        export_macro_name: "__export_check_world",
+        default_bindings_module: "gonogo_check::bindings",
+    });
+}
+
+pub use bindings::gonogo::check::host::{EnvGrant, LogLevel};
+pub use bindings::gonogo::check::probe;
+pub use bindings::gonogo::check::types::{Severity, Status};
+
+/// Where the host mounts the project, read-only.
+pub const PROJECT_ROOT: &str = "/project";
+
+/// What a check says about itself (the WIT `check-info`).
+#[derive(Debug, Clone, Copy)]
+pub struct Info {
+    /// Short identifier, in kebab-case.
+    pub id: &'static str,
+    /// Human-readable name.
+    pub name: &'static str,
+    /// Version of the check.
+    pub version: &'static str,
+    /// What the check inspects, in one paragraph.
+    pub description: &'static str,
+}
+
+/// A gonogo check.
+pub trait Check {
+    /// The check's configuration: its `with:` in the policy pack. Unknown
+    /// or mistyped keys are reported as an error of the check.
+    type Config: serde::de::DeserializeOwned + Default;
+    /// What the check is.
+    const INFO: Info;
+    /// Inspects the project and reports; `Err` means the check could not run.
+    fn run(config: Self::Config) -> Result<Report, String>;
+}
+
+/// A path inside the project, e.g. `project_path("package.json")`.
+pub fn project_path(relative: &str) -> std::path::PathBuf {
+    std::path::Path::new(PROJECT_ROOT).join(relative.trim_start_matches('/'))
+}
+
+/// Writes a line to the check's log. The host caps the volume and redacts secrets.
+pub fn log(level: LogLevel, message: &str) {
+    bindings::gonogo::check::host::log(level, message);
+}
+
+/// The environment variables the policy grants this check, present or not.
+pub fn granted_env() -> Vec<EnvGrant> {
+    bindings::gonogo::check::host::granted_env()
+}
+
+#[doc(hidden)]
+pub fn __describe<C: Check>() -> bindings::gonogo::check::types::CheckInfo {
+    bindings::gonogo::check::types::CheckInfo {
+        id: C::INFO.id.to_owned(),
+        name: C::INFO.name.to_owned(),
+        version: C::INFO.version.to_owned(),
+        description: C::INFO.description.to_owned(),
+    }
+}
+
+#[doc(hidden)]
+pub fn __run<C: Check>(config: &str) -> Result<bindings::gonogo::check::types::Outcome, String> {
+    let trimmed = config.trim();
+    let json = if trimmed.is_empty() { "{}" } else { trimmed };
+    let config = match serde_json::from_str::<C::Config>(json) {
+        Ok(config) => config,
+        // A check without settings may use `()`: an absent `with:` is fine.
+        Err(_) if matches!(json, "{}" | "null") => C::Config::default(),
+        Err(error) => return Err(format!("invalid configuration: {error}")),
+    };
+    C::run(config).map(Report::into_outcome)
+}
+
+/// Exports a type implementing [`Check`] as the component's `describe` and `run`.
+#[macro_export]
+macro_rules! export_check {
+    ($check:ty) => {
+        #[doc(hidden)]
+        struct __GonogoExportedCheck;
+
+        impl $crate::bindings::Guest for __GonogoExportedCheck {
+            fn describe() -> $crate::bindings::gonogo::check::types::CheckInfo {
+                $crate::__describe::<$check>()
+            }
+            fn run(
+                config: ::std::string::String,
+            ) -> ::std::result::Result<
+                $crate::bindings::gonogo::check::types::Outcome,
+                ::std::string::String,
+            > {
+                $crate::__run::<$check>(&config)
+            }
+        }
+
+        $crate::bindings::__export_check_world!(__GonogoExportedCheck);
+    };
+}

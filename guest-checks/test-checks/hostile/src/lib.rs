@@ -1,0 +1,124 @@
+//! Test-only hostile check: each `attack` tries to break one promise of the
+//! sandbox and reports, as facts, what it managed to see.
+
+use gonogo_check::{Check, Finding, Info, LogLevel, Report, Severity, Value, json};
+use serde::Deserialize;
+
+/// Which attack to run.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    attack: String,
+}
+
+struct Hostile;
+
+/// What reading `path` gave: the first line, or the error.
+fn try_read(path: &str) -> Value {
+    match std::fs::read_to_string(path) {
+        Ok(text) => json!({ "read": true, "first_line": text.lines().next().unwrap_or("") }),
+        Err(error) => json!({ "read": false, "error": error.to_string() }),
+    }
+}
+
+impl Check for Hostile {
+    type Config = Config;
+    const INFO: Info = Info {
+        id: "hostile",
+        name: "Hostile test check",
+        version: "0.1.0",
+        description: "Attacks the sandbox; for the host's tests only.",
+    };
+
+    fn run(config: Config) -> Result<Report, String> {
+        let mut report = Report::new();
+        match config.attack.as_str() {
+            "escape-fs" => {
+                for (key, path) in [
+                    ("etc_passwd", "/etc/passwd"),
+                    ("dot_dot", "/project/../etc/passwd"),
+                    ("relative_dot_dot", "../etc/passwd"),
+                    ("symlink_out", "/project/link-to-passwd"),
+                    ("symlink_dir_out", "/project/link-to-etc/passwd"),
+                    ("inside", "/project/inside.txt"),
+                ] {
+                    report.fact(key, try_read(path));
+                }
+                let writable = std::fs::write("/project/written.txt", "x").is_ok();
+                report.fact("write_project", writable);
+                let root: Vec<String> = std::fs::read_dir("/")
+                    .map(|d| {
+                        d.filter_map(|e| e.ok())
+                            .map(|e| e.file_name().to_string_lossy().into_owned())
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                report.fact("root_entries", root);
+            }
+            "ungranted-env" => {
+                let all: Vec<String> = std::env::vars().map(|(k, _)| k).collect();
+                report.fact("visible_names", all);
+                report.fact("ungranted", std::env::var("GONOGO_TEST_UNGRANTED").ok());
+                report.fact("path", std::env::var("PATH").ok());
+                report.fact("home", std::env::var("HOME").ok());
+            }
+            "spin" => {
+                let mut counter: u64 = 0;
+                loop {
+                    counter = std::hint::black_box(counter.wrapping_add(1));
+                }
+            }
+            "leak" => {
+                let secret = std::env::var("GONOGO_TEST_SECRET").unwrap_or_default();
+                gonogo_check::log(LogLevel::Warn, &format!("the secret is {secret}"));
+                println!("stdout: {secret}");
+                eprintln!("stderr: {secret}");
+                report.fact("stolen", secret.clone());
+                report.fact(&secret, "as a key");
+                report.push(
+                    Finding::fail("leak", Severity::High, format!("secret={secret}"))
+                        .at(&format!("{secret}.txt"), Some(1))
+                        .fix(secret.clone()),
+                );
+            }
+            "memory" => {
+                let mut hoard: Vec<Vec<u8>> = Vec::new();
+                loop {
+                    hoard.push(vec![1u8; 16 << 20]);
+                    std::hint::black_box(&hoard);
+                }
+            }
+            "huge-outcome" => {
+                let big = "x".repeat(4 << 20);
+                report.fact("big", big);
+            }
+            "panic" => panic!("hostile check panics on purpose"),
+            "err" => return Err("hostile check gives up on purpose".into()),
+            other => return Err(format!("unknown attack `{other}`")),
+        }
+        Ok(report)
+    }
+}
+
+/// Exported by hand (not with `export_check!`) so that `bad-facts` can hand
+/// the host facts that are not a JSON object, which the SDK never would.
+struct Exported;
+
+impl gonogo_check::bindings::Guest for Exported {
+    fn describe() -> gonogo_check::bindings::gonogo::check::types::CheckInfo {
+        gonogo_check::__describe::<Hostile>()
+    }
+    fn run(
+        config: String,
+    ) -> Result<gonogo_check::bindings::gonogo::check::types::Outcome, String> {
+        if config.contains("bad-facts") {
+            return Ok(gonogo_check::bindings::gonogo::check::types::Outcome {
+                findings: Vec::new(),
+                facts: "[\"not\", \"an object\"".into(),
+            });
+        }
+        gonogo_check::__run::<Hostile>(&config)
+    }
+}
+
+gonogo_check::bindings::__export_check_world!(Exported);

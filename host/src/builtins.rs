@@ -1,0 +1,114 @@
+//! The one table of built-in checks and packs embedded in the binary.
+//!
+//! Every built-in check is listed here with every finding id it may emit;
+//! a test asserts the ids are unique and documented in the check's source.
+
+/// A check compiled from `guest-checks/checks/<name>` and embedded.
+#[derive(Debug)]
+pub struct Builtin {
+    /// Its name: a pack refers to it as `builtin:<name>`.
+    pub name: &'static str,
+    /// The component.
+    pub wasm: &'static [u8],
+    /// Every finding id it may emit.
+    pub findings: &'static [&'static str],
+    /// Its source file, whose module doc is its documentation.
+    pub source: &'static str,
+}
+
+macro_rules! guest_wasm {
+    ($file:literal) => {
+        include_bytes!(concat!(env!("GONOGO_GUEST_WASM_DIR"), "/", $file))
+    };
+}
+
+/// Every built-in check.
+pub static BUILTINS: &[Builtin] = &[Builtin {
+    name: "env",
+    wasm: guest_wasm!("gonogo_check_env.wasm"),
+    findings: &["not-set", "empty", "placeholder", "shared-secret"],
+    source: include_str!("../../guest-checks/checks/env/src/lib.rs"),
+}];
+
+/// The built-in check called `name`.
+pub fn builtin(name: &str) -> Option<&'static Builtin> {
+    BUILTINS.iter().find(|b| b.name == name)
+}
+
+/// A policy pack embedded in the binary, used as `builtin:<name>`.
+#[derive(Debug)]
+pub struct BuiltinPack {
+    /// Its name.
+    pub name: &'static str,
+    /// Its YAML.
+    pub yaml: &'static str,
+}
+
+/// Every built-in pack.
+pub static BUILTIN_PACKS: &[BuiltinPack] = &[BuiltinPack {
+    name: "production-readiness",
+    yaml: include_str!("../../policies/production-readiness/gonogo.yaml"),
+}];
+
+/// The built-in pack called `name`.
+pub fn builtin_pack(name: &str) -> Option<&'static BuiltinPack> {
+    BUILTIN_PACKS.iter().find(|p| p.name == name)
+}
+
+/// The documentation of a built-in check: its source's `//!` module doc.
+pub fn docs(builtin: &Builtin) -> String {
+    builtin
+        .source
+        .lines()
+        .map_while(|line| line.strip_prefix("//!"))
+        .map(|line| line.strip_prefix(' ').unwrap_or(line))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn names_and_finding_ids_are_unique_and_documented() {
+        let mut names = BTreeSet::new();
+        for builtin in BUILTINS {
+            assert!(
+                names.insert(builtin.name),
+                "duplicate built-in `{}`",
+                builtin.name
+            );
+            let docs = docs(builtin);
+            for heading in [
+                "What it checks",
+                "Why it matters",
+                "Example of a failing project",
+                "How to fix",
+                "Facts it reports",
+                "Findings",
+            ] {
+                assert!(
+                    docs.contains(&format!("## {heading}")),
+                    "`{}` lacks `## {heading}`",
+                    builtin.name
+                );
+            }
+            let mut ids = BTreeSet::new();
+            for id in builtin.findings {
+                assert!(ids.insert(id), "`{}` lists `{id}` twice", builtin.name);
+                assert!(
+                    docs.contains(&format!("`{id}`")),
+                    "`{}` does not document `{id}`",
+                    builtin.name
+                );
+                assert!(
+                    builtin.source.contains(&format!("\"{id}\"")),
+                    "`{}` never emits `{id}`",
+                    builtin.name
+                );
+            }
+        }
+    }
+}

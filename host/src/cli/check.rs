@@ -1,0 +1,151 @@
+//! `gonogo check`: run a pack's checks over a project and decide go / no-go.
+
+use super::fail;
+use crate::envsource::EnvSource;
+use crate::eval::{self, Inputs};
+use crate::exit::Exit;
+use crate::policy::{self, PackRef};
+use crate::redact::Redactor;
+use crate::report::{Format, PackInfo, Report, SCHEMA};
+use crate::runtime::cache::CompileCache;
+use crate::runtime::{RunContext, Runtime};
+use crate::target::Target;
+use std::path::PathBuf;
+
+/// Run the checks of a policy pack over a project and decide go / no-go.
+///
+/// Exit code: 0 go, 1 no-go, 2 no decision (bad input, broken pack,
+/// internal error). A check that fails to run makes the rules that read it
+/// `error`, and an `error` of a blocking rule is a no-go.
+///
+/// Examples:
+///   gonogo check                                   # ./ with ./gonogo.yaml or the built-in pack
+///   gonogo check apps/api --env-file .env.production
+///   gonogo check . --policy policies/production-readiness --format json
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub struct CheckArgs {
+    /// The project folder; checks see it read-only at `/project`.
+    #[arg(default_value = ".")]
+    dir: PathBuf,
+
+    /// The policy pack: a file, a folder holding `gonogo.yaml`, or
+    /// `builtin:production-readiness`. Default: `DIR/gonogo.yaml` if it
+    /// exists, else the built-in production-readiness pack.
+    #[arg(long, short = 'p', value_name = "PACK")]
+    policy: Option<String>,
+
+    /// A dotenv file with the deployment's variables; repeat to layer them
+    /// (later files win). Without any, the process environment is used.
+    #[arg(long = "env-file", value_name = "FILE")]
+    env_files: Vec<PathBuf>,
+
+    /// Also read the process environment when `--env-file` is given (it
+    /// wins over the files, as the platform's variables do).
+    #[arg(long)]
+    process_env: bool,
+
+    /// The deploy environment rules see as `environment`.
+    #[arg(long, short = 'e', default_value = "production", value_name = "NAME")]
+    environment: String,
+
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Human)]
+    format: Format,
+
+    /// Where compiled components are cached
+    /// [default: $XDG_CACHE_HOME/gonogo or ~/.cache/gonogo].
+    #[arg(long, env = "GONOGO_CACHE_DIR", value_name = "DIR")]
+    cache_dir: Option<PathBuf>,
+
+    /// Compile every component, without reading or writing the cache.
+    #[arg(long, conflicts_with = "cache_dir")]
+    no_cache: bool,
+
+    /// Report compilation and cache use on stderr.
+    #[arg(long, short = 'v')]
+    verbose: bool,
+}
+
+/// Runs `gonogo check`.
+pub fn run(args: CheckArgs) -> Exit {
+    if !args.dir.is_dir() {
+        return fail(format_args!(
+            "`{}` is not a folder; give the project folder to check",
+            args.dir.display()
+        ));
+    }
+    let pack = args
+        .policy
+        .as_deref()
+        .map(PackRef::parse)
+        .unwrap_or_else(|| PackRef::default_for(&args.dir));
+    let plan = match policy::load(&pack) {
+        Ok(plan) => plan,
+        Err(error) => return fail(error),
+    };
+    let use_process_env = args.env_files.is_empty() || args.process_env;
+    let env = match EnvSource::load(&args.env_files, use_process_env) {
+        Ok(env) => env,
+        Err(error) => return fail(error),
+    };
+    let redactor = Redactor::new(
+        plan.checks
+            .iter()
+            .flat_map(|check| &check.grants.env)
+            .filter(|grant| grant.secret)
+            .filter_map(|grant| env.get(&grant.name)),
+    );
+    let cache = if args.no_cache {
+        CompileCache::disabled()
+    } else {
+        args.cache_dir
+            .clone()
+            .or_else(CompileCache::default_dir)
+            .map_or_else(CompileCache::disabled, CompileCache::at)
+    };
+    let runtime = match Runtime::new(cache, args.verbose) {
+        Ok(runtime) => runtime,
+        Err(error) => return fail(error),
+    };
+    let context = RunContext {
+        project_dir: &args.dir,
+        env: &env,
+        redactor: &redactor,
+    };
+    let runs = match runtime.run_all(&plan, &context) {
+        Ok(runs) => runs,
+        Err(error) => return fail(redactor.text(&error.to_string())),
+    };
+    let target = Target::inspect(&args.dir);
+    let inputs = Inputs {
+        target: &target,
+        environment: &args.environment,
+        now: chrono::Utc::now(),
+    };
+    let rules = eval::evaluate(&plan, &runs, &inputs);
+    let decision = crate::decision::decide(&plan, &rules, &runs);
+    let go = decision.go;
+    let report = Report {
+        schema: SCHEMA,
+        gonogo_version: env!("CARGO_PKG_VERSION"),
+        pack: PackInfo {
+            name: plan.name.clone(),
+            origin: plan.origin.clone(),
+        },
+        target,
+        environment: args.environment.clone(),
+        decision,
+        rules,
+        checks: runs,
+    };
+    let mut stdout = anstream::stdout();
+    match args.format.renderer().render(&report, &mut stdout) {
+        // A closed pipe (`| head`) is the reader's choice, not a failure.
+        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
+            return fail(format_args!("cannot write the report: {error}"));
+        }
+        _ => {}
+    }
+    if go { Exit::Go } else { Exit::NoGo }
+}

@@ -1,0 +1,232 @@
+//! The env source: variables from `--env-file` dotenv files and/or the
+//! process environment. Checks see only the names their policy grants.
+//!
+//! Parse errors name the file and line, never the line's content (it may
+//! hold a secret).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// An error reading an env file.
+#[derive(Debug, thiserror::Error)]
+pub enum EnvFileError {
+    /// The file could not be read.
+    #[error("cannot read env file `{path}`: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A line is not `NAME=value`.
+    #[error("{path}:{line}: {problem}")]
+    Syntax {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line.
+        line: usize,
+        /// What is wrong (never the value).
+        problem: String,
+    },
+}
+
+/// Where a variable's value came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// A dotenv file, at a line.
+    File(PathBuf, usize),
+    /// The process environment.
+    Process,
+}
+
+/// The variables available to grant, with their origin.
+#[derive(Debug, Clone, Default)]
+pub struct EnvSource {
+    vars: BTreeMap<String, (String, Origin)>,
+}
+
+impl EnvSource {
+    /// Reads `files` in order (later ones override earlier ones), then, if
+    /// `process` is true, the process environment, which overrides files
+    /// (as dotenv tools do: the platform's variables win).
+    pub fn load(files: &[PathBuf], process: bool) -> Result<Self, EnvFileError> {
+        let mut source = EnvSource::default();
+        for path in files {
+            let text = std::fs::read_to_string(path).map_err(|source| EnvFileError::Read {
+                path: path.clone(),
+                source,
+            })?;
+            for (name, value, line) in parse_dotenv(path, &text)? {
+                source
+                    .vars
+                    .insert(name, (value, Origin::File(path.clone(), line)));
+            }
+        }
+        if process {
+            for (name, value) in std::env::vars_os() {
+                if let (Ok(name), Ok(value)) = (name.into_string(), value.into_string()) {
+                    source.vars.insert(name, (value, Origin::Process));
+                }
+            }
+        }
+        Ok(source)
+    }
+
+    /// A source from explicit pairs (for tests and embedding).
+    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        EnvSource {
+            vars: pairs
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), (v.to_owned(), Origin::Process)))
+                .collect(),
+        }
+    }
+
+    /// The value of `name`, if set.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.vars.get(name).map(|(value, _)| value.as_str())
+    }
+
+    /// Where `name` came from, if set.
+    pub fn origin(&self, name: &str) -> Option<&Origin> {
+        self.vars.get(name).map(|(_, origin)| origin)
+    }
+}
+
+/// Parses dotenv text: `NAME=value`, optional `export `, `#` comments,
+/// single quotes (literal), double quotes (escapes `\n`, `\t`, `\"`, `\\`,
+/// may span lines), unquoted values end at ` #`.
+pub fn parse_dotenv(path: &Path, text: &str) -> Result<Vec<(String, String, usize)>, EnvFileError> {
+    let error = |line: usize, problem: &str| EnvFileError::Syntax {
+        path: path.to_owned(),
+        line,
+        problem: problem.to_owned(),
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    let mut index = 0;
+    while index < lines.len() {
+        let line_no = index + 1;
+        let line = lines[index].trim_start_matches('\u{feff}').trim();
+        index += 1;
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let line = line
+            .strip_prefix("export ")
+            .map(str::trim_start)
+            .unwrap_or(line);
+        let Some((name, rest)) = line.split_once('=') else {
+            return Err(error(line_no, "expected `NAME=value`"));
+        };
+        let name = name.trim();
+        let valid_name = !name.is_empty()
+            && !name.starts_with(|c: char| c.is_ascii_digit())
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-');
+        if !valid_name {
+            return Err(error(
+                line_no,
+                "the variable name must be letters, digits and `_`",
+            ));
+        }
+        let rest = rest.trim_start();
+        let value = if let Some(body) = rest.strip_prefix('\'') {
+            let Some(end) = body.find('\'') else {
+                return Err(error(line_no, "unterminated single quote"));
+            };
+            body[..end].to_owned()
+        } else if let Some(body) = rest.strip_prefix('"') {
+            let mut raw = body.to_owned();
+            loop {
+                if let Some(end) = closing_double_quote(&raw) {
+                    raw.truncate(end);
+                    break;
+                }
+                if index >= lines.len() {
+                    return Err(error(line_no, "unterminated double quote"));
+                }
+                raw.push('\n');
+                raw.push_str(lines[index]);
+                index += 1;
+            }
+            unescape(&raw)
+        } else {
+            let end = rest.find(" #").unwrap_or(rest.len());
+            rest[..end].trim_end().to_owned()
+        };
+        out.push((name.to_owned(), value, line_no));
+    }
+    Ok(out)
+}
+
+fn closing_double_quote(text: &str) -> Option<usize> {
+    let mut escaped = false;
+    for (i, c) in text.char_indices() {
+        match c {
+            '\\' if !escaped => escaped = true,
+            '"' if !escaped => return Some(i),
+            _ => escaped = false,
+        }
+    }
+    None
+}
+
+fn unescape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('r') => out.push('\r'),
+            Some(other) => out.push(other),
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Vec<(String, String)> {
+        parse_dotenv(Path::new(".env"), text)
+            .expect("parses")
+            .into_iter()
+            .map(|(k, v, _)| (k, v))
+            .collect()
+    }
+
+    #[test]
+    fn parses_the_usual_forms() {
+        let vars = parse(
+            "# comment\nA=1\nexport B = two words # note\nC='lit #$x'\nD=\"multi\nline \\\"q\\\"\"\nE=\n",
+        );
+        let expected = [
+            ("A", "1"),
+            ("B", "two words"),
+            ("C", "lit #$x"),
+            ("D", "multi\nline \"q\""),
+            ("E", ""),
+        ];
+        assert_eq!(
+            vars,
+            expected.map(|(k, v)| (k.to_owned(), v.to_owned())).to_vec()
+        );
+    }
+
+    #[test]
+    fn errors_name_the_line_but_never_the_value() {
+        let error = parse_dotenv(Path::new("prod.env"), "A=1\nsupersecretvalue\n").unwrap_err();
+        let text = error.to_string();
+        assert_eq!(text, "prod.env:2: expected `NAME=value`");
+        assert!(!text.contains("supersecret"));
+    }
+}

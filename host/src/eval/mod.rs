@@ -1,0 +1,200 @@
+//! The evaluator: CEL over what the checks reported, one result per rule.
+//!
+//! A rule reads `checks.<name>.{status, findings, facts}`, `target`,
+//! `environment`, `now`, and with `check:` the shorthands `facts`,
+//! `findings`, `status`. A rule that depends on a check in `error` is
+//! `error` itself (fail closed), whatever its expression says.
+
+pub mod values;
+
+use crate::model::{CheckRun, Severity, Status};
+use crate::policy::expr::CompiledExpr;
+use crate::policy::template::{Piece, Template};
+use crate::policy::{Enforcement, Plan, Rule};
+use crate::target::Target;
+use cel::{Context, Value};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::sync::Arc;
+use values::{display, from_json, object};
+
+/// The result of one rule.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RuleResult {
+    /// Rule id.
+    pub id: String,
+    /// Rule title.
+    pub title: String,
+    /// Report heading.
+    pub area: String,
+    /// Severity.
+    pub severity: Severity,
+    /// Block or warn.
+    pub enforcement: Enforcement,
+    /// Scoped check.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub check: Option<String>,
+    /// `pass`, `fail`, `skip` (not applicable) or `error`.
+    pub status: Status,
+    /// Why it failed, was skipped or errored.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// How to fix it (failures and errors only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remediation: Option<String>,
+    /// Seed checklist items it covers.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub refs: Vec<String>,
+}
+
+/// What rules may read besides the checks.
+pub struct Inputs<'a> {
+    /// The project.
+    pub target: &'a Target,
+    /// The deploy environment (`production`, `staging`…).
+    pub environment: &'a str,
+    /// The time of the run.
+    pub now: chrono::DateTime<chrono::Utc>,
+}
+
+/// Evaluates every rule of `plan` over `runs`.
+pub fn evaluate(plan: &Plan, runs: &[CheckRun], inputs: &Inputs<'_>) -> Vec<RuleResult> {
+    let env = crate::policy::expr::environment();
+    let mut context = Context::with_env(Arc::clone(&env));
+    let checks = object(runs.iter().map(|run| (run.name.as_str(), check_value(run))));
+    context.add_variable_from_value("checks", checks);
+    context.add_variable_from_value(
+        "target",
+        from_json(&serde_json::to_value(inputs.target).unwrap_or_default()),
+    );
+    context.add_variable_from_value("environment", inputs.environment.to_owned());
+    context.add_variable_from_value("now", Value::Timestamp(inputs.now.fixed_offset()));
+    let by_name: HashMap<&str, &CheckRun> = runs.iter().map(|r| (r.name.as_str(), r)).collect();
+    plan.rules
+        .iter()
+        .map(|rule| evaluate_rule(rule, &context, &by_name))
+        .collect()
+}
+
+fn check_value(run: &CheckRun) -> Value {
+    let findings = serde_json::to_value(&run.findings).unwrap_or_default();
+    object([
+        (
+            "status",
+            Value::String(Arc::new(run.status.as_str().to_owned())),
+        ),
+        ("findings", from_json(&findings)),
+        (
+            "facts",
+            from_json(&serde_json::Value::Object(run.facts.clone())),
+        ),
+        (
+            "error",
+            run.error
+                .as_ref()
+                .map_or(Value::Null, |e| Value::String(Arc::new(e.clone()))),
+        ),
+    ])
+}
+
+fn evaluate_rule(
+    rule: &Rule,
+    base: &Context<'_, '_>,
+    runs: &HashMap<&str, &CheckRun>,
+) -> RuleResult {
+    let mut result = RuleResult {
+        id: rule.id.clone(),
+        title: rule.title.clone(),
+        area: rule.area.clone(),
+        severity: rule.severity,
+        enforcement: rule.enforcement,
+        check: rule.check.clone(),
+        status: Status::Pass,
+        message: None,
+        remediation: None,
+        refs: rule.refs.clone(),
+    };
+    let error = |result: &mut RuleResult, message: String| {
+        result.status = Status::Error;
+        result.message = Some(message);
+        result.remediation = rule.remediation.clone();
+    };
+    for dependency in &rule.depends_on {
+        match runs.get(dependency.as_str()) {
+            Some(run) if run.status == Status::Error => {
+                let why = run.error.as_deref().unwrap_or("unknown error");
+                error(
+                    &mut result,
+                    format!("check `{dependency}` could not run: {why}"),
+                );
+                return result;
+            }
+            Some(_) => {}
+            None => {
+                error(&mut result, format!("check `{dependency}` did not run"));
+                return result;
+            }
+        }
+    }
+    let mut context = base.new_inner_scope();
+    if let Some(run) = rule.check.as_deref().and_then(|name| runs.get(name)) {
+        let value = check_value(run);
+        if let Value::Map(map) = &value {
+            for key in ["facts", "findings", "status"] {
+                let k = cel::objects::Key::String(Arc::new(key.to_owned()));
+                if let Some(v) = map.map.get(&k) {
+                    context.add_variable_from_value(key, v.clone());
+                }
+            }
+        }
+    }
+    if let Some(when) = &rule.when {
+        match run_bool(when, &context) {
+            Ok(true) => {}
+            Ok(false) => {
+                result.status = Status::Skip;
+                result.message = Some(format!("not applicable: `{}` is false", when.source.trim()));
+                return result;
+            }
+            Err(why) => {
+                error(&mut result, format!("`when` could not be evaluated: {why}"));
+                return result;
+            }
+        }
+    }
+    match run_bool(&rule.expr, &context) {
+        Ok(true) => {}
+        Ok(false) => {
+            result.status = Status::Fail;
+            result.message = Some(match &rule.message {
+                Some(template) => render(template, &context),
+                None => format!("`{}` is false", rule.expr.source.trim()),
+            });
+            result.remediation = rule.remediation.clone();
+        }
+        Err(why) => error(&mut result, format!("`expr` could not be evaluated: {why}")),
+    }
+    result
+}
+
+fn run_bool(expr: &CompiledExpr, context: &Context<'_, '_>) -> Result<bool, String> {
+    match expr.program.execute(context) {
+        Ok(Value::Bool(b)) => Ok(b),
+        Ok(other) => Err(format!("it gave `{}`, not a bool", display(&other))),
+        Err(error) => Err(error.to_string()),
+    }
+}
+
+fn render(template: &Template, context: &Context<'_, '_>) -> String {
+    template
+        .pieces
+        .iter()
+        .map(|piece| match piece {
+            Piece::Text(text) => text.clone(),
+            Piece::Expr(expr) => match expr.program.execute(context) {
+                Ok(value) => display(&value),
+                Err(error) => format!("<{}: {error}>", expr.source),
+            },
+        })
+        .collect()
+}

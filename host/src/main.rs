@@ -1,0 +1,5 @@
+//! The `gonogo` binary: everything lives in the library's `cli` module.
+
+fn main() -> std::process::ExitCode {
+    gonogo::cli::main()
+}

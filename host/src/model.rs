@@ -1,0 +1,172 @@
+//! What checks report, as the host keeps it: findings, facts, logs, status.
+
+use serde::{Deserialize, Serialize};
+
+/// The status of a finding, a check run or a rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// In order.
+    Pass,
+    /// Wrong or missing.
+    Fail,
+    /// Worth a look.
+    Warn,
+    /// Not applicable.
+    Skip,
+    /// Could not tell.
+    Error,
+}
+
+impl Status {
+    /// The lowercase name, as CEL and reports see it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Fail => "fail",
+            Status::Warn => "warn",
+            Status::Skip => "skip",
+            Status::Error => "error",
+        }
+    }
+}
+
+/// How much something matters, in increasing order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// For information.
+    Info,
+    /// Minor.
+    Low,
+    /// Fix before long.
+    Medium,
+    /// Fix before production.
+    High,
+    /// Must be fixed before production.
+    Critical,
+}
+
+impl Severity {
+    /// The lowercase name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+/// Where a finding points, relative to the project root.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Location {
+    /// Path with `/` separators.
+    pub path: String,
+    /// 1-based line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+}
+
+/// One finding of a check.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    /// Stable id within the check.
+    pub id: String,
+    /// Its status.
+    pub status: Status,
+    /// Its severity.
+    pub severity: Severity,
+    /// One sentence for a person.
+    pub message: String,
+    /// Where, if in a file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+    /// How to fix it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remediation: Option<String>,
+}
+
+/// What a check says about itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CheckInfo {
+    /// Identifier.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Version.
+    pub version: String,
+    /// Description.
+    pub description: String,
+}
+
+/// One line a check logged (through `host.log`, stdout or stderr).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LogLine {
+    /// `debug`, `info`, `warn`, `error`, `stdout` or `stderr`.
+    pub level: String,
+    /// The text, secrets redacted.
+    pub message: String,
+}
+
+/// Everything known about one check's run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CheckRun {
+    /// The check's name in the pack.
+    pub name: String,
+    /// Where it came from (`builtin:env`, a path).
+    #[serde(rename = "use")]
+    pub source: String,
+    /// `describe()`, when the check got that far.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub info: Option<CheckInfo>,
+    /// `error` when it could not run; otherwise the worst finding status
+    /// (`fail` > `warn` > `pass`), `pass` without findings.
+    pub status: Status,
+    /// Why it could not run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// Its findings.
+    pub findings: Vec<Finding>,
+    /// Its facts (a JSON object).
+    pub facts: serde_json::Map<String, serde_json::Value>,
+    /// What it logged.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub logs: Vec<LogLine>,
+    /// Wall-clock time of the run, in milliseconds.
+    #[serde(skip)]
+    pub duration_ms: u64,
+}
+
+impl CheckRun {
+    /// A run that could not happen or failed, with the reason.
+    pub fn failed(name: &str, source: &str, info: Option<CheckInfo>, error: String) -> Self {
+        CheckRun {
+            name: name.to_owned(),
+            source: source.to_owned(),
+            info,
+            status: Status::Error,
+            error: Some(error),
+            findings: Vec::new(),
+            facts: serde_json::Map::new(),
+            logs: Vec::new(),
+            duration_ms: 0,
+        }
+    }
+
+    /// The overall status of a run that completed, from its findings.
+    pub fn status_of(findings: &[Finding]) -> Status {
+        let has = |s: Status| findings.iter().any(|f| f.status == s);
+        if has(Status::Error) || has(Status::Fail) {
+            Status::Fail
+        } else if has(Status::Warn) {
+            Status::Warn
+        } else if !findings.is_empty() && findings.iter().all(|f| f.status == Status::Skip) {
+            Status::Skip
+        } else {
+            Status::Pass
+        }
+    }
+}

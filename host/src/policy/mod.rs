@@ -1,0 +1,130 @@
+//! Policy packs: YAML in, a validated [`Plan`] out, every problem reported
+//! with file, line and column.
+//!
+//! A pack is a file (`gonogo.yaml`), a folder holding one, or a built-in
+//! pack named `builtin:<name>`.
+
+pub mod diagnostic;
+pub mod expr;
+pub mod plan;
+mod raw;
+pub mod template;
+mod validate;
+
+pub use diagnostic::{Diagnostic, PolicyError};
+pub use plan::{CheckSource, CheckSpec, EnvGrant, Grants, Limits, Plan, Rule};
+pub use raw::Enforcement;
+
+use std::path::{Path, PathBuf};
+
+/// The file a pack folder holds, and the default pack of a project.
+pub const PACK_FILE: &str = "gonogo.yaml";
+
+/// Where the pack to load is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PackRef {
+    /// A file or a folder holding [`PACK_FILE`].
+    Path(PathBuf),
+    /// A pack embedded in the binary.
+    Builtin(String),
+}
+
+impl PackRef {
+    /// Parses what the user gave to `--policy`.
+    pub fn parse(text: &str) -> Self {
+        match text.strip_prefix("builtin:") {
+            Some(name) => PackRef::Builtin(name.to_owned()),
+            None => PackRef::Path(PathBuf::from(text)),
+        }
+    }
+
+    /// The pack to use when `--policy` is absent: the project's own
+    /// `gonogo.yaml`, else the built-in production-readiness pack.
+    pub fn default_for(project: &Path) -> Self {
+        let own = project.join(PACK_FILE);
+        if own.is_file() {
+            PackRef::Path(own)
+        } else {
+            PackRef::Builtin("production-readiness".to_owned())
+        }
+    }
+}
+
+/// Loads and validates a pack.
+pub fn load(pack: &PackRef) -> Result<Plan, PolicyError> {
+    match pack {
+        PackRef::Builtin(name) => {
+            let Some(builtin) = crate::builtins::builtin_pack(name) else {
+                let known: Vec<String> = crate::builtins::BUILTIN_PACKS
+                    .iter()
+                    .map(|p| format!("`builtin:{}`", p.name))
+                    .collect();
+                return Err(single(
+                    &format!("builtin:{name}"),
+                    "no built-in pack has this name".to_owned(),
+                    Some(format!("built-in packs: {}", known.join(", "))),
+                ));
+            };
+            parse(builtin.yaml, &format!("builtin:{name}"), None)
+        }
+        PackRef::Path(path) => {
+            let file = if path.is_dir() {
+                path.join(PACK_FILE)
+            } else {
+                path.clone()
+            };
+            let label = file.display().to_string();
+            let text = std::fs::read_to_string(&file).map_err(|error| {
+                single(
+                    &label,
+                    format!("cannot read the policy pack: {error}"),
+                    Some(
+                        "give `--policy` a pack file or a folder holding `gonogo.yaml`".to_owned(),
+                    ),
+                )
+            })?;
+            let base = file.parent().map(Path::to_path_buf).unwrap_or_default();
+            parse(&text, &label, Some(&base))
+        }
+    }
+}
+
+/// Parses and validates pack text. `base` is the folder relative `use:`
+/// paths start from (`None` for built-in packs, which may not use paths).
+pub fn parse(text: &str, label: &str, base: Option<&Path>) -> Result<Plan, PolicyError> {
+    let raw: raw::RawPack = serde_saphyr::from_str(text).map_err(|error| {
+        let location = error.location();
+        let message = error.without_snippet().to_string();
+        PolicyError {
+            diagnostics: vec![Diagnostic {
+                file: label.to_owned(),
+                line: location.map(|l| l.line()).unwrap_or(0),
+                column: location.map(|l| l.column()).unwrap_or(0),
+                message: strip_location_suffix(&message),
+                help: None,
+            }],
+        }
+    })?;
+    validate::validate(raw, label, base)
+}
+
+fn single(file: &str, message: String, help: Option<String>) -> PolicyError {
+    PolicyError {
+        diagnostics: vec![Diagnostic {
+            file: file.to_owned(),
+            line: 0,
+            column: 0,
+            message,
+            help,
+        }],
+    }
+}
+
+/// serde-saphyr appends " at line L column C"; we print that up front.
+fn strip_location_suffix(message: &str) -> String {
+    let message = message.trim();
+    match message.rfind(" at line ") {
+        Some(index) => message[..index].to_owned(),
+        None => message.to_owned(),
+    }
+}

@@ -1,0 +1,131 @@
+//! The validated, typed form of a pack: what the runtime and the evaluator use.
+
+use super::expr::CompiledExpr;
+use super::raw::Enforcement;
+use super::template::Template;
+use crate::builtins::Builtin;
+use crate::model::Severity;
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// A loaded pack, ready to run.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// The pack's name.
+    pub name: String,
+    /// What it is for.
+    pub description: Option<String>,
+    /// Where it came from (a path, or `builtin:<name>`).
+    pub origin: String,
+    /// Its checks, in pack order.
+    pub checks: Vec<CheckSpec>,
+    /// Its rules, in pack order.
+    pub rules: Vec<Rule>,
+}
+
+/// Where a check's component comes from.
+#[derive(Debug, Clone)]
+pub enum CheckSource {
+    /// Embedded in the binary.
+    Builtin(&'static Builtin),
+    /// A `.wasm` file whose sha256 matched the pack.
+    File {
+        /// The file.
+        path: PathBuf,
+        /// Its bytes, read once.
+        bytes: Arc<[u8]>,
+    },
+}
+
+impl CheckSource {
+    /// The component's bytes.
+    pub fn bytes(&self) -> &[u8] {
+        match self {
+            CheckSource::Builtin(builtin) => builtin.wasm,
+            CheckSource::File { bytes, .. } => bytes,
+        }
+    }
+}
+
+/// One environment variable a check may read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnvGrant {
+    /// Its name.
+    pub name: String,
+    /// Whether its value is secret (redacted everywhere).
+    pub secret: bool,
+}
+
+/// What a check may see beyond `/project`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Grants {
+    /// Environment variables.
+    pub env: Vec<EnvGrant>,
+    /// Hosts it may probe.
+    pub hosts: Vec<String>,
+}
+
+/// Resource limits of one run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Wall-clock deadline.
+    pub timeout: Duration,
+    /// Linear memory cap, in bytes.
+    pub memory_bytes: usize,
+}
+
+impl Limits {
+    /// Defaults: 20 s, 256 MiB.
+    pub const DEFAULT: Limits = Limits {
+        timeout: Duration::from_secs(20),
+        memory_bytes: 256 << 20,
+    };
+}
+
+/// One check of the pack.
+#[derive(Debug, Clone)]
+pub struct CheckSpec {
+    /// Its name in the pack (`env`).
+    pub name: String,
+    /// What `use:` said (`builtin:env`, `./checks/x.wasm`).
+    pub reference: String,
+    /// The component.
+    pub source: CheckSource,
+    /// `with:` as a JSON object.
+    pub config_json: String,
+    /// Its grants.
+    pub grants: Grants,
+    /// Its limits.
+    pub limits: Limits,
+}
+
+/// One rule of the pack.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    /// Unique id.
+    pub id: String,
+    /// One line for a person.
+    pub title: String,
+    /// Heading the human report groups it under.
+    pub area: String,
+    /// How much a failure matters.
+    pub severity: Severity,
+    /// Block or warn.
+    pub enforcement: Enforcement,
+    /// The check whose `facts`/`findings`/`status` it reads.
+    pub check: Option<String>,
+    /// Applicability.
+    pub when: Option<CompiledExpr>,
+    /// The condition that must hold.
+    pub expr: CompiledExpr,
+    /// The failure message.
+    pub message: Option<Template>,
+    /// How to fix a failure.
+    pub remediation: Option<String>,
+    /// Seed checklist items it covers.
+    pub refs: Vec<String>,
+    /// Every check it depends on: an error of any of them is an error of the rule.
+    pub depends_on: BTreeSet<String>,
+}

@@ -1,0 +1,97 @@
+//! The policy pack as written in YAML, with source positions kept for
+//! error messages. Unknown keys are errors. `validate` turns it into a `Plan`.
+
+use crate::model::Severity;
+use indexmap::IndexMap;
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+/// A whole pack file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPack {
+    pub name: Spanned<String>,
+    /// Shown in reports and `gonogo` listings.
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub checks: IndexMap<String, Spanned<RawCheck>>,
+    #[serde(default)]
+    pub rules: Vec<Spanned<RawRule>>,
+}
+
+/// One entry of `checks:`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCheck {
+    #[serde(rename = "use")]
+    pub source: Spanned<String>,
+    #[serde(default)]
+    pub sha256: Option<Spanned<String>>,
+    #[serde(default)]
+    pub with: Option<Spanned<serde_json::Value>>,
+    #[serde(default)]
+    pub grants: RawGrants,
+    #[serde(default)]
+    pub limits: RawLimits,
+}
+
+/// What a check may see.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawGrants {
+    /// Secret variables: values redacted everywhere.
+    #[serde(default)]
+    pub env: Vec<Spanned<String>>,
+    /// Variables whose values may be shown.
+    #[serde(default)]
+    pub public_env: Vec<Spanned<String>>,
+    /// Hosts the check may probe.
+    #[serde(default)]
+    pub hosts: Vec<Spanned<String>>,
+}
+
+/// Per-check resource limits.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLimits {
+    #[serde(default)]
+    pub timeout_ms: Option<Spanned<u64>>,
+    #[serde(default)]
+    pub memory_mb: Option<Spanned<u64>>,
+}
+
+/// `block` (a failure is no-go) or `warn` (a failure is reported only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Enforcement {
+    /// Failing or erroring blocks the deploy.
+    #[default]
+    Block,
+    /// Failing or erroring is a warning.
+    Warn,
+}
+
+/// One entry of `rules:`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRule {
+    pub id: Spanned<String>,
+    pub title: String,
+    #[serde(default)]
+    pub area: Option<String>,
+    pub severity: Severity,
+    #[serde(default)]
+    pub enforcement: Enforcement,
+    #[serde(default)]
+    pub check: Option<Spanned<String>>,
+    #[serde(default)]
+    pub when: Option<Spanned<String>>,
+    pub expr: Spanned<String>,
+    #[serde(default)]
+    pub message: Option<Spanned<String>>,
+    #[serde(default)]
+    pub remediation: Option<String>,
+    #[serde(default)]
+    pub refs: Vec<String>,
+}

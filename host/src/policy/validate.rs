@@ -1,0 +1,392 @@
+//! Turns a [`RawPack`] into a [`Plan`], collecting every problem.
+
+use super::diagnostic::{Diagnostic, PolicyError};
+use super::expr::{self, CompiledExpr, Scope};
+use super::plan::{CheckSource, CheckSpec, EnvGrant, Grants, Limits, Plan, Rule};
+use super::raw::{RawCheck, RawPack, RawRule};
+use super::template;
+use serde_saphyr::Spanned;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+struct Validator<'a> {
+    label: &'a str,
+    base: Option<&'a Path>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Validates a parsed pack.
+pub fn validate(raw: RawPack, label: &str, base: Option<&Path>) -> Result<Plan, PolicyError> {
+    let mut v = Validator {
+        label,
+        base,
+        diagnostics: Vec::new(),
+    };
+    if raw.name.value.trim().is_empty() {
+        v.error(&raw.name, "the pack `name` is empty".into(), None);
+    }
+    let mut checks = Vec::new();
+    for (name, check) in &raw.checks {
+        if let Some(spec) = v.check(name, check) {
+            checks.push(spec);
+        }
+    }
+    let known: BTreeSet<String> = raw.checks.keys().cloned().collect();
+    let env = expr::environment();
+    let mut ids = BTreeSet::new();
+    let mut rules = Vec::new();
+    for rule in &raw.rules {
+        if !ids.insert(rule.value.id.value.clone()) {
+            v.error(
+                &rule.value.id,
+                format!("duplicate rule id `{}`", rule.value.id.value),
+                None,
+            );
+        }
+        if let Some(rule) = v.rule(&env, &known, rule) {
+            rules.push(rule);
+        }
+    }
+    if v.diagnostics.is_empty() {
+        Ok(Plan {
+            name: raw.name.value,
+            description: raw.description,
+            origin: label.to_owned(),
+            checks,
+            rules,
+        })
+    } else {
+        v.diagnostics.sort_by_key(|d| (d.line, d.column));
+        Err(PolicyError {
+            diagnostics: v.diagnostics,
+        })
+    }
+}
+
+fn is_identifier(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+fn is_rule_id(id: &str) -> bool {
+    id.starts_with(|c: char| c.is_ascii_lowercase())
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+fn is_env_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with(|c: char| c.is_ascii_digit())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+impl Validator<'_> {
+    fn error<T>(&mut self, at: &Spanned<T>, message: String, help: Option<String>) {
+        self.diagnostics.push(Diagnostic {
+            file: self.label.to_owned(),
+            line: at.referenced.line(),
+            column: at.referenced.column(),
+            message,
+            help,
+        });
+    }
+
+    fn check(&mut self, name: &str, check: &Spanned<RawCheck>) -> Option<CheckSpec> {
+        let raw = &check.value;
+        let before = self.diagnostics.len();
+        if !is_identifier(name) {
+            self.error(
+                check,
+                format!(
+                    "check name `{name}` must be letters, digits and `_`, starting with a letter"
+                ),
+                Some(format!(
+                    "rules read it as `checks.{name}`, so it must be a CEL identifier"
+                )),
+            );
+        }
+        let source = self.source(name, raw);
+        let config_json = match &raw.with {
+            None => "{}".to_owned(),
+            Some(with) if with.value.is_object() => with.value.to_string(),
+            Some(with) if with.value.is_null() => "{}".to_owned(),
+            Some(with) => {
+                self.error(
+                    with,
+                    format!("`with` of check `{name}` must be a mapping"),
+                    None,
+                );
+                String::new()
+            }
+        };
+        let grants = self.grants(name, raw);
+        let limits = self.limits(raw);
+        if self.diagnostics.len() > before {
+            return None;
+        }
+        Some(CheckSpec {
+            name: name.to_owned(),
+            reference: raw.source.value.clone(),
+            source: source?,
+            config_json,
+            grants,
+            limits,
+        })
+    }
+
+    fn source(&mut self, name: &str, raw: &RawCheck) -> Option<CheckSource> {
+        let reference = raw.source.value.trim();
+        if let Some(builtin_name) = reference.strip_prefix("builtin:") {
+            let Some(builtin) = crate::builtins::builtin(builtin_name) else {
+                let known: Vec<String> = crate::builtins::BUILTINS
+                    .iter()
+                    .map(|b| format!("`builtin:{}`", b.name))
+                    .collect();
+                self.error(
+                    &raw.source,
+                    format!("check `{name}` uses `{reference}`, which is not a built-in check"),
+                    Some(format!("built-in checks: {}", known.join(", "))),
+                );
+                return None;
+            };
+            self.verify_digest(name, raw, builtin.wasm, reference);
+            return Some(CheckSource::Builtin(builtin));
+        }
+        if reference.starts_with("http://") || reference.starts_with("https://") {
+            self.error(
+                &raw.source,
+                format!("check `{name}`: loading checks by URL is not supported yet"),
+                Some("download the `.wasm`, pin it with `sha256:` and name it by path".into()),
+            );
+            return None;
+        }
+        let Some(base) = self.base else {
+            self.error(
+                &raw.source,
+                format!("check `{name}`: a built-in pack cannot use checks by path"),
+                None,
+            );
+            return None;
+        };
+        let path = base.join(reference);
+        let bytes = match std::fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(error) => {
+                self.error(
+                    &raw.source,
+                    format!("check `{name}`: cannot read `{}`: {error}", path.display()),
+                    Some("paths are relative to the folder of the pack file".into()),
+                );
+                return None;
+            }
+        };
+        if raw.sha256.is_none() {
+            self.error(
+                &raw.source,
+                format!("check `{name}` is loaded from a file but not pinned"),
+                Some(format!(
+                    "add `sha256: {}` after checking the file is the one you mean",
+                    hex::encode(Sha256::digest(&bytes))
+                )),
+            );
+            return None;
+        }
+        if !self.verify_digest(name, raw, &bytes, reference) {
+            return None;
+        }
+        Some(CheckSource::File {
+            path,
+            bytes: Arc::from(bytes),
+        })
+    }
+
+    /// Compares the pinned digest, if any; false on mismatch.
+    fn verify_digest(&mut self, name: &str, raw: &RawCheck, bytes: &[u8], reference: &str) -> bool {
+        let Some(pinned) = &raw.sha256 else {
+            return true;
+        };
+        let actual = hex::encode(Sha256::digest(bytes));
+        let expected = pinned
+            .value
+            .trim()
+            .trim_start_matches("sha256:")
+            .to_ascii_lowercase();
+        if expected == actual {
+            return true;
+        }
+        self.error(
+            pinned,
+            format!("check `{name}`: sha256 mismatch for `{reference}`: the pack pins `{expected}`, the file is `{actual}`"),
+            Some("if the new file is trusted, update `sha256:`; otherwise restore the pinned file".into()),
+        );
+        false
+    }
+
+    fn grants(&mut self, name: &str, raw: &RawCheck) -> Grants {
+        let mut env = Vec::new();
+        let mut seen = BTreeSet::new();
+        let entries = raw.grants.env.iter().map(|n| (n, true));
+        let public = raw.grants.public_env.iter().map(|n| (n, false));
+        for (var, secret) in entries.chain(public) {
+            if !is_env_name(&var.value) {
+                self.error(
+                    var,
+                    format!(
+                        "check `{name}`: `{}` is not a valid variable name",
+                        var.value
+                    ),
+                    None,
+                );
+            } else if !seen.insert(var.value.clone()) {
+                self.error(
+                    var,
+                    format!("check `{name}`: variable `{}` is granted twice", var.value),
+                    Some(
+                        "list a variable either in `env` (secret) or in `public_env`, once".into(),
+                    ),
+                );
+            } else {
+                env.push(EnvGrant {
+                    name: var.value.clone(),
+                    secret,
+                });
+            }
+        }
+        Grants {
+            env,
+            hosts: raw
+                .grants
+                .hosts
+                .iter()
+                .map(|h| h.value.trim().to_ascii_lowercase())
+                .collect(),
+        }
+    }
+
+    fn limits(&mut self, raw: &RawCheck) -> Limits {
+        let mut limits = Limits::DEFAULT;
+        if let Some(timeout) = &raw.limits.timeout_ms {
+            if (1..=600_000).contains(&timeout.value) {
+                limits.timeout = Duration::from_millis(timeout.value);
+            } else {
+                self.error(
+                    timeout,
+                    "`timeout_ms` must be between 1 and 600000".into(),
+                    None,
+                );
+            }
+        }
+        if let Some(memory) = &raw.limits.memory_mb {
+            if (1..=4096).contains(&memory.value) {
+                limits.memory_bytes = (memory.value as usize) << 20;
+            } else {
+                self.error(
+                    memory,
+                    "`memory_mb` must be between 1 and 4096".into(),
+                    None,
+                );
+            }
+        }
+        limits
+    }
+
+    fn rule(
+        &mut self,
+        env: &cel::Env,
+        known: &BTreeSet<String>,
+        spanned: &Spanned<RawRule>,
+    ) -> Option<Rule> {
+        let raw = &spanned.value;
+        let before = self.diagnostics.len();
+        let id = raw.id.value.trim().to_owned();
+        if !is_rule_id(&id) {
+            self.error(
+                &raw.id,
+                format!("rule id `{id}` must be kebab-case (`jwt-secret-strong`)"),
+                None,
+            );
+        }
+        if let Some(check) = &raw.check
+            && !known.contains(&check.value)
+        {
+            let names: Vec<String> = known.iter().map(|n| format!("`{n}`")).collect();
+            self.error(
+                check,
+                format!(
+                    "rule `{id}` names check `{}`, which the pack does not declare",
+                    check.value
+                ),
+                Some(format!(
+                    "declared checks: {}",
+                    if names.is_empty() {
+                        "none".into()
+                    } else {
+                        names.join(", ")
+                    }
+                )),
+            );
+        }
+        let scope = Scope {
+            known_checks: known,
+            scoped: raw.check.is_some(),
+        };
+        let compile =
+            |v: &mut Self, field: &str, source: &Spanned<String>| -> Option<CompiledExpr> {
+                match expr::compile(env, &source.value, &scope, true) {
+                    Ok(compiled) => Some(compiled),
+                    Err(error) => {
+                        v.error(source, format!("rule `{id}`: `{field}`: {error}"), None);
+                        None
+                    }
+                }
+            };
+        let when = raw.when.as_ref().map(|w| compile(self, "when", w));
+        let expr = compile(self, "expr", &raw.expr);
+        let message =
+            raw.message
+                .as_ref()
+                .and_then(|m| match template::compile(env, &m.value, &scope) {
+                    Ok(template) => Some(template),
+                    Err(error) => {
+                        self.error(m, format!("rule `{id}`: `message`: {error}"), None);
+                        None
+                    }
+                });
+        if self.diagnostics.len() > before {
+            return None;
+        }
+        let (expr, when) = (expr?, when.map(|w| w.expect("errors returned above")));
+        let mut depends_on: BTreeSet<String> = raw.check.iter().map(|c| c.value.clone()).collect();
+        depends_on.extend(expr.checks_read.iter().cloned());
+        if let Some(when) = &when {
+            depends_on.extend(when.checks_read.iter().cloned());
+        }
+        for piece in message.iter().flat_map(|m| &m.pieces) {
+            if let template::Piece::Expr(e) = piece {
+                depends_on.extend(e.checks_read.iter().cloned());
+            }
+        }
+        Some(Rule {
+            area: raw
+                .area
+                .clone()
+                .or_else(|| raw.check.as_ref().map(|c| c.value.clone()))
+                .unwrap_or_else(|| "general".into()),
+            id,
+            title: raw.title.clone(),
+            severity: raw.severity,
+            enforcement: raw.enforcement,
+            check: raw.check.as_ref().map(|c| c.value.clone()),
+            when,
+            expr,
+            message,
+            remediation: raw.remediation.clone(),
+            refs: raw.refs.clone(),
+            depends_on,
+        })
+    }
+}

@@ -1,0 +1,126 @@
+//! The human report: rules grouped by area with a mark each, the failure
+//! message and fix under failures, the checks, then the decision last.
+//! Colour is written as ANSI; the CLI strips it when stdout is not a
+//! terminal or `NO_COLOR` is set.
+
+use super::{Renderer, Report};
+use crate::model::Status;
+use crate::policy::Enforcement;
+use anstyle::{AnsiColor, Style};
+use std::io::{self, Write};
+
+/// The human renderer.
+pub struct Human;
+
+const GREEN: Style = AnsiColor::Green.on_default();
+const RED: Style = AnsiColor::Red.on_default().bold();
+const YELLOW: Style = AnsiColor::Yellow.on_default();
+const DIM: Style = Style::new().dimmed();
+const BOLD: Style = Style::new().bold();
+
+fn mark(status: Status, enforcement: Enforcement) -> (&'static str, Style) {
+    match (status, enforcement) {
+        (Status::Pass, _) => ("✓", GREEN),
+        (Status::Skip, _) => ("-", DIM),
+        (Status::Fail, Enforcement::Block) => ("✗", RED),
+        (Status::Error, Enforcement::Block) => ("!", RED),
+        (Status::Fail | Status::Error, Enforcement::Warn) | (Status::Warn, _) => ("⚠", YELLOW),
+    }
+}
+
+impl Renderer for Human {
+    fn render(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+        let target = &report.target;
+        let git = match (&target.branch, &target.commit) {
+            (Some(b), Some(c)) => format!(" ({b} @ {})", &c[..c.len().min(12)]),
+            (None, Some(c)) => format!(" (@ {})", &c[..c.len().min(12)]),
+            _ => String::new(),
+        };
+        writeln!(
+            out,
+            "{BOLD}gonogo{BOLD:#} · pack {} · {}{git} · environment {}",
+            report.pack.name, target.path, report.environment
+        )?;
+        let width = report.rules.iter().map(|r| r.id.len()).max().unwrap_or(0);
+        let mut areas: Vec<&str> = Vec::new();
+        for rule in &report.rules {
+            if !areas.contains(&rule.area.as_str()) {
+                areas.push(&rule.area);
+            }
+        }
+        for area in areas {
+            writeln!(out, "\n{BOLD}{area}{BOLD:#}")?;
+            for rule in report.rules.iter().filter(|r| r.area == area) {
+                let (symbol, style) = mark(rule.status, rule.enforcement);
+                let tag = match (rule.status, rule.enforcement) {
+                    (Status::Fail | Status::Error, Enforcement::Warn) => " (warning)",
+                    (Status::Error, Enforcement::Block) => " (error)",
+                    _ => "",
+                };
+                writeln!(
+                    out,
+                    "  {style}{symbol}{style:#} {:width$}  {}{DIM}  [{}]{DIM:#}{style}{tag}{style:#}",
+                    rule.id,
+                    rule.title,
+                    rule.severity.as_str(),
+                )?;
+                if matches!(rule.status, Status::Fail | Status::Error) {
+                    if let Some(message) = &rule.message {
+                        writeln!(out, "      {message}")?;
+                    }
+                    if let Some(fix) = &rule.remediation {
+                        writeln!(out, "      {DIM}fix:{DIM:#} {fix}")?;
+                    }
+                }
+            }
+        }
+        writeln!(out, "\n{BOLD}checks{BOLD:#}")?;
+        for run in &report.checks {
+            let version = run
+                .info
+                .as_ref()
+                .map(|i| format!(" {}", i.version))
+                .unwrap_or_default();
+            match &run.error {
+                Some(error) => writeln!(
+                    out,
+                    "  {RED}!{RED:#} {} ({}{version}): {error}",
+                    run.name, run.source
+                )?,
+                None => writeln!(
+                    out,
+                    "  {GREEN}✓{GREEN:#} {} ({}{version}): {} finding{}",
+                    run.name,
+                    run.source,
+                    run.findings.len(),
+                    if run.findings.len() == 1 { "" } else { "s" }
+                )?,
+            }
+        }
+        let decision = &report.decision;
+        for note in &decision.notes {
+            writeln!(out, "\n{YELLOW}note:{YELLOW:#} {note}")?;
+        }
+        let counts = &decision.counts;
+        let (word, style) = if decision.go {
+            ("GO", GREEN.bold())
+        } else {
+            ("NO-GO", RED)
+        };
+        writeln!(
+            out,
+            "\n{style}{word}{style:#} · {} blocking, {} warning{} · {} passed, {} failed, {} skipped, {} errors",
+            decision.blocking.len(),
+            decision.warnings.len(),
+            if decision.warnings.len() == 1 {
+                ""
+            } else {
+                "s"
+            },
+            counts.pass,
+            counts.fail,
+            counts.skip,
+            counts.error,
+        )
+    }
+}

@@ -1,0 +1,73 @@
+//! Reports: one [`Report`] per run, rendered by one [`Renderer`] per format
+//! (one file each). Everything here is already redacted.
+
+mod human;
+mod json;
+
+use crate::decision::Decision;
+use crate::eval::RuleResult;
+use crate::model::CheckRun;
+use crate::target::Target;
+use serde::Serialize;
+use std::io::{self, Write};
+
+pub use human::Human;
+pub use json::Json;
+
+/// The version of the JSON report schema (`docs/json-report.md`).
+pub const SCHEMA: &str = "gonogo.report/v1";
+
+/// The pack a report was made with.
+#[derive(Debug, Clone, Serialize)]
+pub struct PackInfo {
+    /// Its name.
+    pub name: String,
+    /// Where it came from.
+    pub origin: String,
+}
+
+/// Everything one `gonogo check` found and decided.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// Schema identifier, [`SCHEMA`].
+    pub schema: &'static str,
+    /// gonogo's version.
+    pub gonogo_version: &'static str,
+    /// The pack.
+    pub pack: PackInfo,
+    /// The project.
+    pub target: Target,
+    /// The deploy environment rules were evaluated for.
+    pub environment: String,
+    /// The decision.
+    pub decision: Decision,
+    /// One result per rule, in pack order.
+    pub rules: Vec<RuleResult>,
+    /// One run per check, in pack order.
+    pub checks: Vec<CheckRun>,
+}
+
+/// An output format.
+pub trait Renderer {
+    /// Writes the report.
+    fn render(&self, report: &Report, out: &mut dyn Write) -> io::Result<()>;
+}
+
+/// The formats `--format` accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// For people: grouped by area, the decision last.
+    Human,
+    /// For programs: the versioned schema `gonogo.report/v1`.
+    Json,
+}
+
+impl Format {
+    /// The renderer of this format.
+    pub fn renderer(self) -> Box<dyn Renderer> {
+        match self {
+            Format::Human => Box::new(Human),
+            Format::Json => Box::new(Json),
+        }
+    }
+}

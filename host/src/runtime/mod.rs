@@ -1,0 +1,365 @@
+//! The Wasm runtime: one `Engine` per process, every component compiled
+//! once (and cached on disk), an `InstancePre` per check, and a fresh
+//! `Store` with its limits and grants for every run. Checks run in parallel.
+
+pub mod bindings;
+pub mod cache;
+mod host_api;
+mod outcome;
+mod probe_api;
+pub mod state;
+
+use crate::envsource::EnvSource;
+use crate::model::{CheckInfo, CheckRun};
+use crate::policy::{CheckSpec, Plan};
+use crate::redact::Redactor;
+use bindings::CheckPre;
+use cache::{CompileCache, Provenance};
+use sha2::{Digest, Sha256};
+use state::CheckState;
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+use wasmtime::component::{HasSelf, Linker};
+use wasmtime::{Config, Engine, Store, Trap};
+
+/// How often the epoch advances; deadlines are counted in these ticks.
+const EPOCH_TICK: Duration = Duration::from_millis(10);
+
+/// The world every check implements, for messages.
+pub const WORLD: &str = "gonogo:check/check@0.1.0";
+
+/// A problem that prevents a decision (exit 2).
+#[derive(Debug, thiserror::Error)]
+pub enum RuntimeError {
+    /// The engine could not be set up.
+    #[error("cannot start the WebAssembly engine: {0}")]
+    Engine(String),
+    /// A component failed to compile or link.
+    #[error("check `{check}` (`{reference}`) cannot be loaded: {reason}")]
+    Load {
+        /// The check's name.
+        check: String,
+        /// Its `use:`.
+        reference: String,
+        /// Why.
+        reason: String,
+    },
+}
+
+/// Counts of how components were obtained in this process.
+#[derive(Debug, Default)]
+pub struct Stats {
+    /// Components compiled.
+    pub compiled: AtomicUsize,
+    /// Components loaded from the cache.
+    pub cached: AtomicUsize,
+}
+
+/// The engine, linker and compile cache of the process.
+pub struct Runtime {
+    engine: Engine,
+    linker: Linker<CheckState>,
+    cache: CompileCache,
+    verbose: bool,
+    /// How components were obtained.
+    pub stats: Stats,
+}
+
+/// What a run needs besides the check itself.
+pub struct RunContext<'a> {
+    /// The project folder, mounted read-only at `/project`.
+    pub project_dir: &'a Path,
+    /// Where granted variables are read from.
+    pub env: &'a EnvSource,
+    /// Removes secret values from everything a check reports.
+    pub redactor: &'a Redactor,
+}
+
+impl Runtime {
+    /// Sets up the engine. `verbose` reports compilation and cache use on stderr.
+    pub fn new(cache: CompileCache, verbose: bool) -> Result<Self, RuntimeError> {
+        let mut config = Config::new();
+        config.wasm_component_model(true).epoch_interruption(true);
+        let engine = Engine::new(&config).map_err(|e| RuntimeError::Engine(e.to_string()))?;
+        let mut linker = Linker::new(&engine);
+        wasmtime_wasi::p2::add_to_linker_sync(&mut linker)
+            .map_err(|e| RuntimeError::Engine(e.to_string()))?;
+        bindings::Check::add_to_linker::<_, HasSelf<_>>(&mut linker, |state| state)
+            .map_err(|e| RuntimeError::Engine(e.to_string()))?;
+        Ok(Runtime {
+            engine,
+            linker,
+            cache,
+            verbose,
+            stats: Stats::default(),
+        })
+    }
+
+    /// Compiles (or loads from cache) and links one component; checks that it
+    /// implements the `check` world. Extra exports and unknown imports are
+    /// tolerated (an unknown import traps if called).
+    pub fn prepare(&self, spec: &CheckSpec) -> Result<CheckPre<CheckState>, RuntimeError> {
+        let fail = |reason: String| RuntimeError::Load {
+            check: spec.name.clone(),
+            reference: spec.reference.clone(),
+            reason,
+        };
+        let started = Instant::now();
+        let (component, provenance) =
+            self.cache
+                .load(&self.engine, spec.source.bytes())
+                .map_err(|e| {
+                    fail(format!(
+                        "it is not a valid WebAssembly component: {}",
+                        root_cause(&e)
+                    ))
+                })?;
+        let counter = match provenance {
+            Provenance::Compiled => &self.stats.compiled,
+            Provenance::Cached => &self.stats.cached,
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+        if self.verbose {
+            let how = match provenance {
+                Provenance::Compiled => "compiled",
+                Provenance::Cached => "loaded from the compile cache",
+            };
+            eprintln!(
+                "gonogo: `{}` {how} in {} ms",
+                spec.reference,
+                started.elapsed().as_millis()
+            );
+        }
+        let exports: Vec<String> = component
+            .component_type()
+            .exports(&self.engine)
+            .map(|(name, _)| name.to_owned())
+            .collect();
+        if !["describe", "run"]
+            .iter()
+            .all(|needed| exports.iter().any(|e| e == needed))
+        {
+            return Err(fail(format!(
+                "it is not a gonogo check: the world `{WORLD}` exports `describe` and `run`, this component exports {}",
+                if exports.is_empty() {
+                    "nothing".to_owned()
+                } else {
+                    exports
+                        .iter()
+                        .map(|e| format!("`{e}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                }
+            )));
+        }
+        // Imports the host does not provide (wasi:http from a JS runtime, a
+        // newer interface) trap if called, instead of refusing the check.
+        // Only then: stubbing every import would shadow the semver-compatible
+        // WASI versions the linker resolves on its own.
+        let pre = match self.linker.instantiate_pre(&component) {
+            Ok(pre) => pre,
+            Err(_) => {
+                let mut linker = self.linker.clone();
+                linker
+                    .define_unknown_imports_as_traps(&component)
+                    .map_err(|e| fail(root_cause(&e)))?;
+                linker
+                    .instantiate_pre(&component)
+                    .map_err(|e| fail(root_cause(&e)))?
+            }
+        };
+        CheckPre::new(pre).map_err(|e| {
+            fail(format!(
+                "it does not match the world `{WORLD}`: {}",
+                root_cause(&e)
+            ))
+        })
+    }
+
+    /// Prepares every check of the plan (each distinct component once) and
+    /// runs them in parallel. Results are in pack order.
+    pub fn run_all(
+        &self,
+        plan: &Plan,
+        context: &RunContext<'_>,
+    ) -> Result<Vec<CheckRun>, RuntimeError> {
+        let mut prepared: HashMap<Vec<u8>, CheckPre<CheckState>> = HashMap::new();
+        let mut jobs = Vec::new();
+        for spec in &plan.checks {
+            let digest = Sha256::digest(spec.source.bytes()).to_vec();
+            if !prepared.contains_key(&digest) {
+                let pre = self.prepare(spec)?;
+                prepared.insert(digest.clone(), pre);
+            }
+            jobs.push((spec, digest));
+        }
+        let next = AtomicUsize::new(0);
+        let done = AtomicBool::new(false);
+        let workers = std::thread::available_parallelism()
+            .map_or(2, |n| n.get())
+            .min(jobs.len())
+            .max(1);
+        let mut results: Vec<Option<CheckRun>> = (0..jobs.len()).map(|_| None).collect();
+        std::thread::scope(|scope| {
+            let ticker = scope.spawn(|| {
+                while !done.load(Ordering::Relaxed) {
+                    std::thread::sleep(EPOCH_TICK);
+                    self.engine.increment_epoch();
+                }
+            });
+            let handles: Vec<_> = (0..workers)
+                .map(|_| {
+                    scope.spawn(|| {
+                        let mut mine = Vec::new();
+                        loop {
+                            let index = next.fetch_add(1, Ordering::Relaxed);
+                            let Some((spec, digest)) = jobs.get(index) else {
+                                break;
+                            };
+                            mine.push((index, self.run(spec, &prepared[digest], context)));
+                        }
+                        mine
+                    })
+                })
+                .collect();
+            for handle in handles {
+                for (index, run) in handle.join().unwrap_or_default() {
+                    results[index] = Some(run);
+                }
+            }
+            done.store(true, Ordering::Relaxed);
+            let _ = ticker.join();
+        });
+        Ok(results
+            .into_iter()
+            .zip(&jobs)
+            .map(|(run, (spec, _))| {
+                run.unwrap_or_else(|| {
+                    CheckRun::failed(
+                        &spec.name,
+                        &spec.reference,
+                        None,
+                        "the host thread running it failed".into(),
+                    )
+                })
+            })
+            .collect())
+    }
+
+    /// Runs one check in a fresh store; never fails: problems become status `error`.
+    pub fn run(
+        &self,
+        spec: &CheckSpec,
+        pre: &CheckPre<CheckState>,
+        context: &RunContext<'_>,
+    ) -> CheckRun {
+        let started = Instant::now();
+        let state = match CheckState::new(spec, context.project_dir, context.env) {
+            Ok(state) => state,
+            Err(error) => {
+                return CheckRun::failed(
+                    &spec.name,
+                    &spec.reference,
+                    None,
+                    format!(
+                        "cannot mount the project `{}`: {}",
+                        context.project_dir.display(),
+                        root_cause(&error)
+                    ),
+                );
+            }
+        };
+        let mut store = Store::new(&self.engine, state);
+        store.limiter(|state| &mut state.limiter);
+        let ticks = spec
+            .limits
+            .timeout
+            .as_millis()
+            .div_ceil(EPOCH_TICK.as_millis()) as u64;
+        store.set_epoch_deadline(ticks.max(1));
+        store.epoch_deadline_trap();
+
+        let mut info: Option<CheckInfo> = None;
+        let result = (|| {
+            let check = pre.instantiate(&mut store)?;
+            let described = check.call_describe(&mut store)?;
+            info = Some(CheckInfo {
+                id: described.id,
+                name: described.name,
+                version: described.version,
+                description: described.description,
+            });
+            check.call_run(&mut store, &spec.config_json)
+        })();
+        let mut run = match result {
+            Ok(Ok(outcome)) => {
+                let info = info.clone().unwrap_or_else(|| unreachable_info(spec));
+                outcome::convert(&spec.name, &spec.reference, info, outcome)
+            }
+            Ok(Err(reason)) => CheckRun::failed(
+                &spec.name,
+                &spec.reference,
+                info,
+                format!("the check reported an error: {reason}"),
+            ),
+            Err(error) => {
+                let reason = if error.downcast_ref::<Trap>() == Some(&Trap::Interrupt) {
+                    format!(
+                        "it exceeded its deadline of {} ms and was stopped",
+                        spec.limits.timeout.as_millis()
+                    )
+                } else if store.data().limiter.exceeded {
+                    format!(
+                        "it exceeded its memory limit of {} MiB",
+                        spec.limits.memory_bytes >> 20
+                    )
+                } else {
+                    format!("it trapped: {}", root_cause(&error))
+                };
+                CheckRun::failed(&spec.name, &spec.reference, info, reason)
+            }
+        };
+        let state = store.into_data();
+        run.logs = collect_logs(state);
+        run.duration_ms = started.elapsed().as_millis() as u64;
+        context.redactor.check_run(&mut run);
+        run
+    }
+}
+
+fn unreachable_info(spec: &CheckSpec) -> CheckInfo {
+    CheckInfo {
+        id: spec.name.clone(),
+        name: spec.name.clone(),
+        version: String::new(),
+        description: String::new(),
+    }
+}
+
+fn collect_logs(state: CheckState) -> Vec<crate::model::LogLine> {
+    let mut logs = state.log.lines;
+    if state.log.truncated {
+        logs.push(crate::model::LogLine {
+            level: "warn".into(),
+            message: format!("log truncated at {} bytes", state::LOG_CAP_BYTES),
+        });
+    }
+    for (level, pipe) in [("stdout", &state.stdout), ("stderr", &state.stderr)] {
+        let text = String::from_utf8_lossy(&pipe.contents()).into_owned();
+        for line in text.lines().filter(|l| !l.trim().is_empty()) {
+            logs.push(crate::model::LogLine {
+                level: level.into(),
+                message: line.to_owned(),
+            });
+        }
+    }
+    logs
+}
+
+/// The innermost message of an error chain, on one line.
+fn root_cause(error: &wasmtime::Error) -> String {
+    let text = error.root_cause().to_string();
+    text.lines().next().unwrap_or_default().to_owned()
+}

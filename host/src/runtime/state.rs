@@ -1,0 +1,139 @@
+//! The data of one check's `Store`: its WASI context (read-only project,
+//! granted variables only, no network), its grants, limits and log.
+
+use crate::envsource::EnvSource;
+use crate::model::LogLine;
+use crate::policy::CheckSpec;
+use wasmtime::ResourceLimiter;
+use wasmtime::component::ResourceTable;
+use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
+use wasmtime_wasi::{FsPerms, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
+
+/// Where the project is mounted inside the sandbox.
+pub const GUEST_PROJECT_DIR: &str = "/project";
+/// Cap on what `host.log` keeps, per check.
+pub const LOG_CAP_BYTES: usize = 64 << 10;
+/// Cap on stdout and on stderr, each; writing past it traps the check.
+pub const STDIO_CAP_BYTES: usize = 256 << 10;
+
+/// Refuses memory growth past the cap, and remembers that it did.
+#[derive(Debug)]
+pub struct MemoryLimiter {
+    /// The cap, in bytes.
+    pub cap: usize,
+    /// Whether the check asked for more.
+    pub exceeded: bool,
+}
+
+impl ResourceLimiter for MemoryLimiter {
+    fn memory_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        if desired > self.cap {
+            self.exceeded = true;
+            return Ok(false);
+        }
+        Ok(true)
+    }
+
+    fn table_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        Ok(desired <= 1 << 20)
+    }
+}
+
+/// What the check logged through `host.log`, capped.
+#[derive(Debug, Default)]
+pub struct LogBuffer {
+    /// The lines kept.
+    pub lines: Vec<LogLine>,
+    /// Bytes kept so far.
+    pub bytes: usize,
+    /// Whether lines were dropped at the cap.
+    pub truncated: bool,
+}
+
+impl LogBuffer {
+    /// Keeps the line unless the cap is reached.
+    pub fn push(&mut self, level: &str, message: String) {
+        if self.bytes + message.len() > LOG_CAP_BYTES {
+            self.truncated = true;
+            return;
+        }
+        self.bytes += message.len();
+        self.lines.push(LogLine {
+            level: level.to_owned(),
+            message,
+        });
+    }
+}
+
+/// The store data of one run.
+pub struct CheckState {
+    wasi: WasiCtx,
+    table: ResourceTable,
+    /// Memory cap.
+    pub limiter: MemoryLimiter,
+    /// Variables the check may read, present or not.
+    pub granted_env: Vec<crate::policy::EnvGrant>,
+    /// `host.log` lines.
+    pub log: LogBuffer,
+    /// Captured stdout.
+    pub stdout: MemoryOutputPipe,
+    /// Captured stderr.
+    pub stderr: MemoryOutputPipe,
+}
+
+impl CheckState {
+    /// A fresh state for one run of `spec`.
+    pub fn new(
+        spec: &CheckSpec,
+        project_dir: &std::path::Path,
+        env: &EnvSource,
+    ) -> wasmtime::Result<Self> {
+        let stdout = MemoryOutputPipe::new(STDIO_CAP_BYTES);
+        let stderr = MemoryOutputPipe::new(STDIO_CAP_BYTES);
+        let mut builder = WasiCtxBuilder::new();
+        builder
+            .preopened_dir(project_dir, GUEST_PROJECT_DIR, FsPerms::ReadOnly)?
+            .initial_cwd(GUEST_PROJECT_DIR)
+            .stdout(stdout.clone())
+            .stderr(stderr.clone())
+            .allow_tcp(false)
+            .allow_udp(false)
+            .allow_ip_name_lookup(false);
+        for grant in &spec.grants.env {
+            if let Some(value) = env.get(&grant.name) {
+                builder.env(&grant.name, value);
+            }
+        }
+        Ok(CheckState {
+            wasi: builder.build(),
+            table: ResourceTable::new(),
+            limiter: MemoryLimiter {
+                cap: spec.limits.memory_bytes,
+                exceeded: false,
+            },
+            granted_env: spec.grants.env.clone(),
+            log: LogBuffer::default(),
+            stdout,
+            stderr,
+        })
+    }
+}
+
+impl WasiView for CheckState {
+    fn ctx(&mut self) -> WasiCtxView<'_> {
+        WasiCtxView {
+            ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
+    }
+}
