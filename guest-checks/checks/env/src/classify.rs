@@ -46,7 +46,8 @@ pub fn entropy_bits(value: &str) -> f64 {
             -p * p.log2()
         })
         .sum();
-    (per_char * n * 10.0).round() / 10.0
+    // `abs` turns the -0.0 of a single repeated character into 0.0.
+    ((per_char * n * 10.0).round() / 10.0).abs()
 }
 
 /// Whole values that are well-known defaults or dictionary words.

@@ -30,11 +30,11 @@
 //! `url` (or null: `scheme`, `host_kind` = `localhost`|`private`|`public`,
 //! `port`, `has_username`, `has_password`, `query_keys`, `params` for
 //! non-secret keys such as `sslmode`, `connection_limit`, `pool_timeout`),
-//! and for public variables only `value` and `items` (comma-separated
-//! parts). `set` and `missing` list names.
+//! and for public variables only `value` (null when absent) and `items`
+//! (comma-separated parts). `set` and `missing` list names. Every granted
+//! variable has every key, present or not, so rules need no `has()`.
 //!
 //! ## Findings
-//! - `not-set` (warn): a granted variable is absent.
 //! - `empty` (warn): a granted variable is set to the empty string.
 //! - `placeholder` (fail, critical): a secret looks like a placeholder or a
 //!   well-known default (`changeme`, `your-secret-here`, `secret`, `xxxx`…).
@@ -108,11 +108,16 @@ impl Check for Env {
 /// The facts of one variable; `value` only when the policy marks it public.
 fn describe_var(value: Option<&str>, secret: bool, same_as: &[&str], extra: &[String]) -> Value {
     let Some(value) = value else {
-        return json!({
+        let mut facts = json!({
             "present": false, "empty": true, "secret": secret, "length": 0,
             "charset": "empty", "entropy_bits": 0.0, "placeholder": false,
             "same_as": [], "prefix": null, "url": null,
         });
+        if !secret {
+            facts["value"] = Value::Null;
+            facts["items"] = json!([]);
+        }
+        return facts;
     };
     let url = url_facts::describe(value);
     let url_placeholder = url.as_ref().is_some_and(|u| u.placeholder_password);
@@ -142,12 +147,10 @@ fn describe_var(value: Option<&str>, secret: bool, same_as: &[&str], extra: &[St
 }
 
 fn findings_for(report: &mut Report, name: &str, facts: &Value, secret: bool) {
-    if facts["present"] == json!(false) {
-        report.push(
-            Finding::warn("not-set", Severity::Medium, format!("`{name}` is not set"))
-                .fix(format!("set `{name}` in the deployment environment")),
-        );
-    } else if facts["empty"] == json!(true) {
+    // Which variables are required is the policy's call (`missing` lists the
+    // absent ones), so absence is not a finding.
+    let present = facts["present"] == json!(true);
+    if present && facts["empty"] == json!(true) {
         report.push(
             Finding::warn(
                 "empty",
@@ -156,7 +159,7 @@ fn findings_for(report: &mut Report, name: &str, facts: &Value, secret: bool) {
             )
             .fix(format!("give `{name}` a value, or remove it")),
         );
-    } else if secret && facts["placeholder"] == json!(true) {
+    } else if present && secret && facts["placeholder"] == json!(true) {
         report.push(
             Finding::fail(
                 "placeholder",

@@ -92,6 +92,24 @@ impl Check for Hostile {
                 let big = "x".repeat(4 << 20);
                 report.fact("big", big);
             }
+            "probe" => {
+                let request = gonogo_check::probe::HttpRequest {
+                    method: "GET".into(),
+                    url: "https://example.com/".into(),
+                    headers: Vec::new(),
+                    body: None,
+                    follow_redirects: false,
+                    timeout_ms: None,
+                };
+                let answer = match gonogo_check::probe::http(&request) {
+                    Ok(response) => format!("answered {}", response.status),
+                    Err(gonogo_check::probe::ProbeError::NotGranted(why)) => {
+                        format!("not-granted: {why}")
+                    }
+                    Err(other) => format!("other: {other:?}"),
+                };
+                report.fact("http", answer);
+            }
             "panic" => panic!("hostile check panics on purpose"),
             "err" => return Err("hostile check gives up on purpose".into()),
             other => return Err(format!("unknown attack `{other}`")),

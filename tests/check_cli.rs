@@ -1,0 +1,360 @@
+//! `gonogo check` end to end: decisions and exit codes on the example
+//! projects, pack errors with file:line:column, secrets kept out of output.
+
+mod common;
+
+use common::{Project, gonogo, json_report, rule};
+use predicates::prelude::*;
+
+const GOOD: &str = "examples/shop-api";
+const BAD: &str = "examples/shop-api-misconfigured";
+
+fn env_file(example: &str) -> String {
+    format!("{example}/.env.production")
+}
+
+#[test]
+fn a_well_configured_project_is_go() {
+    gonogo()
+        .args(["check", GOOD, "--env-file", &env_file(GOOD)])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("GO · 0 blocking"))
+        .stdout(predicate::str::contains("✓ database-ssl"));
+}
+
+#[test]
+fn a_misconfigured_project_is_no_go_and_names_the_failing_rules() {
+    let output = gonogo()
+        .args([
+            "check",
+            BAD,
+            "--env-file",
+            &env_file(BAD),
+            "--format",
+            "json",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(1));
+    let report = json_report(&output);
+    assert_eq!(report["decision"]["verdict"], "no-go");
+    let blocking: Vec<&str> = report["decision"]["blocking"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|v| v.as_str())
+        .collect();
+    assert_eq!(
+        blocking,
+        [
+            "auth-secrets-strong",
+            "secrets-not-placeholders",
+            "secrets-distinct",
+            "encryption-key-format",
+            "node-env-production",
+            "cors-no-wildcard",
+            "database-url-production",
+            "database-ssl",
+            "redis-production",
+            "stripe-live-key",
+            "stripe-webhook-secret",
+            "email-provider-configured",
+            "sentry-dsn",
+        ]
+    );
+    assert_eq!(
+        report["decision"]["warnings"],
+        serde_json::json!(["database-pooling"])
+    );
+    assert_eq!(
+        rule(&report, "stripe-live-key")["message"],
+        "STRIPE_SECRET_KEY starts with `sk_test_`"
+    );
+    assert_eq!(
+        rule(&report, "secrets-distinct")["message"],
+        "shared values: JWT_REFRESH_SECRET, JWT_SECRET"
+    );
+}
+
+#[test]
+fn the_json_report_matches_its_snapshot() {
+    let output = gonogo()
+        .args([
+            "check",
+            BAD,
+            "--env-file",
+            &env_file(BAD),
+            "--format",
+            "json",
+        ])
+        .output()
+        .expect("runs");
+    let report = json_report(&output);
+    insta::assert_json_snapshot!("misconfigured_report", report, {
+        ".target.commit" => "[commit]",
+        ".target.branch" => "[branch]",
+    });
+}
+
+#[test]
+fn the_environment_option_reaches_rules() {
+    let output = gonogo()
+        .args([
+            "check",
+            BAD,
+            "--env-file",
+            &env_file(BAD),
+            "--format",
+            "json",
+            "--environment",
+            "staging",
+        ])
+        .output()
+        .expect("runs");
+    let report = json_report(&output);
+    assert_eq!(report["environment"], "staging");
+    assert_eq!(rule(&report, "stripe-live-key")["status"], "skip");
+    assert_eq!(rule(&report, "node-env-production")["status"], "skip");
+}
+
+#[test]
+fn the_process_environment_is_the_default_source_and_files_can_add_to_it() {
+    let project = Project::new();
+    project.write(
+        "gonogo.yaml",
+        "name: t\nchecks:\n  env:\n    use: builtin:env\n    grants:\n      public_env: [GONOGO_T_MODE, GONOGO_T_FILE]\nrules:\n  - id: mode\n    title: mode is set\n    severity: low\n    check: env\n    expr: facts.vars.GONOGO_T_MODE.value == 'on'\n  - id: file\n    title: file var is set\n    severity: low\n    check: env\n    expr: facts.vars.GONOGO_T_FILE.present\n",
+    );
+    let env = project.write("vars.env", "GONOGO_T_FILE=1\nGONOGO_T_MODE=off\n");
+    // No --env-file: the process environment.
+    let report = json_report(
+        &gonogo()
+            .args(["check", "--format", "json"])
+            .arg(project.path())
+            .env("GONOGO_T_MODE", "on")
+            .output()
+            .expect("runs"),
+    );
+    assert_eq!(rule(&report, "mode")["status"], "pass");
+    assert_eq!(rule(&report, "file")["status"], "fail");
+    // --env-file only: the process environment is not read.
+    let report = json_report(
+        &gonogo()
+            .args(["check", "--format", "json", "--env-file"])
+            .arg(&env)
+            .arg(project.path())
+            .env("GONOGO_T_MODE", "on")
+            .output()
+            .expect("runs"),
+    );
+    assert_eq!(rule(&report, "mode")["status"], "fail");
+    assert_eq!(rule(&report, "file")["status"], "pass");
+    // Both: the process environment wins over the file.
+    let report = json_report(
+        &gonogo()
+            .args(["check", "--format", "json", "--process-env", "--env-file"])
+            .arg(&env)
+            .arg(project.path())
+            .env("GONOGO_T_MODE", "on")
+            .output()
+            .expect("runs"),
+    );
+    assert_eq!(rule(&report, "mode")["status"], "pass");
+    assert_eq!(rule(&report, "file")["status"], "pass");
+}
+
+#[test]
+fn a_secret_canary_never_appears_in_any_output() {
+    let canary = "Cn4ryZq81xVbW3mT7pLk0sRd9fGh2jYu";
+    let db_password = "DbPw8c4n4ryK2m";
+    let project = Project::new();
+    let env = project.write(
+        ".env",
+        &format!(
+            "JWT_SECRET={canary}\nJWT_REFRESH_SECRET={canary}\nDATABASE_URL=postgres://app:{db_password}@localhost/db\nCORS_ORIGIN=*\n"
+        ),
+    );
+    for format in ["human", "json"] {
+        let output = gonogo()
+            .args(["check", "--format", format, "--env-file"])
+            .arg(&env)
+            .arg(project.path())
+            .output()
+            .expect("runs");
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert_eq!(output.status.code(), Some(1), "{all}");
+        assert!(
+            !all.contains(canary),
+            "{format} output leaks the JWT secret:\n{all}"
+        );
+        assert!(
+            !all.contains(db_password),
+            "{format} output leaks the database password:\n{all}"
+        );
+    }
+}
+
+#[test]
+fn env_file_errors_give_the_line_but_not_the_content() {
+    let project = Project::new();
+    let env = project.write("prod.env", "A=1\nthis-line-holds-a-s3cret-value\n");
+    gonogo()
+        .args(["check", "--env-file"])
+        .arg(&env)
+        .arg(project.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "prod.env:2: expected `NAME=value`",
+        ))
+        .stderr(predicate::str::contains("s3cret").not());
+}
+
+/// Writes `yaml` as a project's pack and asserts exit 2 with `location` and `message`.
+fn assert_pack_error(yaml: &str, location: &str, message: &str) {
+    let project = Project::new();
+    let pack = project.write("gonogo.yaml", yaml);
+    let expected = format!("{}:{location}: ", pack.display());
+    gonogo()
+        .arg("check")
+        .arg(project.path())
+        .assert()
+        .code(2)
+        .stdout(predicate::str::is_empty())
+        .stderr(predicate::str::contains(expected))
+        .stderr(predicate::str::contains(message));
+}
+
+const HEAD: &str = "name: broken\nchecks:\n  env:\n    use: builtin:env\nrules:\n";
+
+#[test]
+fn broken_packs_are_reported_with_file_line_and_column() {
+    assert_pack_error("name: [unclosed\n", "1:7", "");
+    assert_pack_error(
+        &format!("{HEAD}  - id: a\n    title: A\n    severty: high\n    expr: 'true'\n"),
+        "8:5",
+        "severty",
+    );
+    assert_pack_error(
+        &format!(
+            "{HEAD}  - id: a\n    title: A\n    severity: high\n    expr: 'checks.env.status =='\n"
+        ),
+        "9:11",
+        "CEL syntax error",
+    );
+    assert_pack_error(
+        &format!(
+            "{HEAD}  - id: a\n    title: A\n    severity: high\n    check: env\n    expr: facts.n >= '3' + 1\n"
+        ),
+        "10:11",
+        "no operator `+` for `string` and `int`",
+    );
+    assert_pack_error(
+        &format!(
+            "{HEAD}  - id: a\n    title: A\n    severity: high\n    check: envv\n    expr: 'true'\n"
+        ),
+        "9:12",
+        "rule `a` names check `envv`, which the pack does not declare",
+    );
+    assert_pack_error(
+        &format!(
+            "{HEAD}  - id: a\n    title: A\n    severity: high\n    expr: checks.nope.status == 'pass'\n"
+        ),
+        "9:11",
+        "`checks.nope` names no check of this pack",
+    );
+    assert_pack_error(
+        &format!("{HEAD}  - id: a\n    title: A\n    severity: urgent\n    expr: 'true'\n"),
+        "8:15",
+        "urgent",
+    );
+    assert_pack_error(
+        "name: broken\nchecks:\n  env:\n    use: builtin:nope\nrules: []\n",
+        "4:10",
+        "`builtin:nope`, which is not a built-in check",
+    );
+}
+
+#[test]
+fn every_problem_of_a_pack_is_reported_at_once() {
+    let project = Project::new();
+    project.write(
+        "gonogo.yaml",
+        &format!("{HEAD}  - id: a\n    title: A\n    severity: high\n    expr: nope\n  - id: a\n    title: B\n    severity: high\n    expr: checks.x\n"),
+    );
+    gonogo()
+        .arg("check")
+        .arg(project.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown variable `nope`"))
+        .stderr(predicate::str::contains("duplicate rule id `a`"))
+        .stderr(predicate::str::contains("`checks.x` names no check"))
+        .stderr(predicate::str::contains("3 problems in the policy pack"));
+}
+
+#[test]
+fn a_project_pack_is_the_default_and_builtin_packs_are_named() {
+    let project = Project::new();
+    project.write(
+        "gonogo.yaml",
+        "name: own-pack\nchecks:\n  env:\n    use: builtin:env\nrules:\n  - id: always\n    title: Always\n    severity: low\n    expr: checks.env.status != 'error'\n",
+    );
+    gonogo()
+        .arg("check")
+        .arg(project.path())
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("pack own-pack"));
+    gonogo()
+        .args(["check", "--policy", "builtin:production-readiness"])
+        .arg(project.path())
+        .env_clear()
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("pack production-readiness"));
+    gonogo()
+        .args(["check", "--policy", "builtin:nope"])
+        .arg(project.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "built-in packs: `builtin:production-readiness`",
+        ));
+}
+
+#[test]
+fn output_has_no_colour_when_piped_or_with_no_color() {
+    for no_color in [false, true] {
+        let mut command = gonogo();
+        command.args(["check", BAD, "--env-file", &env_file(BAD)]);
+        if no_color {
+            command.env("NO_COLOR", "1");
+        }
+        let output = command.output().expect("runs");
+        assert!(
+            !output.stdout.contains(&0x1b),
+            "escape codes in piped output"
+        );
+    }
+    // Forced colour shows the renderer does emit it on a terminal.
+    let output = gonogo()
+        .args(["check", BAD, "--env-file", &env_file(BAD)])
+        .env("CLICOLOR_FORCE", "1")
+        .output()
+        .expect("runs");
+    assert!(output.stdout.contains(&0x1b));
+}
+
+#[test]
+fn a_missing_project_folder_is_an_error() {
+    gonogo()
+        .args(["check", "no/such/folder"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("`no/such/folder` is not a folder"));
+}

@@ -1,0 +1,112 @@
+//! Helpers shared by the end-to-end tests: the real `gonogo` binary, the
+//! real components, temporary projects and packs.
+
+#![allow(dead_code)]
+
+use assert_cmd::Command;
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+
+/// The repository root.
+pub fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("host/ is in the repo")
+        .to_path_buf()
+}
+
+/// A compile cache shared by the tests of one binary (the cache test uses its own).
+pub fn shared_cache() -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("compile-cache")
+}
+
+/// `gonogo` run from the repository root, with the shared cache and a
+/// clean environment (no colour settings, no inherited secrets).
+pub fn gonogo() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_gonogo"));
+    command
+        .current_dir(repo())
+        .env("GONOGO_CACHE_DIR", shared_cache())
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE");
+    command
+}
+
+/// A test-only component built from `guest-checks/test-checks`.
+pub fn test_component(file: &str) -> PathBuf {
+    PathBuf::from(env!("GONOGO_GUEST_WASM_DIR")).join(file)
+}
+
+/// The hostile component.
+pub fn hostile() -> PathBuf {
+    test_component("gonogo_test_hostile.wasm")
+}
+
+/// sha256 of a file, hex.
+pub fn sha256(path: &Path) -> String {
+    hex::encode(Sha256::digest(std::fs::read(path).expect("readable")))
+}
+
+/// A temporary project folder.
+pub struct Project {
+    /// The folder (deleted on drop).
+    pub dir: tempfile::TempDir,
+}
+
+impl Project {
+    /// An empty project.
+    pub fn new() -> Self {
+        Project {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    /// The folder.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Writes a file (parents created) and returns its path.
+    pub fn write(&self, relative: &str, content: &str) -> PathBuf {
+        let path = self.dir.path().join(relative);
+        std::fs::create_dir_all(path.parent().expect("has parent")).expect("mkdir");
+        std::fs::write(&path, content).expect("write");
+        path
+    }
+}
+
+/// YAML for a check entry using a component by absolute path, pinned.
+pub fn pinned_check(name: &str, component: &Path, with: &str, extra: &str) -> String {
+    format!(
+        "  {name}:\n    use: {}\n    sha256: {}\n    with: {with}\n{extra}",
+        component.display(),
+        sha256(component)
+    )
+}
+
+/// The report of a JSON run.
+pub fn json_report(output: &std::process::Output) -> serde_json::Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|error| {
+        panic!(
+            "stdout is not JSON ({error}):\n{}\nstderr:\n{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    })
+}
+
+/// The run of check `name` in a JSON report.
+pub fn check_run<'a>(report: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    report["checks"]
+        .as_array()
+        .and_then(|checks| checks.iter().find(|c| c["name"] == name))
+        .unwrap_or_else(|| panic!("no check `{name}` in {report:#}"))
+}
+
+/// The result of rule `id` in a JSON report.
+pub fn rule<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    report["rules"]
+        .as_array()
+        .and_then(|rules| rules.iter().find(|r| r["id"] == id))
+        .unwrap_or_else(|| panic!("no rule `{id}` in {report:#}"))
+}

@@ -1,0 +1,73 @@
+//! The compile cache: the first run compiles each component, a second run
+//! with a warm cache compiles none.
+
+mod common;
+
+use common::{gonogo, repo};
+
+fn run_verbose(cache: &std::path::Path) -> String {
+    let output = gonogo()
+        .args([
+            "check",
+            "examples/shop-api",
+            "--env-file",
+            "examples/shop-api/.env.production",
+            "--verbose",
+        ])
+        .env("GONOGO_CACHE_DIR", cache)
+        .current_dir(repo())
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(0));
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn a_second_run_with_a_warm_cache_compiles_nothing() {
+    let cache = tempfile::tempdir().expect("temp dir");
+    let first = run_verbose(cache.path());
+    assert!(first.contains("`builtin:env` compiled in"), "{first}");
+    let entries = std::fs::read_dir(cache.path())
+        .expect("cache written")
+        .count();
+    assert_eq!(entries, 1, "one component, one cache entry");
+    let second = run_verbose(cache.path());
+    assert!(
+        second.contains("`builtin:env` loaded from the compile cache"),
+        "{second}"
+    );
+    assert!(!second.contains("compiled in"), "{second}");
+}
+
+#[test]
+fn a_damaged_cache_entry_is_recompiled() {
+    let cache = tempfile::tempdir().expect("temp dir");
+    run_verbose(cache.path());
+    for entry in std::fs::read_dir(cache.path()).expect("cache written") {
+        std::fs::write(entry.expect("entry").path(), b"not a compiled component")
+            .expect("overwrite");
+    }
+    let again = run_verbose(cache.path());
+    assert!(again.contains("`builtin:env` compiled in"), "{again}");
+}
+
+#[test]
+fn no_cache_compiles_without_writing() {
+    let cache = tempfile::tempdir().expect("temp dir");
+    let output = gonogo()
+        .args([
+            "check",
+            "examples/shop-api",
+            "--env-file",
+            "examples/shop-api/.env.production",
+            "--verbose",
+            "--no-cache",
+        ])
+        .env_remove("GONOGO_CACHE_DIR")
+        .env("XDG_CACHE_HOME", cache.path())
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("compiled in"));
+    assert_eq!(std::fs::read_dir(cache.path()).expect("exists").count(), 0);
+}

@@ -1,0 +1,297 @@
+//! The sandbox promises of DESIGN.md, proven with hostile checks: real
+//! components built from `guest-checks/test-checks`, each trying one attack.
+//! Every test asserts the attack fails, the decision fails closed, nothing
+//! leaks, and the other checks still report.
+
+mod common;
+
+use common::{
+    Project, check_run, gonogo, hostile, json_report, pinned_check, rule, test_component,
+};
+use predicates::prelude::*;
+use std::process::Output;
+
+/// A pack with one hostile check (`attack`), a rule that reads it, and a
+/// well-behaved `env` check beside it.
+fn hostile_pack(project: &Project, attack: &str, extra: &str) -> std::path::PathBuf {
+    let hostile_check = pinned_check(
+        "hostile",
+        &hostile(),
+        &format!("{{ attack: {attack} }}"),
+        extra,
+    );
+    project.write(
+        "gonogo.yaml",
+        &format!(
+            "name: hostile\nchecks:\n{hostile_check}  env:\n    use: builtin:env\n    grants:\n      public_env: [GONOGO_TEST_PUBLIC]\n\
+             rules:\n  - id: hostile-ran\n    title: The hostile check ran\n    severity: high\n    check: hostile\n    expr: \"true\"\n\
+             \x20 - id: env-ran\n    title: The env check ran\n    severity: low\n    check: env\n    expr: status != 'error'\n"
+        ),
+    )
+}
+
+fn run(project: &Project, envs: &[(&str, &str)]) -> (Output, serde_json::Value) {
+    let mut command = gonogo();
+    command
+        .args(["check", "--format", "json"])
+        .arg(project.path());
+    for (k, v) in envs {
+        command.env(k, v);
+    }
+    let output = command.output().expect("runs");
+    let report = json_report(&output);
+    (output, report)
+}
+
+/// The hostile check errored with `reason`, its rule is `error`, the
+/// decision is no-go (exit 1), and the env check still reported.
+fn assert_failed_closed(output: &Output, report: &serde_json::Value, reason: &str) {
+    let hostile = check_run(report, "hostile");
+    assert_eq!(hostile["status"], "error", "{report:#}");
+    let error = hostile["error"].as_str().unwrap_or_default();
+    assert!(error.contains(reason), "error `{error}` lacks `{reason}`");
+    assert_eq!(rule(report, "hostile-ran")["status"], "error");
+    assert_eq!(report["decision"]["verdict"], "no-go");
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(check_run(report, "env")["status"], "pass");
+    assert_eq!(rule(report, "env-ran")["status"], "pass");
+}
+
+#[cfg(unix)]
+#[test]
+fn files_outside_the_project_cannot_be_read_and_the_project_cannot_be_written() {
+    let project = Project::new();
+    hostile_pack(&project, "escape-fs", "");
+    project.write("inside.txt", "inside the project\n");
+    std::os::unix::fs::symlink("/etc/passwd", project.path().join("link-to-passwd"))
+        .expect("symlink");
+    std::os::unix::fs::symlink("/etc", project.path().join("link-to-etc")).expect("symlink");
+    let (output, report) = run(&project, &[]);
+    let facts = &check_run(&report, "hostile")["facts"];
+    for attempt in [
+        "etc_passwd",
+        "dot_dot",
+        "relative_dot_dot",
+        "symlink_out",
+        "symlink_dir_out",
+    ] {
+        assert_eq!(
+            facts[attempt]["read"], false,
+            "{attempt} was readable: {facts:#}"
+        );
+    }
+    assert_eq!(
+        facts["inside"]["read"], true,
+        "the project itself must be readable: {facts:#}"
+    );
+    assert_eq!(facts["inside"]["first_line"], "inside the project");
+    assert_eq!(facts["write_project"], false);
+    // `/` holds nothing of the host: at most the mount point itself.
+    let root = facts["root_entries"].as_array().expect("list");
+    assert!(root.iter().all(|entry| entry == "project"), "{root:?}");
+    assert!(!project.path().join("written.txt").exists());
+    assert!(!String::from_utf8_lossy(&output.stdout).contains("root:x:0:0"));
+    assert_eq!(output.status.code(), Some(0));
+}
+
+#[test]
+fn a_check_sees_only_the_variables_granted_to_it() {
+    let project = Project::new();
+    hostile_pack(
+        &project,
+        "ungranted-env",
+        "    grants:\n      env: [GONOGO_TEST_SECRET]\n",
+    );
+    let (_, report) = run(
+        &project,
+        &[
+            ("GONOGO_TEST_SECRET", "granted-value-1234"),
+            ("GONOGO_TEST_UNGRANTED", "ungranted-canary"),
+        ],
+    );
+    let facts = &check_run(&report, "hostile")["facts"];
+    assert_eq!(
+        facts["visible_names"],
+        serde_json::json!(["GONOGO_TEST_SECRET"])
+    );
+    assert_eq!(facts["ungranted"], serde_json::Value::Null);
+    assert_eq!(facts["path"], serde_json::Value::Null);
+    assert_eq!(facts["home"], serde_json::Value::Null);
+    assert!(!report.to_string().contains("ungranted-canary"));
+}
+
+#[test]
+fn a_looping_check_is_stopped_at_its_deadline_and_the_decision_is_no_go() {
+    let project = Project::new();
+    hostile_pack(&project, "spin", "    limits: { timeout_ms: 300 }\n");
+    let started = std::time::Instant::now();
+    let (output, report) = run(&project, &[]);
+    assert_failed_closed(&output, &report, "exceeded its deadline of 300 ms");
+    // Not a timing assertion on performance: a hung host would never return.
+    assert!(started.elapsed() < std::time::Duration::from_secs(60));
+}
+
+#[test]
+fn a_check_that_allocates_without_bound_hits_its_memory_cap() {
+    let project = Project::new();
+    hostile_pack(&project, "memory", "    limits: { memory_mb: 64 }\n");
+    let (output, report) = run(&project, &[]);
+    assert_failed_closed(&output, &report, "exceeded its memory limit of 64 MiB");
+}
+
+#[test]
+fn a_check_that_panics_fails_closed() {
+    let project = Project::new();
+    hostile_pack(&project, "panic", "");
+    let (output, report) = run(&project, &[]);
+    assert_failed_closed(&output, &report, "it trapped");
+}
+
+#[test]
+fn a_check_that_gives_up_fails_closed() {
+    let project = Project::new();
+    hostile_pack(&project, "err", "");
+    let (output, report) = run(&project, &[]);
+    assert_failed_closed(&output, &report, "hostile check gives up on purpose");
+}
+
+#[test]
+fn facts_that_are_not_a_json_object_fail_closed() {
+    let project = Project::new();
+    hostile_pack(&project, "bad-facts", "");
+    let (output, report) = run(&project, &[]);
+    assert_failed_closed(&output, &report, "its facts are not valid JSON");
+}
+
+#[test]
+fn an_oversized_outcome_fails_closed() {
+    let project = Project::new();
+    hostile_pack(&project, "huge-outcome", "");
+    let (output, report) = run(&project, &[]);
+    assert_failed_closed(&output, &report, "over the cap of 1048576 bytes");
+}
+
+#[test]
+fn a_granted_secret_copied_into_every_output_channel_is_redacted() {
+    let secret = "Sekr1t-canary-9Qx7Lm2Vb";
+    let project = Project::new();
+    hostile_pack(
+        &project,
+        "leak",
+        "    grants:\n      env: [GONOGO_TEST_SECRET]\n",
+    );
+    let env = project.write("prod.env", &format!("GONOGO_TEST_SECRET={secret}\n"));
+    for format in ["json", "human"] {
+        let output = gonogo()
+            .args(["check", "--format", format, "--env-file"])
+            .arg(&env)
+            .arg(project.path())
+            .output()
+            .expect("runs");
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(
+            !all.contains(secret),
+            "the secret leaked in {format}:\n{all}"
+        );
+        if format == "json" {
+            let report = json_report(&output);
+            let hostile = check_run(&report, "hostile");
+            assert_eq!(hostile["facts"]["stolen"], "[redacted]");
+            assert_eq!(hostile["facts"]["[redacted]"], "as a key");
+            assert_eq!(hostile["findings"][0]["message"], "secret=[redacted]");
+            assert_eq!(hostile["findings"][0]["location"]["path"], "[redacted].txt");
+            let logs = hostile["logs"].to_string();
+            assert!(
+                logs.contains("the secret is [redacted]") && logs.contains("stdout: [redacted]"),
+                "{logs}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_component_of_the_wrong_world_is_a_clear_error() {
+    let project = Project::new();
+    let wrong = test_component("gonogo-test-not-a-check.wasm");
+    project.write(
+        "gonogo.yaml",
+        &format!(
+            "name: wrong\nchecks:\n{}rules: []\n",
+            pinned_check("cli", &wrong, "{}", "")
+        ),
+    );
+    gonogo()
+        .arg("check")
+        .arg(project.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("check `cli`"))
+        .stderr(predicate::str::contains("is not a gonogo check"))
+        .stderr(predicate::str::contains("wasi:cli/run"));
+}
+
+#[test]
+fn a_component_whose_digest_does_not_match_is_refused_with_both_digests() {
+    let project = Project::new();
+    let pinned = "0".repeat(64);
+    project.write(
+        "gonogo.yaml",
+        &format!(
+            "name: pinned\nchecks:\n  h:\n    use: {}\n    sha256: {pinned}\nrules: []\n",
+            hostile().display()
+        ),
+    );
+    gonogo()
+        .arg("check")
+        .arg(project.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!(
+            "the pack pins `{pinned}`"
+        )))
+        .stderr(predicate::str::contains(format!(
+            "the file is `{}`",
+            common::sha256(&hostile())
+        )));
+}
+
+#[test]
+fn a_component_by_path_must_be_pinned() {
+    let project = Project::new();
+    project.write(
+        "gonogo.yaml",
+        &format!(
+            "name: unpinned\nchecks:\n  h:\n    use: {}\nrules: []\n",
+            hostile().display()
+        ),
+    );
+    gonogo()
+        .arg("check")
+        .arg(project.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "is loaded from a file but not pinned",
+        ))
+        .stderr(predicate::str::contains(format!(
+            "sha256: {}",
+            common::sha256(&hostile())
+        )));
+}
+
+#[test]
+fn probes_answer_not_granted_until_they_are_implemented() {
+    let project = Project::new();
+    hostile_pack(&project, "probe", "");
+    let (_, report) = run(&project, &[]);
+    let facts = &check_run(&report, "hostile")["facts"];
+    let answer = facts["http"].as_str().unwrap_or_default();
+    assert!(
+        answer.starts_with("not-granted: probes are not granted"),
+        "{facts:#}"
+    );
+}
