@@ -71,6 +71,32 @@ mod tests {
     use super::*;
     use std::collections::BTreeSet;
 
+    /// `docs/checks/<name>.md` is generated from the check's module doc, so
+    /// the docs are written once. `GONOGO_UPDATE_DOCS=1 cargo test` rewrites them.
+    #[test]
+    fn user_docs_are_generated_from_the_check_sources() {
+        let docs_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/checks");
+        for builtin in BUILTINS {
+            let expected = format!(
+                "<!-- generated from guest-checks/checks/{0}/src/lib.rs by `GONOGO_UPDATE_DOCS=1 cargo test`; do not edit -->\n\n{1}\n",
+                builtin.name,
+                docs(builtin)
+            );
+            let path = docs_dir.join(format!("{}.md", builtin.name));
+            if std::env::var_os("GONOGO_UPDATE_DOCS").is_some() {
+                std::fs::create_dir_all(&docs_dir).expect("docs/checks");
+                std::fs::write(&path, &expected).expect("write docs");
+            }
+            let actual = std::fs::read_to_string(&path).unwrap_or_default();
+            assert_eq!(
+                actual,
+                expected,
+                "{} is stale: run `GONOGO_UPDATE_DOCS=1 cargo test`",
+                path.display()
+            );
+        }
+    }
+
     #[test]
     fn names_and_finding_ids_are_unique_and_documented() {
         let mut names = BTreeSet::new();

@@ -82,7 +82,15 @@ pub fn run(args: CheckArgs) -> Exit {
         .unwrap_or_else(|| PackRef::default_for(&args.dir));
     let plan = match policy::load(&pack) {
         Ok(plan) => plan,
-        Err(error) => return fail(error),
+        Err(error) => {
+            for diagnostic in &error.diagnostics {
+                fail(diagnostic);
+            }
+            if error.diagnostics.len() > 1 {
+                eprintln!("{} problems in the policy pack", error.diagnostics.len());
+            }
+            return Exit::Error;
+        }
     };
     let use_process_env = args.env_files.is_empty() || args.process_env;
     let env = match EnvSource::load(&args.env_files, use_process_env) {
