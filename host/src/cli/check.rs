@@ -58,8 +58,9 @@ pub struct CheckArgs {
     #[arg(long, env = "GONOGO_CACHE_DIR", value_name = "DIR")]
     cache_dir: Option<PathBuf>,
 
-    /// Compile every component, without reading or writing the cache.
-    #[arg(long, conflicts_with = "cache_dir")]
+    /// Compile every component, without reading or writing the cache
+    /// (wins over `--cache-dir` and `GONOGO_CACHE_DIR`).
+    #[arg(long)]
     no_cache: bool,
 
     /// Report compilation and cache use on stderr.
@@ -140,6 +141,7 @@ pub fn run(args: CheckArgs) -> Exit {
         pack: PackInfo {
             name: plan.name.clone(),
             origin: plan.origin.clone(),
+            description: plan.description.clone(),
         },
         target,
         environment: args.environment.clone(),

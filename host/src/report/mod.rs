@@ -24,6 +24,9 @@ pub struct PackInfo {
     pub name: String,
     /// Where it came from.
     pub origin: String,
+    /// What it is for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 /// Everything one `gonogo check` found and decided.

@@ -36,15 +36,16 @@ impl CompileCache {
         CompileCache { dir: None }
     }
 
-    /// `$GONOGO_CACHE_DIR`, else `$XDG_CACHE_HOME/gonogo`, else `~/.cache/gonogo`.
+    /// `$XDG_CACHE_HOME/gonogo`, else `~/.cache/gonogo` (the CLI reads
+    /// `GONOGO_CACHE_DIR` itself, as `--cache-dir`).
     pub fn default_dir() -> Option<PathBuf> {
         let var = |name: &str| {
             std::env::var_os(name)
                 .filter(|v| !v.is_empty())
                 .map(PathBuf::from)
         };
-        var("GONOGO_CACHE_DIR")
-            .or_else(|| var("XDG_CACHE_HOME").map(|d| d.join("gonogo")))
+        var("XDG_CACHE_HOME")
+            .map(|d| d.join("gonogo"))
             .or_else(|| var("HOME").map(|d| d.join(".cache").join("gonogo")))
     }
 
