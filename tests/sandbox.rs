@@ -235,6 +235,23 @@ fn a_component_of_the_wrong_world_is_a_clear_error() {
 }
 
 #[test]
+fn a_component_with_extra_exports_runs_like_any_check() {
+    let project = Project::new();
+    let extra = test_component("gonogo_test_extra_exports.wasm");
+    project.write(
+        "gonogo.yaml",
+        &format!(
+            "name: extra\nchecks:\n{}rules:\n  - id: ran\n    title: It ran\n    severity: low\n    check: extra\n    expr: facts.ran\n",
+            pinned_check("extra", &extra, "{}", "")
+        ),
+    );
+    let (output, report) = run(&project, &[]);
+    assert_eq!(output.status.code(), Some(0), "{report:#}");
+    assert_eq!(check_run(&report, "extra")["info"]["id"], "extra-exports");
+    assert_eq!(rule(&report, "ran")["status"], "pass");
+}
+
+#[test]
 fn a_component_whose_digest_does_not_match_is_refused_with_both_digests() {
     let project = Project::new();
     let pinned = "0".repeat(64);

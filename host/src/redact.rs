@@ -7,6 +7,24 @@ use serde_json::Value;
 /// What replaces a secret value.
 pub const REDACTED: &str = "[redacted]";
 
+/// Values shorter than this are not masked: they hold no secret worth the
+/// damage of masking every occurrence of, say, `dev` (GitLab refuses to
+/// mask variables under 8 characters for the same reason).
+pub const MIN_SECRET_LEN: usize = 4;
+
+/// Passwords every attacker tries first. Masking them would mangle facts
+/// (`postgres` is also a URL scheme, `secret` a fact name) and protect
+/// nothing; the `env` check reports them as placeholders instead.
+const WELL_KNOWN_DEFAULTS: &[&str] = &[
+    "admin", "changeme", "default", "guest", "mysql", "pass", "passwd", "password", "postgres",
+    "redis", "root", "secret", "test", "user",
+];
+
+/// Whether `value` is worth masking.
+fn is_maskable(value: &str) -> bool {
+    value.chars().count() >= MIN_SECRET_LEN && !WELL_KNOWN_DEFAULTS.contains(&value.to_ascii_lowercase().as_str())
+}
+
 /// Replaces known secret values in strings.
 #[derive(Debug, Clone, Default)]
 pub struct Redactor {
@@ -37,7 +55,7 @@ impl Redactor {
                 }
             }
         }
-        secrets.retain(|s| !s.is_empty());
+        secrets.retain(|s| is_maskable(s));
         secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
         secrets.dedup();
         Redactor { secrets }
@@ -110,6 +128,14 @@ impl Redactor {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn short_values_and_well_known_defaults_are_not_masked() {
+        let redactor = Redactor::new(["dev", "postgresql://postgres:postgres@localhost/db", "secret"]);
+        assert_eq!(redactor.text("development"), "development");
+        assert_eq!(redactor.text("scheme postgresql, secret: true"), "scheme postgresql, secret: true");
+        assert_eq!(redactor.text("postgresql://postgres:postgres@localhost/db"), "[redacted]");
+    }
 
     #[test]
     fn replaces_values_and_url_passwords() {

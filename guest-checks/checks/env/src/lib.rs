@@ -120,7 +120,12 @@ fn describe_var(value: Option<&str>, secret: bool, same_as: &[&str], extra: &[St
         return facts;
     };
     let url = url_facts::describe(value);
-    let url_placeholder = url.as_ref().is_some_and(|u| u.placeholder_password);
+    // A URL is judged by its parts (credentials, host), not as plain text:
+    // `db.internal-example.net` is no placeholder, `:postgres@` is.
+    let placeholder = match &url {
+        Some(url) => url.placeholder,
+        None => classify::is_placeholder(value, extra),
+    };
     let mut facts = json!({
         "present": true,
         "empty": value.is_empty(),
@@ -128,7 +133,7 @@ fn describe_var(value: Option<&str>, secret: bool, same_as: &[&str], extra: &[St
         "length": value.chars().count(),
         "charset": classify::charset(value),
         "entropy_bits": classify::entropy_bits(value),
-        "placeholder": classify::is_placeholder(value, extra) || url_placeholder,
+        "placeholder": placeholder,
         "same_as": same_as,
         "prefix": classify::known_prefix(value),
         "url": url.map(|u| u.facts),

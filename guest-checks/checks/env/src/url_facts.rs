@@ -7,8 +7,9 @@ use std::net::IpAddr;
 pub struct UrlFacts {
     /// The JSON facts.
     pub facts: Value,
-    /// True when the password is a well-known default.
-    pub placeholder_password: bool,
+    /// True when the password is a well-known default or the host a
+    /// documentation placeholder.
+    pub placeholder: bool,
 }
 
 /// Query parameters whose values are configuration, not secrets.
@@ -45,8 +46,10 @@ pub fn describe(value: &str) -> Option<UrlFacts> {
         .map(|(k, v)| (k.into_owned(), Value::String(v.into_owned())))
         .collect();
     let password = url.password().unwrap_or("");
+    let weak_password = !password.is_empty() && crate::classify::is_weak_password(password);
+    let placeholder_host = url.host_str().is_some_and(is_placeholder_host);
     Some(UrlFacts {
-        placeholder_password: !password.is_empty() && crate::classify::is_weak_password(password),
+        placeholder: weak_password || placeholder_host,
         facts: json!({
             "scheme": url.scheme(),
             "host_kind": url.host_str().map(host_kind),
@@ -57,6 +60,18 @@ pub fn describe(value: &str) -> Option<UrlFacts> {
             "params": params,
         }),
     })
+}
+
+/// Hosts reserved for documentation (RFC 2606) or obviously to be filled in.
+fn is_placeholder_host(host: &str) -> bool {
+    let host = host.to_ascii_lowercase();
+    let reserved = ["example.com", "example.net", "example.org"]
+        .iter()
+        .any(|domain| host == *domain || host.ends_with(&format!(".{domain}")));
+    reserved
+        || host.ends_with(".example")
+        || ["host", "hostname", "your-host", "db-host", "server"].contains(&host.as_str())
+        || ["your", "changeme", "placeholder", "xxx", "<"].iter().any(|m| host.contains(m))
 }
 
 fn default_port(scheme: &str) -> Option<u16> {
@@ -116,6 +131,15 @@ mod tests {
         assert_eq!(facts["params"]["sslmode"], "require");
         assert!(facts["params"].get("password").is_none());
         assert!(!facts.to_string().contains("s3cretpw"));
+    }
+
+    #[test]
+    fn placeholders_are_judged_by_credentials_and_host() {
+        let placeholder = |url: &str| describe(url).unwrap().placeholder;
+        assert!(placeholder("postgres://postgres:postgres@db.acme.io/app"));
+        assert!(placeholder("postgres://app:Vx7qPz2mK9rT@db.example.com/app"));
+        assert!(placeholder("redis://:pw@your-redis-host:6379"));
+        assert!(!placeholder("postgres://app:Vx7qPz2mK9rT@db.acme.io/app?x=example"));
     }
 
     #[test]
