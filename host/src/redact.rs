@@ -22,7 +22,8 @@ const WELL_KNOWN_DEFAULTS: &[&str] = &[
 
 /// Whether `value` is worth masking.
 fn is_maskable(value: &str) -> bool {
-    value.chars().count() >= MIN_SECRET_LEN && !WELL_KNOWN_DEFAULTS.contains(&value.to_ascii_lowercase().as_str())
+    value.chars().count() >= MIN_SECRET_LEN
+        && !WELL_KNOWN_DEFAULTS.contains(&value.to_ascii_lowercase().as_str())
 }
 
 /// Replaces known secret values in strings.
@@ -131,10 +132,20 @@ mod tests {
 
     #[test]
     fn short_values_and_well_known_defaults_are_not_masked() {
-        let redactor = Redactor::new(["dev", "postgresql://postgres:postgres@localhost/db", "secret"]);
+        let redactor = Redactor::new([
+            "dev",
+            "postgresql://postgres:postgres@localhost/db",
+            "secret",
+        ]);
         assert_eq!(redactor.text("development"), "development");
-        assert_eq!(redactor.text("scheme postgresql, secret: true"), "scheme postgresql, secret: true");
-        assert_eq!(redactor.text("postgresql://postgres:postgres@localhost/db"), "[redacted]");
+        assert_eq!(
+            redactor.text("scheme postgresql, secret: true"),
+            "scheme postgresql, secret: true"
+        );
+        assert_eq!(
+            redactor.text("postgresql://postgres:postgres@localhost/db"),
+            "[redacted]"
+        );
     }
 
     #[test]

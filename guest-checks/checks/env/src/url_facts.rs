@@ -71,7 +71,9 @@ fn is_placeholder_host(host: &str) -> bool {
     reserved
         || host.ends_with(".example")
         || ["host", "hostname", "your-host", "db-host", "server"].contains(&host.as_str())
-        || ["your", "changeme", "placeholder", "xxx", "<"].iter().any(|m| host.contains(m))
+        || ["your", "changeme", "placeholder", "xxx", "<"]
+            .iter()
+            .any(|m| host.contains(m))
 }
 
 fn default_port(scheme: &str) -> Option<u16> {
@@ -137,9 +139,13 @@ mod tests {
     fn placeholders_are_judged_by_credentials_and_host() {
         let placeholder = |url: &str| describe(url).unwrap().placeholder;
         assert!(placeholder("postgres://postgres:postgres@db.acme.io/app"));
-        assert!(placeholder("postgres://app:Vx7qPz2mK9rT@db.example.com/app"));
+        assert!(placeholder(
+            "postgres://app:Vx7qPz2mK9rT@db.example.com/app"
+        ));
         assert!(placeholder("redis://:pw@your-redis-host:6379"));
-        assert!(!placeholder("postgres://app:Vx7qPz2mK9rT@db.acme.io/app?x=example"));
+        assert!(!placeholder(
+            "postgres://app:Vx7qPz2mK9rT@db.acme.io/app?x=example"
+        ));
     }
 
     #[test]
