@@ -132,6 +132,16 @@ fn a_looping_check_is_stopped_at_its_deadline_and_the_decision_is_no_go() {
 }
 
 #[test]
+fn a_check_that_sleeps_in_a_host_call_is_stopped_at_its_deadline() {
+    // Epoch interruption cannot stop a guest blocked in WASI `poll`; the
+    // wall-clock timeout around the async call must.
+    let project = Project::new();
+    hostile_pack(&project, "sleep", "    limits: { timeout_ms: 300 }\n");
+    let (output, report) = run(&project, &[]);
+    assert_failed_closed(&output, &report, "exceeded its deadline of 300 ms");
+}
+
+#[test]
 fn a_check_that_allocates_without_bound_hits_its_memory_cap() {
     let project = Project::new();
     hostile_pack(&project, "memory", "    limits: { memory_mb: 64 }\n");

@@ -6,6 +6,10 @@
 wasmtime::component::bindgen!({
     world: "check",
     path: "../wit",
+    // Exports are called as futures, so that a deadline can drop a check
+    // blocked in a host call (a WASI sleep, a poll); the host's own imports
+    // are quick and stay synchronous.
+    exports: { default: async },
 });
 
 pub use gonogo::check::host::{EnvGrant as WitEnvGrant, LogLevel};

@@ -36,6 +36,9 @@ pub enum RuntimeError {
     /// The engine could not be set up.
     #[error("cannot start the WebAssembly engine: {0}")]
     Engine(String),
+    /// A bug of the host (a panic while running checks).
+    #[error("internal error: {0}")]
+    Internal(String),
     /// A component failed to compile or link.
     #[error("check `{check}` (`{reference}`) cannot be loaded: {reason}")]
     Load {
@@ -84,7 +87,7 @@ impl Runtime {
         config.wasm_component_model(true).epoch_interruption(true);
         let engine = Engine::new(&config).map_err(|e| RuntimeError::Engine(e.to_string()))?;
         let mut linker = Linker::new(&engine);
-        wasmtime_wasi::p2::add_to_linker_sync(&mut linker)
+        wasmtime_wasi::p2::add_to_linker_async(&mut linker)
             .map_err(|e| RuntimeError::Engine(e.to_string()))?;
         bindings::Check::add_to_linker::<_, HasSelf<_>>(&mut linker, |state| state)
             .map_err(|e| RuntimeError::Engine(e.to_string()))?;
@@ -201,6 +204,7 @@ impl Runtime {
             .map_or(2, |n| n.get())
             .min(jobs.len())
             .max(1);
+        let mut worker_panicked = false;
         let mut results: Vec<Option<CheckRun>> = (0..jobs.len()).map(|_| None).collect();
         std::thread::scope(|scope| {
             let ticker = scope.spawn(|| {
@@ -225,13 +229,24 @@ impl Runtime {
                 })
                 .collect();
             for handle in handles {
-                for (index, run) in handle.join().unwrap_or_default() {
-                    results[index] = Some(run);
+                match handle.join() {
+                    Ok(runs) => {
+                        for (index, run) in runs {
+                            results[index] = Some(run);
+                        }
+                    }
+                    Err(_) => worker_panicked = true,
                 }
             }
             done.store(true, Ordering::Relaxed);
             let _ = ticker.join();
         });
+        // A bug of the host is no verdict on the project: no decision.
+        if worker_panicked {
+            return Err(RuntimeError::Internal(
+                "a thread running checks panicked; please report this bug".into(),
+            ));
+        }
         Ok(results
             .into_iter()
             .zip(&jobs)
@@ -241,7 +256,7 @@ impl Runtime {
                         &spec.name,
                         &spec.reference,
                         None,
-                        "the host thread running it failed".into(),
+                        "it was never run (internal error)".into(),
                     )
                 })
             })
@@ -281,35 +296,54 @@ impl Runtime {
         store.set_epoch_deadline(ticks.max(1));
         store.epoch_deadline_trap();
 
+        let executor = match tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+        {
+            Ok(executor) => executor,
+            Err(error) => {
+                let reason = format!("cannot start its executor: {error}");
+                return CheckRun::failed(&spec.name, &spec.reference, None, reason);
+            }
+        };
         let mut info: Option<CheckInfo> = None;
-        let result = (|| {
-            let check = pre.instantiate(&mut store)?;
-            let described = check.call_describe(&mut store)?;
+        // Two guards, one deadline: the epoch trap stops wasm that never
+        // yields (a busy loop); the timeout drops a run blocked in a host
+        // call (a WASI sleep or poll), which epochs cannot interrupt.
+        let run_check = async {
+            let check = pre.instantiate_async(&mut store).await?;
+            let described = check.call_describe(&mut store).await?;
             info = Some(CheckInfo {
                 id: described.id,
                 name: described.name,
                 version: described.version,
                 description: described.description,
             });
-            check.call_run(&mut store, &spec.config_json)
-        })();
-        let mut run = match result {
-            Ok(Ok(outcome)) => {
-                let info = info.clone().unwrap_or_else(|| unreachable_info(spec));
+            check.call_run(&mut store, &spec.config_json).await
+        };
+        let timed =
+            executor.block_on(async { tokio::time::timeout(spec.limits.timeout, run_check).await });
+        let deadline = || {
+            format!(
+                "it exceeded its deadline of {} ms and was stopped",
+                spec.limits.timeout.as_millis()
+            )
+        };
+        let mut run = match timed {
+            Err(_elapsed) => CheckRun::failed(&spec.name, &spec.reference, info, deadline()),
+            Ok(Ok(Ok(outcome))) => {
+                let info = info.unwrap_or_else(|| unreachable_info(spec));
                 outcome::convert(&spec.name, &spec.reference, info, outcome)
             }
-            Ok(Err(reason)) => CheckRun::failed(
+            Ok(Ok(Err(reason))) => CheckRun::failed(
                 &spec.name,
                 &spec.reference,
                 info,
                 format!("the check reported an error: {reason}"),
             ),
-            Err(error) => {
+            Ok(Err(error)) => {
                 let reason = if error.downcast_ref::<Trap>() == Some(&Trap::Interrupt) {
-                    format!(
-                        "it exceeded its deadline of {} ms and was stopped",
-                        spec.limits.timeout.as_millis()
-                    )
+                    deadline()
                 } else if store.data().limiter.exceeded {
                     format!(
                         "it exceeded its memory limit of {} MiB",

@@ -81,6 +81,9 @@ impl Check for Hostile {
                         .fix(secret.clone()),
                 );
             }
+            "sleep" => {
+                std::thread::sleep(std::time::Duration::from_secs(3600));
+            }
             "memory" => {
                 let mut hoard: Vec<Vec<u8>> = Vec::new();
                 loop {
