@@ -85,7 +85,15 @@ fn files_outside_the_project_cannot_be_read_and_the_project_cannot_be_written() 
         "the project itself must be readable: {facts:#}"
     );
     assert_eq!(facts["inside"]["first_line"], "inside the project");
+    for attempt in ["proc_environ", "proc_maps", "proc_init"] {
+        assert_eq!(
+            facts[attempt]["read"], false,
+            "{attempt} was readable: {facts:#}"
+        );
+    }
     assert_eq!(facts["write_project"], false);
+    assert_eq!(facts["hard_link_in"], false, "the project is read-only");
+    assert_eq!(facts["hard_link_out"], false);
     // `/` holds nothing of the host: at most the mount point itself.
     let root = facts["root_entries"].as_array().expect("list");
     assert!(root.iter().all(|entry| entry == "project"), "{root:?}");
@@ -147,6 +155,78 @@ fn a_check_that_allocates_without_bound_hits_its_memory_cap() {
     hostile_pack(&project, "memory", "    limits: { memory_mb: 64 }\n");
     let (output, report) = run(&project, &[]);
     assert_failed_closed(&output, &report, "exceeded its memory limit of 64 MiB");
+}
+
+#[test]
+fn unbounded_recursion_fails_closed() {
+    let project = Project::new();
+    hostile_pack(&project, "recursion", "");
+    let (output, report) = run(&project, &[]);
+    assert_failed_closed(&output, &report, "it trapped");
+}
+
+#[test]
+fn a_log_flood_is_capped_and_marked() {
+    let project = Project::new();
+    hostile_pack(&project, "log-flood", "");
+    let (output, report) = run(&project, &[]);
+    assert_eq!(output.status.code(), Some(0), "{report:#}");
+    let logs = check_run(&report, "hostile")["logs"]
+        .as_array()
+        .expect("logs")
+        .clone();
+    let bytes: usize = logs
+        .iter()
+        .map(|l| l["message"].as_str().unwrap_or("").len())
+        .sum();
+    assert!(bytes <= 64 * 1024 + 100, "{bytes} bytes of log kept");
+    assert_eq!(
+        logs.last().expect("a line")["message"],
+        "log truncated at 65536 bytes"
+    );
+}
+
+#[test]
+fn a_stdout_flood_fails_closed_with_a_clear_reason() {
+    let project = Project::new();
+    hostile_pack(&project, "stdout-flood", "");
+    let (output, report) = run(&project, &[]);
+    assert_failed_closed(&output, &report, "it wrote more than 256 KiB to stdout");
+}
+
+#[test]
+fn a_string_that_is_not_utf8_fails_closed() {
+    let project = Project::new();
+    hostile_pack(&project, "non-utf8", "");
+    let (output, report) = run(&project, &[]);
+    assert_failed_closed(&output, &report, "it trapped");
+}
+
+#[test]
+fn an_import_the_host_does_not_provide_traps_only_when_called() {
+    let foreign = test_component("gonogo_test_foreign_import.wasm");
+    for (call, expected_exit) in [(false, 0), (true, 1)] {
+        let project = Project::new();
+        project.write(
+            "gonogo.yaml",
+            &format!(
+                "name: foreign\nchecks:\n{}rules:\n  - id: ran\n    title: It ran\n    severity: low\n    check: foreign\n    expr: facts.beamed == 'not called'\n",
+                pinned_check("foreign", &foreign, &format!("{{ call: {call} }}"), "")
+            ),
+        );
+        let (output, report) = run(&project, &[]);
+        assert_eq!(output.status.code(), Some(expected_exit), "{report:#}");
+        if call {
+            let error = check_run(&report, "foreign")["error"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
+            assert!(error.contains("teleporter"), "{error}");
+            assert_eq!(rule(&report, "ran")["status"], "error");
+        } else {
+            assert_eq!(rule(&report, "ran")["status"], "pass");
+        }
+    }
 }
 
 #[test]

@@ -344,6 +344,11 @@ impl Runtime {
             Ok(Err(error)) => {
                 let reason = if error.downcast_ref::<Trap>() == Some(&Trap::Interrupt) {
                     deadline()
+                } else if let Some(stream) = store.data().full_stdio() {
+                    format!(
+                        "it wrote more than {} KiB to {stream}",
+                        state::STDIO_CAP_BYTES >> 10
+                    )
                 } else if store.data().limiter.exceeded {
                     format!(
                         "it exceeded its memory limit of {} MiB",

@@ -129,6 +129,16 @@ impl CheckState {
     }
 }
 
+impl CheckState {
+    /// `stdout` or `stderr` when the check filled it to the cap.
+    pub fn full_stdio(&self) -> Option<&'static str> {
+        [("stdout", &self.stdout), ("stderr", &self.stderr)]
+            .into_iter()
+            .find(|(_, pipe)| pipe.contents().len() >= STDIO_CAP_BYTES)
+            .map(|(name, _)| name)
+    }
+}
+
 impl WasiView for CheckState {
     fn ctx(&mut self) -> WasiCtxView<'_> {
         WasiCtxView {

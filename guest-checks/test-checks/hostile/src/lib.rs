@@ -44,8 +44,24 @@ impl Check for Hostile {
                 ] {
                     report.fact(key, try_read(path));
                 }
+                for (key, path) in [
+                    ("proc_environ", "/proc/self/environ"),
+                    ("proc_maps", "/proc/self/maps"),
+                    ("proc_init", "/proc/1/cmdline"),
+                ] {
+                    report.fact(key, try_read(path));
+                }
                 let writable = std::fs::write("/project/written.txt", "x").is_ok();
                 report.fact("write_project", writable);
+                report.fact(
+                    "hard_link_in",
+                    std::fs::hard_link("/project/inside.txt", "/project/linked.txt").is_ok(),
+                );
+                report.fact(
+                    "hard_link_out",
+                    std::fs::hard_link("/etc/passwd", "/project/passwd-link").is_ok(),
+                );
+
                 let root: Vec<String> = std::fs::read_dir("/")
                     .map(|d| {
                         d.filter_map(|e| e.ok())
@@ -84,6 +100,21 @@ impl Check for Hostile {
             "sleep" => {
                 std::thread::sleep(std::time::Duration::from_secs(3600));
             }
+            "recursion" => {
+                report.fact("depth", recurse(0));
+            }
+            "log-flood" => {
+                let line = "x".repeat(1024);
+                for _ in 0..100_000 {
+                    gonogo_check::log(LogLevel::Info, &line);
+                }
+            }
+            "stdout-flood" => {
+                let line = "y".repeat(1024);
+                loop {
+                    println!("{line}");
+                }
+            }
             "memory" => {
                 let mut hoard: Vec<Vec<u8>> = Vec::new();
                 loop {
@@ -121,6 +152,13 @@ impl Check for Hostile {
     }
 }
 
+/// Recurses without end; `black_box` keeps the optimiser from looping instead.
+#[allow(unconditional_recursion)]
+fn recurse(depth: u64) -> u64 {
+    let frame = std::hint::black_box([depth; 64]);
+    recurse(depth + 1) + frame[63]
+}
+
 /// Exported by hand (not with `export_check!`) so that `bad-facts` can hand
 /// the host facts that are not a JSON object, which the SDK never would.
 struct Exported;
@@ -132,6 +170,22 @@ impl gonogo_check::bindings::Guest for Exported {
     fn run(
         config: String,
     ) -> Result<gonogo_check::bindings::gonogo::check::types::Outcome, String> {
+        if config.contains("non-utf8") {
+            // Strings cross the component boundary as UTF-8; this one is not.
+            #[allow(unsafe_code)]
+            let broken = unsafe { String::from_utf8_unchecked(vec![b'o', b'k', 0xff, 0xfe]) };
+            return Ok(gonogo_check::bindings::gonogo::check::types::Outcome {
+                findings: vec![gonogo_check::bindings::gonogo::check::types::Finding {
+                    id: "broken".into(),
+                    status: gonogo_check::Status::Fail,
+                    severity: gonogo_check::Severity::High,
+                    message: broken,
+                    location: None,
+                    remediation: None,
+                }],
+                facts: "{}".into(),
+            });
+        }
         if config.contains("bad-facts") {
             return Ok(gonogo_check::bindings::gonogo::check::types::Outcome {
                 findings: Vec::new(),
