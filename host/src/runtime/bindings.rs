@@ -12,8 +12,8 @@ wasmtime::component::bindgen!({
     exports: { default: async },
 });
 
-pub use gonogo::check::host::{EnvGrant as WitEnvGrant, LogLevel};
-pub use gonogo::check::probe::ProbeError;
-pub use gonogo::check::types::{
+pub use self::gonogo::check::host::{EnvGrant as WitEnvGrant, LogLevel};
+pub use self::gonogo::check::probe::ProbeError;
+pub use self::gonogo::check::types::{
     Outcome as WitOutcome, Severity as WitSeverity, Status as WitStatus,
 };
