@@ -14,6 +14,8 @@ pub mod envsource;
 pub mod eval;
 pub mod exit;
 pub mod model;
+pub mod outcomes;
+pub mod packtest;
 pub mod policy;
 pub mod redact;
 pub mod report;

@@ -61,17 +61,17 @@ impl Severity {
 }
 
 /// Where a finding points, relative to the project root.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Location {
     /// Path with `/` separators.
     pub path: String,
     /// 1-based line.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line: Option<u32>,
 }
 
 /// One finding of a check.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
     /// Stable id within the check.
     pub id: String,
@@ -82,15 +82,15 @@ pub struct Finding {
     /// One sentence for a person.
     pub message: String,
     /// Where, if in a file.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<Location>,
     /// How to fix it.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remediation: Option<String>,
 }
 
 /// What a check says about itself.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CheckInfo {
     /// Identifier.
     pub id: String,
@@ -103,7 +103,7 @@ pub struct CheckInfo {
 }
 
 /// One line a check logged (through `host.log`, stdout or stderr).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LogLine {
     /// `debug`, `info`, `warn`, `error`, `stdout` or `stderr`.
     pub level: String,
@@ -112,31 +112,33 @@ pub struct LogLine {
 }
 
 /// Everything known about one check's run.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CheckRun {
     /// The check's name in the pack.
     pub name: String,
     /// Where it came from (`builtin:env`, a path).
-    #[serde(rename = "use")]
+    #[serde(rename = "use", default)]
     pub source: String,
     /// `describe()`, when the check got that far.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub info: Option<CheckInfo>,
     /// `error` when it could not run; otherwise the worst finding status
     /// (`fail` > `warn` > `pass`), `pass` without findings.
     pub status: Status,
     /// Why it could not run.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Its findings.
+    #[serde(default)]
     pub findings: Vec<Finding>,
     /// Its facts (a JSON object).
+    #[serde(default)]
     pub facts: serde_json::Map<String, serde_json::Value>,
     /// What it logged.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub logs: Vec<LogLine>,
     /// Wall-clock time of the run, in milliseconds.
-    #[serde(skip)]
+    #[serde(skip, default)]
     pub duration_ms: u64,
 }
 

@@ -63,6 +63,11 @@ pub struct CheckArgs {
     #[arg(long)]
     no_cache: bool,
 
+    /// Also write the checks' outcomes (redacted) to FILE, for
+    /// `gonogo test` and `gonogo eval`.
+    #[arg(long, value_name = "FILE")]
+    save_outcomes: Option<PathBuf>,
+
     /// Report compilation and cache use on stderr.
     #[arg(long, short = 'v')]
     verbose: bool,
@@ -126,6 +131,11 @@ pub fn run(args: CheckArgs) -> Exit {
         Ok(runs) => runs,
         Err(error) => return fail(redactor.text(&error.to_string())),
     };
+    if let Some(path) = &args.save_outcomes
+        && let Err(error) = crate::outcomes::Outcomes::new(runs.clone()).write(path)
+    {
+        return fail(error);
+    }
     let target = Target::inspect(&args.dir);
     let inputs = Inputs {
         target: &target,

@@ -1,6 +1,8 @@
 //! The command line: a thin layer over the library, one file per subcommand.
 
 mod check;
+mod eval;
+mod test;
 
 use crate::exit::Exit;
 use clap::{Parser, Subcommand};
@@ -18,6 +20,8 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     Check(check::CheckArgs),
+    Test(test::TestArgs),
+    Eval(eval::EvalArgs),
 }
 
 /// Parses the command line and runs the subcommand.
@@ -25,6 +29,8 @@ pub fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let exit = match cli.command {
         Command::Check(args) => check::run(args),
+        Command::Test(args) => test::run(args),
+        Command::Eval(args) => eval::run(args),
     };
     exit.into()
 }

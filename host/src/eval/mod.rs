@@ -59,21 +59,48 @@ pub struct Inputs<'a> {
 
 /// Evaluates every rule of `plan` over `runs`.
 pub fn evaluate(plan: &Plan, runs: &[CheckRun], inputs: &Inputs<'_>) -> Vec<RuleResult> {
-    let env = crate::policy::expr::environment();
-    let mut context = Context::with_env(Arc::clone(&env));
-    let checks = object(runs.iter().map(|run| (run.name.as_str(), check_value(run))));
-    context.add_variable_from_value("checks", checks);
-    context.add_variable_from_value(
-        "target",
-        from_json(&serde_json::to_value(inputs.target).unwrap_or_default()),
-    );
-    context.add_variable_from_value("environment", inputs.environment.to_owned());
-    context.add_variable_from_value("now", Value::Timestamp(inputs.now.fixed_offset()));
+    let context = base_context(runs, inputs);
     let by_name: HashMap<&str, &CheckRun> = runs.iter().map(|r| (r.name.as_str(), r)).collect();
     plan.rules
         .iter()
         .map(|rule| evaluate_rule(rule, &context, &by_name))
         .collect()
+}
+
+/// The variables every expression sees: `checks`, `target`, `environment`, `now`.
+pub fn base_context(runs: &[CheckRun], inputs: &Inputs<'_>) -> Context<'static, 'static> {
+    let mut context = Context::with_env(crate::policy::expr::environment());
+    let checks = object(runs.iter().map(|run| (run.name.as_str(), check_value(run))));
+    context.add_variable_from_value("checks", checks);
+    let target = serde_json::to_value(inputs.target).unwrap_or_default();
+    context.add_variable_from_value("target", from_json(&target));
+    context.add_variable_from_value("environment", inputs.environment.to_owned());
+    context.add_variable_from_value("now", Value::Timestamp(inputs.now.fixed_offset()));
+    context
+}
+
+/// `base` plus `facts`, `findings` and `status` of `run`: a rule's `check:` scope.
+pub fn scoped<'a>(
+    base: &'a Context<'static, 'static>,
+    run: Option<&CheckRun>,
+) -> Context<'a, 'static> {
+    let mut context = base.new_inner_scope();
+    if let Some(Value::Map(map)) = run.map(check_value) {
+        for key in ["facts", "findings", "status"] {
+            let k = cel::objects::Key::String(Arc::new(key.to_owned()));
+            if let Some(v) = map.map.get(&k) {
+                context.add_variable_from_value(key, v.clone());
+            }
+        }
+    }
+    context
+}
+
+/// Runs one compiled expression; the error is the evaluator's message.
+pub fn execute(expr: &CompiledExpr, context: &Context<'_, '_>) -> Result<Value, String> {
+    expr.program
+        .execute(context)
+        .map_err(|error| error.to_string())
 }
 
 fn check_value(run: &CheckRun) -> Value {
@@ -99,7 +126,7 @@ fn check_value(run: &CheckRun) -> Value {
 
 fn evaluate_rule(
     rule: &Rule,
-    base: &Context<'_, '_>,
+    base: &Context<'static, 'static>,
     runs: &HashMap<&str, &CheckRun>,
 ) -> RuleResult {
     let mut result = RuleResult {
@@ -136,18 +163,12 @@ fn evaluate_rule(
             }
         }
     }
-    let mut context = base.new_inner_scope();
-    if let Some(run) = rule.check.as_deref().and_then(|name| runs.get(name)) {
-        let value = check_value(run);
-        if let Value::Map(map) = &value {
-            for key in ["facts", "findings", "status"] {
-                let k = cel::objects::Key::String(Arc::new(key.to_owned()));
-                if let Some(v) = map.map.get(&k) {
-                    context.add_variable_from_value(key, v.clone());
-                }
-            }
-        }
-    }
+    let run = rule
+        .check
+        .as_deref()
+        .and_then(|name| runs.get(name))
+        .copied();
+    let context = scoped(base, run);
     if let Some(when) = &rule.when {
         match run_bool(when, &context) {
             Ok(true) => {}
@@ -178,10 +199,9 @@ fn evaluate_rule(
 }
 
 fn run_bool(expr: &CompiledExpr, context: &Context<'_, '_>) -> Result<bool, String> {
-    match expr.program.execute(context) {
-        Ok(Value::Bool(b)) => Ok(b),
-        Ok(other) => Err(format!("it gave `{}`, not a bool", display(&other))),
-        Err(error) => Err(error.to_string()),
+    match execute(expr, context)? {
+        Value::Bool(b) => Ok(b),
+        other => Err(format!("it gave `{}`, not a bool", display(&other))),
     }
 }
 

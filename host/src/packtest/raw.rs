@@ -1,0 +1,112 @@
+//! Test files as written, with positions for error messages.
+
+use crate::model::{CheckRun, Finding, Status};
+use indexmap::IndexMap;
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+/// A test file: a list of cases.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFile {
+    pub tests: Vec<Spanned<RawCase>>,
+}
+
+/// One case.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCase {
+    pub name: Spanned<String>,
+    #[serde(default)]
+    pub outcomes: Option<Spanned<String>>,
+    #[serde(default)]
+    pub checks: Option<IndexMap<String, RawCheck>>,
+    #[serde(default)]
+    pub patch: IndexMap<String, Spanned<serde_json::Value>>,
+    #[serde(default)]
+    pub environment: Option<String>,
+    #[serde(default)]
+    pub now: Option<Spanned<String>>,
+    #[serde(default)]
+    pub target: Option<RawTarget>,
+    pub expect: RawExpect,
+}
+
+/// `target:` of a case.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTarget {
+    #[serde(default)]
+    pub commit: Option<String>,
+    #[serde(default)]
+    pub branch: Option<String>,
+}
+
+/// An inline check outcome.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCheck {
+    #[serde(default)]
+    pub status: Option<Status>,
+    #[serde(default)]
+    pub facts: serde_json::Map<String, serde_json::Value>,
+    #[serde(default)]
+    pub findings: Vec<Finding>,
+    #[serde(default)]
+    pub error: Option<String>,
+}
+
+impl RawCheck {
+    /// The run this inline outcome stands for.
+    pub fn to_run(&self, name: &str) -> CheckRun {
+        if let Some(error) = &self.error {
+            return CheckRun::failed(name, "inline", None, error.clone());
+        }
+        CheckRun {
+            name: name.to_owned(),
+            source: "inline".into(),
+            info: None,
+            status: self
+                .status
+                .unwrap_or_else(|| CheckRun::status_of(&self.findings)),
+            error: None,
+            findings: self.findings.clone(),
+            facts: self.facts.clone(),
+            logs: Vec::new(),
+            duration_ms: 0,
+        }
+    }
+}
+
+/// `go` or `no-go`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub enum Verdict {
+    /// Go.
+    #[serde(rename = "go")]
+    Go,
+    /// No-go.
+    #[serde(rename = "no-go")]
+    NoGo,
+}
+
+impl Verdict {
+    /// As the report spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Go => "go",
+            Verdict::NoGo => "no-go",
+        }
+    }
+}
+
+/// What a case expects.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawExpect {
+    #[serde(default)]
+    pub decision: Option<Spanned<Verdict>>,
+    #[serde(default)]
+    pub rules: IndexMap<String, Spanned<Status>>,
+    #[serde(default)]
+    pub blocking: Option<Vec<String>>,
+}
