@@ -122,9 +122,7 @@ pub fn parse_dotenv(path: &Path, text: &str) -> Result<Vec<(String, String, usiz
         let name = name.trim();
         let valid_name = !name.is_empty()
             && !name.starts_with(|c: char| c.is_ascii_digit())
-            && name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-');
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
         if !valid_name {
             return Err(error(
                 line_no,

@@ -13,6 +13,7 @@ pub mod decision;
 pub mod envsource;
 pub mod eval;
 pub mod exit;
+pub mod fuzzing;
 pub mod model;
 pub mod outcomes;
 pub mod packtest;

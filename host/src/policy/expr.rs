@@ -56,6 +56,9 @@ pub fn compile(
     let program = env.compile(source).map_err(|errors| {
         let first = errors.errors.first();
         match first {
+            Some(error) if error.msg.contains("Recursion limit") => {
+                "the expression is nested too deeply (more than 96 levels)".to_owned()
+            }
             Some(error) => format!(
                 "CEL syntax error at {}:{} of the expression: {}",
                 error.pos.0,

@@ -5,7 +5,7 @@
 pub mod bindings;
 pub mod cache;
 mod host_api;
-mod outcome;
+pub(crate) mod outcome;
 mod probe_api;
 pub mod state;
 

@@ -1,0 +1,164 @@
+//! Fuzz targets: entry points that take arbitrary bytes, must never panic,
+//! and assert the invariants of the code they drive. `tests/fuzz.rs` runs
+//! each for a bounded time in CI (see docs/security.md#fuzzing).
+
+use crate::envsource::parse_dotenv;
+use crate::policy;
+use crate::runtime::bindings::gonogo::check::types::{
+    Finding as WitFinding, Location as WitLocation,
+};
+use crate::runtime::bindings::{WitOutcome, WitSeverity, WitStatus};
+use crate::runtime::outcome;
+use std::path::Path;
+
+/// A fuzz target: arbitrary bytes in, a panic when an invariant breaks.
+pub type Target = fn(&[u8]);
+
+/// Every fuzz target, by name.
+pub const TARGETS: &[(&str, Target)] = &[
+    ("pack_loader", pack_loader),
+    ("outcome_decoder", outcome_decoder),
+    ("dotenv", dotenv),
+];
+
+/// The pack loader (YAML, validation, CEL compilation): any text gives a
+/// plan or diagnostics that point inside the text.
+pub fn pack_loader(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    match policy::parse(text, "fuzz.yaml", None) {
+        Ok(plan) => {
+            for rule in &plan.rules {
+                assert!(!rule.id.is_empty(), "a rule without id was accepted");
+                for dependency in &rule.depends_on {
+                    assert!(
+                        plan.checks.iter().any(|c| &c.name == dependency),
+                        "rule `{}` depends on undeclared check `{dependency}`",
+                        rule.id
+                    );
+                }
+            }
+        }
+        Err(error) => {
+            assert!(
+                !error.diagnostics.is_empty(),
+                "an error without diagnostics"
+            );
+            let lines = text.split('\n').count() as u64;
+            for diagnostic in &error.diagnostics {
+                assert!(!diagnostic.message.is_empty(), "an empty diagnostic");
+                assert!(
+                    diagnostic.line <= lines + 1,
+                    "diagnostic line {} beyond the {lines} lines of the text: {diagnostic}",
+                    diagnostic.line
+                );
+            }
+        }
+    }
+}
+
+/// The outcome decoder: whatever a check returns becomes a run that is
+/// either `error` with a reason, or has a JSON object of facts.
+pub fn outcome_decoder(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let mut fields = text.split('\u{1f}');
+    let facts = fields.next().unwrap_or_default().to_owned();
+    let mut findings = Vec::new();
+    while let (Some(id), Some(message)) = (fields.next(), fields.next()) {
+        let selector = id.len() + message.len();
+        findings.push(WitFinding {
+            id: id.to_owned(),
+            status: [
+                WitStatus::Pass,
+                WitStatus::Fail,
+                WitStatus::Warn,
+                WitStatus::Skip,
+                WitStatus::Error,
+            ][selector % 5],
+            severity: [
+                WitSeverity::Info,
+                WitSeverity::Low,
+                WitSeverity::Medium,
+                WitSeverity::High,
+                WitSeverity::Critical,
+            ][selector % 5],
+            message: message.to_owned(),
+            location: (selector % 2 == 0).then(|| WitLocation {
+                path: id.to_owned(),
+                line: Some(selector as u32),
+            }),
+            remediation: (selector % 3 == 0).then(|| message.to_owned()),
+        });
+    }
+    let count = findings.len();
+    let info = crate::model::CheckInfo {
+        id: "fuzz".into(),
+        name: "fuzz".into(),
+        version: "0".into(),
+        description: String::new(),
+    };
+    let run = outcome::convert(
+        "fuzz",
+        "fuzz.wasm",
+        info,
+        WitOutcome {
+            findings,
+            facts: facts.clone(),
+        },
+    );
+    match &run.error {
+        Some(reason) => {
+            assert_eq!(run.status, crate::model::Status::Error);
+            assert!(!reason.is_empty());
+        }
+        None => {
+            assert_ne!(
+                run.status,
+                crate::model::Status::Error,
+                "an error run without a reason"
+            );
+            assert_eq!(run.findings.len(), count);
+            assert!(
+                serde_json::from_str::<serde_json::Value>(&facts).is_ok_and(|v| v.is_object()),
+                "facts that are not a JSON object were accepted"
+            );
+        }
+    }
+}
+
+/// The dotenv parser: every value parses or the error names the file and
+/// line, and never repeats the content of the line.
+pub fn dotenv(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let lines = text.lines().count().max(1);
+    match parse_dotenv(Path::new("fuzz.env"), text) {
+        Ok(vars) => {
+            for (name, _, line) in vars {
+                assert!(!name.is_empty(), "an empty variable name");
+                assert!((1..=lines).contains(&line), "line {line} of {lines}");
+            }
+        }
+        Err(error) => {
+            let message = error.to_string();
+            let Some(rest) = message.strip_prefix("fuzz.env:") else {
+                panic!("the error does not start with the file: {message}");
+            };
+            let (line, problem) = rest.split_once(": ").expect("`line: problem`");
+            let line: usize = line.parse().expect("a line number");
+            assert!((1..=lines).contains(&line), "line {line} of {lines}");
+            const PROBLEMS: &[&str] = &[
+                "expected `NAME=value`",
+                "the variable name must be letters, digits and `_`",
+                "unterminated single quote",
+                "unterminated double quote",
+            ];
+            assert!(
+                PROBLEMS.contains(&problem),
+                "the error repeats input: {message}"
+            );
+        }
+    }
+}
