@@ -273,6 +273,11 @@ fn broken_packs_are_reported_with_file_line_and_column() {
         "urgent",
     );
     assert_pack_error(
+        "name: broken\nchecks:\n  env:\n    use: builtin:env\n    limits: { memory_mb: 0 }\nrules: []\n",
+        "5:26",
+        "`memory_mb` must be between 1 and 4096",
+    );
+    assert_pack_error(
         "name: broken\nchecks:\n  env:\n    use: builtin:nope\nrules: []\n",
         "4:10",
         "`builtin:nope`, which is not a built-in check",

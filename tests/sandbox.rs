@@ -134,7 +134,11 @@ fn a_looping_check_is_stopped_at_its_deadline_and_the_decision_is_no_go() {
     hostile_pack(&project, "spin", "    limits: { timeout_ms: 300 }\n");
     let started = std::time::Instant::now();
     let (output, report) = run(&project, &[]);
-    assert_failed_closed(&output, &report, "exceeded its deadline of 300 ms");
+    assert_failed_closed(
+        &output,
+        &report,
+        "exceeded its deadline of 300 ms (`limits.timeout_ms`)",
+    );
     // Not a timing assertion on performance: a hung host would never return.
     assert!(started.elapsed() < std::time::Duration::from_secs(60));
 }
@@ -146,7 +150,11 @@ fn a_check_that_sleeps_in_a_host_call_is_stopped_at_its_deadline() {
     let project = Project::new();
     hostile_pack(&project, "sleep", "    limits: { timeout_ms: 300 }\n");
     let (output, report) = run(&project, &[]);
-    assert_failed_closed(&output, &report, "exceeded its deadline of 300 ms");
+    assert_failed_closed(
+        &output,
+        &report,
+        "exceeded its deadline of 300 ms (`limits.timeout_ms`)",
+    );
 }
 
 #[test]
@@ -154,7 +162,11 @@ fn a_check_that_allocates_without_bound_hits_its_memory_cap() {
     let project = Project::new();
     hostile_pack(&project, "memory", "    limits: { memory_mb: 64 }\n");
     let (output, report) = run(&project, &[]);
-    assert_failed_closed(&output, &report, "exceeded its memory limit of 64 MiB");
+    assert_failed_closed(
+        &output,
+        &report,
+        "exceeded its memory limit of 64 MiB (`limits.memory_mb`)",
+    );
 }
 
 #[test]
@@ -258,7 +270,39 @@ fn an_oversized_outcome_fails_closed() {
     let project = Project::new();
     hostile_pack(&project, "huge-outcome", "");
     let (output, report) = run(&project, &[]);
-    assert_failed_closed(&output, &report, "over the cap of 1048576 bytes");
+    assert_failed_closed(
+        &output,
+        &report,
+        "over its limit of 1024 KiB (`limits.outcome_kb`)",
+    );
+}
+
+#[test]
+fn the_outcome_limit_is_configurable() {
+    let project = Project::new();
+    hostile_pack(
+        &project,
+        "huge-outcome",
+        "    limits: { outcome_kb: 8192 }\n",
+    );
+    let (_, report) = run(&project, &[]);
+    assert_eq!(
+        check_run(&report, "hostile")["status"],
+        "pass",
+        "{report:#}"
+    );
+    let project = Project::new();
+    hostile_pack(
+        &project,
+        "huge-outcome",
+        "    limits: { outcome_kb: 2048 }\n",
+    );
+    let (output, report) = run(&project, &[]);
+    assert_failed_closed(
+        &output,
+        &report,
+        "over its limit of 2048 KiB (`limits.outcome_kb`)",
+    );
 }
 
 #[test]

@@ -106,6 +106,7 @@ pub fn outcome_decoder(data: &[u8]) {
             findings,
             facts: facts.clone(),
         },
+        crate::policy::Limits::DEFAULT.outcome_bytes,
     );
     match &run.error {
         Some(reason) => {

@@ -74,13 +74,16 @@ pub struct Limits {
     pub timeout: Duration,
     /// Linear memory cap, in bytes.
     pub memory_bytes: usize,
+    /// Cap on findings and facts together, in bytes.
+    pub outcome_bytes: usize,
 }
 
 impl Limits {
-    /// Defaults: 20 s, 256 MiB.
+    /// Defaults: 20 s, 256 MiB, 1 MiB of outcome.
     pub const DEFAULT: Limits = Limits {
         timeout: Duration::from_secs(20),
         memory_bytes: 256 << 20,
+        outcome_bytes: 1 << 20,
     };
 }
 

@@ -59,6 +59,8 @@ pub struct RawLimits {
     pub timeout_ms: Option<Spanned<u64>>,
     #[serde(default)]
     pub memory_mb: Option<Spanned<u64>>,
+    #[serde(default)]
+    pub outcome_kb: Option<Spanned<u64>>,
 }
 
 /// `block` (a failure is no-go) or `warn` (a failure is reported only).

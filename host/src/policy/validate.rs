@@ -291,6 +291,17 @@ impl Validator<'_> {
                 );
             }
         }
+        if let Some(outcome) = &raw.limits.outcome_kb {
+            if (1..=65_536).contains(&outcome.value) {
+                limits.outcome_bytes = (outcome.value as usize) << 10;
+            } else {
+                self.error(
+                    outcome,
+                    "`outcome_kb` must be between 1 and 65536".into(),
+                    None,
+                );
+            }
+        }
         limits
     }
 

@@ -325,7 +325,7 @@ impl Runtime {
             executor.block_on(async { tokio::time::timeout(spec.limits.timeout, run_check).await });
         let deadline = || {
             format!(
-                "it exceeded its deadline of {} ms and was stopped",
+                "it exceeded its deadline of {} ms (`limits.timeout_ms`) and was stopped",
                 spec.limits.timeout.as_millis()
             )
         };
@@ -333,7 +333,13 @@ impl Runtime {
             Err(_elapsed) => CheckRun::failed(&spec.name, &spec.reference, info, deadline()),
             Ok(Ok(Ok(outcome))) => {
                 let info = info.unwrap_or_else(|| unreachable_info(spec));
-                outcome::convert(&spec.name, &spec.reference, info, outcome)
+                outcome::convert(
+                    &spec.name,
+                    &spec.reference,
+                    info,
+                    outcome,
+                    spec.limits.outcome_bytes,
+                )
             }
             Ok(Ok(Err(reason))) => CheckRun::failed(
                 &spec.name,
@@ -351,7 +357,7 @@ impl Runtime {
                     )
                 } else if store.data().limiter.exceeded {
                     format!(
-                        "it exceeded its memory limit of {} MiB",
+                        "it exceeded its memory limit of {} MiB (`limits.memory_mb`)",
                         spec.limits.memory_bytes >> 20
                     )
                 } else {

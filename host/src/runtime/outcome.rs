@@ -4,11 +4,14 @@
 use super::bindings::{WitOutcome, WitSeverity, WitStatus};
 use crate::model::{CheckInfo, CheckRun, Finding, Location, Severity, Status};
 
-/// Largest outcome accepted (findings and facts together), in bytes.
-pub const OUTCOME_CAP_BYTES: usize = 1 << 20;
-
 /// Validates and converts an outcome.
-pub fn convert(name: &str, source: &str, info: CheckInfo, outcome: WitOutcome) -> CheckRun {
+pub fn convert(
+    name: &str,
+    source: &str,
+    info: CheckInfo,
+    outcome: WitOutcome,
+    cap_bytes: usize,
+) -> CheckRun {
     let size = outcome.facts.len()
         + outcome
             .findings
@@ -20,12 +23,15 @@ pub fn convert(name: &str, source: &str, info: CheckInfo, outcome: WitOutcome) -
                     + f.location.as_ref().map_or(0, |l| l.path.len())
             })
             .sum::<usize>();
-    if size > OUTCOME_CAP_BYTES {
+    if size > cap_bytes {
         return CheckRun::failed(
             name,
             source,
             Some(info),
-            format!("its outcome is {size} bytes, over the cap of {OUTCOME_CAP_BYTES} bytes"),
+            format!(
+                "its outcome is {size} bytes, over its limit of {} KiB (`limits.outcome_kb`)",
+                cap_bytes >> 10
+            ),
         );
     }
     let facts = match serde_json::from_str::<serde_json::Value>(&outcome.facts) {
