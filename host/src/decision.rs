@@ -18,6 +18,17 @@ pub struct Counts {
     pub error: usize,
 }
 
+/// Which failures make a no-go (`--fail-on`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum FailOn {
+    /// Failing or erroring `block` rules (the default).
+    #[default]
+    Block,
+    /// Any failing or erroring rule, `warn` ones too.
+    Warn,
+}
+
 /// The decision and every reason for it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Decision {
@@ -29,6 +40,8 @@ pub struct Decision {
     pub blocking: Vec<String>,
     /// Ids of warn-only rules that failed or errored.
     pub warnings: Vec<String>,
+    /// What made a no-go: `block` rules only, or `warn` ones too.
+    pub fail_on: FailOn,
     /// Rule counts.
     pub counts: Counts,
     /// Other things the reader must know (a broken check no rule reads…).
@@ -37,7 +50,7 @@ pub struct Decision {
 }
 
 /// Decides over the rule results; `runs` only adds notes.
-pub fn decide(plan: &Plan, results: &[RuleResult], runs: &[CheckRun]) -> Decision {
+pub fn decide(plan: &Plan, results: &[RuleResult], runs: &[CheckRun], fail_on: FailOn) -> Decision {
     let mut counts = Counts::default();
     let (mut blocking, mut warnings) = (Vec::new(), Vec::new());
     for result in results {
@@ -71,12 +84,13 @@ pub fn decide(plan: &Plan, results: &[RuleResult], runs: &[CheckRun]) -> Decisio
     if results.is_empty() {
         notes.push("the pack has no rules: nothing was verified".into());
     }
-    let go = blocking.is_empty();
+    let go = blocking.is_empty() && (fail_on == FailOn::Block || warnings.is_empty());
     Decision {
         verdict: if go { "go" } else { "no-go" },
         go,
         blocking,
         warnings,
+        fail_on,
         counts,
         notes,
     }

@@ -1,6 +1,7 @@
 //! `gonogo check`: run a pack's checks over a project and decide go / no-go.
 
-use super::fail;
+use super::{fail, outputs, progress::Progress};
+use crate::decision::FailOn;
 use crate::envsource::EnvSource;
 use crate::eval::{self, Inputs};
 use crate::exit::Exit;
@@ -22,6 +23,8 @@ use std::path::PathBuf;
 ///   gonogo check                                   # ./ with ./gonogo.yaml or the built-in pack
 ///   gonogo check apps/api --env-file .env.production
 ///   gonogo check . --policy policies/production-readiness --format json
+///   gonogo check --report sarif=gonogo.sarif --report markdown=$GITHUB_STEP_SUMMARY
+///   gonogo check --fail-on warn                    # warnings are no-go too
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct CheckArgs {
@@ -49,9 +52,23 @@ pub struct CheckArgs {
     #[arg(long, short = 'e', default_value = "production", value_name = "NAME")]
     environment: String,
 
-    /// Output format.
+    /// Output format on standard output.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Human)]
     format: Format,
+
+    /// Also write the report in FORMAT to PATH; repeat for several
+    /// (`--report sarif=gonogo.sarif --report junit=gonogo.xml`). Markdown
+    /// is appended to, as `$GITHUB_STEP_SUMMARY` expects.
+    #[arg(long = "report", value_name = "FORMAT=PATH", value_parser = outputs::parse_report_target)]
+    reports: Vec<outputs::ReportTarget>,
+
+    /// What makes a no-go: failing `block` rules, or `warn` rules too.
+    #[arg(long, value_enum, default_value_t = FailOn::Block)]
+    fail_on: FailOn,
+
+    /// No progress indicator on stderr (it only shows on a terminal anyway).
+    #[arg(long, short = 'q')]
+    quiet: bool,
 
     /// Where compiled components are cached
     /// [default: $XDG_CACHE_HOME/gonogo or ~/.cache/gonogo].
@@ -122,12 +139,23 @@ pub fn run(args: CheckArgs) -> Exit {
         Ok(runtime) => runtime,
         Err(error) => return fail(error),
     };
+    let progress = Progress::start(plan.checks.len(), args.quiet);
+    let on_finished = |name: &str| {
+        if let Some(progress) = &progress {
+            progress.finished(name);
+        }
+    };
     let context = RunContext {
         project_dir: &args.dir,
         env: &env,
         redactor: &redactor,
+        on_finished: Some(&on_finished),
     };
-    let runs = match runtime.run_all(&plan, &context) {
+    let runs = runtime.run_all(&plan, &context);
+    if let Some(progress) = &progress {
+        progress.clear();
+    }
+    let runs = match runs {
         Ok(runs) => runs,
         Err(error) => return fail(redactor.text(&error.to_string())),
     };
@@ -143,7 +171,7 @@ pub fn run(args: CheckArgs) -> Exit {
         now: chrono::Utc::now(),
     };
     let rules = eval::evaluate(&plan, &runs, &inputs);
-    let decision = crate::decision::decide(&plan, &rules, &runs);
+    let decision = crate::decision::decide(&plan, &rules, &runs, args.fail_on);
     let go = decision.go;
     let report = Report {
         schema: SCHEMA,
@@ -159,13 +187,8 @@ pub fn run(args: CheckArgs) -> Exit {
         rules,
         checks: runs,
     };
-    let mut stdout = anstream::stdout();
-    match args.format.renderer().render(&report, &mut stdout) {
-        // A closed pipe (`| head`) is the reader's choice, not a failure.
-        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
-            return fail(format_args!("cannot write the report: {error}"));
-        }
-        _ => {}
+    if let Err(error) = outputs::write_all(&report, args.format, &args.reports) {
+        return fail(error);
     }
     if go { Exit::Go } else { Exit::NoGo }
 }

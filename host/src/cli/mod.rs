@@ -2,6 +2,8 @@
 
 mod check;
 mod eval;
+mod outputs;
+mod progress;
 mod test;
 
 use crate::exit::Exit;

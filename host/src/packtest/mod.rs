@@ -277,7 +277,7 @@ fn run_case(plan: &Plan, case: Case) -> CaseResult {
         now: case.now,
     };
     let rules = eval::evaluate(plan, &case.runs, &inputs);
-    let decision = decide(plan, &rules, &case.runs);
+    let decision = decide(plan, &rules, &case.runs, crate::decision::FailOn::Block);
     let mut failures = Vec::new();
     if let Some(expected) = &case.expect.decision
         && expected.value.as_str() != decision.verdict

@@ -107,6 +107,9 @@ impl Renderer for Human {
         } else {
             ("NO-GO", RED)
         };
+        if !decision.go && decision.blocking.is_empty() {
+            writeln!(out, "\nwarnings fail this run (`--fail-on warn`)")?;
+        }
         writeln!(
             out,
             "\n{style}{word}{style:#} · {} blocking, {} warning{} · {} passed, {} failed, {} skipped, {} errors",

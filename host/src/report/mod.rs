@@ -3,6 +3,9 @@
 
 mod human;
 mod json;
+mod junit;
+mod markdown;
+mod sarif;
 
 use crate::decision::Decision;
 use crate::eval::RuleResult;
@@ -13,6 +16,9 @@ use std::io::{self, Write};
 
 pub use human::Human;
 pub use json::Json;
+pub use junit::Junit;
+pub use markdown::Markdown;
+pub use sarif::Sarif;
 
 /// The version of the JSON report schema (`docs/json-report.md`).
 pub const SCHEMA: &str = "gonogo.report/v1";
@@ -63,6 +69,12 @@ pub enum Format {
     Human,
     /// For programs: the versioned schema `gonogo.report/v1`.
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
+    /// JUnit XML, one testcase per rule, for GitLab, Jenkins…
+    Junit,
+    /// A Markdown summary, for `$GITHUB_STEP_SUMMARY` and PR comments.
+    Markdown,
 }
 
 impl Format {
@@ -71,6 +83,29 @@ impl Format {
         match self {
             Format::Human => Box::new(Human),
             Format::Json => Box::new(Json),
+            Format::Sarif => Box::new(Sarif),
+            Format::Junit => Box::new(Junit),
+            Format::Markdown => Box::new(Markdown),
         }
+    }
+}
+
+impl Report {
+    /// The findings backing a rule's result: those of its check that did not pass.
+    pub fn evidence<'a>(
+        &'a self,
+        rule: &RuleResult,
+    ) -> impl Iterator<Item = &'a crate::model::Finding> {
+        let check = rule.check.clone();
+        self.checks
+            .iter()
+            .filter(move |run| Some(&run.name) == check.as_ref())
+            .flat_map(|run| &run.findings)
+            .filter(|f| {
+                !matches!(
+                    f.status,
+                    crate::model::Status::Pass | crate::model::Status::Skip
+                )
+            })
     }
 }

@@ -78,6 +78,8 @@ pub struct RunContext<'a> {
     pub env: &'a EnvSource,
     /// Removes secret values from everything a check reports.
     pub redactor: &'a Redactor,
+    /// Called with each check's name as it finishes (for progress).
+    pub on_finished: Option<&'a (dyn Fn(&str) + Sync)>,
 }
 
 impl Runtime {
@@ -223,6 +225,9 @@ impl Runtime {
                                 break;
                             };
                             mine.push((index, self.run(spec, &prepared[digest], context)));
+                            if let Some(on_finished) = context.on_finished {
+                                on_finished(&spec.name);
+                            }
                         }
                         mine
                     })

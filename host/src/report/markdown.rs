@@ -1,0 +1,118 @@
+//! `markdown`: a compact summary for `$GITHUB_STEP_SUMMARY` and pull-request
+//! comments: the decision first, then blocking failures, warnings, and a
+//! collapsed list of what passed or did not apply.
+
+use super::{Renderer, Report};
+use crate::eval::RuleResult;
+use crate::model::Status;
+use crate::policy::Enforcement;
+use std::io::{self, Write};
+
+/// The Markdown renderer.
+pub struct Markdown;
+
+/// Text safe inside a table cell.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace(['\n', '\r'], " ")
+}
+
+fn table(out: &mut dyn Write, rules: &[&RuleResult]) -> io::Result<()> {
+    writeln!(out, "| Rule | Severity | Why | How to fix |")?;
+    writeln!(out, "| --- | --- | --- | --- |")?;
+    for rule in rules {
+        let why = match rule.status {
+            Status::Error => format!(
+                "could not be evaluated: {}",
+                rule.message.as_deref().unwrap_or("")
+            ),
+            _ => rule.message.clone().unwrap_or_default(),
+        };
+        writeln!(
+            out,
+            "| `{}` {} | {} | {} | {} |",
+            rule.id,
+            cell(&rule.title),
+            rule.severity.as_str(),
+            cell(&why),
+            cell(rule.remediation.as_deref().unwrap_or(""))
+        )?;
+    }
+    writeln!(out)
+}
+
+impl Renderer for Markdown {
+    fn render(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+        let decision = &report.decision;
+        let headline = if decision.go { "✅ GO" } else { "❌ NO-GO" };
+        writeln!(out, "## {headline} · {}\n", report.pack.name)?;
+        let counts = &decision.counts;
+        let git = match (&report.target.branch, &report.target.commit) {
+            (Some(branch), Some(commit)) => {
+                format!(" ({branch} @ {})", &commit[..commit.len().min(12)])
+            }
+            (None, Some(commit)) => format!(" (@ {})", &commit[..commit.len().min(12)]),
+            _ => String::new(),
+        };
+        writeln!(
+            out,
+            "**{} blocking**, {} warning{} · {} passed, {} failed, {} skipped, {} errors · `{}`{git} · environment `{}`\n",
+            decision.blocking.len(),
+            decision.warnings.len(),
+            if decision.warnings.len() == 1 {
+                ""
+            } else {
+                "s"
+            },
+            counts.pass,
+            counts.fail,
+            counts.skip,
+            counts.error,
+            report.target.path,
+            report.environment
+        )?;
+        let failing = |enforcement: Enforcement| -> Vec<&RuleResult> {
+            report
+                .rules
+                .iter()
+                .filter(|r| {
+                    r.enforcement == enforcement && matches!(r.status, Status::Fail | Status::Error)
+                })
+                .collect()
+        };
+        let blocking = failing(Enforcement::Block);
+        if !blocking.is_empty() {
+            writeln!(out, "### Blocking\n")?;
+            table(out, &blocking)?;
+        }
+        let warnings = failing(Enforcement::Warn);
+        if !warnings.is_empty() {
+            writeln!(out, "### Warnings\n")?;
+            table(out, &warnings)?;
+        }
+        for note in &decision.notes {
+            writeln!(out, "> **Note:** {}\n", cell(note))?;
+        }
+        let rest: Vec<&RuleResult> = report
+            .rules
+            .iter()
+            .filter(|r| matches!(r.status, Status::Pass | Status::Skip | Status::Warn))
+            .collect();
+        if !rest.is_empty() {
+            writeln!(
+                out,
+                "<details><summary>Passed ({}) and not applicable ({})</summary>\n",
+                counts.pass, counts.skip
+            )?;
+            for rule in rest {
+                let mark = if rule.status == Status::Skip {
+                    "➖"
+                } else {
+                    "✅"
+                };
+                writeln!(out, "- {mark} `{}` {}", rule.id, cell(&rule.title))?;
+            }
+            writeln!(out, "\n</details>")?;
+        }
+        Ok(())
+    }
+}
