@@ -66,6 +66,30 @@ fn main() {
         "cargo:rustc-env=GONOGO_GUEST_WASM_DIR={}",
         wasm_dir.display()
     );
+    println!(
+        "cargo:rustc-env=GONOGO_CHECKS_VERSION={}",
+        guest_version(&guest_dir)
+    );
+}
+
+/// The version of the built-in checks: the guest workspace's
+/// `[workspace.package] version`, which every check inherits and reports
+/// from `describe()`.
+fn guest_version(guest_dir: &Path) -> String {
+    let manifest = std::fs::read_to_string(guest_dir.join("Cargo.toml")).unwrap_or_default();
+    let mut in_package = false;
+    for line in manifest.lines().map(str::trim) {
+        if line.starts_with('[') {
+            in_package = line == "[workspace.package]";
+        } else if in_package && let Some(value) = line.strip_prefix("version") {
+            return value
+                .trim_start_matches([' ', '='])
+                .trim()
+                .trim_matches('"')
+                .to_owned();
+        }
+    }
+    "unknown".to_owned()
 }
 
 /// `rust-toolchain.toml` lists the target, but a toolchain installed before
