@@ -1,0 +1,279 @@
+//! The CI integrations run for real, without network: the GitHub Action's
+//! steps (its `run:` scripts with the runner's files and expressions
+//! emulated), the GitLab CI job's script, and the pre-push hook.
+
+mod common;
+
+use common::{Project, repo};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const BAD: &str = "examples/shop-api-misconfigured";
+const GOOD: &str = "examples/shop-api";
+
+fn yaml(path: &str) -> serde_json::Value {
+    serde_saphyr::from_str(&std::fs::read_to_string(repo().join(path)).expect("readable"))
+        .expect("valid YAML")
+}
+
+/// The folder of the built `gonogo`, to put first on PATH.
+fn bin_dir() -> PathBuf {
+    Path::new(env!("CARGO_BIN_EXE_gonogo"))
+        .parent()
+        .expect("bin dir")
+        .to_path_buf()
+}
+
+fn path_with_gonogo() -> String {
+    format!(
+        "{}:{}",
+        bin_dir().display(),
+        std::env::var("PATH").unwrap_or_default()
+    )
+}
+
+/// Replaces `${{ … }}` the way the runner would, for the expressions the Action uses.
+fn expand(
+    text: &str,
+    inputs: &HashMap<String, String>,
+    outputs: &HashMap<String, String>,
+) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("${{") {
+        out.push_str(&rest[..start]);
+        let end = rest[start..].find("}}").expect("closed expression") + start;
+        let expression = rest[start + 3..end].trim();
+        let value = if let Some(name) = expression.strip_prefix("inputs.") {
+            inputs
+                .get(name)
+                .cloned()
+                .unwrap_or_else(|| panic!("unknown input `{name}`"))
+        } else if let Some(name) = expression.strip_prefix("steps.check.outputs.") {
+            outputs.get(name).cloned().unwrap_or_default()
+        } else if expression == "github.action_path" {
+            repo().display().to_string()
+        } else {
+            panic!("the test does not emulate `{expression}`")
+        };
+        out.push_str(&value);
+        rest = &rest[end + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
+struct ActionRun {
+    exit_codes: Vec<(String, i32)>,
+    outputs: HashMap<String, String>,
+    summary: String,
+    sarif: Option<serde_json::Value>,
+    skipped_uses: Vec<String>,
+}
+
+/// Runs the Action's steps in order with `given` inputs over the defaults.
+fn run_action(given: &[(&str, &str)]) -> ActionRun {
+    let action = yaml("action.yml");
+    let mut inputs: HashMap<String, String> = action["inputs"]
+        .as_object()
+        .expect("inputs")
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.clone(),
+                v["default"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    for (k, v) in given {
+        assert!(inputs.contains_key(*k), "the Action has no input `{k}`");
+        inputs.insert((*k).to_owned(), (*v).to_owned());
+    }
+    let runner = Project::new();
+    let files: Vec<PathBuf> = ["output", "summary.md", "path"]
+        .iter()
+        .map(|f| runner.write(f, ""))
+        .collect();
+    let sarif_path = runner.path().join("gonogo.sarif");
+    inputs.insert("sarif".into(), sarif_path.display().to_string());
+    let mut outputs = HashMap::new();
+    let mut exit_codes = Vec::new();
+    let mut skipped_uses = Vec::new();
+    for step in action["runs"]["steps"].as_array().expect("steps") {
+        let name = step["name"].as_str().unwrap_or("?").to_owned();
+        if let Some(uses) = step["uses"].as_str() {
+            skipped_uses.push(uses.to_owned());
+            continue;
+        }
+        assert_eq!(step["shell"], "bash", "step `{name}` sets its shell");
+        let script = step["run"].as_str().expect("a run step");
+        let mut command = Command::new("bash");
+        command
+            .args(["--noprofile", "--norc", "-eo", "pipefail", "-c", script])
+            .current_dir(repo())
+            .env("PATH", path_with_gonogo())
+            .env("GONOGO_CACHE_DIR", common::shared_cache())
+            .env("GITHUB_OUTPUT", &files[0])
+            .env("GITHUB_STEP_SUMMARY", &files[1])
+            .env("GITHUB_PATH", &files[2])
+            .env("RUNNER_TEMP", runner.path())
+            .env("CI", "true");
+        for (key, value) in step["env"].as_object().into_iter().flatten() {
+            command.env(
+                key,
+                expand(value.as_str().unwrap_or_default(), &inputs, &outputs),
+            );
+        }
+        let status = command.status().expect("bash runs");
+        exit_codes.push((name, status.code().unwrap_or(-1)));
+        for line in std::fs::read_to_string(&files[0])
+            .unwrap_or_default()
+            .lines()
+        {
+            if let Some((k, v)) = line.split_once('=') {
+                outputs.insert(k.to_owned(), v.to_owned());
+            }
+        }
+    }
+    ActionRun {
+        exit_codes,
+        outputs,
+        summary: std::fs::read_to_string(&files[1]).unwrap_or_default(),
+        sarif: std::fs::read_to_string(&sarif_path)
+            .ok()
+            .map(|t| serde_json::from_str(&t).expect("SARIF is JSON")),
+        skipped_uses,
+    }
+}
+
+#[test]
+fn the_github_action_gates_uploads_sarif_and_writes_the_summary() {
+    let run = run_action(&[
+        ("path", BAD),
+        ("env-file", &format!("{BAD}/.env.production")),
+    ]);
+    let codes: Vec<i32> = run.exit_codes.iter().map(|(_, c)| *c).collect();
+    assert_eq!(codes, [0, 0, 1], "install, run, gate: {:?}", run.exit_codes);
+    assert_eq!(
+        run.outputs.get("verdict").map(String::as_str),
+        Some("no-go")
+    );
+    assert!(
+        run.summary
+            .starts_with("## ❌ NO-GO · production-readiness"),
+        "{}",
+        run.summary
+    );
+    let sarif = run
+        .sarif
+        .expect("SARIF written even on a no-go, for the upload step");
+    assert_eq!(
+        sarif["runs"][0]["results"].as_array().map(Vec::len),
+        Some(14)
+    );
+    assert_eq!(run.skipped_uses, ["github/codeql-action/upload-sarif@v3"]);
+
+    let run = run_action(&[
+        ("path", GOOD),
+        ("env-file", &format!("{GOOD}/.env.production")),
+    ]);
+    assert_eq!(run.exit_codes.last().map(|(_, c)| *c), Some(0));
+    assert_eq!(run.outputs.get("verdict").map(String::as_str), Some("go"));
+    assert!(run.summary.starts_with("## ✅ GO"));
+}
+
+#[test]
+fn the_github_action_passes_its_inputs_through() {
+    let run = run_action(&[
+        ("path", BAD),
+        ("env-file", &format!("{BAD}/.env.production")),
+        ("environment", "staging"),
+        ("fail-on", "warn"),
+        ("policy", "builtin:production-readiness"),
+    ]);
+    assert!(
+        run.summary.contains("environment `staging`"),
+        "{}",
+        run.summary
+    );
+    assert_eq!(run.outputs.get("exit-code").map(String::as_str), Some("1"));
+    let run = run_action(&[("path", "no/such/folder")]);
+    assert_eq!(
+        run.outputs.get("verdict").map(String::as_str),
+        Some("error")
+    );
+    assert_eq!(
+        run.exit_codes.last().map(|(_, c)| *c),
+        Some(2),
+        "no decision fails the job too"
+    );
+}
+
+#[test]
+fn the_gitlab_job_writes_its_junit_report() {
+    let job = &yaml("integrations/gitlab-ci.yml")["gonogo"];
+    assert_eq!(job["artifacts"]["reports"]["junit"], "gonogo-junit.xml");
+    assert_eq!(job["artifacts"]["when"], "always");
+    let project = Project::new();
+    for example in [GOOD, BAD] {
+        std::fs::copy(
+            repo().join(example).join("package.json"),
+            project.path().join("package.json"),
+        )
+        .expect("copy");
+        let script: Vec<&str> = job["script"]
+            .as_array()
+            .expect("script")
+            .iter()
+            .filter_map(|l| l.as_str())
+            .collect();
+        let status = Command::new("bash")
+            .args([
+                "--noprofile",
+                "--norc",
+                "-eo",
+                "pipefail",
+                "-c",
+                &script.join("\n"),
+            ])
+            .current_dir(project.path())
+            .env("PATH", path_with_gonogo())
+            .env("GONOGO_CACHE_DIR", common::shared_cache())
+            .env(
+                "GONOGO_ENVIRONMENT",
+                job["variables"]["GONOGO_ENVIRONMENT"]
+                    .as_str()
+                    .expect("variable"),
+            )
+            .env(
+                "GONOGO_ENV_FILE",
+                repo().join(example).join(".env.production"),
+            )
+            .status()
+            .expect("bash runs");
+        assert_eq!(
+            status.code(),
+            Some(if example == GOOD { 0 } else { 1 }),
+            "{example}"
+        );
+        let junit = std::fs::read_to_string(project.path().join("gonogo-junit.xml"))
+            .expect("junit written");
+        assert!(junit.contains("<testsuites name=\"gonogo\""));
+    }
+}
+
+#[test]
+fn the_pre_push_hook_blocks_a_no_go() {
+    let hook = repo().join("integrations/pre-push");
+    for (example, code) in [(GOOD, 0), (BAD, 1)] {
+        let status = Command::new(&hook)
+            .current_dir(repo().join(example))
+            .env("PATH", path_with_gonogo())
+            .env("GONOGO_CACHE_DIR", common::shared_cache())
+            .env("GONOGO_ENV_FILE", ".env.production")
+            .status()
+            .expect("the hook runs");
+        assert_eq!(status.code(), Some(code), "{example}");
+    }
+}
