@@ -273,3 +273,33 @@ fn progress_shows_on_a_terminal_only() {
         .assert()
         .stderr(predicate::str::contains("running checks").not());
 }
+
+#[test]
+fn failing_rules_show_the_locations_of_their_findings() {
+    let project = Project::new();
+    let hostile = common::hostile();
+    project.write(
+        "gonogo.yaml",
+        &format!(
+            "name: located\nchecks:\n{}rules:\n  - id: no-leak-findings\n    title: No leak findings\n    severity: high\n    check: h\n    expr: \"!findings.exists(f, f.id == 'leak')\"\n    message: the check found a leak\n",
+            common::pinned_check("h", &hostile, "{ attack: leak }", "")
+        ),
+    );
+    gonogo()
+        .arg("check")
+        .arg(project.path())
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "      the check found a leak\n      at .txt:1 (leak)",
+        ));
+    let output = gonogo()
+        .args(["check", "--format", "sarif"])
+        .arg(project.path())
+        .output()
+        .expect("runs");
+    let sarif: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    let location = &sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"];
+    assert_eq!(location["artifactLocation"]["uri"], ".txt");
+    assert_eq!(location["region"]["startLine"], 1);
+}

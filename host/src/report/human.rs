@@ -17,6 +17,8 @@ const RED: Style = AnsiColor::Red.on_default().bold();
 const YELLOW: Style = AnsiColor::Yellow.on_default();
 const DIM: Style = Style::new().dimmed();
 const BOLD: Style = Style::new().bold();
+/// Locations shown under a failing rule; the JSON report has them all.
+const MAX_LOCATIONS: usize = 5;
 
 fn mark(status: Status, enforcement: Enforcement) -> (&'static str, Style) {
     match (status, enforcement) {
@@ -67,6 +69,24 @@ impl Renderer for Human {
                 if matches!(rule.status, Status::Fail | Status::Error) {
                     if let Some(message) = &rule.message {
                         writeln!(out, "      {message}")?;
+                    }
+                    let located: Vec<String> = report
+                        .evidence(rule)
+                        .filter_map(|f| f.location.as_ref().map(|l| (f, l)))
+                        .map(|(f, l)| match l.line {
+                            Some(line) => format!("{}:{line} ({})", l.path, f.id),
+                            None => format!("{} ({})", l.path, f.id),
+                        })
+                        .collect();
+                    for place in located.iter().take(MAX_LOCATIONS) {
+                        writeln!(out, "      {DIM}at{DIM:#} {place}")?;
+                    }
+                    if located.len() > MAX_LOCATIONS {
+                        writeln!(
+                            out,
+                            "      {DIM}… and {} more{DIM:#}",
+                            located.len() - MAX_LOCATIONS
+                        )?;
                     }
                     if let Some(fix) = &rule.remediation {
                         writeln!(out, "      {DIM}fix:{DIM:#} {fix}")?;
