@@ -268,41 +268,30 @@ impl Validator<'_> {
     }
 
     fn limits(&mut self, raw: &RawCheck) -> Limits {
-        let mut limits = Limits::DEFAULT;
-        if let Some(timeout) = &raw.limits.timeout_ms {
-            if (1..=600_000).contains(&timeout.value) {
-                limits.timeout = Duration::from_millis(timeout.value);
-            } else {
-                self.error(
-                    timeout,
-                    "`timeout_ms` must be between 1 and 600000".into(),
-                    None,
-                );
-            }
+        let defaults = Limits::DEFAULT;
+        let given = &raw.limits;
+        Limits {
+            timeout: self
+                .bounded(&given.timeout_ms, "timeout_ms", 600_000)
+                .map_or(defaults.timeout, Duration::from_millis),
+            memory_bytes: self
+                .bounded(&given.memory_mb, "memory_mb", 4096)
+                .map_or(defaults.memory_bytes, |mb| (mb as usize) << 20),
+            outcome_bytes: self
+                .bounded(&given.outcome_kb, "outcome_kb", 65_536)
+                .map_or(defaults.outcome_bytes, |kb| (kb as usize) << 10),
         }
-        if let Some(memory) = &raw.limits.memory_mb {
-            if (1..=4096).contains(&memory.value) {
-                limits.memory_bytes = (memory.value as usize) << 20;
-            } else {
-                self.error(
-                    memory,
-                    "`memory_mb` must be between 1 and 4096".into(),
-                    None,
-                );
-            }
+    }
+
+    /// A limit between 1 and `max`; out of range is an error (and the default is used).
+    fn bounded(&mut self, value: &Option<Spanned<u64>>, key: &str, max: u64) -> Option<u64> {
+        let value = value.as_ref()?;
+        if (1..=max).contains(&value.value) {
+            Some(value.value)
+        } else {
+            self.error(value, format!("`{key}` must be between 1 and {max}"), None);
+            None
         }
-        if let Some(outcome) = &raw.limits.outcome_kb {
-            if (1..=65_536).contains(&outcome.value) {
-                limits.outcome_bytes = (outcome.value as usize) << 10;
-            } else {
-                self.error(
-                    outcome,
-                    "`outcome_kb` must be between 1 and 65536".into(),
-                    None,
-                );
-            }
-        }
-        limits
     }
 
     fn rule(

@@ -33,11 +33,7 @@ fn mark(status: Status, enforcement: Enforcement) -> (&'static str, Style) {
 impl Renderer for Human {
     fn render(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
         let target = &report.target;
-        let git = match (&target.branch, &target.commit) {
-            (Some(b), Some(c)) => format!(" ({b} @ {})", &c[..c.len().min(12)]),
-            (None, Some(c)) => format!(" (@ {})", &c[..c.len().min(12)]),
-            _ => String::new(),
-        };
+        let git = report.git_suffix();
         writeln!(
             out,
             "{BOLD}gonogo{BOLD:#} · pack {} · {}{git} · environment {}",
@@ -121,7 +117,6 @@ impl Renderer for Human {
         for note in &decision.notes {
             writeln!(out, "\n{YELLOW}note:{YELLOW:#} {note}")?;
         }
-        let counts = &decision.counts;
         let (word, style) = if decision.go {
             ("GO", GREEN.bold())
         } else {
@@ -130,20 +125,6 @@ impl Renderer for Human {
         if !decision.go && decision.blocking.is_empty() {
             writeln!(out, "\nwarnings fail this run (`--fail-on warn`)")?;
         }
-        writeln!(
-            out,
-            "\n{style}{word}{style:#} · {} blocking, {} warning{} · {} passed, {} failed, {} skipped, {} errors",
-            decision.blocking.len(),
-            decision.warnings.len(),
-            if decision.warnings.len() == 1 {
-                ""
-            } else {
-                "s"
-            },
-            counts.pass,
-            counts.fail,
-            counts.skip,
-            counts.error,
-        )
+        writeln!(out, "\n{style}{word}{style:#} · {}", report.counts_line())
     }
 }

@@ -45,29 +45,12 @@ impl Renderer for Markdown {
         let decision = &report.decision;
         let headline = if decision.go { "✅ GO" } else { "❌ NO-GO" };
         writeln!(out, "## {headline} · {}\n", report.pack.name)?;
-        let counts = &decision.counts;
-        let git = match (&report.target.branch, &report.target.commit) {
-            (Some(branch), Some(commit)) => {
-                format!(" ({branch} @ {})", &commit[..commit.len().min(12)])
-            }
-            (None, Some(commit)) => format!(" (@ {})", &commit[..commit.len().min(12)]),
-            _ => String::new(),
-        };
         writeln!(
             out,
-            "**{} blocking**, {} warning{} · {} passed, {} failed, {} skipped, {} errors · `{}`{git} · environment `{}`\n",
-            decision.blocking.len(),
-            decision.warnings.len(),
-            if decision.warnings.len() == 1 {
-                ""
-            } else {
-                "s"
-            },
-            counts.pass,
-            counts.fail,
-            counts.skip,
-            counts.error,
+            "**{}** · `{}`{} · environment `{}`\n",
+            report.counts_line(),
             report.target.path,
+            report.git_suffix(),
             report.environment
         )?;
         let failing = |enforcement: Enforcement| -> Vec<&RuleResult> {
@@ -101,7 +84,7 @@ impl Renderer for Markdown {
             writeln!(
                 out,
                 "<details><summary>Passed ({}) and not applicable ({})</summary>\n",
-                counts.pass, counts.skip
+                decision.counts.pass, decision.counts.skip
             )?;
             for rule in rest {
                 let mark = if rule.status == Status::Skip {

@@ -91,6 +91,36 @@ impl Format {
 }
 
 impl Report {
+    /// ` (branch @ commit)` when the project is in a git repository.
+    pub fn git_suffix(&self) -> String {
+        let short = |commit: &str| commit[..commit.len().min(12)].to_owned();
+        match (&self.target.branch, &self.target.commit) {
+            (Some(branch), Some(commit)) => format!(" ({branch} @ {})", short(commit)),
+            (None, Some(commit)) => format!(" (@ {})", short(commit)),
+            _ => String::new(),
+        }
+    }
+
+    /// `3 blocking, 1 warning · 12 passed, 4 failed, 2 skipped, 0 errors`.
+    pub fn counts_line(&self) -> String {
+        let decision = &self.decision;
+        let counts = &decision.counts;
+        format!(
+            "{} blocking, {} warning{} · {} passed, {} failed, {} skipped, {} errors",
+            decision.blocking.len(),
+            decision.warnings.len(),
+            if decision.warnings.len() == 1 {
+                ""
+            } else {
+                "s"
+            },
+            counts.pass,
+            counts.fail,
+            counts.skip,
+            counts.error,
+        )
+    }
+
     /// The findings backing a rule's result: those of its check that did not pass.
     pub fn evidence<'a>(
         &'a self,
