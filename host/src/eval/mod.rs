@@ -60,7 +60,11 @@ pub struct Inputs<'a> {
 /// Evaluates every rule of `plan` over `runs`.
 pub fn evaluate(plan: &Plan, runs: &[CheckRun], inputs: &Inputs<'_>) -> Vec<RuleResult> {
     let context = base_context(runs, inputs);
-    let by_name: HashMap<&str, &CheckRun> = runs.iter().map(|r| (r.name.as_str(), r)).collect();
+    // Each run is converted to CEL once, not once per rule that reads it.
+    let by_name: HashMap<&str, (&CheckRun, Value)> = runs
+        .iter()
+        .map(|r| (r.name.as_str(), (r, check_value(r))))
+        .collect();
     plan.rules
         .iter()
         .map(|rule| evaluate_rule(rule, &context, &by_name))
@@ -84,8 +88,16 @@ pub fn scoped<'a>(
     base: &'a Context<'static, 'static>,
     run: Option<&CheckRun>,
 ) -> Context<'a, 'static> {
+    scoped_value(base, run.map(check_value).as_ref())
+}
+
+/// [`scoped`] for a run already converted with `check_value`.
+fn scoped_value<'a>(
+    base: &'a Context<'static, 'static>,
+    value: Option<&Value>,
+) -> Context<'a, 'static> {
     let mut context = base.new_inner_scope();
-    if let Some(Value::Map(map)) = run.map(check_value) {
+    if let Some(Value::Map(map)) = value {
         for key in ["facts", "findings", "status"] {
             let k = cel::objects::Key::String(Arc::new(key.to_owned()));
             if let Some(v) = map.map.get(&k) {
@@ -127,7 +139,7 @@ fn check_value(run: &CheckRun) -> Value {
 fn evaluate_rule(
     rule: &Rule,
     base: &Context<'static, 'static>,
-    runs: &HashMap<&str, &CheckRun>,
+    runs: &HashMap<&str, (&CheckRun, Value)>,
 ) -> RuleResult {
     let mut result = RuleResult {
         id: rule.id.clone(),
@@ -147,7 +159,7 @@ fn evaluate_rule(
         result.remediation = rule.remediation.clone();
     };
     for dependency in &rule.depends_on {
-        match runs.get(dependency.as_str()) {
+        match runs.get(dependency.as_str()).map(|(run, _)| run) {
             Some(run) if run.status == Status::Error => {
                 let why = run.error.as_deref().unwrap_or("unknown error");
                 error(
@@ -163,12 +175,12 @@ fn evaluate_rule(
             }
         }
     }
-    let run = rule
+    let value = rule
         .check
         .as_deref()
         .and_then(|name| runs.get(name))
-        .copied();
-    let context = scoped(base, run);
+        .map(|(_, value)| value);
+    let context = scoped_value(base, value);
     if let Some(when) = &rule.when {
         match run_bool(when, &context) {
             Ok(true) => {}

@@ -23,18 +23,21 @@ pub struct CompiledExpr {
 }
 
 /// The CEL environment of every pack: the standard library plus the
-/// `strings`, `lists` and `math` extensions.
+/// `strings`, `lists` and `math` extensions. Built once per process.
 pub fn environment() -> Arc<cel::Env> {
-    let mut env = cel::Env::stdlib();
-    for extension in [
-        cel::extensions::strings,
-        cel::extensions::lists,
-        cel::extensions::math,
-    ] {
-        // Registering the stock extensions on a fresh stdlib cannot clash.
-        let _ = env.add_extension(extension);
-    }
-    Arc::new(env)
+    static ENVIRONMENT: std::sync::OnceLock<Arc<cel::Env>> = std::sync::OnceLock::new();
+    Arc::clone(ENVIRONMENT.get_or_init(|| {
+        let mut env = cel::Env::stdlib();
+        for extension in [
+            cel::extensions::strings,
+            cel::extensions::lists,
+            cel::extensions::math,
+        ] {
+            // Registering the stock extensions on a fresh stdlib cannot clash.
+            let _ = env.add_extension(extension);
+        }
+        Arc::new(env)
+    }))
 }
 
 /// What the static checks need to know about the pack.
