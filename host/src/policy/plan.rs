@@ -96,6 +96,8 @@ pub struct CheckSpec {
     pub reference: String,
     /// The component.
     pub source: CheckSource,
+    /// Its sha256, hex.
+    pub digest: String,
     /// `with:` as a JSON object.
     pub config_json: String,
     /// Its grants.

@@ -128,17 +128,21 @@ impl Validator<'_> {
         if self.diagnostics.len() > before {
             return None;
         }
+        let (source, digest) = source?;
         Some(CheckSpec {
             name: name.to_owned(),
             reference: raw.source.value.clone(),
-            source: source?,
+            source,
+            digest,
             config_json,
             grants,
             limits,
         })
     }
 
-    fn source(&mut self, name: &str, raw: &RawCheck) -> Option<CheckSource> {
+    /// The component and its sha256 (hex), computed once for pinning,
+    /// de-duplication and the compile cache.
+    fn source(&mut self, name: &str, raw: &RawCheck) -> Option<(CheckSource, String)> {
         let reference = raw.source.value.trim();
         if let Some(builtin_name) = reference.strip_prefix("builtin:") {
             let Some(builtin) = crate::builtins::builtin(builtin_name) else {
@@ -153,8 +157,9 @@ impl Validator<'_> {
                 );
                 return None;
             };
-            self.verify_digest(name, raw, builtin.wasm, reference);
-            return Some(CheckSource::Builtin(builtin));
+            let digest = hex::encode(Sha256::digest(builtin.wasm));
+            self.verify_digest(name, raw, &digest, reference);
+            return Some((CheckSource::Builtin(builtin), digest));
         }
         if reference.starts_with("http://") || reference.starts_with("https://") {
             self.error(
@@ -184,32 +189,35 @@ impl Validator<'_> {
                 return None;
             }
         };
+        let digest = hex::encode(Sha256::digest(&bytes));
         if raw.sha256.is_none() {
             self.error(
                 &raw.source,
                 format!("check `{name}` is loaded from a file but not pinned"),
                 Some(format!(
                     "add `sha256: {}` after checking the file is the one you mean",
-                    hex::encode(Sha256::digest(&bytes))
+                    digest
                 )),
             );
             return None;
         }
-        if !self.verify_digest(name, raw, &bytes, reference) {
+        if !self.verify_digest(name, raw, &digest, reference) {
             return None;
         }
-        Some(CheckSource::File {
-            path,
-            bytes: Arc::from(bytes),
-        })
+        Some((
+            CheckSource::File {
+                path,
+                bytes: Arc::from(bytes),
+            },
+            digest,
+        ))
     }
 
     /// Compares the pinned digest, if any; false on mismatch.
-    fn verify_digest(&mut self, name: &str, raw: &RawCheck, bytes: &[u8], reference: &str) -> bool {
+    fn verify_digest(&mut self, name: &str, raw: &RawCheck, actual: &str, reference: &str) -> bool {
         let Some(pinned) = &raw.sha256 else {
             return true;
         };
-        let actual = hex::encode(Sha256::digest(bytes));
         let expected = pinned
             .value
             .trim()

@@ -4,7 +4,6 @@
 //! Entries are keyed by the sha256 of the component and the engine's
 //! `precompile_compatibility_hash`. A damaged entry is recompiled.
 
-use sha2::{Digest, Sha256};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use wasmtime::Engine;
@@ -54,12 +53,18 @@ impl CompileCache {
         self.dir.as_deref()
     }
 
-    /// The component for `bytes`, from the cache or compiled.
-    pub fn load(&self, engine: &Engine, bytes: &[u8]) -> wasmtime::Result<(Component, Provenance)> {
+    /// The component for `bytes` (whose sha256 is `digest`, hex), from the
+    /// cache or compiled.
+    pub fn load(
+        &self,
+        engine: &Engine,
+        bytes: &[u8],
+        digest: &str,
+    ) -> wasmtime::Result<(Component, Provenance)> {
         let Some(dir) = &self.dir else {
             return Ok((Component::new(engine, bytes)?, Provenance::Compiled));
         };
-        let entry = dir.join(entry_name(engine, bytes));
+        let entry = dir.join(entry_name(engine, digest));
         if entry.is_file() {
             // SAFETY: the cache folder belongs to the user running gonogo and
             // holds only what `precompile_component` wrote; wasmtime checks the
@@ -79,14 +84,10 @@ impl CompileCache {
     }
 }
 
-fn entry_name(engine: &Engine, bytes: &[u8]) -> String {
+fn entry_name(engine: &Engine, digest: &str) -> String {
     let mut hasher = DefaultHasher::new();
     engine.precompile_compatibility_hash().hash(&mut hasher);
-    format!(
-        "{}-{:016x}.cwasm",
-        hex::encode(Sha256::digest(bytes)),
-        hasher.finish()
-    )
+    format!("{digest}-{:016x}.cwasm", hasher.finish())
 }
 
 /// Writes atomically (temp file + rename); a cache that cannot be written

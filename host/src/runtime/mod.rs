@@ -15,7 +15,6 @@ use crate::policy::{CheckSpec, Plan};
 use crate::redact::Redactor;
 use bindings::CheckPre;
 use cache::{CompileCache, Provenance};
-use sha2::{Digest, Sha256};
 use state::CheckState;
 use std::collections::HashMap;
 use std::path::Path;
@@ -112,15 +111,15 @@ impl Runtime {
             reason,
         };
         let started = Instant::now();
-        let (component, provenance) =
-            self.cache
-                .load(&self.engine, spec.source.bytes())
-                .map_err(|e| {
-                    fail(format!(
-                        "it is not a valid WebAssembly component: {}",
-                        root_cause(&e)
-                    ))
-                })?;
+        let (component, provenance) = self
+            .cache
+            .load(&self.engine, spec.source.bytes(), &spec.digest)
+            .map_err(|e| {
+                fail(format!(
+                    "it is not a valid WebAssembly component: {}",
+                    root_cause(&e)
+                ))
+            })?;
         let counter = match provenance {
             Provenance::Compiled => &self.stats.compiled,
             Provenance::Cached => &self.stats.cached,
@@ -190,10 +189,10 @@ impl Runtime {
         plan: &Plan,
         context: &RunContext<'_>,
     ) -> Result<Vec<CheckRun>, RuntimeError> {
-        let mut prepared: HashMap<Vec<u8>, CheckPre<CheckState>> = HashMap::new();
+        let mut prepared: HashMap<String, CheckPre<CheckState>> = HashMap::new();
         let mut jobs = Vec::new();
         for spec in &plan.checks {
-            let digest = Sha256::digest(spec.source.bytes()).to_vec();
+            let digest = spec.digest.clone();
             if !prepared.contains_key(&digest) {
                 let pre = self.prepare(spec)?;
                 prepared.insert(digest.clone(), pre);
