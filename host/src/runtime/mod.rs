@@ -4,13 +4,14 @@
 
 pub mod bindings;
 pub mod cache;
+mod execute;
 mod host_api;
 pub(crate) mod outcome;
 mod probe_api;
 pub mod state;
 
 use crate::envsource::EnvSource;
-use crate::model::{CheckInfo, CheckRun};
+use crate::model::CheckRun;
 use crate::policy::{CheckSpec, Plan};
 use crate::redact::Redactor;
 use bindings::CheckPre;
@@ -21,7 +22,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 use wasmtime::component::{HasSelf, Linker};
-use wasmtime::{Config, Engine, Store, Trap};
+use wasmtime::{Config, Engine};
 
 /// How often the epoch advances; deadlines are counted in these ticks.
 const EPOCH_TICK: Duration = Duration::from_millis(10);
@@ -266,145 +267,6 @@ impl Runtime {
             })
             .collect())
     }
-
-    /// Runs one check in a fresh store; never fails: problems become status `error`.
-    pub fn run(
-        &self,
-        spec: &CheckSpec,
-        pre: &CheckPre<CheckState>,
-        context: &RunContext<'_>,
-    ) -> CheckRun {
-        let started = Instant::now();
-        let state = match CheckState::new(spec, context.project_dir, context.env) {
-            Ok(state) => state,
-            Err(error) => {
-                return CheckRun::failed(
-                    &spec.name,
-                    &spec.reference,
-                    None,
-                    format!(
-                        "cannot mount the project `{}`: {}",
-                        context.project_dir.display(),
-                        root_cause(&error)
-                    ),
-                );
-            }
-        };
-        let mut store = Store::new(&self.engine, state);
-        store.limiter(|state| &mut state.limiter);
-        let ticks = spec
-            .limits
-            .timeout
-            .as_millis()
-            .div_ceil(EPOCH_TICK.as_millis()) as u64;
-        store.set_epoch_deadline(ticks.max(1));
-        store.epoch_deadline_trap();
-
-        let executor = match tokio::runtime::Builder::new_current_thread()
-            .enable_time()
-            .build()
-        {
-            Ok(executor) => executor,
-            Err(error) => {
-                let reason = format!("cannot start its executor: {error}");
-                return CheckRun::failed(&spec.name, &spec.reference, None, reason);
-            }
-        };
-        let mut info: Option<CheckInfo> = None;
-        // Two guards, one deadline: the epoch trap stops wasm that never
-        // yields (a busy loop); the timeout drops a run blocked in a host
-        // call (a WASI sleep or poll), which epochs cannot interrupt.
-        let run_check = async {
-            let check = pre.instantiate_async(&mut store).await?;
-            let described = check.call_describe(&mut store).await?;
-            info = Some(CheckInfo {
-                id: described.id,
-                name: described.name,
-                version: described.version,
-                description: described.description,
-            });
-            check.call_run(&mut store, &spec.config_json).await
-        };
-        let timed =
-            executor.block_on(async { tokio::time::timeout(spec.limits.timeout, run_check).await });
-        let deadline = || {
-            format!(
-                "it exceeded its deadline of {} ms (`limits.timeout_ms`) and was stopped",
-                spec.limits.timeout.as_millis()
-            )
-        };
-        let mut run = match timed {
-            Err(_elapsed) => CheckRun::failed(&spec.name, &spec.reference, info, deadline()),
-            Ok(Ok(Ok(outcome))) => {
-                let info = info.unwrap_or_else(|| unreachable_info(spec));
-                outcome::convert(
-                    &spec.name,
-                    &spec.reference,
-                    info,
-                    outcome,
-                    spec.limits.outcome_bytes,
-                )
-            }
-            Ok(Ok(Err(reason))) => CheckRun::failed(
-                &spec.name,
-                &spec.reference,
-                info,
-                format!("the check reported an error: {reason}"),
-            ),
-            Ok(Err(error)) => {
-                let reason = if error.downcast_ref::<Trap>() == Some(&Trap::Interrupt) {
-                    deadline()
-                } else if let Some(stream) = store.data().full_stdio() {
-                    format!(
-                        "it wrote more than {} KiB to {stream}",
-                        state::STDIO_CAP_BYTES >> 10
-                    )
-                } else if store.data().limiter.exceeded {
-                    format!(
-                        "it exceeded its memory limit of {} MiB (`limits.memory_mb`)",
-                        spec.limits.memory_bytes >> 20
-                    )
-                } else {
-                    format!("it trapped: {}", root_cause(&error))
-                };
-                CheckRun::failed(&spec.name, &spec.reference, info, reason)
-            }
-        };
-        let state = store.into_data();
-        run.logs = collect_logs(state);
-        run.duration_ms = started.elapsed().as_millis() as u64;
-        context.redactor.check_run(&mut run);
-        run
-    }
-}
-
-fn unreachable_info(spec: &CheckSpec) -> CheckInfo {
-    CheckInfo {
-        id: spec.name.clone(),
-        name: spec.name.clone(),
-        version: String::new(),
-        description: String::new(),
-    }
-}
-
-fn collect_logs(state: CheckState) -> Vec<crate::model::LogLine> {
-    let mut logs = state.log.lines;
-    if state.log.truncated {
-        logs.push(crate::model::LogLine {
-            level: "warn".into(),
-            message: format!("log truncated at {} bytes", state::LOG_CAP_BYTES),
-        });
-    }
-    for (level, pipe) in [("stdout", &state.stdout), ("stderr", &state.stderr)] {
-        let text = String::from_utf8_lossy(&pipe.contents()).into_owned();
-        for line in text.lines().filter(|l| !l.trim().is_empty()) {
-            logs.push(crate::model::LogLine {
-                level: level.into(),
-                message: line.to_owned(),
-            });
-        }
-    }
-    logs
 }
 
 /// The innermost message of an error chain, on one line.
