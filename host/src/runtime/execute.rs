@@ -117,6 +117,14 @@ impl Runtime {
         let state = store.into_data();
         run.logs = collect_logs(state);
         run.duration_ms = started.elapsed().as_millis() as u64;
+        if self.verbose {
+            eprintln!(
+                "gonogo: check `{}` ran in {} ms ({})",
+                spec.name,
+                run.duration_ms,
+                run.status.as_str()
+            );
+        }
         context.redactor.check_run(&mut run);
         run
     }
