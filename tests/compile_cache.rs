@@ -36,6 +36,7 @@ fn a_second_run_with_a_warm_cache_compiles_nothing() {
         second.contains("`builtin:env` loaded from the compile cache"),
         "{second}"
     );
+    assert!(second.contains("gonogo: check `env` ran in "), "{second}");
     assert!(!second.contains("compiled in"), "{second}");
 }
 

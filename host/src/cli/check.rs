@@ -85,7 +85,7 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     save_outcomes: Option<PathBuf>,
 
-    /// Report compilation and cache use on stderr.
+    /// Report compilation, cache use and each check's run time on stderr.
     #[arg(long, short = 'v')]
     verbose: bool,
 }
