@@ -250,6 +250,30 @@ fn a_check_that_panics_fails_closed() {
 }
 
 #[test]
+fn terminal_escapes_from_a_check_never_reach_the_terminal() {
+    let project = Project::new();
+    hostile_pack(&project, "terminal-escape", "");
+    let output = gonogo()
+        .arg("check")
+        .arg(project.path())
+        .env("CLICOLOR_FORCE", "1")
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        !text.contains("\x1b[2K") && !text.contains("\x1b[1A") && !text.contains("\x1b]0;"),
+        "{text:?}"
+    );
+    assert!(!text.contains('\r') && !text.contains('\x07'));
+    assert!(
+        text.contains("[2K[1A[2KGO · 0 blocking]0;pwned"),
+        "the text stays, defused: {text:?}"
+    );
+    assert!(text.contains("NO-GO"));
+}
+
+#[test]
 fn a_check_that_gives_up_fails_closed() {
     let project = Project::new();
     hostile_pack(&project, "err", "");

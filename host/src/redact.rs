@@ -1,5 +1,6 @@
-//! Removes the values of secret environment variables from everything a
-//! check reports, before anything is printed, stored or evaluated.
+//! Cleans everything a check reports before anything is evaluated, printed
+//! or stored: the values of secret environment variables are masked, and
+//! control characters (terminal escapes) are removed.
 
 use crate::model::{CheckRun, Finding, LogLine};
 use serde_json::Value;
@@ -73,27 +74,41 @@ impl Redactor {
         out
     }
 
-    /// Redacts every string of a JSON value, object keys included.
+    /// Text from a check made safe to show: secrets masked, and control
+    /// characters removed (terminal escapes, carriage returns, backspaces),
+    /// so that a check cannot repaint the report a person reads. Newlines
+    /// and tabs stay.
+    pub fn clean(&self, text: &str) -> String {
+        let masked = self.text(text);
+        if masked.chars().any(is_forbidden_control) {
+            masked
+                .chars()
+                .filter(|c| !is_forbidden_control(*c))
+                .collect()
+        } else {
+            masked
+        }
+    }
+
+    /// Cleans every string of a JSON value, object keys included.
     pub fn json(&self, value: Value) -> Value {
         match value {
-            Value::String(s) => Value::String(self.text(&s)),
+            Value::String(s) => Value::String(self.clean(&s)),
             Value::Array(items) => Value::Array(items.into_iter().map(|v| self.json(v)).collect()),
             Value::Object(map) => Value::Object(
                 map.into_iter()
-                    .map(|(k, v)| (self.text(&k), self.json(v)))
+                    .map(|(k, v)| (self.clean(&k), self.json(v)))
                     .collect(),
             ),
             other => other,
         }
     }
 
-    /// Redacts a whole check run in place.
+    /// Cleans a whole check run in place: every string the check supplied.
     pub fn check_run(&self, run: &mut CheckRun) {
-        if self.secrets.is_empty() {
-            return;
-        }
+        let clean = |text: &mut String| *text = self.clean(text);
         if let Some(error) = &mut run.error {
-            *error = self.text(error);
+            clean(error);
         }
         for Finding {
             id,
@@ -103,13 +118,13 @@ impl Redactor {
             ..
         } in &mut run.findings
         {
-            *id = self.text(id);
-            *message = self.text(message);
+            clean(id);
+            clean(message);
             if let Some(location) = location {
-                location.path = self.text(&location.path);
+                clean(&mut location.path);
             }
             if let Some(remediation) = remediation {
-                *remediation = self.text(remediation);
+                clean(remediation);
             }
         }
         let facts = std::mem::take(&mut run.facts);
@@ -117,13 +132,20 @@ impl Redactor {
             run.facts = map;
         }
         for LogLine { message, .. } in &mut run.logs {
-            *message = self.text(message);
+            clean(message);
         }
         if let Some(info) = &mut run.info {
-            info.name = self.text(&info.name);
-            info.description = self.text(&info.description);
+            clean(&mut info.id);
+            clean(&mut info.name);
+            clean(&mut info.version);
+            clean(&mut info.description);
         }
     }
+}
+
+/// C0 and C1 controls and DEL, but newline and tab.
+fn is_forbidden_control(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t') || ('\u{80}'..='\u{9f}').contains(&c)
 }
 
 #[cfg(test)]
@@ -145,6 +167,15 @@ mod tests {
         assert_eq!(
             redactor.text("postgresql://postgres:postgres@localhost/db"),
             "[redacted]"
+        );
+    }
+
+    #[test]
+    fn control_characters_from_checks_are_removed() {
+        let redactor = Redactor::new(["hunter2-long"]);
+        assert_eq!(
+            redactor.clean("ok\x1b[2K\rGO\u{9b}\u{7f} hunter2-long\n\tnext"),
+            "ok[2KGO [redacted]\n\tnext"
         );
     }
 

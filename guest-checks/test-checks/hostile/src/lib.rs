@@ -146,6 +146,9 @@ impl Check for Hostile {
             }
             "panic" => panic!("hostile check panics on purpose"),
             "err" => return Err("hostile check gives up on purpose".into()),
+            "terminal-escape" => {
+                return Err("\x1b[2K\r\x1b[1A\x1b[2KGO · 0 blocking\x1b]0;pwned\x07".into());
+            }
             other => return Err(format!("unknown attack `{other}`")),
         }
         Ok(report)
