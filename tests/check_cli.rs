@@ -278,6 +278,11 @@ fn broken_packs_are_reported_with_file_line_and_column() {
         "`memory_mb` must be between 1 and 4096",
     );
     assert_pack_error(
+        "name: broken\nchecks:\n  env:\n    use: builtin:env\n    with: { placeholder: [x] }\nrules: []\n",
+        "5:11",
+        "check `env` (`builtin:env`) has no setting `placeholder`",
+    );
+    assert_pack_error(
         "name: broken\nchecks:\n  env:\n    use: builtin:nope\nrules: []\n",
         "4:10",
         "`builtin:nope`, which is not a built-in check",

@@ -12,6 +12,8 @@ pub struct Builtin {
     pub wasm: &'static [u8],
     /// Every finding id it may emit.
     pub findings: &'static [&'static str],
+    /// The keys its `with:` accepts (checked when the pack loads).
+    pub settings: &'static [&'static str],
     /// Its source file, whose module doc is its documentation.
     pub source: &'static str,
 }
@@ -27,6 +29,7 @@ pub static BUILTINS: &[Builtin] = &[Builtin {
     name: "env",
     wasm: guest_wasm!("gonogo_check_env.wasm"),
     findings: &["empty", "placeholder", "shared-secret"],
+    settings: &["placeholders"],
     source: include_str!("../../guest-checks/checks/env/src/lib.rs"),
 }];
 
@@ -118,6 +121,13 @@ mod tests {
                 assert!(
                     docs.contains(&format!("## {heading}")),
                     "`{}` lacks `## {heading}`",
+                    builtin.name
+                );
+            }
+            for setting in builtin.settings {
+                assert!(
+                    builtin.source.contains(&format!("    {setting}:")),
+                    "`{}` lists setting `{setting}` that its Config lacks",
                     builtin.name
                 );
             }

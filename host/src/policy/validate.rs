@@ -123,6 +123,9 @@ impl Validator<'_> {
                 String::new()
             }
         };
+        if let (Some((CheckSource::Builtin(builtin), _)), Some(with)) = (&source, &raw.with) {
+            self.builtin_settings(name, builtin, with);
+        }
         let grants = self.grants(name, raw);
         let limits = self.limits(raw);
         if self.diagnostics.len() > before {
@@ -138,6 +141,40 @@ impl Validator<'_> {
             grants,
             limits,
         })
+    }
+
+    /// A built-in check's `with:` may only use the settings it has.
+    fn builtin_settings(
+        &mut self,
+        name: &str,
+        builtin: &crate::builtins::Builtin,
+        with: &Spanned<serde_json::Value>,
+    ) {
+        let Some(keys) = with.value.as_object() else {
+            return;
+        };
+        for key in keys.keys() {
+            if !builtin.settings.contains(&key.as_str()) {
+                let known: Vec<String> =
+                    builtin.settings.iter().map(|s| format!("`{s}`")).collect();
+                self.error(
+                    with,
+                    format!(
+                        "check `{name}` (`builtin:{}`) has no setting `{key}`",
+                        builtin.name
+                    ),
+                    Some(if known.is_empty() {
+                        "it takes no settings: remove `with:`".to_owned()
+                    } else {
+                        format!(
+                            "its settings: {} (see docs/checks/{}.md)",
+                            known.join(", "),
+                            builtin.name
+                        )
+                    }),
+                );
+            }
+        }
     }
 
     /// The component and its sha256 (hex), computed once for pinning,
