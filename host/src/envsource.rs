@@ -56,10 +56,21 @@ impl EnvSource {
                 path: path.clone(),
                 source,
             })?;
-            for (name, value, line) in parse_dotenv(path, &text)? {
+            for entry in parse_dotenv(path, &text)? {
+                let value = if entry.literal {
+                    entry.value
+                } else {
+                    expand(&entry.value, |name| {
+                        source
+                            .get(name)
+                            .map(str::to_owned)
+                            .or_else(|| process.then(|| std::env::var(name).ok()).flatten())
+                    })
+                };
+                let value = value.replace(ESCAPED_DOLLAR, "$");
                 source
                     .vars
-                    .insert(name, (value, Origin::File(path.clone(), line)));
+                    .insert(entry.name, (value, Origin::File(path.clone(), entry.line)));
             }
         }
         if process {
@@ -93,10 +104,61 @@ impl EnvSource {
     }
 }
 
+/// One `NAME=value` of a dotenv file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DotenvEntry {
+    /// The variable.
+    pub name: String,
+    /// Its value, quotes and escapes resolved, references not yet expanded.
+    pub value: String,
+    /// 1-based line.
+    pub line: usize,
+    /// Single-quoted: taken literally, `${…}` included.
+    pub literal: bool,
+}
+
+/// Expands `${NAME}`, `${NAME:-default}` (default when unset or empty) and
+/// `${NAME-default}` (default when unset), as docker compose and
+/// dotenv-expand do. A bare `$` is left alone: it is common in passwords.
+/// A reference that cannot be resolved stays as written, so it shows.
+pub fn expand(value: &str, lookup: impl Fn(&str) -> Option<String>) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let Some(end) = after.find('}') else {
+            out.push_str(&rest[start..]);
+            return out;
+        };
+        let body = &after[..end];
+        let (name, default, empty_counts) = match body.split_once(":-") {
+            Some((name, default)) => (name, Some(default), true),
+            None => match body.split_once('-') {
+                Some((name, default)) => (name, Some(default), false),
+                None => (body, None, false),
+            },
+        };
+        let valid = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        let found = if valid { lookup(name) } else { None };
+        match (found, default) {
+            (Some(value), Some(default)) if empty_counts && value.is_empty() => {
+                out.push_str(default)
+            }
+            (Some(value), _) => out.push_str(&value),
+            (None, Some(default)) if valid => out.push_str(default),
+            _ => out.push_str(&rest[start..start + 2 + end + 1]),
+        }
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Parses dotenv text: `NAME=value`, optional `export `, `#` comments,
 /// single quotes (literal), double quotes (escapes `\n`, `\t`, `\"`, `\\`,
-/// may span lines), unquoted values end at ` #`.
-pub fn parse_dotenv(path: &Path, text: &str) -> Result<Vec<(String, String, usize)>, EnvFileError> {
+/// `\$` keeps a `$` unexpanded; may span lines), unquoted values end at ` #`.
+pub fn parse_dotenv(path: &Path, text: &str) -> Result<Vec<DotenvEntry>, EnvFileError> {
     let error = |line: usize, problem: &str| EnvFileError::Syntax {
         path: path.to_owned(),
         line,
@@ -130,6 +192,7 @@ pub fn parse_dotenv(path: &Path, text: &str) -> Result<Vec<(String, String, usiz
             ));
         }
         let rest = rest.trim_start();
+        let literal = rest.starts_with('\'');
         let value = if let Some(body) = rest.strip_prefix('\'') {
             let Some(end) = body.find('\'') else {
                 return Err(error(line_no, "unterminated single quote"));
@@ -154,7 +217,12 @@ pub fn parse_dotenv(path: &Path, text: &str) -> Result<Vec<(String, String, usiz
             let end = rest.find(" #").unwrap_or(rest.len());
             rest[..end].trim_end().to_owned()
         };
-        out.push((name.to_owned(), value, line_no));
+        out.push(DotenvEntry {
+            name: name.to_owned(),
+            value,
+            line: line_no,
+            literal,
+        });
     }
     Ok(out)
 }
@@ -171,6 +239,9 @@ fn closing_double_quote(text: &str) -> Option<usize> {
     None
 }
 
+/// Stands for an escaped `$` (`\$`) until references are expanded.
+const ESCAPED_DOLLAR: char = '\u{E000}';
+
 fn unescape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars();
@@ -183,6 +254,7 @@ fn unescape(text: &str) -> String {
             Some('n') => out.push('\n'),
             Some('t') => out.push('\t'),
             Some('r') => out.push('\r'),
+            Some('$') => out.push(ESCAPED_DOLLAR),
             Some(other) => out.push(other),
             None => out.push('\\'),
         }
@@ -198,8 +270,39 @@ mod tests {
         parse_dotenv(Path::new(".env"), text)
             .expect("parses")
             .into_iter()
-            .map(|(k, v, _)| (k, v))
+            .map(|e| (e.name, e.value.replace(ESCAPED_DOLLAR, "$")))
             .collect()
+    }
+
+    #[test]
+    fn references_expand_from_earlier_variables_but_not_in_single_quotes() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = dir.path().join(".env");
+        std::fs::write(
+            &file,
+            "USER=app\nPASS=s3$cret\nURL=postgres://${USER}:${PASS}@${HOST:-db.internal}/x\n\
+             LIT='${USER}'\nESC=\"\\${USER}\"\nLEFT=${NOPE}\nEMPTY=\nDEF=${EMPTY:-fallback}\nDASH=${EMPTY-kept}\n",
+        )
+        .expect("write");
+        let source = EnvSource::load(&[file], false).expect("loads");
+        assert_eq!(
+            source.get("PASS"),
+            Some("s3$cret"),
+            "a bare `$` is not a reference"
+        );
+        assert_eq!(
+            source.get("URL"),
+            Some("postgres://app:s3$cret@db.internal/x")
+        );
+        assert_eq!(source.get("LIT"), Some("${USER}"));
+        assert_eq!(source.get("ESC"), Some("${USER}"));
+        assert_eq!(
+            source.get("LEFT"),
+            Some("${NOPE}"),
+            "unresolved references stay visible"
+        );
+        assert_eq!(source.get("DEF"), Some("fallback"));
+        assert_eq!(source.get("DASH"), Some(""));
     }
 
     #[test]

@@ -137,9 +137,14 @@ pub fn dotenv(data: &[u8]) {
     let lines = text.lines().count().max(1);
     match parse_dotenv(Path::new("fuzz.env"), text) {
         Ok(vars) => {
-            for (name, _, line) in vars {
-                assert!(!name.is_empty(), "an empty variable name");
-                assert!((1..=lines).contains(&line), "line {line} of {lines}");
+            for entry in vars {
+                assert!(!entry.name.is_empty(), "an empty variable name");
+                assert!(
+                    (1..=lines).contains(&entry.line),
+                    "line {} of {lines}",
+                    entry.line
+                );
+                let _ = crate::envsource::expand(&entry.value, |name| Some(name.repeat(2)));
             }
         }
         Err(error) => {
