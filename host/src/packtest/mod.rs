@@ -95,8 +95,9 @@ pub fn run(pack_dir: &Path) -> Result<Summary, PolicyError> {
         ));
     }
     let mut results = Vec::new();
+    let mut recordings = Recordings::new();
     for file in files {
-        for case in load_file(&plan, &file)? {
+        for case in load_file(&plan, &file, &mut recordings)? {
             results.push(run_case(&plan, case));
         }
     }
@@ -123,7 +124,14 @@ fn error_at<T>(
     }
 }
 
-fn load_file(plan: &Plan, file: &Path) -> Result<Vec<Case>, PolicyError> {
+/// Recorded outcomes already read, by path: each file is read once per run.
+type Recordings = std::collections::HashMap<PathBuf, Vec<CheckRun>>;
+
+fn load_file(
+    plan: &Plan,
+    file: &Path,
+    recordings: &mut Recordings,
+) -> Result<Vec<Case>, PolicyError> {
     let text = std::fs::read_to_string(file)
         .map_err(|e| error_at::<()>(file, None, format!("cannot read the test file: {e}"), None))?;
     let parsed: RawFile = serde_saphyr::from_str(&text).map_err(|error| {
@@ -141,18 +149,27 @@ fn load_file(plan: &Plan, file: &Path) -> Result<Vec<Case>, PolicyError> {
     parsed
         .tests
         .into_iter()
-        .map(|case| build_case(plan, file, case))
+        .map(|case| build_case(plan, file, case, recordings))
         .collect()
 }
 
-fn build_case(plan: &Plan, file: &Path, spanned: Spanned<RawCase>) -> Result<Case, PolicyError> {
+fn build_case(
+    plan: &Plan,
+    file: &Path,
+    spanned: Spanned<RawCase>,
+    recordings: &mut Recordings,
+) -> Result<Case, PolicyError> {
     let case = spanned.value;
     let base = file.parent().unwrap_or(Path::new("."));
     let runs = match (&case.outcomes, &case.checks) {
         (Some(path), None) => {
-            Outcomes::read(&base.join(&path.value))
-                .map_err(|e| error_at(file, Some(path), e.to_string(), None))?
-                .checks
+            let full = base.join(&path.value);
+            if !recordings.contains_key(&full) {
+                let read = Outcomes::read(&full)
+                    .map_err(|e| error_at(file, Some(path), e.to_string(), None))?;
+                recordings.insert(full.clone(), read.checks);
+            }
+            recordings[&full].clone()
         }
         (None, Some(checks)) => checks
             .iter()
