@@ -404,7 +404,7 @@ impl Validator<'_> {
         if self.diagnostics.len() > before {
             return None;
         }
-        let (expr, when) = (expr?, when.map(|w| w.expect("errors returned above")));
+        let (expr, when) = (expr?, when.flatten());
         let mut depends_on: BTreeSet<String> = raw.check.iter().map(|c| c.value.clone()).collect();
         depends_on.extend(expr.checks_read.iter().cloned());
         if let Some(when) = &when {
