@@ -368,3 +368,39 @@ fn a_missing_project_folder_is_an_error() {
         .code(2)
         .stderr(predicate::str::contains("`no/such/folder` is not a folder"));
 }
+
+#[test]
+fn a_broken_check_no_rule_reads_and_a_pack_without_rules_are_noted() {
+    let project = Project::new();
+    let hostile = common::hostile();
+    project.write(
+        "gonogo.yaml",
+        &format!(
+            "name: unread\nchecks:\n{}rules: []\n",
+            common::pinned_check("h", &hostile, "{ attack: panic }", "")
+        ),
+    );
+    let output = gonogo()
+        .args(["check", "--format", "json"])
+        .arg(project.path())
+        .output()
+        .expect("runs");
+    let report = json_report(&output);
+    let notes = report["decision"]["notes"].to_string();
+    assert!(
+        notes.contains("check `h` could not run and no rule reads it: it trapped"),
+        "{notes}"
+    );
+    assert!(
+        notes.contains("the pack has no rules: nothing was verified"),
+        "{notes}"
+    );
+    gonogo()
+        .arg("check")
+        .arg(project.path())
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "note: check `h` could not run and no rule reads it",
+        ));
+}

@@ -30,19 +30,10 @@ pub enum EnvFileError {
     },
 }
 
-/// Where a variable's value came from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Origin {
-    /// A dotenv file, at a line.
-    File(PathBuf, usize),
-    /// The process environment.
-    Process,
-}
-
-/// The variables available to grant, with their origin.
+/// The variables available to grant.
 #[derive(Debug, Clone, Default)]
 pub struct EnvSource {
-    vars: BTreeMap<String, (String, Origin)>,
+    vars: BTreeMap<String, String>,
 }
 
 impl EnvSource {
@@ -68,15 +59,13 @@ impl EnvSource {
                     })
                 };
                 let value = value.replace(ESCAPED_DOLLAR, "$");
-                source
-                    .vars
-                    .insert(entry.name, (value, Origin::File(path.clone(), entry.line)));
+                source.vars.insert(entry.name, value);
             }
         }
         if process {
             for (name, value) in std::env::vars_os() {
                 if let (Ok(name), Ok(value)) = (name.into_string(), value.into_string()) {
-                    source.vars.insert(name, (value, Origin::Process));
+                    source.vars.insert(name, value);
                 }
             }
         }
@@ -88,19 +77,14 @@ impl EnvSource {
         EnvSource {
             vars: pairs
                 .into_iter()
-                .map(|(k, v)| (k.to_owned(), (v.to_owned(), Origin::Process)))
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
                 .collect(),
         }
     }
 
     /// The value of `name`, if set.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.vars.get(name).map(|(value, _)| value.as_str())
-    }
-
-    /// Where `name` came from, if set.
-    pub fn origin(&self, name: &str) -> Option<&Origin> {
-        self.vars.get(name).map(|(_, origin)| origin)
+        self.vars.get(name).map(String::as_str)
     }
 }
 

@@ -78,3 +78,57 @@ fn resolve(git_dir: &Path, reference: &str) -> Option<String> {
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn repo_with(head: &str, files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let git = dir.path().join(".git");
+        std::fs::create_dir_all(git.join("refs/heads")).expect("git dir");
+        std::fs::write(git.join("HEAD"), head).expect("HEAD");
+        for (path, content) in files {
+            std::fs::write(git.join(path), content).expect("ref");
+        }
+        std::fs::create_dir_all(dir.path().join("apps/api")).expect("project");
+        dir
+    }
+
+    #[test]
+    fn branch_and_commit_come_from_git_even_in_a_subfolder() {
+        let repo = repo_with("ref: refs/heads/main\n", &[("refs/heads/main", "abc123\n")]);
+        let target = Target::inspect(&repo.path().join("apps/api"));
+        assert_eq!(target.branch.as_deref(), Some("main"));
+        assert_eq!(target.commit.as_deref(), Some("abc123"));
+    }
+
+    #[test]
+    fn packed_refs_and_detached_heads_are_read() {
+        let packed = repo_with(
+            "ref: refs/heads/release\n",
+            &[(
+                "packed-refs",
+                "# pack-refs with: peeled\ndef456 refs/heads/release\n",
+            )],
+        );
+        let target = Target::inspect(packed.path());
+        assert_eq!(
+            (target.branch.as_deref(), target.commit.as_deref()),
+            (Some("release"), Some("def456"))
+        );
+        let detached = repo_with("0123456789abcdef\n", &[]);
+        let target = Target::inspect(detached.path());
+        assert_eq!(
+            (target.branch, target.commit.as_deref()),
+            (None, Some("0123456789abcdef"))
+        );
+    }
+
+    #[test]
+    fn outside_git_there_is_no_branch_or_commit() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let target = Target::inspect(dir.path());
+        assert_eq!((target.branch, target.commit), (None, None));
+    }
+}
