@@ -22,3 +22,4 @@ pub mod redact;
 pub mod report;
 pub mod runtime;
 pub mod target;
+pub mod workspace;

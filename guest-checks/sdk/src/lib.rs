@@ -33,6 +33,7 @@
 //! into `Config`; the project is mounted read-only at [`PROJECT_ROOT`].
 
 mod report;
+pub mod workspace;
 
 pub use report::{Finding, Report};
 pub use serde_json::{Map, Value, json};

@@ -11,6 +11,7 @@ use crate::report::{Format, PackInfo, Report, SCHEMA};
 use crate::runtime::cache::CompileCache;
 use crate::runtime::{RunContext, Runtime};
 use crate::target::Target;
+use crate::workspace::SharedWorkspace;
 use std::path::PathBuf;
 
 /// Run the checks of a policy pack over a project and decide go / no-go.
@@ -145,10 +146,12 @@ pub fn run(args: CheckArgs) -> Exit {
             progress.finished(name);
         }
     };
+    let workspace = std::sync::Arc::new(SharedWorkspace::new(&args.dir));
     let context = RunContext {
         project_dir: &args.dir,
         env: &env,
         redactor: &redactor,
+        workspace: &workspace,
         on_finished: Some(&on_finished),
     };
     let runs = runtime.run_all(&plan, &context);

@@ -19,7 +19,8 @@ impl Runtime {
         context: &RunContext<'_>,
     ) -> CheckRun {
         let started = Instant::now();
-        let state = match CheckState::new(spec, context.project_dir, context.env) {
+        let state = match CheckState::new(spec, context.project_dir, context.env, context.workspace)
+        {
             Ok(state) => state,
             Err(error) => {
                 return CheckRun::failed(

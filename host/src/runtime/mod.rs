@@ -9,6 +9,7 @@ mod host_api;
 pub(crate) mod outcome;
 mod probe_api;
 pub mod state;
+mod workspace_api;
 
 use crate::envsource::EnvSource;
 use crate::model::CheckRun;
@@ -78,6 +79,8 @@ pub struct RunContext<'a> {
     pub env: &'a EnvSource,
     /// Removes secret values from everything a check reports.
     pub redactor: &'a Redactor,
+    /// The project's files and their git status, shared by every check.
+    pub workspace: &'a std::sync::Arc<crate::workspace::SharedWorkspace>,
     /// Called with each check's name as it finishes (for progress).
     pub on_finished: Option<&'a (dyn Fn(&str) + Sync)>,
 }

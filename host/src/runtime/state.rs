@@ -85,6 +85,8 @@ pub struct CheckState {
     pub granted_env: Vec<crate::policy::EnvGrant>,
     /// `host.log` lines.
     pub log: LogBuffer,
+    /// The project's files, shared by every check of the run.
+    pub workspace: std::sync::Arc<crate::workspace::SharedWorkspace>,
     /// Captured stdout.
     pub stdout: MemoryOutputPipe,
     /// Captured stderr.
@@ -97,6 +99,7 @@ impl CheckState {
         spec: &CheckSpec,
         project_dir: &std::path::Path,
         env: &EnvSource,
+        workspace: &std::sync::Arc<crate::workspace::SharedWorkspace>,
     ) -> wasmtime::Result<Self> {
         let stdout = MemoryOutputPipe::new(STDIO_CAP_BYTES);
         let stderr = MemoryOutputPipe::new(STDIO_CAP_BYTES);
@@ -123,6 +126,7 @@ impl CheckState {
             },
             granted_env: spec.grants.env.clone(),
             log: LogBuffer::default(),
+            workspace: workspace.clone(),
             stdout,
             stderr,
         })

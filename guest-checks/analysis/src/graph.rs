@@ -1,0 +1,482 @@
+//! The module graph of a service: every file reachable by imports from its
+//! entry point(s), the way Node and TypeScript resolve them (relative
+//! paths with extensions and `index` files, `.js` written for `.ts`,
+//! `tsconfig.json` `baseUrl`/`paths`, and workspace packages of a monorepo).
+
+use crate::js::{self, Kind, Token};
+use gonogo_check::workspace;
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+/// Source extensions tried, in Node/TypeScript order.
+pub const EXTENSIONS: &[&str] = &["ts", "tsx", "js", "mjs", "cjs", "jsx", "mts", "cts"];
+
+/// Most modules followed from one entry point.
+const MAX_MODULES: usize = 5_000;
+
+/// One import of a module.
+#[derive(Debug, Clone)]
+pub struct Import {
+    /// The specifier as written (`express`, `./routes/auth`).
+    pub specifier: String,
+    /// The local names it binds (`helmet`, `Sentry`, `ThrottlerGuard`).
+    pub bindings: Vec<String>,
+    /// 1-based line.
+    pub line: u32,
+    /// The project file it resolves to, for local imports.
+    pub resolved: Option<String>,
+}
+
+/// A parsed module.
+#[derive(Debug)]
+pub struct Module {
+    /// Path relative to the project root.
+    pub path: String,
+    /// Its tokens.
+    pub tokens: Vec<Token>,
+    /// Its imports, in order.
+    pub imports: Vec<Import>,
+}
+
+impl Module {
+    /// The package a bare specifier names (`@sentry/node/x` → `@sentry/node`).
+    pub fn imports_package(&self, package: &str) -> Option<&Import> {
+        self.imports
+            .iter()
+            .find(|i| package_of(&i.specifier) == Some(package))
+    }
+    /// Whether a binding from an import of `package` is used after the import.
+    pub fn uses_package(&self, package: &str) -> bool {
+        self.imports
+            .iter()
+            .filter(|i| package_of(&i.specifier) == Some(package))
+            .any(|import| {
+                import.bindings.is_empty() || import.bindings.iter().any(|b| self.binding_used(b))
+            })
+    }
+    /// Whether identifier `name` appears more than once (its import or
+    /// declaration, then at least one use).
+    pub fn binding_used(&self, name: &str) -> bool {
+        self.tokens.iter().filter(|t| t.is_ident(name)).count() > 1
+    }
+}
+
+/// The package name of a bare specifier; `None` for relative or absolute paths.
+pub fn package_of(specifier: &str) -> Option<&str> {
+    let specifier = specifier.strip_prefix("node:").unwrap_or(specifier);
+    if specifier.starts_with('.') || specifier.starts_with('/') {
+        return None;
+    }
+    let mut parts = specifier.splitn(3, '/');
+    let first = parts.next()?;
+    if first.starts_with('@') {
+        let second = parts.next()?;
+        Some(&specifier[..first.len() + 1 + second.len()])
+    } else {
+        Some(first)
+    }
+}
+
+/// How bare specifiers map to project folders.
+#[derive(Debug, Default, Clone)]
+pub struct Resolver {
+    /// Workspace package name → its folder.
+    pub packages: BTreeMap<String, String>,
+    /// `tsconfig` path aliases: pattern prefix (before `*`) → target prefixes.
+    pub aliases: Vec<(String, Vec<String>)>,
+    /// `tsconfig` `baseUrl`, relative to the project root.
+    pub base_url: Option<String>,
+}
+
+impl Resolver {
+    /// Reads `tsconfig.json` of the service at `root` (project-relative,
+    /// `""` for the project root) for `baseUrl` and `paths`.
+    pub fn with_tsconfig(mut self, root: &str) -> Self {
+        let path = join(root, "tsconfig.json");
+        let Some(config) = workspace::read_text(&path).and_then(|t| parse_jsonc(&t)) else {
+            return self;
+        };
+        let options = &config["compilerOptions"];
+        let base = options["baseUrl"]
+            .as_str()
+            .map(|b| normalize(&join(root, b)));
+        if let Some(paths) = options["paths"].as_object() {
+            let base_dir = base.clone().unwrap_or_else(|| root.to_owned());
+            for (pattern, targets) in paths {
+                let prefix = pattern.trim_end_matches('*').to_owned();
+                let targets = targets
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|t| t.as_str())
+                    .map(|t| normalize(&join(&base_dir, t.trim_end_matches('*'))))
+                    .collect();
+                self.aliases.push((prefix, targets));
+            }
+        }
+        self.base_url = base;
+        self
+    }
+
+    /// The project file `specifier`, imported from `from`, resolves to.
+    pub fn resolve(&self, from: &str, specifier: &str) -> Option<String> {
+        if specifier.starts_with('.') {
+            let dir = parent(from);
+            return resolve_file(&normalize(&join(dir, specifier)));
+        }
+        for (prefix, targets) in &self.aliases {
+            if let Some(rest) = specifier.strip_prefix(prefix.as_str()) {
+                for target in targets {
+                    let candidate = if target.is_empty() {
+                        rest.to_owned()
+                    } else {
+                        format!("{}/{rest}", target.trim_end_matches('/'))
+                    };
+                    if let Some(found) = resolve_file(&normalize(&candidate)) {
+                        return Some(found);
+                    }
+                }
+            }
+        }
+        if let Some(package) = package_of(specifier)
+            && let Some(dir) = self.packages.get(package)
+        {
+            let rest = specifier[package.len()..].trim_start_matches('/');
+            return if rest.is_empty() {
+                package_entry(dir)
+            } else {
+                resolve_file(&join(dir, rest))
+                    .or_else(|| resolve_file(&join(&join(dir, "src"), rest)))
+            };
+        }
+        if let Some(base) = &self.base_url {
+            return resolve_file(&normalize(&join(base, specifier)));
+        }
+        None
+    }
+}
+
+/// The source file a workspace package's imports land on.
+fn package_entry(dir: &str) -> Option<String> {
+    let manifest = workspace::read_text(&join(dir, "package.json"))
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok());
+    let declared = manifest.as_ref().and_then(|m| {
+        ["source", "types", "main", "module"]
+            .iter()
+            .find_map(|key| m[*key].as_str())
+            .map(str::to_owned)
+    });
+    declared
+        .and_then(|main| resolve_file(&source_of_output(&normalize(&join(dir, &main)))))
+        .or_else(|| resolve_file(&join(dir, "src/index")))
+        .or_else(|| resolve_file(&join(dir, "index")))
+}
+
+/// Maps a build output path (`dist/main.js`) back to its source
+/// (`src/main.ts`) when the output is not in the repository.
+pub fn source_of_output(path: &str) -> String {
+    if workspace::exists(path) && !path.contains("dist/") && !path.contains("build/") {
+        return path.to_owned();
+    }
+    for out in ["dist/src/", "dist/", "build/src/", "build/", "out/", "lib/"] {
+        let (before, after) = match path.find(out) {
+            Some(at) if at == 0 || path[..at].ends_with('/') => {
+                (&path[..at], &path[at + out.len()..])
+            }
+            _ => continue,
+        };
+        let stem = after.trim_end_matches(".d.ts");
+        for candidate in [format!("{before}src/{stem}"), format!("{before}{stem}")] {
+            if let Some(found) = resolve_file(&strip_js_extension(&candidate)) {
+                return found;
+            }
+        }
+    }
+    path.to_owned()
+}
+
+fn strip_js_extension(path: &str) -> String {
+    for ext in [".js", ".mjs", ".cjs", ".jsx"] {
+        if let Some(stem) = path.strip_suffix(ext) {
+            return stem.to_owned();
+        }
+    }
+    path.to_owned()
+}
+
+/// Resolves `path` to an existing file: as is, with an extension, a `.js`
+/// written for a `.ts`, or an `index` file.
+pub fn resolve_file(path: &str) -> Option<String> {
+    let has_source_ext = EXTENSIONS.iter().any(|e| path.ends_with(&format!(".{e}")));
+    if has_source_ext && workspace::exists(path) {
+        return Some(path.to_owned());
+    }
+    let stem = strip_js_extension(path);
+    for base in [stem.as_str(), path] {
+        for ext in EXTENSIONS {
+            let candidate = format!("{base}.{ext}");
+            if workspace::exists(&candidate) {
+                return Some(candidate);
+            }
+        }
+    }
+    for ext in EXTENSIONS {
+        let candidate = format!("{path}/index.{ext}");
+        if workspace::exists(&candidate) {
+            return Some(candidate);
+        }
+    }
+    None
+}
+
+/// `a/b` joined with `c` (either may be empty).
+pub fn join(dir: &str, path: &str) -> String {
+    let path = path.trim_start_matches("./");
+    if dir.is_empty() || dir == "." {
+        path.to_owned()
+    } else {
+        format!("{}/{path}", dir.trim_end_matches('/'))
+    }
+}
+
+/// The folder of a project path (`""` at the root).
+pub fn parent(path: &str) -> &str {
+    path.rfind('/').map_or("", |i| &path[..i])
+}
+
+/// Resolves `.` and `..` parts; a path escaping the root stays at the root.
+pub fn normalize(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            part => parts.push(part),
+        }
+    }
+    parts.join("/")
+}
+
+/// Parses JSON with comments and trailing commas (tsconfig, VS Code style).
+pub fn parse_jsonc(text: &str) -> Option<serde_json::Value> {
+    let tokens = js::tokenize(text);
+    let mut out = String::with_capacity(text.len());
+    for (index, token) in tokens.iter().enumerate() {
+        if token.is_punct(",")
+            && tokens
+                .get(index + 1)
+                .is_some_and(|t| t.is_punct("}") || t.is_punct("]"))
+        {
+            continue;
+        }
+        match token.kind {
+            Kind::Str => out.push_str(&serde_json::Value::String(token.text.clone()).to_string()),
+            _ => out.push_str(&token.text),
+        }
+        out.push(' ');
+    }
+    serde_json::from_str(&out).ok()
+}
+
+/// Parses one module's imports (not yet resolved: see [`reachable`]).
+pub fn parse_module(path: &str, source: &str) -> Module {
+    let tokens = js::tokenize(source);
+    let mut imports = Vec::new();
+    for (index, token) in tokens.iter().enumerate() {
+        let previous_is_dot =
+            index > 0 && (tokens[index - 1].is_punct(".") || tokens[index - 1].is_punct("?."));
+        if token.kind != Kind::Ident || previous_is_dot {
+            continue;
+        }
+        let found = match token.text.as_str() {
+            "import" => static_or_dynamic_import(&tokens, index),
+            "export" => reexport(&tokens, index),
+            "require" => require_call(&tokens, index),
+            _ => None,
+        };
+        if let Some((specifier, bindings, line)) = found {
+            imports.push(Import {
+                specifier,
+                bindings,
+                line,
+                resolved: None,
+            });
+        }
+    }
+    Module {
+        path: path.to_owned(),
+        tokens,
+        imports,
+    }
+}
+
+type Found = (String, Vec<String>, u32);
+
+fn static_or_dynamic_import(tokens: &[Token], index: usize) -> Option<Found> {
+    let next = tokens.get(index + 1)?;
+    if next.kind == Kind::Str {
+        return Some((next.text.clone(), Vec::new(), next.line));
+    }
+    if next.is_punct("(") {
+        let arg = tokens.get(index + 2)?;
+        return (arg.kind == Kind::Str).then(|| (arg.text.clone(), Vec::new(), arg.line));
+    }
+    let mut bindings = Vec::new();
+    let mut at = index + 1;
+    while let Some(token) = tokens.get(at) {
+        if at > index + 200 || token.is_punct(";") {
+            return None;
+        }
+        if token.is_ident("from") && tokens.get(at + 1).is_some_and(|t| t.kind == Kind::Str) {
+            let source = &tokens[at + 1];
+            return Some((source.text.clone(), bindings, source.line));
+        }
+        if token.kind == Kind::Ident && !matches!(token.text.as_str(), "type" | "as" | "typeof") {
+            let aliased = tokens.get(at + 1).is_some_and(|t| t.is_ident("as"));
+            if !aliased {
+                bindings.push(token.text.clone());
+            }
+        } else if token.kind != Kind::Ident && !matches!(token.text.as_str(), "{" | "}" | "," | "*")
+        {
+            return None;
+        }
+        at += 1;
+    }
+    None
+}
+
+fn reexport(tokens: &[Token], index: usize) -> Option<Found> {
+    let mut at = index + 1;
+    while let Some(token) = tokens.get(at) {
+        if at > index + 200 {
+            return None;
+        }
+        if token.is_ident("from") && tokens.get(at + 1).is_some_and(|t| t.kind == Kind::Str) {
+            let source = &tokens[at + 1];
+            return Some((source.text.clone(), Vec::new(), source.line));
+        }
+        let allowed = token.kind == Kind::Ident && matches!(token.text.as_str(), "type" | "as")
+            || matches!(token.text.as_str(), "{" | "}" | "," | "*")
+            || (token.kind == Kind::Ident && tokens[at - 1].kind == Kind::Punct);
+        if !allowed {
+            return None;
+        }
+        at += 1;
+    }
+    None
+}
+
+fn require_call(tokens: &[Token], index: usize) -> Option<Found> {
+    if !tokens.get(index + 1)?.is_punct("(") {
+        return None;
+    }
+    let arg = tokens.get(index + 2)?;
+    if arg.kind != Kind::Str || !tokens.get(index + 3)?.is_punct(")") {
+        return None;
+    }
+    // `const x = require('…')` or `const { a, b } = require('…')`.
+    let mut bindings = Vec::new();
+    if index >= 2 && tokens[index - 1].is_punct("=") {
+        let target = &tokens[index - 2];
+        if target.kind == Kind::Ident {
+            bindings.push(target.text.clone());
+        } else if target.is_punct("}") {
+            let mut at = index - 3;
+            while at > 0 && !tokens[at].is_punct("{") {
+                if tokens[at].kind == Kind::Ident && !tokens[at + 1].is_punct(":") {
+                    bindings.push(tokens[at].text.clone());
+                }
+                at -= 1;
+            }
+        }
+    }
+    Some((arg.text.clone(), bindings, arg.line))
+}
+
+/// Every module reachable from `entries`, entries first, breadth-first.
+pub fn reachable(entries: &[String], resolver: &Resolver) -> Vec<Module> {
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    let mut queue: VecDeque<String> = entries.iter().cloned().collect();
+    let mut modules = Vec::new();
+    while let Some(path) = queue.pop_front() {
+        if modules.len() >= MAX_MODULES || !seen.insert(path.clone()) {
+            continue;
+        }
+        let Some(source) = workspace::read_text(&path) else {
+            continue;
+        };
+        let mut module = parse_module(&path, &source);
+        for import in &mut module.imports {
+            import.resolved = resolver.resolve(&path, &import.specifier);
+            if let Some(target) = &import.resolved
+                && !seen.contains(target)
+            {
+                queue.push_back(target.clone());
+            }
+        }
+        modules.push(module);
+    }
+    modules
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn packages_are_named_from_specifiers() {
+        assert_eq!(package_of("@sentry/node/tracing"), Some("@sentry/node"));
+        assert_eq!(package_of("express"), Some("express"));
+        assert_eq!(package_of("node:fs"), Some("fs"));
+        assert_eq!(package_of("./app"), None);
+    }
+
+    #[test]
+    fn paths_normalize() {
+        assert_eq!(normalize(&join("src/routes", "../app")), "src/app");
+        assert_eq!(normalize("../../x"), "x");
+    }
+
+    #[test]
+    fn imports_and_their_bindings_are_parsed() {
+        let source = "import helmet from 'helmet';\nimport * as Sentry from '@sentry/node';\n\
+                      import { ThrottlerGuard as TG, ThrottlerModule } from '@nestjs/throttler';\n\
+                      import type { X } from './types';\nconst rateLimit = require('express-rate-limit');\n\
+                      const { json } = require('body-parser');\nexport * from './routes';\nimport './instrument';\n\
+                      // import cors from 'cors'\nconst m = await import('./lazy');";
+        let module = parse_module("src/app.ts", source);
+        let found: Vec<(&str, Vec<&str>)> = module
+            .imports
+            .iter()
+            .map(|i| {
+                (
+                    i.specifier.as_str(),
+                    i.bindings.iter().map(String::as_str).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("helmet", vec!["helmet"]),
+                ("@sentry/node", vec!["Sentry"]),
+                ("@nestjs/throttler", vec!["TG", "ThrottlerModule"]),
+                ("./types", vec!["X"]),
+                ("express-rate-limit", vec!["rateLimit"]),
+                ("body-parser", vec!["json"]),
+                ("./routes", vec![]),
+                ("./instrument", vec![]),
+                ("./lazy", vec![]),
+            ]
+        );
+    }
+
+    #[test]
+    fn jsonc_is_parsed() {
+        let value = parse_jsonc("{ // c\n \"a\": [1, 2,], /* x */ \"b\": \"//not a comment\", }")
+            .expect("parses");
+        assert_eq!(value["b"], "//not a comment");
+        assert_eq!(value["a"][1], 2);
+    }
+}

@@ -1,0 +1,284 @@
+//! Node services of a repository: where they are (the root, workspace
+//! packages of a monorepo, `apps/*`), what they depend on, and the file
+//! their start command really runs.
+
+use crate::graph::{self, Resolver, join, normalize, parent, source_of_output};
+use gonogo_check::workspace;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// One `package.json` of the project.
+#[derive(Debug, Clone)]
+pub struct Package {
+    /// Its folder, relative to the project root (`""` for the root).
+    pub dir: String,
+    /// The path of the `package.json`.
+    pub manifest_path: String,
+    /// The parsed manifest.
+    pub manifest: Value,
+}
+
+impl Package {
+    /// The package name.
+    pub fn name(&self) -> &str {
+        self.manifest["name"].as_str().unwrap_or_default()
+    }
+    /// A script by name.
+    pub fn script(&self, name: &str) -> Option<&str> {
+        self.manifest["scripts"][name].as_str()
+    }
+    /// Whether it depends on `package` in `dependencies`.
+    pub fn depends_on(&self, package: &str) -> bool {
+        self.manifest["dependencies"].get(package).is_some()
+    }
+    /// Whether it lists `package` only in `devDependencies`.
+    pub fn dev_depends_on(&self, package: &str) -> bool {
+        self.manifest["devDependencies"].get(package).is_some()
+    }
+    /// The web framework its dependencies name.
+    pub fn framework(&self) -> Option<&'static str> {
+        [
+            ("@nestjs/core", "nestjs"),
+            ("fastify", "fastify"),
+            ("express", "express"),
+            ("koa", "koa"),
+            ("hono", "hono"),
+            ("@hapi/hapi", "hapi"),
+        ]
+        .into_iter()
+        .find(|(package, _)| self.depends_on(package))
+        .map(|(_, name)| name)
+    }
+}
+
+/// Every `package.json` outside `node_modules`, parsed, by folder.
+pub fn packages() -> Vec<Package> {
+    workspace::files()
+        .iter()
+        .filter(|f| f.path == "package.json" || f.path.ends_with("/package.json"))
+        .filter(|f| !f.path.split('/').any(|p| p == "node_modules"))
+        .filter_map(|f| {
+            let manifest = serde_json::from_str(&workspace::read_text(&f.path)?).ok()?;
+            Some(Package {
+                dir: parent(&f.path).to_owned(),
+                manifest_path: f.path.clone(),
+                manifest,
+            })
+        })
+        .collect()
+}
+
+/// A service: a package that runs a server.
+#[derive(Debug, Clone)]
+pub struct Service {
+    /// Its package.
+    pub package: Package,
+    /// Its web framework, if any.
+    pub framework: Option<&'static str>,
+    /// The source files its start command runs.
+    pub entries: Vec<String>,
+    /// Where the entry point came from (`scripts.start`, `nest-cli.json`,
+    /// `main`, `Dockerfile CMD`, `convention`), or why none was found.
+    pub entry_source: String,
+}
+
+/// The services of the project: packages with a web framework dependency
+/// (or a start script) that are not libraries, front-ends or test tooling.
+pub fn services(packages: &[Package]) -> Vec<Service> {
+    let mut services: Vec<Service> = packages
+        .iter()
+        .filter(|p| !crate::is_test_path(&p.manifest_path))
+        .filter(|p| p.framework().is_some() && !is_frontend(p))
+        .map(|p| {
+            let (entries, entry_source) = entry_points(p);
+            Service {
+                framework: p.framework(),
+                package: p.clone(),
+                entries,
+                entry_source,
+            }
+        })
+        .collect();
+    services.sort_by(|a, b| a.package.dir.cmp(&b.package.dir));
+    services
+}
+
+fn is_frontend(package: &Package) -> bool {
+    [
+        "next",
+        "react-scripts",
+        "vite",
+        "@angular/core",
+        "nuxt",
+        "@remix-run/react",
+        "gatsby",
+    ]
+    .iter()
+    .any(|p| package.depends_on(p) || package.dev_depends_on(p))
+        && !package.depends_on("@nestjs/core")
+        && !package.depends_on("express")
+        && !package.depends_on("fastify")
+}
+
+/// Workspace package names → folders, for resolving imports between them.
+pub fn workspace_packages(packages: &[Package]) -> BTreeMap<String, String> {
+    packages
+        .iter()
+        .filter(|p| !p.name().is_empty())
+        .map(|p| (p.name().to_owned(), p.dir.clone()))
+        .collect()
+}
+
+/// The resolver for imports in the service at `dir`.
+pub fn resolver(dir: &str, packages: &[Package]) -> Resolver {
+    Resolver {
+        packages: workspace_packages(packages),
+        ..Resolver::default()
+    }
+    .with_tsconfig(dir)
+}
+
+/// The source files a package's start command runs.
+pub fn entry_points(package: &Package) -> (Vec<String>, String) {
+    let dir = package.dir.as_str();
+    let mut found: Vec<(String, String)> = Vec::new();
+    for script in ["start:prod", "start", "serve", "dev"] {
+        if let Some(command) = package.script(script) {
+            for file in files_run_by(command, dir) {
+                found.push((file, format!("scripts.{script}")));
+            }
+            if command.contains("nest start") || command.split_whitespace().next() == Some("nest") {
+                found.extend(nest_entry(dir).map(|f| (f, "nest-cli.json".to_owned())));
+            }
+        }
+        if !found.is_empty() {
+            break;
+        }
+    }
+    if found.is_empty()
+        && let Some(main) = package.manifest["main"].as_str()
+        && let Some(file) = graph::resolve_file(&source_of_output(&normalize(&join(dir, main))))
+    {
+        found.push((file, "main".into()));
+    }
+    if found.is_empty() {
+        found.extend(dockerfile_entry(dir).map(|f| (f, "Dockerfile CMD".to_owned())));
+    }
+    if found.is_empty() && package.depends_on("@nestjs/core") {
+        found.extend(nest_entry(dir).map(|f| (f, "nest-cli.json".to_owned())));
+    }
+    if found.is_empty() {
+        for candidate in [
+            "src/main",
+            "src/index",
+            "src/server",
+            "src/app",
+            "server",
+            "index",
+            "app",
+            "main",
+        ] {
+            if let Some(file) = graph::resolve_file(&join(dir, candidate)) {
+                found.push((file, "convention".into()));
+                break;
+            }
+        }
+    }
+    let source = found
+        .first()
+        .map_or_else(|| "none found".to_owned(), |(_, s)| s.clone());
+    let mut files: Vec<String> = found.into_iter().map(|(f, _)| f).collect();
+    files.dedup();
+    (files, source)
+}
+
+/// Source files a shell command runs with node, ts-node, tsx, nodemon…
+pub fn files_run_by(command: &str, dir: &str) -> Vec<String> {
+    let mut files = Vec::new();
+    for part in command.split(['&', ';', '|']) {
+        let words: Vec<&str> = part.split_whitespace().collect();
+        let Some(runner) = words.iter().position(|w| {
+            matches!(
+                w.rsplit('/').next().unwrap_or(w),
+                "node"
+                    | "ts-node"
+                    | "tsx"
+                    | "nodemon"
+                    | "ts-node-dev"
+                    | "babel-node"
+                    | "bun"
+                    | "pm2-runtime"
+                    | "esno"
+            )
+        }) else {
+            continue;
+        };
+        let mut skip_next = false;
+        for word in &words[runner + 1..] {
+            if skip_next {
+                skip_next = false;
+                continue;
+            }
+            if matches!(
+                *word,
+                "-r" | "--require"
+                    | "--import"
+                    | "--loader"
+                    | "-e"
+                    | "--env-file"
+                    | "--exec"
+                    | "--watch-path"
+            ) {
+                skip_next = true;
+                continue;
+            }
+            if word.starts_with('-') || word.contains('=') {
+                continue;
+            }
+            let path = normalize(&join(dir, word.trim_matches(['"', '\''])));
+            if let Some(file) = graph::resolve_file(&source_of_output(&path)) {
+                files.push(file);
+            }
+            break;
+        }
+    }
+    files
+}
+
+fn nest_entry(dir: &str) -> Option<String> {
+    let config =
+        workspace::read_text(&join(dir, "nest-cli.json")).and_then(|t| graph::parse_jsonc(&t));
+    let source_root = config
+        .as_ref()
+        .and_then(|c| c["sourceRoot"].as_str())
+        .unwrap_or("src")
+        .to_owned();
+    let entry = config
+        .as_ref()
+        .and_then(|c| c["entryFile"].as_str())
+        .unwrap_or("main")
+        .to_owned();
+    graph::resolve_file(&normalize(&join(&join(dir, &source_root), &entry)))
+}
+
+fn dockerfile_entry(dir: &str) -> Option<String> {
+    let text = workspace::read_text(&join(dir, "Dockerfile"))?;
+    let dockerfile = crate::dockerfile::parse(&text);
+    let cmd = dockerfile.final_stage()?.last("CMD")?;
+    let command = cmd.exec_words().join(" ");
+    // `CMD ["npm", "start"]` runs the start script, handled by the caller.
+    files_run_by(&command, dir).into_iter().next()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn frameworks_are_named_from_dependencies() {
+        let package = super::Package {
+            dir: String::new(),
+            manifest_path: "package.json".into(),
+            manifest: serde_json::json!({"dependencies": {"@nestjs/core": "10", "express": "4"}}),
+        };
+        assert_eq!(package.framework(), Some("nestjs"));
+    }
+}

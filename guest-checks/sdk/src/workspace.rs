@@ -1,0 +1,70 @@
+//! The project's files as version control knows them (the WIT `workspace`
+//! interface), and bounded reading of project files.
+
+use crate::bindings::gonogo::check::workspace as wit;
+use std::sync::OnceLock;
+
+pub use wit::{FileEntry, VcsKind};
+
+/// Largest file [`read_text`] reads; bigger files are generated or data.
+pub const MAX_TEXT_BYTES: u64 = 2 << 20;
+
+static FILES: OnceLock<Vec<FileEntry>> = OnceLock::new();
+static VCS: OnceLock<VcsKind> = OnceLock::new();
+
+/// How the project is versioned.
+pub fn vcs() -> VcsKind {
+    *VCS.get_or_init(wit::vcs)
+}
+
+/// The project's files, sorted by path (asked of the host once per run).
+/// Under git: tracked files and untracked files that are not ignored.
+pub fn files() -> &'static [FileEntry] {
+    FILES.get_or_init(wit::files)
+}
+
+/// Whether git tracks `path`: `None` when the project is not under git or
+/// git could not tell, so "not committed" is never claimed without knowing.
+pub fn tracked(path: &str) -> Option<bool> {
+    if vcs() != VcsKind::Git {
+        return None;
+    }
+    Some(
+        files()
+            .binary_search_by(|f| f.path.as_str().cmp(path))
+            .is_ok_and(|i| files()[i].tracked),
+    )
+}
+
+/// Whether a gitignore rule matches each path (false without git).
+pub fn ignored(paths: &[&str]) -> Vec<bool> {
+    wit::ignored(&paths.iter().map(|p| (*p).to_owned()).collect::<Vec<_>>())
+}
+
+/// Whether `path` is in the file list.
+pub fn exists(path: &str) -> bool {
+    files()
+        .binary_search_by(|f| f.path.as_str().cmp(path))
+        .is_ok()
+}
+
+/// The text of a project file, when it exists, is UTF-8 and under
+/// [`MAX_TEXT_BYTES`].
+pub fn read_text(path: &str) -> Option<String> {
+    let full = crate::project_path(path);
+    let metadata = std::fs::metadata(&full).ok()?;
+    if !metadata.is_file() || metadata.len() > MAX_TEXT_BYTES {
+        return None;
+    }
+    String::from_utf8(std::fs::read(full).ok()?).ok()
+}
+
+/// The 1-based line of byte `offset` in `text`.
+pub fn line_of(text: &str, offset: usize) -> u32 {
+    let offset = offset.min(text.len());
+    text.as_bytes()[..offset]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count() as u32
+        + 1
+}

@@ -1,0 +1,390 @@
+//! What version control knows about the project, computed once per run and
+//! shared by every check through the WIT `workspace` interface.
+//!
+//! Checks cannot run git, so the host asks it: `git ls-files` gives tracked
+//! files and untracked ones that are not ignored; `git check-ignore` answers
+//! whether a path is ignored. Git runs with the repository's command-running
+//! settings neutralised (`core.fsmonitor`), since the project is untrusted.
+//! Without git, the folder is walked instead.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// Most files listed; a larger tree is cut (and the cut logged on `--verbose`).
+pub const MAX_FILES: usize = 500_000;
+
+/// How the project is versioned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Vcs {
+    /// A git work tree.
+    Git,
+    /// Not a repository.
+    None,
+    /// A repository git could not read.
+    Unknown,
+}
+
+/// One file of the project.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileEntry {
+    /// Relative path with `/` separators.
+    pub path: String,
+    /// Whether git tracks it.
+    pub tracked: bool,
+}
+
+/// The project's files and their version-control status.
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    root: PathBuf,
+    /// How the project is versioned.
+    pub vcs: Vcs,
+    /// The files, sorted by path.
+    pub files: Vec<FileEntry>,
+    /// Why git could not be used, when `vcs` is `Unknown`.
+    pub problem: Option<String>,
+}
+
+impl Workspace {
+    /// Lists the project's files, asking git when the project is in a work tree.
+    pub fn scan(root: &Path) -> Workspace {
+        let mut workspace = Workspace {
+            root: root.to_path_buf(),
+            vcs: Vcs::None,
+            files: Vec::new(),
+            problem: None,
+        };
+        if in_git_work_tree(root) {
+            match git_files(root) {
+                Ok(files) => {
+                    workspace.vcs = Vcs::Git;
+                    workspace.files = files;
+                    return workspace;
+                }
+                Err(problem) => {
+                    workspace.vcs = Vcs::Unknown;
+                    workspace.problem = Some(problem);
+                }
+            }
+        }
+        workspace.files = walk(root);
+        workspace
+    }
+
+    /// For each path, whether a gitignore rule matches it (tracked or not).
+    pub fn ignored(&self, paths: &[String]) -> Vec<bool> {
+        if self.vcs != Vcs::Git || paths.is_empty() {
+            return vec![false; paths.len()];
+        }
+        let safe: Vec<bool> = paths.iter().map(|p| is_safe_relative(p)).collect();
+        let mut input = Vec::new();
+        for (path, ok) in paths.iter().zip(&safe) {
+            if *ok {
+                input.extend_from_slice(path.as_bytes());
+                input.push(0);
+            }
+        }
+        let Ok(matched) = run_git(
+            &self.root,
+            &["check-ignore", "--no-index", "-z", "--stdin"],
+            Some(&input),
+        ) else {
+            return vec![false; paths.len()];
+        };
+        let matched: std::collections::HashSet<&[u8]> = matched
+            .split(|b| *b == 0)
+            .filter(|s| !s.is_empty())
+            .collect();
+        paths
+            .iter()
+            .zip(&safe)
+            .map(|(path, ok)| *ok && matched.contains(path.as_bytes()))
+            .collect()
+    }
+}
+
+/// The workspace of one run, scanned on first use and then shared by every
+/// check (most packs never ask, and a scan runs git).
+#[derive(Debug)]
+pub struct SharedWorkspace {
+    root: PathBuf,
+    scanned: std::sync::OnceLock<Workspace>,
+}
+
+impl SharedWorkspace {
+    /// The workspace of the project at `root`, not yet scanned.
+    pub fn new(root: &Path) -> Self {
+        SharedWorkspace {
+            root: root.to_path_buf(),
+            scanned: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The scan, done on the first call.
+    pub fn get(&self) -> &Workspace {
+        self.scanned.get_or_init(|| Workspace::scan(&self.root))
+    }
+}
+
+/// A relative path without `..`, empty or absolute parts.
+fn is_safe_relative(path: &str) -> bool {
+    !path.is_empty()
+        && !path.starts_with('/')
+        && !path.contains('\0')
+        && path.split('/').all(|part| !part.is_empty() && part != "..")
+}
+
+fn in_git_work_tree(root: &Path) -> bool {
+    root.ancestors().any(|dir| dir.join(".git").exists())
+}
+
+/// `git ls-files`: tracked files present on disk and untracked, unignored ones.
+fn git_files(root: &Path) -> Result<Vec<FileEntry>, String> {
+    let output = run_git(
+        root,
+        &[
+            "ls-files",
+            "-z",
+            "-t",
+            "--cached",
+            "--others",
+            "--exclude-standard",
+            "--full-name",
+        ],
+        None,
+    )?;
+    // `--full-name` gives paths from the repository root; strip the prefix
+    // of the project folder when it is a subfolder of the repository.
+    let prefix = run_git(root, &["rev-parse", "--show-prefix"], None)?;
+    let prefix = String::from_utf8_lossy(&prefix).trim().to_owned();
+    let mut files: Vec<FileEntry> = Vec::new();
+    for record in output.split(|b| *b == 0).filter(|r| r.len() > 2) {
+        let (tag, path) = record.split_at(2);
+        let Ok(path) = std::str::from_utf8(path) else {
+            continue;
+        };
+        let Some(path) = path.strip_prefix(prefix.as_str()) else {
+            continue;
+        };
+        if root.join(path).symlink_metadata().is_err() {
+            continue; // deleted in the work tree
+        }
+        files.push(FileEntry {
+            path: path.to_owned(),
+            tracked: tag[0] != b'?',
+        });
+        if files.len() >= MAX_FILES {
+            break;
+        }
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files.dedup_by(|a, b| a.path == b.path);
+    Ok(files)
+}
+
+/// Runs git in `root` with settings that would run commands turned off.
+fn run_git(root: &Path, args: &[&str], stdin: Option<&[u8]>) -> Result<Vec<u8>, String> {
+    let mut command = Command::new("git");
+    command
+        .arg("-C")
+        .arg(root)
+        .args([
+            "-c",
+            "core.fsmonitor=false",
+            "-c",
+            "core.untrackedCache=false",
+            "-c",
+            "safe.directory=*",
+            "--no-pager",
+        ])
+        .args(args)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_WORK_TREE")
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = command
+        .spawn()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    if let (Some(input), Some(mut pipe)) = (stdin, child.stdin.take()) {
+        let input = input.to_vec();
+        std::thread::spawn(move || {
+            let _ = pipe.write_all(&input);
+        });
+    }
+    let output = child
+        .wait_with_output()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    // check-ignore exits 1 when nothing matches.
+    if output.status.success() || (args[0] == "check-ignore" && output.status.code() == Some(1)) {
+        Ok(output.stdout)
+    } else {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        Err(format!(
+            "git {} failed: {}",
+            args[0],
+            stderr.lines().next().unwrap_or("no message")
+        ))
+    }
+}
+
+/// Every file under `root` except `.git` and `node_modules`, without
+/// following symbolic links.
+fn walk(root: &Path) -> Vec<FileEntry> {
+    let mut files = Vec::new();
+    let mut stack = vec![PathBuf::new()];
+    while let Some(relative) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(root.join(&relative)) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let Ok(name) = entry.file_name().into_string() else {
+                continue;
+            };
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            let path = relative.join(&name);
+            if kind.is_dir() {
+                if name != ".git" && name != "node_modules" {
+                    stack.push(path);
+                }
+            } else if files.len() < MAX_FILES {
+                files.push(FileEntry {
+                    path: path.to_string_lossy().replace('\\', "/"),
+                    tracked: false,
+                });
+            }
+        }
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn git(dir: &Path, args: &[&str]) {
+        let status = Command::new("git")
+            .arg("-C")
+            .arg(dir)
+            .args(["-c", "user.email=t@example.com", "-c", "user.name=t"])
+            .args(args)
+            .stdout(Stdio::null())
+            .status()
+            .expect("git runs");
+        assert!(status.success(), "git {args:?}");
+    }
+
+    fn write(dir: &Path, path: &str) {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, "x").expect("write");
+    }
+
+    #[test]
+    fn git_tells_tracked_untracked_and_ignored_files_apart() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        git(root, &["init", "-q"]);
+        write(root, ".gitignore");
+        std::fs::write(root.join(".gitignore"), "node_modules/\n.env\n").expect("gitignore");
+        write(root, "src/app.ts");
+        write(root, ".env");
+        write(root, ".env.production.bak");
+        write(root, "node_modules/x/index.js");
+        write(root, "notes.txt");
+        git(
+            root,
+            &["add", ".gitignore", "src/app.ts", ".env.production.bak"],
+        );
+        git(root, &["add", "-f", ".env"]);
+        git(root, &["commit", "-qm", "init"]);
+        let workspace = Workspace::scan(root);
+        assert_eq!(workspace.vcs, Vcs::Git);
+        let listed: Vec<(&str, bool)> = workspace
+            .files
+            .iter()
+            .map(|f| (f.path.as_str(), f.tracked))
+            .collect();
+        assert_eq!(
+            listed,
+            [
+                (".env", true),
+                (".env.production.bak", true),
+                (".gitignore", true),
+                ("notes.txt", false),
+                ("src/app.ts", true),
+            ]
+        );
+        let ignored = workspace.ignored(&[
+            ".env".into(),
+            "src/app.ts".into(),
+            "node_modules/x/index.js".into(),
+            "../outside".into(),
+        ]);
+        assert_eq!(ignored, [true, false, true, false]);
+    }
+
+    #[test]
+    fn a_subfolder_of_a_repository_lists_paths_from_the_subfolder() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        git(root, &["init", "-q"]);
+        write(root, "apps/api/package.json");
+        write(root, "README.md");
+        git(root, &["add", "."]);
+        let workspace = Workspace::scan(&root.join("apps/api"));
+        assert_eq!(workspace.vcs, Vcs::Git);
+        assert_eq!(
+            workspace.files,
+            [FileEntry {
+                path: "package.json".into(),
+                tracked: true
+            }]
+        );
+    }
+
+    #[test]
+    fn a_repository_cannot_make_git_run_a_command() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        git(root, &["init", "-q"]);
+        let marker = root.join("pwned");
+        git(
+            root,
+            &[
+                "config",
+                "core.fsmonitor",
+                &format!("touch {}", marker.display()),
+            ],
+        );
+        write(root, "a.txt");
+        git(root, &["-c", "core.fsmonitor=false", "add", "a.txt"]);
+        let workspace = Workspace::scan(root);
+        assert_eq!(workspace.vcs, Vcs::Git);
+        workspace.ignored(&["a.txt".into()]);
+        assert!(!marker.exists(), "git ran the repository's fsmonitor");
+    }
+
+    #[test]
+    fn without_git_the_folder_is_walked() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        write(root, "b/c.ts");
+        write(root, "a.json");
+        write(root, "node_modules/x.js");
+        let workspace = Workspace::scan(root);
+        assert_eq!(workspace.vcs, Vcs::None);
+        let paths: Vec<&str> = workspace.files.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(paths, ["a.json", "b/c.ts"]);
+        assert_eq!(workspace.ignored(&["a.json".into()]), [false]);
+    }
+}
