@@ -25,13 +25,29 @@ macro_rules! guest_wasm {
 }
 
 /// Every built-in check.
-pub static BUILTINS: &[Builtin] = &[Builtin {
-    name: "env",
-    wasm: guest_wasm!("gonogo_check_env.wasm"),
-    findings: &["empty", "placeholder", "shared-secret"],
-    settings: &["placeholders"],
-    source: include_str!("../../guest-checks/checks/env/src/lib.rs"),
-}];
+pub static BUILTINS: &[Builtin] = &[
+    Builtin {
+        name: "env",
+        wasm: guest_wasm!("gonogo_check_env.wasm"),
+        findings: &["empty", "placeholder", "shared-secret"],
+        settings: &["placeholders"],
+        source: include_str!("../../guest-checks/checks/env/src/lib.rs"),
+    },
+    Builtin {
+        name: "secrets",
+        wasm: guest_wasm!("gonogo_check_secrets.wasm"),
+        findings: &[
+            "env-file-committed",
+            "env-file-unignored",
+            "env-not-gitignored",
+            "private-key",
+            "token",
+            "secret-assignment",
+        ],
+        settings: &[],
+        source: include_str!("../../guest-checks/checks/secrets/src/lib.rs"),
+    },
+];
 
 /// The built-in check called `name`.
 pub fn builtin(name: &str) -> Option<&'static Builtin> {

@@ -110,3 +110,57 @@ pub fn rule<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::Valu
         .and_then(|rules| rules.iter().find(|r| r["id"] == id))
         .unwrap_or_else(|| panic!("no rule `{id}` in {report:#}"))
 }
+
+/// A temporary copy of a fixture project (a folder of the repository).
+pub fn fixture_project(fixture: &str) -> Project {
+    let project = Project::new();
+    copy_dir(&repo().join(fixture), project.path());
+    project
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("fixture exists") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("copy");
+        }
+    }
+}
+
+/// Runs git in the project (with an identity, no global config).
+pub fn git(project: &Project, args: &[&str]) {
+    let status = std::process::Command::new("git")
+        .current_dir(project.path())
+        .args(["-c", "user.email=test@example.com", "-c", "user.name=test"])
+        .args(args)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("git runs");
+    assert!(status.success(), "git {args:?} failed");
+}
+
+/// Makes the project a git repository with everything not ignored committed.
+pub fn commit_all(project: &Project) {
+    git(project, &["init", "-q", "-b", "main"]);
+    git(project, &["add", "-A"]);
+    git(project, &["commit", "-qm", "fixture", "--allow-empty"]);
+}
+
+/// The findings and facts of check `name` after running the repository
+/// checks' fixture pack over `project`.
+pub fn repo_check_outcome(project: &Project, name: &str) -> serde_json::Value {
+    let output = gonogo()
+        .args(["check", "--format", "json", "--policy", "tests/packs/repo-checks"])
+        .arg(project.path())
+        .output()
+        .expect("runs");
+    let report = json_report(&output);
+    let run = check_run(&report, name);
+    assert_eq!(run["error"], serde_json::Value::Null, "{run:#}");
+    serde_json::json!({ "findings": run["findings"], "facts": run["facts"] })
+}

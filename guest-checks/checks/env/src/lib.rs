@@ -40,9 +40,9 @@
 //!   well-known default (`changeme`, `your-secret-here`, `secret`, `xxxx`…).
 //! - `shared-secret` (fail, high): two secrets hold the same value.
 
-mod classify;
 mod url_facts;
 
+use gonogo_analysis::classify;
 use gonogo_check::{Check, Finding, Info, Report, Severity, Value, json};
 use serde::Deserialize;
 
