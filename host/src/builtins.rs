@@ -47,6 +47,22 @@ pub static BUILTINS: &[Builtin] = &[
         settings: &[],
         source: include_str!("../../guest-checks/checks/secrets/src/lib.rs"),
     },
+    Builtin {
+        name: "deps",
+        wasm: guest_wasm!("gonogo_check_deps.wasm"),
+        findings: &[
+            "lockfile-missing",
+            "lockfile-not-committed",
+            "multiple-lockfiles",
+            "lockfile-mismatch",
+            "engines-missing",
+            "loose-version",
+            "install-not-frozen",
+            "dev-dependency-at-runtime",
+        ],
+        settings: &[],
+        source: include_str!("../../guest-checks/checks/deps/src/lib.rs"),
+    },
 ];
 
 /// The built-in check called `name`.

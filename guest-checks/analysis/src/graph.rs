@@ -24,6 +24,8 @@ pub struct Import {
     pub line: u32,
     /// The project file it resolves to, for local imports.
     pub resolved: Option<String>,
+    /// `import type …`: erased at build time, never loaded at run time.
+    pub type_only: bool,
 }
 
 /// A parsed module.
@@ -296,11 +298,15 @@ pub fn parse_module(path: &str, source: &str) -> Module {
             _ => None,
         };
         if let Some((specifier, bindings, line)) = found {
+            let type_only = token.text == "import"
+                && tokens.get(index + 1).is_some_and(|t| t.is_ident("type"))
+                && tokens.get(index + 2).is_some_and(|t| !t.is_ident("from"));
             imports.push(Import {
                 specifier,
                 bindings,
                 line,
                 resolved: None,
+                type_only,
             });
         }
     }

@@ -7,9 +7,11 @@
 //! file nothing imports does not count; [`node`] finds the services of a
 //! repository (monorepo workspaces included) and their entry points;
 //! [`dockerfile`] reads Dockerfile instructions and stages; [`yaml`] parses
-//! YAML files (compose, CI workflows) into JSON values; [`classify`] tells
+//! YAML files (compose, CI workflows) into JSON values; [`ci`] reads CI
+//! pipelines into jobs and steps; [`classify`] tells
 //! placeholders and weak values from real secrets by their shape.
 
+pub mod ci;
 pub mod classify;
 pub mod dockerfile;
 pub mod graph;

@@ -138,6 +138,11 @@ pub fn resolver(dir: &str, packages: &[Package]) -> Resolver {
     .with_tsconfig(dir)
 }
 
+/// Every module the service's entry points reach.
+pub fn service_modules(service: &Service, packages: &[Package]) -> Vec<graph::Module> {
+    graph::reachable(&service.entries, &resolver(&service.package.dir, packages))
+}
+
 /// The source files a package's start command runs.
 pub fn entry_points(package: &Package) -> (Vec<String>, String) {
     let dir = package.dir.as_str();
