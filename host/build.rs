@@ -20,7 +20,14 @@ fn main() {
         .unwrap_or_else(|| root.join("target"))
         .join("guest-checks");
 
-    for watched in ["sdk", "analysis", "checks", "test-checks", "Cargo.toml", "Cargo.lock"] {
+    for watched in [
+        "sdk",
+        "analysis",
+        "checks",
+        "test-checks",
+        "Cargo.toml",
+        "Cargo.lock",
+    ] {
         println!(
             "cargo:rerun-if-changed={}",
             guest_dir.join(watched).display()

@@ -155,7 +155,13 @@ pub fn commit_all(project: &Project) {
 /// checks' fixture pack over `project`.
 pub fn repo_check_outcome(project: &Project, name: &str) -> serde_json::Value {
     let output = gonogo()
-        .args(["check", "--format", "json", "--policy", "tests/packs/repo-checks"])
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--policy",
+            "tests/packs/repo-checks",
+        ])
         .arg(project.path())
         .output()
         .expect("runs");

@@ -35,6 +35,8 @@ pub struct Job {
     pub condition: Option<String>,
     /// The deployment environment it targets (`environment:`), if any.
     pub environment: Option<String>,
+    /// Its GitLab `stage:`, if any.
+    pub stage: Option<String>,
     /// 1-based line of its id.
     pub line: u32,
 }
@@ -52,6 +54,8 @@ pub struct Pipeline {
     pub triggers: Vec<String>,
     /// Its jobs, in file order.
     pub jobs: Vec<Job>,
+    /// GitLab `stages:` in order (the default ones when not declared).
+    pub stages: Vec<String>,
     /// Why it could not be parsed, when it could not.
     pub error: Option<String>,
 }
@@ -59,7 +63,9 @@ pub struct Pipeline {
 impl Pipeline {
     /// Every step of every job.
     pub fn steps(&self) -> impl Iterator<Item = (&Job, &Step)> {
-        self.jobs.iter().flat_map(|job| job.steps.iter().map(move |step| (job, step)))
+        self.jobs
+            .iter()
+            .flat_map(|job| job.steps.iter().map(move |step| (job, step)))
     }
 }
 
@@ -68,7 +74,8 @@ pub fn pipelines() -> Vec<Pipeline> {
     let mut found = Vec::new();
     for file in workspace::files() {
         let path = file.path.as_str();
-        let github = path.starts_with(".github/workflows/") && (path.ends_with(".yml") || path.ends_with(".yaml"));
+        let github = path.starts_with(".github/workflows/")
+            && (path.ends_with(".yml") || path.ends_with(".yaml"));
         let gitlab = path == ".gitlab-ci.yml" || path.ends_with(".gitlab-ci.yml");
         if !(github || gitlab) {
             continue;
@@ -76,13 +83,18 @@ pub fn pipelines() -> Vec<Pipeline> {
         let Some(text) = workspace::read_text(path) else {
             continue;
         };
-        let system = if github { "github-actions" } else { "gitlab-ci" };
+        let system = if github {
+            "github-actions"
+        } else {
+            "gitlab-ci"
+        };
         let mut pipeline = Pipeline {
             path: path.to_owned(),
             system,
             permissions: None,
             triggers: Vec::new(),
             jobs: Vec::new(),
+            stages: Vec::new(),
             error: None,
         };
         match yaml::parse(&text) {
@@ -107,7 +119,12 @@ fn strings(value: &Value) -> Vec<String> {
 fn read_github(pipeline: &mut Pipeline, value: &Value, text: &str) {
     pipeline.permissions = value.get("permissions").cloned();
     // YAML 1.1 readers turn a bare `on:` key into `true`.
-    pipeline.triggers = strings(value.get("on").or_else(|| value.get("true")).unwrap_or(&Value::Null));
+    pipeline.triggers = strings(
+        value
+            .get("on")
+            .or_else(|| value.get("true"))
+            .unwrap_or(&Value::Null),
+    );
     let Some(jobs) = value["jobs"].as_object() else {
         return;
     };
@@ -122,7 +139,10 @@ fn read_github(pipeline: &mut Pipeline, value: &Value, text: &str) {
             .map(|step| {
                 let uses = step["uses"].as_str().map(str::to_owned);
                 let run = step["run"].as_str().map(str::to_owned);
-                let needle = uses.clone().or_else(|| run.as_ref().and_then(|r| r.lines().next().map(str::to_owned)));
+                let needle = uses.clone().or_else(|| {
+                    run.as_ref()
+                        .and_then(|r| r.lines().next().map(str::to_owned))
+                });
                 let step_line = needle
                     .and_then(|n| yaml::line_of(text, n.trim(), cursor))
                     .unwrap_or(cursor);
@@ -146,19 +166,34 @@ fn read_github(pipeline: &mut Pipeline, value: &Value, text: &str) {
                 .as_str()
                 .or_else(|| job["environment"]["name"].as_str())
                 .map(str::to_owned),
+            stage: None,
             line,
         });
     }
 }
 
 const GITLAB_KEYWORDS: &[&str] = &[
-    "stages", "variables", "default", "include", "workflow", "image", "services", "cache", "before_script",
+    "stages",
+    "variables",
+    "default",
+    "include",
+    "workflow",
+    "image",
+    "services",
+    "cache",
+    "before_script",
     "after_script",
 ];
 
 fn read_gitlab(pipeline: &mut Pipeline, value: &Value, text: &str) {
     let Some(map) = value.as_object() else {
         return;
+    };
+    pipeline.stages = match strings(&value["stages"]) {
+        stages if stages.is_empty() => [".pre", "build", "test", "deploy", ".post"]
+            .map(String::from)
+            .to_vec(),
+        stages => stages,
     };
     let default_before = strings(&value["default"]["before_script"])
         .into_iter()
@@ -197,6 +232,7 @@ fn read_gitlab(pipeline: &mut Pipeline, value: &Value, text: &str) {
                 .as_str()
                 .or_else(|| job["environment"]["name"].as_str())
                 .map(str::to_owned),
+            stage: Some(job["stage"].as_str().unwrap_or("test").to_owned()),
             line,
         });
     }
@@ -217,24 +253,42 @@ pub fn installs(command: &str, in_ci: bool) -> Vec<(Install, String)> {
     let mut found = Vec::new();
     for part in command.split(['\n', ';', '&', '|']) {
         let words: Vec<&str> = part.split_whitespace().collect();
-        let Some(tool) = words.iter().position(|w| matches!(*w, "npm" | "yarn" | "pnpm" | "bun")) else {
+        let Some(tool) = words
+            .iter()
+            .position(|w| matches!(*w, "npm" | "yarn" | "pnpm" | "bun"))
+        else {
             continue;
         };
         let rest = &words[tool + 1..];
         let sub = rest.iter().find(|w| !w.starts_with('-')).copied();
         let frozen_flag = rest.iter().any(|w| {
-            matches!(*w, "--frozen-lockfile" | "--immutable" | "--ci" | "--frozen")
+            matches!(
+                *w,
+                "--frozen-lockfile" | "--immutable" | "--ci" | "--frozen"
+            )
         });
         let kind = match (words[tool], sub) {
             ("npm", Some("ci")) => Some(Install::Frozen),
-            ("npm", Some("install" | "i")) if rest.len() == 1 || rest.iter().skip(1).all(|w| w.starts_with('-')) => {
+            ("npm", Some("install" | "i"))
+                if rest.len() == 1 || rest.iter().skip(1).all(|w| w.starts_with('-')) =>
+            {
                 Some(Install::Unfrozen)
             }
-            ("yarn", None | Some("install")) if rest.iter().all(|w| w.starts_with('-') || *w == "install") => {
-                Some(if frozen_flag { Install::Frozen } else { Install::Unfrozen })
+            ("yarn", None | Some("install"))
+                if rest.iter().all(|w| w.starts_with('-') || *w == "install") =>
+            {
+                Some(if frozen_flag {
+                    Install::Frozen
+                } else {
+                    Install::Unfrozen
+                })
             }
             ("pnpm", Some("install" | "i")) if in_ci => Some(Install::Frozen),
-            ("pnpm" | "bun", Some("install" | "i")) => Some(if frozen_flag { Install::Frozen } else { Install::Unfrozen }),
+            ("pnpm" | "bun", Some("install" | "i")) => Some(if frozen_flag {
+                Install::Frozen
+            } else {
+                Install::Unfrozen
+            }),
             _ => None,
         };
         if let Some(kind) = kind {
@@ -250,11 +304,19 @@ mod tests {
 
     #[test]
     fn installs_are_classified() {
-        let kinds = |c: &str| installs(c, false).into_iter().map(|(k, _)| k).collect::<Vec<_>>();
+        let kinds = |c: &str| {
+            installs(c, false)
+                .into_iter()
+                .map(|(k, _)| k)
+                .collect::<Vec<_>>()
+        };
         assert_eq!(kinds("npm ci --omit=dev"), [Install::Frozen]);
         assert_eq!(kinds("npm install"), [Install::Unfrozen]);
         assert_eq!(kinds("npm install express"), []);
-        assert_eq!(kinds("yarn install --frozen-lockfile && yarn build"), [Install::Frozen]);
+        assert_eq!(
+            kinds("yarn install --frozen-lockfile && yarn build"),
+            [Install::Frozen]
+        );
         assert_eq!(kinds("yarn"), [Install::Unfrozen]);
         assert_eq!(kinds("pnpm i --frozen-lockfile"), [Install::Frozen]);
         assert_eq!(kinds("npm run build"), []);

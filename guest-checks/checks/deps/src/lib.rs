@@ -68,7 +68,17 @@ const LOCKFILES: &[(&str, &str)] = &[
 /// after a production install when they are devDependencies.
 const DEV_RUNNERS: &[&str] = &["ts-node", "nodemon", "ts-node-dev", "tsx", "babel-node"];
 
-const BUNDLERS: &[&str] = &["esbuild", "webpack", "tsup", "@vercel/ncc", "ncc", "rollup", "vite", "parcel", "bun build"];
+const BUNDLERS: &[&str] = &[
+    "esbuild",
+    "webpack",
+    "tsup",
+    "@vercel/ncc",
+    "ncc",
+    "rollup",
+    "vite",
+    "parcel",
+    "bun build",
+];
 
 impl Check for Deps {
     type Config = ();
@@ -98,11 +108,19 @@ impl Check for Deps {
 }
 
 fn lockfiles(report: &mut Report, root: &node::Package) {
-    let present: Vec<(&str, &str)> = LOCKFILES.iter().copied().filter(|(p, _)| workspace::exists(p)).collect();
+    let present: Vec<(&str, &str)> = LOCKFILES
+        .iter()
+        .copied()
+        .filter(|(p, _)| workspace::exists(p))
+        .collect();
     let paths: Vec<&str> = present.iter().map(|(p, _)| *p).collect();
     let ignored = workspace::ignored(&paths);
     // A gitignored lockfile is not listed by the host; ask about the usual names.
-    let ignored_absent: Vec<&str> = LOCKFILES.iter().map(|(p, _)| *p).filter(|p| !paths.contains(p)).collect();
+    let ignored_absent: Vec<&str> = LOCKFILES
+        .iter()
+        .map(|(p, _)| *p)
+        .filter(|p| !paths.contains(p))
+        .collect();
     let ignored_absent: Vec<&str> = ignored_absent
         .iter()
         .zip(workspace::ignored(&ignored_absent))
@@ -114,36 +132,52 @@ fn lockfiles(report: &mut Report, root: &node::Package) {
         .and_then(|pm| pm.split('@').next())
         .map(str::to_owned);
     let managers: std::collections::BTreeSet<&str> = present.iter().map(|(_, m)| *m).collect();
-    let manager = declared.clone().or_else(|| managers.iter().next().map(|m| (*m).to_owned()));
+    let manager = declared
+        .clone()
+        .or_else(|| managers.iter().next().map(|m| (*m).to_owned()));
     report.fact("package_manager", manager.clone());
     let mut listed = Vec::new();
     let mut committed = workspace::vcs() == VcsKind::Git;
     for ((path, manager), ignored) in present.iter().zip(&ignored) {
         let tracked = workspace::tracked(path);
-        listed.push(json!({"path": path, "manager": manager, "tracked": tracked, "ignored": ignored}));
+        listed.push(
+            json!({"path": path, "manager": manager, "tracked": tracked, "ignored": ignored}),
+        );
         if tracked == Some(false) || *ignored {
             committed = false;
             report.push(
-                Finding::fail("lockfile-not-committed", Severity::High, format!("`{path}` is not committed"))
-                    .at(path, None)
-                    .fix("remove it from .gitignore and commit it"),
+                Finding::fail(
+                    "lockfile-not-committed",
+                    Severity::High,
+                    format!("`{path}` is not committed"),
+                )
+                .at(path, None)
+                .fix("remove it from .gitignore and commit it"),
             );
         }
     }
     for path in &ignored_absent {
         listed.push(json!({"path": path, "manager": null, "tracked": false, "ignored": true}));
         report.push(
-            Finding::fail("lockfile-not-committed", Severity::High, format!("`{path}` is gitignored"))
-                .at(".gitignore", None)
-                .fix("remove it from .gitignore and commit it"),
+            Finding::fail(
+                "lockfile-not-committed",
+                Severity::High,
+                format!("`{path}` is gitignored"),
+            )
+            .at(".gitignore", None)
+            .fix("remove it from .gitignore and commit it"),
         );
     }
     if present.is_empty() && ignored_absent.is_empty() {
         committed = false;
         report.push(
-            Finding::fail("lockfile-missing", Severity::High, "no lockfile at the project root")
-                .at("package.json", None)
-                .fix("run `npm install` (or your manager's install) once and commit the lockfile"),
+            Finding::fail(
+                "lockfile-missing",
+                Severity::High,
+                "no lockfile at the project root",
+            )
+            .at("package.json", None)
+            .fix("run `npm install` (or your manager's install) once and commit the lockfile"),
         );
     }
     if managers.len() > 1 {
@@ -151,7 +185,10 @@ fn lockfiles(report: &mut Report, root: &node::Package) {
             Finding::fail(
                 "multiple-lockfiles",
                 Severity::Medium,
-                format!("lockfiles of several package managers: {}", paths.join(", ")),
+                format!(
+                    "lockfiles of several package managers: {}",
+                    paths.join(", ")
+                ),
             )
             .fix("keep the lockfile of the manager you use and delete the others"),
         );
@@ -164,7 +201,10 @@ fn lockfiles(report: &mut Report, root: &node::Package) {
             Finding::fail(
                 "lockfile-mismatch",
                 Severity::Medium,
-                format!("`packageManager` names {declared}, the lockfile is {}'s", managers.iter().next().copied().unwrap_or_default()),
+                format!(
+                    "`packageManager` names {declared}, the lockfile is {}'s",
+                    managers.iter().next().copied().unwrap_or_default()
+                ),
             )
             .at("package.json", None)
             .fix("install with the declared manager and commit its lockfile"),
@@ -173,7 +213,11 @@ fn lockfiles(report: &mut Report, root: &node::Package) {
     report.fact("lockfiles", listed);
     report.fact(
         "lockfile_committed",
-        if workspace::vcs() == VcsKind::Git { Value::Bool(committed) } else { Value::Null },
+        if workspace::vcs() == VcsKind::Git {
+            Value::Bool(committed)
+        } else {
+            Value::Null
+        },
     );
 }
 
@@ -183,16 +227,25 @@ fn project_file_exists(path: &str) -> bool {
 
 fn engines(report: &mut Report, root: &node::Package, packages: &[node::Package]) {
     let services = node::services(packages);
-    let declared = root.manifest["engines"]["node"].as_str().map(str::to_owned).or_else(|| {
-        services
-            .iter()
-            .find_map(|s| s.package.manifest["engines"]["node"].as_str().map(str::to_owned))
-    });
+    let declared = root.manifest["engines"]["node"]
+        .as_str()
+        .map(str::to_owned)
+        .or_else(|| {
+            services.iter().find_map(|s| {
+                s.package.manifest["engines"]["node"]
+                    .as_str()
+                    .map(str::to_owned)
+            })
+        });
     if declared.is_none() {
         report.push(
-            Finding::warn("engines-missing", Severity::Low, "`engines.node` is not declared")
-                .at("package.json", None)
-                .fix("add `\"engines\": { \"node\": \">=20 <21\" }` matching the runtime image"),
+            Finding::warn(
+                "engines-missing",
+                Severity::Low,
+                "`engines.node` is not declared",
+            )
+            .at("package.json", None)
+            .fix("add `\"engines\": { \"node\": \">=20 <21\" }` matching the runtime image"),
         );
     }
     report.fact("engines_node", declared);
@@ -203,26 +256,39 @@ fn is_loose(range: &str) -> bool {
     let range = range.trim();
     matches!(range, "" | "*" | "latest" | "x" | "X" | "next")
         || (range.starts_with(">=") && !range.contains('<') && !range.contains(' '))
-        || range.starts_with(">")  && !range.contains('<')
+        || range.starts_with(">") && !range.contains('<')
 }
 
 fn loose_versions(report: &mut Report, packages: &[node::Package]) {
     let mut loose = Vec::new();
-    for package in packages.iter().filter(|p| !gonogo_analysis::is_test_path(&p.manifest_path)) {
+    for package in packages
+        .iter()
+        .filter(|p| !gonogo_analysis::is_test_path(&p.manifest_path))
+    {
         let text = workspace::read_text(&package.manifest_path).unwrap_or_default();
         for section in ["dependencies", "devDependencies"] {
-            let Some(deps) = package.manifest[section].as_object() else { continue };
+            let Some(deps) = package.manifest[section].as_object() else {
+                continue;
+            };
             for (name, range) in deps {
-                let Some(range) = range.as_str() else { continue };
+                let Some(range) = range.as_str() else {
+                    continue;
+                };
                 if !is_loose(range) {
                     continue;
                 }
-                let line = text.find(&format!("\"{name}\"")).map(|at| workspace::line_of(&text, at));
+                let line = text
+                    .find(&format!("\"{name}\""))
+                    .map(|at| workspace::line_of(&text, at));
                 loose.push(json!({"package": name, "range": range, "path": package.manifest_path}));
                 report.push(
-                    Finding::fail("loose-version", Severity::Medium, format!("`{name}` accepts any version (`{range}`)"))
-                        .at(&package.manifest_path, line)
-                        .fix("pin a caret or exact range (`npm install name@version`)"),
+                    Finding::fail(
+                        "loose-version",
+                        Severity::Medium,
+                        format!("`{name}` accepts any version (`{range}`)"),
+                    )
+                    .at(&package.manifest_path, line)
+                    .fix("pin a caret or exact range (`npm install name@version`)"),
                 );
             }
         }
@@ -232,7 +298,11 @@ fn loose_versions(report: &mut Report, packages: &[node::Package]) {
 
 fn installs(report: &mut Report) {
     let mut found = Vec::new();
-    let mut record = |report: &mut Report, path: &str, line: u32, command: &str, kind: ci::Install| {
+    let mut record = |report: &mut Report,
+                      path: &str,
+                      line: u32,
+                      command: &str,
+                      kind: ci::Install| {
         let frozen = kind == ci::Install::Frozen;
         found.push(json!({"path": path, "line": line, "frozen": frozen}));
         if !frozen {
@@ -245,10 +315,15 @@ fn installs(report: &mut Report) {
     };
     for file in workspace::files() {
         let name = file.path.rsplit('/').next().unwrap_or_default();
-        if !(name == "Dockerfile" || name.starts_with("Dockerfile.") || name.ends_with(".Dockerfile")) {
+        if !(name == "Dockerfile"
+            || name.starts_with("Dockerfile.")
+            || name.ends_with(".Dockerfile"))
+        {
             continue;
         }
-        let Some(text) = workspace::read_text(&file.path) else { continue };
+        let Some(text) = workspace::read_text(&file.path) else {
+            continue;
+        };
         for run in dockerfile::parse(&text).all("RUN") {
             for (kind, command) in ci::installs(&run.args, false) {
                 record(report, &file.path, run.line, &command, kind);
@@ -257,7 +332,12 @@ fn installs(report: &mut Report) {
     }
     for pipeline in ci::pipelines() {
         for (_, step) in pipeline.steps() {
-            for (kind, command) in step.run.as_deref().map(|r| ci::installs(r, true)).unwrap_or_default() {
+            for (kind, command) in step
+                .run
+                .as_deref()
+                .map(|r| ci::installs(r, true))
+                .unwrap_or_default()
+            {
                 record(report, &pipeline.path, step.line, &command, kind);
             }
         }
@@ -283,15 +363,23 @@ fn runtime_dev_dependencies(report: &mut Report, packages: &[node::Package]) {
             in_service && !in_root
         };
         for module in node::service_modules(&service, packages) {
-            for import in module.imports.iter().filter(|i| !i.type_only && i.resolved.is_none()) {
-                let Some(name) = graph::package_of(&import.specifier) else { continue };
+            for import in module
+                .imports
+                .iter()
+                .filter(|i| !i.type_only && i.resolved.is_none())
+            {
+                let Some(name) = graph::package_of(&import.specifier) else {
+                    continue;
+                };
                 if dev_only(name) {
                     found.push(json!({"service": package.dir, "package": name, "path": module.path, "line": import.line}));
                     report.push(
                         Finding::fail(
                             "dev-dependency-at-runtime",
                             Severity::High,
-                            format!("`{name}` is imported by shipped code but is only a devDependency"),
+                            format!(
+                                "`{name}` is imported by shipped code but is only a devDependency"
+                            ),
                         )
                         .at(&module.path, Some(import.line))
                         .fix("move it to `dependencies`: `npm ci --omit=dev` leaves it out"),
@@ -328,7 +416,14 @@ mod tests {
         for range in ["*", "latest", "", ">=1.0.0", "x"] {
             assert!(super::is_loose(range), "{range}");
         }
-        for range in ["^1.2.3", "~4.0.0", "1.2.3", ">=1.0.0 <2.0.0", "workspace:*", "file:../lib"] {
+        for range in [
+            "^1.2.3",
+            "~4.0.0",
+            "1.2.3",
+            ">=1.0.0 <2.0.0",
+            "workspace:*",
+            "file:../lib",
+        ] {
             assert!(!super::is_loose(range), "{range}");
         }
     }

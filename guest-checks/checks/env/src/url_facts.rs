@@ -46,7 +46,8 @@ pub fn describe(value: &str) -> Option<UrlFacts> {
         .map(|(k, v)| (k.into_owned(), Value::String(v.into_owned())))
         .collect();
     let password = url.password().unwrap_or("");
-    let weak_password = !password.is_empty() && gonogo_analysis::classify::is_weak_password(password);
+    let weak_password =
+        !password.is_empty() && gonogo_analysis::classify::is_weak_password(password);
     let placeholder_host = url.host_str().is_some_and(is_placeholder_host);
     Some(UrlFacts {
         placeholder: weak_password || placeholder_host,

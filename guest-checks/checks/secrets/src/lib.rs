@@ -59,16 +59,26 @@ struct Secrets;
 const TOKENS: &[(&str, &str)] = &[
     ("aws-access-key", r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"),
     ("stripe-live-key", r"\b(?:sk|rk)_live_[0-9A-Za-z]{20,}"),
-    ("github-token", r"\b(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{40,})"),
+    (
+        "github-token",
+        r"\b(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{40,})",
+    ),
     ("gitlab-token", r"\bglpat-[A-Za-z0-9_-]{20}"),
     ("slack-token", r"\bxox[abprs]-[0-9A-Za-z-]{10,}"),
-    ("slack-webhook", r"hooks\.slack\.com/services/T[0-9A-Z]+/B[0-9A-Z]+/[0-9A-Za-z]+"),
+    (
+        "slack-webhook",
+        r"hooks\.slack\.com/services/T[0-9A-Z]+/B[0-9A-Z]+/[0-9A-Za-z]+",
+    ),
     ("google-api-key", r"\bAIza[0-9A-Za-z_-]{35}"),
-    ("sendgrid-key", r"\bSG\.[0-9A-Za-z_-]{22}\.[0-9A-Za-z_-]{43}"),
+    (
+        "sendgrid-key",
+        r"\bSG\.[0-9A-Za-z_-]{22}\.[0-9A-Za-z_-]{43}",
+    ),
     ("npm-token", r"\bnpm_[A-Za-z0-9]{36}"),
 ];
 
-const PRIVATE_KEY: &str = r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----";
+const PRIVATE_KEY: &str =
+    r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----";
 
 /// `KEY = value`, `KEY: value`, `"key": "value"` with a secret-sounding key.
 const ASSIGNMENT: &str = r#"(?i)^\s*(?:export\s+)?["']?([A-Za-z0-9_.-]*(?:secret|passw(?:or)?d|token|api[_-]?key|private[_-]?key|access[_-]?key|client[_-]?secret|signing[_-]?key|encryption[_-]?key))["']?\s*[:=]\s*["']?([^"'\s#,]+)"#;
@@ -104,9 +114,11 @@ impl Check for Secrets {
 fn is_env_file(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
     let env_like = name == ".env" || name.starts_with(".env.") || name.ends_with(".env");
-    let template = ["example", "sample", "template", "dist", "tpl", "schema", "defaults"]
-        .iter()
-        .any(|t| name.split('.').any(|part| part == *t));
+    let template = [
+        "example", "sample", "template", "dist", "tpl", "schema", "defaults",
+    ]
+    .iter()
+    .any(|t| name.split('.').any(|part| part == *t));
     env_like && !template
 }
 
@@ -148,7 +160,11 @@ fn env_files(report: &mut Report, vcs: VcsKind) {
         Value::Null
     };
     if covered == Value::Bool(false) {
-        let at = if workspace::exists(".gitignore") { Some(".gitignore") } else { None };
+        let at = if workspace::exists(".gitignore") {
+            Some(".gitignore")
+        } else {
+            None
+        };
         let mut finding = Finding::fail(
             "env-not-gitignored",
             Severity::Medium,
@@ -169,8 +185,10 @@ fn env_files(report: &mut Report, vcs: VcsKind) {
 /// bundles and source maps.
 fn scannable(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
-    !matches!(name, "package-lock.json" | "yarn.lock" | "pnpm-lock.yaml" | "npm-shrinkwrap.json" | "bun.lockb")
-        && !name.ends_with(".min.js")
+    !matches!(
+        name,
+        "package-lock.json" | "yarn.lock" | "pnpm-lock.yaml" | "npm-shrinkwrap.json" | "bun.lockb"
+    ) && !name.ends_with(".min.js")
         && !name.ends_with(".map")
         && !name.ends_with(".svg")
 }
@@ -180,9 +198,18 @@ fn is_config(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
     name.starts_with(".env")
         || name.ends_with(".env")
-        || [".yml", ".yaml", ".json", ".toml", ".ini", ".properties", ".conf", ".cfg"]
-            .iter()
-            .any(|ext| name.ends_with(ext))
+        || [
+            ".yml",
+            ".yaml",
+            ".json",
+            ".toml",
+            ".ini",
+            ".properties",
+            ".conf",
+            ".cfg",
+        ]
+        .iter()
+        .any(|ext| name.ends_with(ext))
 }
 
 fn compile(pattern: &str) -> Result<Regex, String> {
@@ -212,25 +239,43 @@ fn scan_contents(report: &mut Report) -> Result<(), String> {
             let line_no = index as u32 + 1;
             let mut hit = |kind: &str, id: &str, severity: Severity, message: String, fix: &str| {
                 found.push(json!({"path": path, "line": line_no, "kind": kind}));
-                report.push(Finding::fail(id, severity, message).at(path, Some(line_no)).fix(fix));
+                report.push(
+                    Finding::fail(id, severity, message)
+                        .at(path, Some(line_no))
+                        .fix(fix),
+                );
             };
             if private_key.is_match(line) {
-                hit("private-key", "private-key", Severity::Critical, "a private key is in the repository".into(),
-                    "remove it, rotate the key pair, and mount the key from the secret store");
+                hit(
+                    "private-key",
+                    "private-key",
+                    Severity::Critical,
+                    "a private key is in the repository".into(),
+                    "remove it, rotate the key pair, and mount the key from the secret store",
+                );
                 continue;
             }
             if let Some((kind, _)) = tokens.iter().find(|(_, r)| r.is_match(line)) {
-                hit(kind, "token", Severity::Critical, format!("a {} is in the repository", kind.replace('-', " ")),
-                    "revoke it now, remove it, and load it from the secret store");
+                hit(
+                    kind,
+                    "token",
+                    Severity::Critical,
+                    format!("a {} is in the repository", kind.replace('-', " ")),
+                    "revoke it now, remove it, and load it from the secret store",
+                );
                 continue;
             }
             if config && let Some(captures) = assignment.captures(line) {
                 let key = captures.get(1).map_or("", |m| m.as_str());
                 let value = captures.get(2).map_or("", |m| m.as_str());
                 if looks_like_a_real_secret(value) {
-                    hit("secret-assignment", "secret-assignment", Severity::High,
+                    hit(
+                        "secret-assignment",
+                        "secret-assignment",
+                        Severity::High,
                         format!("`{key}` is assigned a literal secret"),
-                        "replace it with a reference to the secret store or an env variable, and rotate it");
+                        "replace it with a reference to the secret store or an env variable, and rotate it",
+                    );
                 }
             }
         }
@@ -242,8 +287,12 @@ fn scan_contents(report: &mut Report) -> Result<(), String> {
 
 /// A literal that is long, varied and not a placeholder, reference or path.
 fn looks_like_a_real_secret(value: &str) -> bool {
-    let reference = value.contains("${") || value.contains("{{") || value.starts_with('$')
-        || value.starts_with('<') || value.contains("process.env") || value.contains('/');
+    let reference = value.contains("${")
+        || value.contains("{{")
+        || value.starts_with('$')
+        || value.starts_with('<')
+        || value.contains("process.env")
+        || value.contains('/');
     value.len() >= 16
         && !reference
         && !classify::is_placeholder(value, &[])
@@ -258,10 +307,22 @@ mod tests {
 
     #[test]
     fn env_files_are_told_from_templates() {
-        for path in [".env", ".env.production", "config/.env.production.backup", "deploy/prod.env", ".env.local.bak"] {
+        for path in [
+            ".env",
+            ".env.production",
+            "config/.env.production.backup",
+            "deploy/prod.env",
+            ".env.local.bak",
+        ] {
             assert!(is_env_file(path), "{path}");
         }
-        for path in [".env.example", "apps/api/.env.sample", ".env.template", "environment.ts", ".envrc.md"] {
+        for path in [
+            ".env.example",
+            "apps/api/.env.sample",
+            ".env.template",
+            "environment.ts",
+            ".envrc.md",
+        ] {
             assert!(!is_env_file(path), "{path}");
         }
     }
@@ -270,7 +331,10 @@ mod tests {
     fn assignments_need_a_real_looking_value() {
         let assignment = Regex::new(ASSIGNMENT).expect("compiles");
         let value = |line: &str| assignment.captures(line).map(|c| c[2].to_owned());
-        assert_eq!(value("JWT_SECRET=k3J9x0Qm2ZpL7vR1tY8wN4bC6dF5gH").as_deref(), Some("k3J9x0Qm2ZpL7vR1tY8wN4bC6dF5gH"));
+        assert_eq!(
+            value("JWT_SECRET=k3J9x0Qm2ZpL7vR1tY8wN4bC6dF5gH").as_deref(),
+            Some("k3J9x0Qm2ZpL7vR1tY8wN4bC6dF5gH")
+        );
         assert_eq!(value("  \"jwtSecret\": \"abc\",").as_deref(), Some("abc"));
         assert!(looks_like_a_real_secret("k3J9x0Qm2ZpL7vR1tY8wN4bC6dF5gH"));
         assert!(!looks_like_a_real_secret("your-jwt-secret-change-me"));
@@ -281,8 +345,15 @@ mod tests {
     #[test]
     fn token_patterns_compile_and_match() {
         let stripe = Regex::new(TOKENS[1].1).expect("compiles");
-        assert!(stripe.is_match(&format!("key = {}{}", "sk_live_", "4eC39HqLyjWDarjtT1zdp7dc")));
+        assert!(stripe.is_match(&format!(
+            "key = {}{}",
+            "sk_live_", "4eC39HqLyjWDarjtT1zdp7dc"
+        )));
         assert!(!stripe.is_match("sk_test_4eC39HqLyjWDarjtT1zdp7dc"));
-        assert!(Regex::new(PRIVATE_KEY).expect("compiles").is_match("-----BEGIN OPENSSH PRIVATE KEY-----"));
+        assert!(
+            Regex::new(PRIVATE_KEY)
+                .expect("compiles")
+                .is_match("-----BEGIN OPENSSH PRIVATE KEY-----")
+        );
     }
 }

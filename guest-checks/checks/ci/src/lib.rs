@@ -1,0 +1,436 @@
+//! # `ci` — a pipeline that tests before it ships
+//!
+//! ## What it checks
+//! GitHub Actions workflows (`.github/workflows/*.yml`) and GitLab CI
+//! (`.gitlab-ci.yml`), read as YAML into jobs and steps:
+//! - a pipeline exists;
+//! - dependencies install from the lockfile (`npm ci`, `--frozen-lockfile`,
+//!   `--immutable`; pnpm freezes by default under CI);
+//! - tests run (`npm test`, `npm run test:*`, `jest`, `vitest`, `mocha`,
+//!   `node --test`…) and can fail the pipeline: a step such as
+//!   `npm test || echo …`, `|| true`, `continue-on-error: true` or
+//!   `allow_failure: true` cannot;
+//! - the project is built (`npm run build`, `tsc`, `nest build`, `docker build`);
+//! - third-party actions are pinned by commit SHA (`@<40 hex>`), not a tag
+//!   or branch;
+//! - GitHub workflows declare `permissions:` (workflow-wide or on every
+//!   job), and none grants `write-all`;
+//! - every deploy job (its id names deploy/release/publish, it targets an
+//!   `environment:`, or it runs a deploy command) needs, directly or
+//!   through other jobs, a job that runs the tests, or runs them itself
+//!   first; on GitLab, a test job sits in an earlier stage;
+//! - a migration step runs (`prisma migrate deploy`, `knex migrate`,
+//!   `typeorm migration:run`, `sequelize db:migrate`, `npm run migrate…`).
+//!
+//! ## Why it matters
+//! The seed checklists ask for CI/CD with tests before every deploy. A
+//! test step that cannot fail, or a deploy job that does not wait for the
+//! tests, ships whatever was pushed. A tag-pinned action can be re-pointed
+//! by its owner to run any code with the pipeline's secrets.
+//!
+//! ## Example of a failing project
+//! `run: npm test || echo "tests failed"`, a `deploy` job without `needs:`,
+//! `uses: appleboy/ssh-action@master`, no `permissions:`.
+//!
+//! ## How to fix
+//! Let the test step fail, add `needs: test` to deploy jobs, pin actions
+//! to a SHA with the tag in a comment, set `permissions: contents: read`.
+//!
+//! ## Facts it reports
+//! `pipelines` (`path`, `system`, `jobs`, `error`), `present`,
+//! `installs_frozen` (true, false, or null without installs), `runs_tests`,
+//! `tests_cannot_fail` and `unpinned_actions` (each `path`, `line`, and
+//! `command` or `action`), `runs_build`, `permissions` (per GitHub
+//! workflow: `path`, `state` = `restricted`|`missing`|`broad`),
+//! `deploy_jobs` (`path`, `job`, `gated`), `runs_migrations`.
+//!
+//! ## Findings
+//! - `ci-missing` (fail, high): no pipeline.
+//! - `ci-unparsable` (fail, medium): a pipeline file is not valid YAML.
+//! - `install-not-frozen` (fail, medium): dependencies install without the lockfile.
+//! - `tests-missing` (fail, high): no step runs the tests.
+//! - `tests-cannot-fail` (fail, high): a test step's failure is ignored.
+//! - `build-missing` (warn, low): no step builds the project.
+//! - `action-unpinned` (warn, medium): an action is pinned by tag or branch.
+//! - `permissions-missing` (warn, medium), `permissions-broad` (fail, high): token permissions.
+//! - `deploy-not-gated` (fail, high): a deploy job does not wait for the tests.
+
+use gonogo_analysis::ci::{self, Install, Job, Pipeline};
+use gonogo_check::{Check, Finding, Info, Report, Severity, Value, json};
+use std::collections::BTreeSet;
+
+struct Ci;
+
+const TEST_COMMANDS: &[&str] = &[
+    "npm test",
+    "npm run test",
+    "npm t",
+    "yarn test",
+    "yarn run test",
+    "pnpm test",
+    "pnpm run test",
+    "bun test",
+    "npx jest",
+    "jest",
+    "vitest",
+    "mocha",
+    "node --test",
+    "npm run e2e",
+    "playwright test",
+    "npx playwright test",
+];
+const BUILD_COMMANDS: &[&str] = &[
+    "npm run build",
+    "yarn build",
+    "yarn run build",
+    "pnpm build",
+    "pnpm run build",
+    "tsc",
+    "nest build",
+    "docker build",
+    "docker buildx build",
+    "docker compose build",
+    "bun run build",
+];
+const DEPLOY_COMMANDS: &[&str] = &[
+    "deploy",
+    "kubectl apply",
+    "kubectl set image",
+    "helm upgrade",
+    "flyctl",
+    "fly deploy",
+    "vercel",
+    "railway up",
+    "docker push",
+    "heroku",
+    "serverless deploy",
+    "sam deploy",
+    "terraform apply",
+    "eb deploy",
+    "render",
+];
+const MIGRATE_COMMANDS: &[&str] = &[
+    "prisma migrate deploy",
+    "knex migrate",
+    "typeorm migration:run",
+    "sequelize db:migrate",
+    "npm run migrate",
+    "npm run db:migrate",
+    "yarn migrate",
+    "pnpm migrate",
+    "drizzle-kit migrate",
+    "node-pg-migrate",
+];
+
+fn has_any(command: &str, needles: &[&str]) -> bool {
+    command.lines().any(|line| {
+        let line = line.split_whitespace().collect::<Vec<_>>().join(" ");
+        needles.iter().any(|n| {
+            line == *n
+                || line.starts_with(&format!("{n} "))
+                || line.contains(&format!(" {n} "))
+                || line.ends_with(&format!(" {n}"))
+                || line.contains(&format!("{n}:"))
+                || line.contains(&format!("&& {n}"))
+        })
+    })
+}
+
+/// Whether a shell command swallows its own failure.
+fn swallows_failure(command: &str) -> bool {
+    let compact = command.split_whitespace().collect::<Vec<_>>().join(" ");
+    [
+        "|| echo",
+        "|| true",
+        "|| exit 0",
+        "|| :",
+        "; true",
+        "|| printf",
+        "set +e",
+    ]
+    .iter()
+    .any(|p| compact.contains(p))
+}
+
+fn runs_tests(job: &Job) -> bool {
+    job.steps
+        .iter()
+        .any(|s| s.run.as_deref().is_some_and(|r| has_any(r, TEST_COMMANDS)))
+}
+
+fn is_deploy(job: &Job) -> bool {
+    let id = job.id.to_ascii_lowercase();
+    ["deploy", "release", "publish"]
+        .iter()
+        .any(|k| id.contains(k))
+        || job.environment.is_some()
+        || job.steps.iter().any(|s| {
+            s.run
+                .as_deref()
+                .is_some_and(|r| has_any(r, DEPLOY_COMMANDS))
+                || s.uses.as_deref().is_some_and(|u| {
+                    let u = u.to_ascii_lowercase();
+                    u.contains("deploy") || u.contains("ssh-action") || u.contains("heroku")
+                })
+        })
+}
+
+/// Whether a deploy job waits for tests (through `needs`, earlier steps,
+/// or, on GitLab, an earlier stage).
+fn gated(pipeline: &Pipeline, job: &Job) -> bool {
+    if let Some(first_deploy) = job.steps.iter().position(|s| {
+        s.run
+            .as_deref()
+            .is_some_and(|r| has_any(r, DEPLOY_COMMANDS))
+            || s.uses.as_deref().is_some_and(|u| u.contains("deploy"))
+    }) && job.steps[..first_deploy]
+        .iter()
+        .any(|s| s.run.as_deref().is_some_and(|r| has_any(r, TEST_COMMANDS)))
+    {
+        return true;
+    }
+    let mut seen = BTreeSet::new();
+    let mut stack: Vec<&str> = job.needs.iter().map(String::as_str).collect();
+    while let Some(id) = stack.pop() {
+        if !seen.insert(id) {
+            continue;
+        }
+        if let Some(needed) = pipeline.jobs.iter().find(|j| j.id == id) {
+            if runs_tests(needed) {
+                return true;
+            }
+            stack.extend(needed.needs.iter().map(String::as_str));
+        }
+    }
+    if pipeline.system == "gitlab-ci" && job.needs.is_empty() {
+        let position = |stage: &Option<String>| {
+            stage
+                .as_ref()
+                .and_then(|s| pipeline.stages.iter().position(|x| x == s))
+        };
+        let mine = position(&job.stage);
+        return pipeline.jobs.iter().any(|other| {
+            runs_tests(other)
+                && !other.steps.iter().any(|s| s.continue_on_error)
+                && position(&other.stage) < mine
+        });
+    }
+    false
+}
+
+impl Check for Ci {
+    type Config = ();
+    const INFO: Info = Info {
+        id: "ci",
+        name: "CI pipeline",
+        version: env!("CARGO_PKG_VERSION"),
+        description: "CI pipelines install from the lockfile, run tests that can fail, build, pin \
+                      actions by SHA, limit token permissions and gate deploys on tests.",
+    };
+
+    fn run(_: ()) -> Result<Report, String> {
+        let mut report = Report::new();
+        let pipelines = ci::pipelines();
+        report.fact("present", !pipelines.is_empty());
+        if pipelines.is_empty() {
+            report.push(
+                Finding::fail("ci-missing", Severity::High, "no CI pipeline (.github/workflows, .gitlab-ci.yml)")
+                    .fix("add a workflow that installs with `npm ci`, runs the tests and builds on every push"),
+            );
+        }
+        let mut facts = Facts::default();
+        for pipeline in &pipelines {
+            if let Some(error) = &pipeline.error {
+                report.push(
+                    Finding::fail(
+                        "ci-unparsable",
+                        Severity::Medium,
+                        format!("not valid YAML: {error}"),
+                    )
+                    .at(&pipeline.path, None)
+                    .fix("fix the YAML (CI ignores or rejects this file)"),
+                );
+            }
+            inspect(&mut report, pipeline, &mut facts);
+        }
+        if !pipelines.is_empty() && !facts.runs_tests {
+            report.push(
+                Finding::fail("tests-missing", Severity::High, "no CI step runs the tests")
+                    .at(&pipelines[0].path, None)
+                    .fix("add a step running `npm test`"),
+            );
+        }
+        if !pipelines.is_empty() && !facts.runs_build {
+            report.push(
+                Finding::warn(
+                    "build-missing",
+                    Severity::Low,
+                    "no CI step builds the project",
+                )
+                .at(&pipelines[0].path, None)
+                .fix("add a step running `npm run build` so a broken build fails before deploy"),
+            );
+        }
+        report.fact(
+            "pipelines",
+            pipelines
+                .iter()
+                .map(|p| json!({"path": p.path, "system": p.system, "jobs": p.jobs.iter().map(|j| &j.id).collect::<Vec<_>>(), "error": p.error}))
+                .collect::<Vec<_>>(),
+        );
+        report.fact("installs_frozen", facts.installs_frozen);
+        report.fact("runs_tests", facts.runs_tests);
+        report.fact("tests_cannot_fail", facts.tests_cannot_fail);
+        report.fact("runs_build", facts.runs_build);
+        report.fact("unpinned_actions", facts.unpinned_actions);
+        report.fact("permissions", facts.permissions);
+        report.fact("deploy_jobs", facts.deploy_jobs);
+        report.fact("runs_migrations", facts.runs_migrations);
+        Ok(report)
+    }
+}
+
+#[derive(Default)]
+struct Facts {
+    installs_frozen: Option<bool>,
+    runs_tests: bool,
+    tests_cannot_fail: Vec<Value>,
+    runs_build: bool,
+    unpinned_actions: Vec<Value>,
+    permissions: Vec<Value>,
+    deploy_jobs: Vec<Value>,
+    runs_migrations: bool,
+}
+
+fn inspect(report: &mut Report, pipeline: &Pipeline, facts: &mut Facts) {
+    let path = pipeline.path.as_str();
+    for (job, step) in pipeline.steps() {
+        if let Some(run) = &step.run {
+            for (kind, command) in ci::installs(run, true) {
+                let frozen = kind == Install::Frozen;
+                facts.installs_frozen = Some(facts.installs_frozen.unwrap_or(true) && frozen);
+                if !frozen {
+                    report.push(
+                        Finding::fail(
+                            "install-not-frozen",
+                            Severity::Medium,
+                            format!("`{command}` may change the lockfile"),
+                        )
+                        .at(path, Some(step.line))
+                        .fix("use `npm ci` (or `--frozen-lockfile` / `--immutable`)"),
+                    );
+                }
+            }
+            if has_any(run, TEST_COMMANDS) {
+                facts.runs_tests = true;
+                if swallows_failure(run) || step.continue_on_error {
+                    facts
+                        .tests_cannot_fail
+                        .push(json!({"path": path, "line": step.line, "job": job.id}));
+                    report.push(
+                        Finding::fail("tests-cannot-fail", Severity::High, format!("job `{}` ignores test failures", job.id))
+                            .at(path, Some(step.line))
+                            .fix("remove `|| …` / `continue-on-error` so failing tests fail the pipeline"),
+                    );
+                }
+            }
+            facts.runs_build |= has_any(run, BUILD_COMMANDS);
+            facts.runs_migrations |= has_any(run, MIGRATE_COMMANDS);
+        }
+        if let Some(uses) = &step.uses {
+            facts.runs_build |= uses.contains("docker/build-push-action");
+            let local = uses.starts_with("./") || uses.starts_with("docker://");
+            let reference = uses.rsplit_once('@').map(|(_, r)| r).unwrap_or_default();
+            let sha = reference.len() == 40 && reference.chars().all(|c| c.is_ascii_hexdigit());
+            if !local && !sha {
+                facts
+                    .unpinned_actions
+                    .push(json!({"path": path, "line": step.line, "action": uses}));
+                report.push(
+                    Finding::warn("action-unpinned", Severity::Medium, format!("`{uses}` is not pinned to a commit SHA"))
+                        .at(path, Some(step.line))
+                        .fix("pin `owner/action@<full SHA>` with the tag in a comment (Dependabot keeps it current)"),
+                );
+            }
+        }
+    }
+    if pipeline.system == "github-actions" && pipeline.error.is_none() {
+        let broad = |p: &Option<Value>| p.as_ref().is_some_and(|v| v == "write-all");
+        let state = if broad(&pipeline.permissions)
+            || pipeline.jobs.iter().any(|j| broad(&j.permissions))
+        {
+            "broad"
+        } else if pipeline.permissions.is_some()
+            || (!pipeline.jobs.is_empty() && pipeline.jobs.iter().all(|j| j.permissions.is_some()))
+        {
+            "restricted"
+        } else {
+            "missing"
+        };
+        facts
+            .permissions
+            .push(json!({"path": path, "state": state}));
+        match state {
+            "broad" => report.push(
+                Finding::fail(
+                    "permissions-broad",
+                    Severity::High,
+                    "the workflow grants `write-all`",
+                )
+                .at(path, None)
+                .fix("grant only what each job needs (`contents: read`, `id-token: write`…)"),
+            ),
+            "missing" => report.push(
+                Finding::warn(
+                    "permissions-missing",
+                    Severity::Medium,
+                    "the workflow does not restrict the token's permissions",
+                )
+                .at(path, None)
+                .fix("add `permissions: { contents: read }` at the top and widen per job"),
+            ),
+            _ => {}
+        }
+    }
+    for job in pipeline.jobs.iter().filter(|j| is_deploy(j)) {
+        let gated = gated(pipeline, job);
+        facts
+            .deploy_jobs
+            .push(json!({"path": path, "job": job.id, "gated": gated}));
+        if !gated {
+            report.push(
+                Finding::fail(
+                    "deploy-not-gated",
+                    Severity::High,
+                    format!("deploy job `{}` does not wait for the tests", job.id),
+                )
+                .at(path, Some(job.line))
+                .fix("add `needs: [test]` (the job that runs the tests)"),
+            );
+        }
+    }
+}
+
+gonogo_check::export_check!(Ci);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commands_are_recognised() {
+        assert!(has_any("npm test", TEST_COMMANDS));
+        assert!(has_any("npm run test:e2e", TEST_COMMANDS));
+        assert!(has_any("cd api && npm test -- --ci", TEST_COMMANDS));
+        assert!(!has_any("npm run lint", TEST_COMMANDS));
+        assert!(!has_any("echo contest", TEST_COMMANDS));
+        assert!(has_any("npx prisma migrate deploy", MIGRATE_COMMANDS));
+    }
+
+    #[test]
+    fn swallowed_failures_are_recognised() {
+        assert!(swallows_failure("npm test || echo \"failed\""));
+        assert!(swallows_failure("npm test ||   true"));
+        assert!(!swallows_failure("npm test && npm run build"));
+    }
+}

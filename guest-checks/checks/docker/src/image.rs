@@ -1,0 +1,432 @@
+//! Dockerfile rules: the user and health check in effect at the final
+//! stage, pinned bases, stages, production installs, `NODE_ENV`, copied
+//! paths and `.dockerignore`.
+
+use gonogo_analysis::dockerfile::{Dockerfile, Instruction, Stage};
+use gonogo_analysis::graph;
+use gonogo_check::workspace;
+use gonogo_check::{Finding, Report, Severity, Value, json};
+
+/// The stage `stage` builds on, when its `FROM` names an earlier stage.
+fn parent_stage<'a>(file: &'a Dockerfile, stage: &Stage) -> Option<&'a Stage> {
+    file.stages
+        .iter()
+        .take_while(|s| !std::ptr::eq(*s, stage))
+        .find(|s| {
+            s.name
+                .as_deref()
+                .is_some_and(|n| n.eq_ignore_ascii_case(&stage.image))
+        })
+}
+
+/// The last `keyword` instruction in effect in `stage`, following `FROM <stage>`.
+fn in_effect<'a>(file: &'a Dockerfile, stage: &'a Stage, keyword: &str) -> Option<&'a Instruction> {
+    stage
+        .last(keyword)
+        .or_else(|| parent_stage(file, stage).and_then(|p| in_effect(file, p, keyword)))
+}
+
+/// How a base image is pinned: `digest`, `tag`, `latest` or `none`;
+/// `stage` for an earlier stage and `scratch`.
+fn pinning(file: &Dockerfile, stage: &Stage) -> &'static str {
+    if parent_stage(file, stage).is_some() || stage.image == "scratch" {
+        return "stage";
+    }
+    let image = resolve_args(file, &stage.image);
+    if image.contains("@sha256:") {
+        return "digest";
+    }
+    let name = image.rsplit('/').next().unwrap_or(&image);
+    match name.split_once(':') {
+        Some((_, "latest")) => "latest",
+        Some((_, tag)) if !tag.is_empty() && !tag.contains('$') => "tag",
+        _ => "none",
+    }
+}
+
+/// `${NAME}` / `$NAME` in `text` replaced by the default of a preamble `ARG`.
+fn resolve_args(file: &Dockerfile, text: &str) -> String {
+    let mut out = text.to_owned();
+    for arg in file.preamble.iter().filter(|i| i.keyword == "ARG") {
+        if let Some((name, value)) = arg.args.split_once('=') {
+            let value = value.trim_matches('"');
+            out = out
+                .replace(&format!("${{{name}}}"), value)
+                .replace(&format!("${name}"), value);
+        }
+    }
+    out
+}
+
+fn runs_as_root(file: &Dockerfile, stage: &Stage) -> bool {
+    match in_effect(file, stage, "USER") {
+        Some(user) => {
+            let name = user.args.split(':').next().unwrap_or_default().trim();
+            name == "root" || name == "0"
+        }
+        None => !resolve_args(file, &stage.image).contains("nonroot"),
+    }
+}
+
+/// Whether an install of dev dependencies is pruned or avoided.
+fn production_install(file: &Dockerfile, stage: &Stage) -> Option<bool> {
+    let mut installs = false;
+    let mut node_env_production = false;
+    let chain: Vec<&Stage> =
+        std::iter::successors(Some(stage), |s| parent_stage(file, s)).collect();
+    for stage in chain.iter().rev() {
+        for instruction in &stage.instructions {
+            let args = instruction.args.as_str();
+            if instruction.keyword == "ENV" && is_node_env_production(args) {
+                node_env_production = true;
+            }
+            if instruction.keyword != "RUN" {
+                continue;
+            }
+            let prod_flag = [
+                "--omit=dev",
+                "--production",
+                "--only=production",
+                "--only=prod",
+                "--prod",
+                "prune",
+            ]
+            .iter()
+            .any(|f| args.contains(f));
+            if prod_flag {
+                return Some(true);
+            }
+            if !gonogo_analysis::ci::installs(args, false).is_empty() || args.contains("npm ci") {
+                installs = true;
+                if node_env_production || args.contains("NODE_ENV=production") {
+                    return Some(true);
+                }
+            }
+        }
+    }
+    // node_modules copied from another stage: production if that stage pruned.
+    let copied = stage
+        .all("COPY")
+        .filter(|c| c.args.contains("node_modules"))
+        .find_map(|c| {
+            c.args
+                .split_whitespace()
+                .find_map(|w| w.strip_prefix("--from="))
+        });
+    if let Some(from) = copied {
+        return file
+            .stages
+            .iter()
+            .find(|s| s.name.as_deref() == Some(from))
+            .and_then(|s| production_install(file, s));
+    }
+    installs.then_some(false)
+}
+
+fn is_node_env_production(env_args: &str) -> bool {
+    let compact = env_args.replace(['"', '\''], "");
+    compact.contains("NODE_ENV=production")
+        || compact.split_whitespace().collect::<Vec<_>>() == ["NODE_ENV", "production"]
+}
+
+/// `.dockerignore` patterns (with `!` negations) matched like Docker does,
+/// on the common cases: `*`, `?`, `**`, a leading `/`, a trailing `/`.
+fn dockerignore_excludes(patterns: &[String], path: &str) -> bool {
+    let mut excluded = false;
+    for pattern in patterns {
+        let (negated, pattern) = match pattern.strip_prefix('!') {
+            Some(p) => (true, p),
+            None => (false, pattern.as_str()),
+        };
+        let pattern = pattern.trim_start_matches('/').trim_end_matches('/');
+        let matches = glob(pattern, path)
+            || path
+                .split('/')
+                .next()
+                .is_some_and(|first| glob(pattern, first))
+            || glob(&format!("**/{pattern}"), path);
+        if matches {
+            excluded = !negated;
+        }
+    }
+    excluded
+}
+
+fn glob(pattern: &str, text: &str) -> bool {
+    fn go(p: &[u8], t: &[u8]) -> bool {
+        match (p.first(), t.first()) {
+            (None, None) => true,
+            (Some(b'*'), _) if p.get(1) == Some(&b'*') => {
+                let rest = p[2..].strip_prefix(b"/").unwrap_or(&p[2..]);
+                (0..=t.len()).any(|i| go(rest, &t[i..]))
+            }
+            (Some(b'*'), _) => (0..=t.len())
+                .take_while(|i| *i == 0 || t[i - 1] != b'/')
+                .any(|i| go(&p[1..], &t[i..])),
+            (Some(b'?'), Some(c)) if *c != b'/' => go(&p[1..], &t[1..]),
+            (Some(a), Some(b)) if a == b => go(&p[1..], &t[1..]),
+            _ => false,
+        }
+    }
+    go(pattern.as_bytes(), text.as_bytes())
+}
+
+/// Whether `path` (relative to the project) names a file or folder of it.
+fn path_exists(path: &str) -> bool {
+    let path = graph::normalize(path);
+    path.is_empty()
+        || workspace::exists(&path)
+        || workspace::files()
+            .iter()
+            .any(|f| f.path.starts_with(&format!("{path}/")))
+        || gonogo_check::project_path(&path).exists()
+        || workspace::ignored(&[path.as_str()])[0]
+}
+
+/// Checks one Dockerfile; returns its facts.
+pub fn check(report: &mut Report, path: &str, file: &Dockerfile) -> Value {
+    let Some(last) = file.final_stage() else {
+        return json!({"path": path, "stages": 0});
+    };
+    let context = graph::parent(path);
+    let root = runs_as_root(file, last);
+    if root {
+        let line = in_effect(file, last, "USER").map_or(last.line, |u| u.line);
+        report.push(
+            Finding::fail(
+                "runs-as-root",
+                Severity::High,
+                "the final stage runs as root",
+            )
+            .at(path, Some(line))
+            .fix("add `USER node` (or another unprivileged user) to the final stage"),
+        );
+    }
+    let healthcheck = in_effect(file, last, "HEALTHCHECK")
+        .filter(|h| !h.args.trim().eq_ignore_ascii_case("none"));
+    if healthcheck.is_none() {
+        report.push(
+            Finding::warn("healthcheck-missing", Severity::Medium, "the image has no HEALTHCHECK")
+                .at(path, Some(last.line))
+                .fix("add `HEALTHCHECK CMD wget -qO- http://localhost:$PORT/health || exit 1` (or rely on the orchestrator's probe)"),
+        );
+    }
+    let mut bases = Vec::new();
+    for stage in &file.stages {
+        let pinned = pinning(file, stage);
+        if pinned != "stage" {
+            bases.push(json!({"image": stage.image, "pinned": pinned, "line": stage.line}));
+        }
+        if matches!(pinned, "latest" | "none") {
+            report.push(
+                Finding::fail(
+                    "base-image-unpinned",
+                    Severity::Medium,
+                    format!("`{}` is not pinned to a version", stage.image),
+                )
+                .at(path, Some(stage.line))
+                .fix("use a version tag (`node:20.14-alpine`), ideally with its `@sha256:` digest"),
+            );
+        }
+    }
+    if file.stages.len() < 2 {
+        report.push(
+            Finding::warn("single-stage", Severity::Low, "the build is single-stage: build tools ship in the image")
+                .at(path, Some(last.line))
+                .fix("build in one stage and copy only the output and production modules into a slim final stage"),
+        );
+    }
+    let prod_install = production_install(file, last);
+    if prod_install == Some(false) {
+        report.push(
+            Finding::fail(
+                "dev-dependencies-in-image",
+                Severity::Medium,
+                "the image installs devDependencies",
+            )
+            .at(path, Some(last.line))
+            .fix("install with `npm ci --omit=dev` in the final stage (or `npm prune --omit=dev`)"),
+        );
+    }
+    let node_env = std::iter::successors(Some(last), |s| parent_stage(file, s))
+        .flat_map(|s| s.all("ENV"))
+        .any(|e| is_node_env_production(&e.args));
+    let node_image = file
+        .stages
+        .iter()
+        .any(|s| resolve_args(file, &s.image).contains("node"));
+    if node_image && !node_env {
+        report.push(
+            Finding::warn(
+                "node-env-not-production",
+                Severity::Medium,
+                "the image does not set NODE_ENV=production",
+            )
+            .at(path, Some(last.line))
+            .fix("add `ENV NODE_ENV=production` to the final stage"),
+        );
+    }
+    let copies_context = file.all("COPY").chain(file.all("ADD")).any(|c| {
+        !c.args.contains("--from")
+            && c.exec_words()
+                .iter()
+                .filter(|w| !w.starts_with("--"))
+                .rev()
+                .skip(1)
+                .any(|w| w == "." || w == "./")
+    });
+    let ignore_path = graph::join(context, ".dockerignore");
+    let patterns: Option<Vec<String>> = workspace::read_text(&ignore_path).map(|t| {
+        t.lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(str::to_owned)
+            .collect()
+    });
+    let excludes = |p: &str| {
+        patterns
+            .as_ref()
+            .is_some_and(|pats| dockerignore_excludes(pats, p))
+    };
+    let dockerignore = json!({
+        "present": patterns.is_some(),
+        "excludes_env": excludes(".env") && excludes(".env.production"),
+        "excludes_node_modules": excludes("node_modules"),
+        "excludes_git": excludes(".git"),
+    });
+    if copies_context {
+        let missing: Vec<&str> = [
+            (".env", ".env files"),
+            ("node_modules", "node_modules"),
+            (".git", ".git"),
+        ]
+        .iter()
+        .filter(|(p, _)| !excludes(p) || (*p == ".env" && !excludes(".env.production")))
+        .map(|(_, label)| *label)
+        .collect();
+        if !missing.is_empty() {
+            let message = if patterns.is_none() {
+                "`COPY .` sends the whole folder (.env files included) and there is no .dockerignore".to_owned()
+            } else {
+                format!(
+                    "`COPY .` and .dockerignore does not exclude {}",
+                    missing.join(", ")
+                )
+            };
+            report.push(
+                Finding::fail("dockerignore-incomplete", Severity::High, message)
+                    .at(
+                        if patterns.is_some() {
+                            &ignore_path
+                        } else {
+                            path
+                        },
+                        None,
+                    )
+                    .fix("add `.env*`, `node_modules` and `.git` to .dockerignore"),
+            );
+        }
+    }
+    let mut missing_paths = Vec::new();
+    for copy in file.all("COPY").chain(file.all("ADD")) {
+        let words: Vec<String> = copy
+            .exec_words()
+            .into_iter()
+            .filter(|w| !w.starts_with("--"))
+            .collect();
+        if copy.args.contains("--from") || words.len() < 2 {
+            continue;
+        }
+        for source in &words[..words.len() - 1] {
+            if source.contains(['*', '?', '$']) || source.contains("://") {
+                continue;
+            }
+            if !path_exists(&graph::join(context, source)) {
+                missing_paths.push(json!({"path": source, "line": copy.line}));
+                report.push(
+                    Finding::fail(
+                        "copy-missing-path",
+                        Severity::High,
+                        format!(
+                            "`{}` copies `{source}`, which is not in the project",
+                            copy.keyword
+                        ),
+                    )
+                    .at(path, Some(copy.line))
+                    .fix("fix the path, or create the file the build expects"),
+                );
+            }
+        }
+    }
+    json!({
+        "path": path,
+        "stages": file.stages.len(),
+        "runs_as_root": root,
+        "healthcheck": healthcheck.is_some(),
+        "bases": bases,
+        "production_install": prod_install,
+        "node_env_production": node_env,
+        "copies_context": copies_context,
+        "dockerignore": dockerignore,
+        "missing_copy_sources": missing_paths,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use gonogo_analysis::dockerfile::parse;
+
+    #[test]
+    fn the_user_in_effect_follows_stages() {
+        let file = parse("FROM node:20 AS base\nUSER node\nFROM base\nCMD x\n");
+        assert!(!runs_as_root(&file, file.final_stage().expect("stage")));
+        let file = parse("FROM node:20 AS build\nUSER node\nFROM node:20-alpine\nCMD x\n");
+        assert!(runs_as_root(&file, file.final_stage().expect("stage")));
+        let file = parse("FROM node:20\nUSER node\nRUN x\nUSER root\n");
+        assert!(runs_as_root(&file, file.final_stage().expect("stage")));
+    }
+
+    #[test]
+    fn pinning_reads_args_and_digests() {
+        let file =
+            parse("ARG V=20.1\nFROM node:${V}\nFROM node\nFROM node:latest\nFROM n@sha256:ab\n");
+        let pins: Vec<&str> = file.stages.iter().map(|s| pinning(&file, s)).collect();
+        assert_eq!(pins, ["tag", "none", "latest", "digest"]);
+    }
+
+    #[test]
+    fn production_installs_are_recognised() {
+        let prod = |text: &str| {
+            let file = parse(text);
+            production_install(&file, file.final_stage().expect("stage"))
+        };
+        assert_eq!(prod("FROM node\nRUN npm ci --omit=dev\n"), Some(true));
+        assert_eq!(
+            prod("FROM node\nENV NODE_ENV=production\nRUN npm ci\n"),
+            Some(true)
+        );
+        assert_eq!(prod("FROM node\nRUN npm install\n"), Some(false));
+        assert_eq!(
+            prod(
+                "FROM node AS b\nRUN npm ci\nFROM node\nCOPY --from=b /a/node_modules ./node_modules\n"
+            ),
+            Some(false)
+        );
+        assert_eq!(prod("FROM node\nCOPY dist .\n"), None);
+    }
+
+    #[test]
+    fn dockerignore_patterns_match_like_docker() {
+        let patterns: Vec<String> = [".env*", "!.env.example", "**/node_modules", ".git/"]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect();
+        assert!(dockerignore_excludes(&patterns, ".env.production"));
+        assert!(!dockerignore_excludes(&patterns, ".env.example"));
+        assert!(dockerignore_excludes(&patterns, "node_modules"));
+        assert!(dockerignore_excludes(&patterns, "apps/api/node_modules"));
+        assert!(dockerignore_excludes(&patterns, ".git"));
+        assert!(!dockerignore_excludes(&patterns, "src"));
+    }
+}

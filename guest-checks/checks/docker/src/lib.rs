@@ -1,0 +1,119 @@
+//! # `docker` — container images and compose services ready for production
+//!
+//! ## What it checks
+//! Every Dockerfile (`Dockerfile`, `Dockerfile.*`, `*.Dockerfile`):
+//! - the user in effect at the final stage (following `FROM <stage>`) is
+//!   not root;
+//! - a `HEALTHCHECK` is in effect;
+//! - every base image is pinned to a tag or digest (`ARG` defaults
+//!   resolved), not `latest` or untagged;
+//! - the build is multi-stage;
+//! - devDependencies are not installed in the final image (`--omit=dev`,
+//!   `NODE_ENV=production` before `npm ci`, `npm prune`, or `node_modules`
+//!   copied from a stage that did one of those);
+//! - `NODE_ENV=production` is set;
+//! - when the whole context is copied (`COPY . .`), `.dockerignore`
+//!   excludes `.env*`, `node_modules` and `.git`;
+//! - `COPY`/`ADD` sources exist in the project (or are gitignored build
+//!   output).
+//!
+//! Every compose file (`docker-compose*.yml`, `compose*.yaml`); files for
+//! development (`.dev.`, `.local.`, `.override.`, `.test.`…) are described
+//! but not judged:
+//! - Redis has a password, append-only persistence and a maxmemory policy;
+//! - database and cache ports are not published on every interface;
+//! - every service has a restart policy and resource limits.
+//!
+//! ## Why it matters
+//! The seed checklists ask for non-root containers, health checks, pinned
+//! images, Redis with a password and persistence, and databases unreachable
+//! from outside.
+//!
+//! ## Example of a failing project
+//! `FROM node:latest`, `COPY . .`, `RUN npm install`, no `USER`; compose
+//! with `redis:latest` and `ports: ["6379:6379"]`.
+//!
+//! ## How to fix
+//! Build in a stage, copy the output into a pinned slim image with
+//! `USER node`, `ENV NODE_ENV=production`, `npm ci --omit=dev` and a
+//! `HEALTHCHECK`; in compose, drop database ports and configure Redis.
+//!
+//! ## Facts it reports
+//! `dockerfiles`: per file `path`, `stages`, `runs_as_root`, `healthcheck`,
+//! `bases` (`image`, `pinned` = `digest`|`tag`|`latest`|`none`, `line`),
+//! `production_install` (true, false, or null when nothing is installed),
+//! `node_env_production`, `copies_context`, `dockerignore` (`present`,
+//! `excludes_env`, `excludes_node_modules`, `excludes_git`),
+//! `missing_copy_sources`. `compose_files`: per file `path`, `development`,
+//! `services` (`name`, `kind` = `redis`|`postgres`|`mysql`|`mongo`|`app`,
+//! `published_ports`, `restart`, `limits`, `healthcheck`, and for Redis
+//! `redis` = `password`, `append_only`, `maxmemory_policy`).
+//!
+//! ## Findings
+//! - `runs-as-root` (fail, high): the final stage runs as root.
+//! - `healthcheck-missing` (warn, medium): no `HEALTHCHECK`.
+//! - `base-image-unpinned` (fail, medium): a base image is `latest` or untagged.
+//! - `single-stage` (warn, low): one stage only.
+//! - `dev-dependencies-in-image` (fail, medium): devDependencies are installed.
+//! - `node-env-not-production` (warn, medium): `NODE_ENV=production` is not set.
+//! - `dockerignore-incomplete` (fail, high): `COPY .` without excluding `.env*`, `node_modules`, `.git`.
+//! - `copy-missing-path` (fail, high): a copied path is not in the project.
+//! - `redis-no-password` (fail, high), `redis-no-persistence` (warn, medium),
+//!   `redis-no-eviction-policy` (warn, low): Redis configuration.
+//! - `port-published` (fail, high): a database or cache port is published.
+//! - `restart-policy-missing` (warn, medium), `resource-limits-missing`
+//!   (warn, low): service settings.
+
+mod compose;
+mod image;
+
+use gonogo_analysis::dockerfile;
+use gonogo_check::workspace;
+use gonogo_check::{Check, Info, Report};
+
+struct Docker;
+
+impl Check for Docker {
+    type Config = ();
+    const INFO: Info = Info {
+        id: "docker",
+        name: "Docker images and compose",
+        version: env!("CARGO_PKG_VERSION"),
+        description: "Dockerfiles (non-root user, health check, pinned bases, stages, production \
+                      installs, .dockerignore) and compose services (Redis, ports, restart, limits).",
+    };
+
+    fn run(_: ()) -> Result<Report, String> {
+        let mut report = Report::new();
+        let mut dockerfiles = Vec::new();
+        let mut compose_files = Vec::new();
+        for file in workspace::files() {
+            let path = file.path.as_str();
+            if path.split('/').any(|p| p == "node_modules") || gonogo_analysis::is_test_path(path) {
+                continue;
+            }
+            let name = path.rsplit('/').next().unwrap_or(path);
+            let is_dockerfile = name == "Dockerfile"
+                || name.starts_with("Dockerfile.")
+                || name.ends_with(".Dockerfile");
+            let is_compose = (name.starts_with("docker-compose") || name.starts_with("compose"))
+                && (name.ends_with(".yml") || name.ends_with(".yaml"));
+            if !(is_dockerfile || is_compose) {
+                continue;
+            }
+            let Some(text) = workspace::read_text(path) else {
+                continue;
+            };
+            if is_dockerfile {
+                dockerfiles.push(image::check(&mut report, path, &dockerfile::parse(&text)));
+            } else {
+                compose_files.push(compose::check(&mut report, path, &text));
+            }
+        }
+        report.fact("dockerfiles", dockerfiles);
+        report.fact("compose_files", compose_files);
+        Ok(report)
+    }
+}
+
+gonogo_check::export_check!(Docker);

@@ -1,0 +1,363 @@
+//! # `docs` — what the next person on call needs to find
+//!
+//! ## What it checks
+//! Documentation files (Markdown, MDX, AsciiDoc, text) outside
+//! `node_modules`, by file name and by heading, never by a passing mention:
+//! - a README at the root with a setup section (a heading such as
+//!   Installation, Setup, Getting started, Quick start, Development or
+//!   Running, followed by a code block);
+//! - an env template (`.env.example`, `.env.sample`, `.env.template`);
+//! - API documentation: an OpenAPI/Swagger file, or a package that
+//!   generates one (`@nestjs/swagger`, `swagger-ui-express`,
+//!   `@fastify/swagger`, `express-openapi-validator`, `tsoa`);
+//! - a runbook, an incident response plan, a rollback plan and a backup and
+//!   restore procedure (file names or headings);
+//! - a `CHANGELOG` and a security policy (`SECURITY.md`, also under `.github/`);
+//! - a privacy policy and terms of service, when the project is user-facing:
+//!   a front-end package is present, or `user_facing: true` is set.
+//!
+//! ## Why it matters
+//! Every seed checklist ends with documentation: setup instructions, API
+//! docs, a runbook, incident and rollback procedures, legal pages.
+//!
+//! ## Example of a failing project
+//! A README with one line, no `.env.example`, no `docs/`.
+//!
+//! ## How to fix
+//! Write the missing documents; a heading per procedure in one
+//! `docs/runbook.md` is enough for this check.
+//!
+//! ## Facts it reports
+//! `readme` (path or null), `readme_setup`, `env_example` (path or null),
+//! `api_docs` (`file`, `generated` or null), `runbook`, `incident_plan`,
+//! `rollback_plan`, `backup_restore`, `changelog`, `security_policy`,
+//! `privacy_policy`, `terms` (each the path of the document found, or null),
+//! `user_facing`.
+//!
+//! ## Settings
+//! - `user_facing` (bool): whether legal pages are required; by default,
+//!   when a front-end package (Next, React, Vue, Nuxt, Svelte, Angular) is present.
+//!
+//! ## Findings
+//! - `readme-missing` (fail, medium), `readme-no-setup` (warn, low).
+//! - `env-example-missing` (warn, medium).
+//! - `api-docs-missing` (warn, low).
+//! - `runbook-missing`, `incident-plan-missing`, `rollback-plan-missing`,
+//!   `backup-restore-missing` (warn, medium).
+//! - `changelog-missing`, `security-policy-missing` (warn, low).
+//! - `privacy-policy-missing`, `terms-missing` (fail, medium): user-facing only.
+
+use gonogo_analysis::node;
+use gonogo_check::workspace;
+use gonogo_check::{Check, Finding, Info, Report, Severity};
+use serde::Deserialize;
+
+/// The check's settings (`with:`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Whether legal pages are required (default: a front-end is present).
+    #[serde(default)]
+    user_facing: Option<bool>,
+}
+
+struct Docs;
+
+/// A document, with its path and headings (lower case).
+struct Document {
+    path: String,
+    name: String,
+    headings: Vec<String>,
+}
+
+fn documents() -> Vec<Document> {
+    workspace::files()
+        .iter()
+        .filter(|f| {
+            !f.path
+                .split('/')
+                .any(|p| p == "node_modules" || p == "vendor")
+        })
+        .filter(|f| {
+            let lower = f.path.to_ascii_lowercase();
+            [".md", ".mdx", ".markdown", ".adoc", ".txt", ".rst"]
+                .iter()
+                .any(|e| lower.ends_with(e))
+        })
+        .map(|f| {
+            let headings = workspace::read_text(&f.path)
+                .unwrap_or_default()
+                .lines()
+                .filter(|l| l.starts_with('#') || l.starts_with("=="))
+                .map(|l| l.trim_start_matches(['#', '=']).trim().to_ascii_lowercase())
+                .collect();
+            Document {
+                name: f
+                    .path
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or_default()
+                    .to_ascii_lowercase(),
+                path: f.path.clone(),
+                headings,
+            }
+        })
+        .collect()
+}
+
+/// The first document whose name or a heading contains one of `words`.
+fn find<'a>(documents: &'a [Document], words: &[&str]) -> Option<&'a str> {
+    let matches = |text: &str| words.iter().any(|w| text.contains(w));
+    documents
+        .iter()
+        .find(|d| matches(&d.name))
+        .or_else(|| {
+            documents
+                .iter()
+                .find(|d| d.headings.iter().any(|h| matches(h)))
+        })
+        .map(|d| d.path.as_str())
+}
+
+fn readme_has_setup(path: &str) -> bool {
+    let text = workspace::read_text(path).unwrap_or_default();
+    let mut in_setup = false;
+    for line in text.lines() {
+        let lower = line.to_ascii_lowercase();
+        if lower.starts_with('#') {
+            in_setup = [
+                "install",
+                "setup",
+                "set up",
+                "getting started",
+                "quick start",
+                "quickstart",
+                "development",
+                "running",
+                "local",
+            ]
+            .iter()
+            .any(|w| lower.contains(w));
+        } else if in_setup && line.trim_start().starts_with("```") {
+            return true;
+        }
+    }
+    false
+}
+
+impl Check for Docs {
+    type Config = Config;
+    const INFO: Info = Info {
+        id: "docs",
+        name: "Documentation",
+        version: env!("CARGO_PKG_VERSION"),
+        description: "README with setup, env template, API docs, runbook, incident, rollback and \
+                      backup procedures, changelog, security policy, and legal pages when user-facing.",
+    };
+
+    fn run(config: Config) -> Result<Report, String> {
+        let mut report = Report::new();
+        let documents = documents();
+        let root_docs: Vec<&Document> =
+            documents.iter().filter(|d| !d.path.contains('/')).collect();
+        let readme = root_docs
+            .iter()
+            .find(|d| d.name.starts_with("readme"))
+            .map(|d| d.path.clone());
+        let setup = readme.as_deref().is_some_and(readme_has_setup);
+        match &readme {
+            None => report.push(
+                Finding::fail("readme-missing", Severity::Medium, "no README at the project root")
+                    .fix("add README.md with what the service does and how to run it"),
+            ),
+            Some(path) if !setup => report.push(
+                Finding::warn("readme-no-setup", Severity::Low, "the README has no setup section with commands")
+                    .at(path, None)
+                    .fix("add a `## Getting started` section with the commands to install, configure and run"),
+            ),
+            _ => {}
+        }
+        report.fact("readme", readme);
+        report.fact("readme_setup", setup);
+
+        let env_example = workspace::files()
+            .iter()
+            .map(|f| f.path.as_str())
+            .find(|p| {
+                let name = p.rsplit('/').next().unwrap_or(p);
+                matches!(
+                    name,
+                    ".env.example" | ".env.sample" | ".env.template" | ".env.dist" | "env.example"
+                )
+            });
+        if env_example.is_none() {
+            report.push(
+                Finding::warn(
+                    "env-example-missing",
+                    Severity::Medium,
+                    "no .env.example documents the variables",
+                )
+                .fix("add .env.example listing every variable with a placeholder value"),
+            );
+        }
+        report.fact("env_example", env_example);
+
+        let packages = node::packages();
+        let generators = [
+            "@nestjs/swagger",
+            "swagger-ui-express",
+            "@fastify/swagger",
+            "express-openapi-validator",
+            "tsoa",
+            "swagger-jsdoc",
+            "hono-openapi",
+            "@hono/zod-openapi",
+        ];
+        let spec_file = workspace::files().iter().find(|f| {
+            let name = f
+                .path
+                .rsplit('/')
+                .next()
+                .unwrap_or_default()
+                .to_ascii_lowercase();
+            (name.starts_with("openapi") || name.starts_with("swagger"))
+                && [".yaml", ".yml", ".json"].iter().any(|e| name.ends_with(e))
+                && !f.path.contains("node_modules")
+        });
+        let generated = packages
+            .iter()
+            .any(|p| generators.iter().any(|g| p.depends_on(g)));
+        let api_docs = if spec_file.is_some() {
+            Some("file")
+        } else if generated {
+            Some("generated")
+        } else {
+            None
+        };
+        if api_docs.is_none() {
+            report.push(
+                Finding::warn(
+                    "api-docs-missing",
+                    Severity::Low,
+                    "no OpenAPI/Swagger document or generator",
+                )
+                .fix("generate OpenAPI (e.g. @nestjs/swagger) or commit openapi.yaml"),
+            );
+        }
+        report.fact("api_docs", api_docs);
+
+        let procedures: [(&str, &str, &[&str], &str); 6] = [
+            (
+                "runbook",
+                "runbook-missing",
+                &["runbook", "playbook", "operations"],
+                "runbook",
+            ),
+            (
+                "incident_plan",
+                "incident-plan-missing",
+                &["incident"],
+                "incident response plan",
+            ),
+            (
+                "rollback_plan",
+                "rollback-plan-missing",
+                &["rollback", "roll back", "rolling back"],
+                "rollback plan",
+            ),
+            (
+                "backup_restore",
+                "backup-restore-missing",
+                &["backup", "restore", "disaster recovery"],
+                "backup and restore procedure",
+            ),
+            (
+                "changelog",
+                "changelog-missing",
+                &["changelog", "release notes", "history.md"],
+                "changelog",
+            ),
+            (
+                "security_policy",
+                "security-policy-missing",
+                &["security.md", "security policy"],
+                "security policy",
+            ),
+        ];
+        for (fact, id, words, what) in procedures {
+            let found = find(&documents, words);
+            if found.is_none() {
+                let severity = if matches!(fact, "changelog" | "security_policy") {
+                    Severity::Low
+                } else {
+                    Severity::Medium
+                };
+                report.push(
+                    Finding::warn(
+                        id,
+                        severity,
+                        format!("no {what} found (by file name or heading)"),
+                    )
+                    .fix(format!(
+                        "write the {what}: a file or a `## {what}` heading, e.g. in docs/runbook.md"
+                    )),
+                );
+            }
+            report.fact(fact, found);
+        }
+
+        let frontends = [
+            "next",
+            "react",
+            "vue",
+            "nuxt",
+            "svelte",
+            "@sveltejs/kit",
+            "@angular/core",
+            "react-native",
+            "expo",
+        ];
+        let user_facing = config.user_facing.unwrap_or_else(|| {
+            packages
+                .iter()
+                .any(|p| frontends.iter().any(|f| p.depends_on(f)))
+        });
+        report.fact("user_facing", user_facing);
+        let page = |words: &[&str]| {
+            workspace::files()
+                .iter()
+                .filter(|f| !f.path.contains("node_modules"))
+                .find(|f| {
+                    let lower = f.path.to_ascii_lowercase();
+                    words
+                        .iter()
+                        .any(|w| lower.rsplit('/').take(2).any(|part| part.contains(w)))
+                })
+                .map(|f| f.path.clone())
+        };
+        let privacy = page(&["privacy"]);
+        let terms = page(&["terms", "tos.", "conditions"]);
+        if user_facing {
+            for (found, id, what) in [
+                (&privacy, "privacy-policy-missing", "privacy policy"),
+                (&terms, "terms-missing", "terms of service"),
+            ] {
+                if found.is_none() {
+                    report.push(
+                        Finding::fail(
+                            id,
+                            Severity::Medium,
+                            format!("the project is user-facing and has no {what}"),
+                        )
+                        .fix(format!("publish a {what} page and link it from sign-up")),
+                    );
+                }
+            }
+        }
+        report.fact("privacy_policy", privacy);
+        report.fact("terms", terms);
+        Ok(report)
+    }
+}
+
+gonogo_check::export_check!(Docs);

@@ -1,0 +1,177 @@
+//! A reader for Prisma schema files: datasources, models, fields with
+//! their attributes, and block attributes (`@@index`, `@@unique`, `@@id`).
+
+/// One field of a model.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// Its name.
+    pub name: String,
+    /// The text after the name (type and attributes).
+    pub rest: String,
+    /// 1-based line.
+    pub line: u32,
+}
+
+/// One model.
+#[derive(Debug, Clone, Default)]
+pub struct Model {
+    /// Its name.
+    pub name: String,
+    /// Its fields.
+    pub fields: Vec<Field>,
+    /// Field lists of `@@index`, `@@unique` and `@@id`, and of `@id` /
+    /// `@unique` fields (one column each).
+    pub keys: Vec<Vec<String>>,
+}
+
+/// A parsed schema.
+#[derive(Debug, Clone, Default)]
+pub struct Schema {
+    /// `provider` of the datasource.
+    pub provider: Option<String>,
+    /// `relationMode` of the datasource (`prisma` or `foreignKeys`).
+    pub relation_mode: Option<String>,
+    /// The models.
+    pub models: Vec<Model>,
+}
+
+/// The names in the first `[a, b]` list of `text`.
+pub fn field_list(text: &str) -> Vec<String> {
+    let Some(open) = text.find('[') else {
+        return Vec::new();
+    };
+    let Some(close) = text[open..].find(']') else {
+        return Vec::new();
+    };
+    text[open + 1..open + close]
+        .split(',')
+        .map(|f| f.split('(').next().unwrap_or_default().trim().to_owned())
+        .filter(|f| !f.is_empty())
+        .collect()
+}
+
+/// Parses a schema; unknown constructs are skipped.
+pub fn parse(text: &str) -> Schema {
+    let mut schema = Schema::default();
+    let mut block: Option<(String, Model)> = None;
+    for (index, raw) in text.lines().enumerate() {
+        let line_no = index as u32 + 1;
+        let line = raw.split("//").next().unwrap_or_default().trim();
+        if line.is_empty() {
+            continue;
+        }
+        if block.is_none() {
+            let mut words = line.split_whitespace();
+            if let (Some(kind), Some(name)) = (words.next(), words.next())
+                && line.ends_with('{')
+            {
+                let model = Model {
+                    name: name.trim_end_matches('{').to_owned(),
+                    ..Model::default()
+                };
+                block = Some((kind.to_owned(), model));
+            }
+            continue;
+        }
+        if line.starts_with('}') {
+            if let Some((kind, model)) = block.take()
+                && kind == "model"
+            {
+                schema.models.push(model);
+            }
+            continue;
+        }
+        let Some((kind, model)) = block.as_mut() else {
+            continue;
+        };
+        match kind.as_str() {
+            "datasource" => {
+                if let Some((key, value)) = line.split_once('=') {
+                    let value = value.trim().trim_matches('"').to_owned();
+                    match key.trim() {
+                        "provider" => schema.provider = Some(value),
+                        "relationMode" => schema.relation_mode = Some(value),
+                        _ => {}
+                    }
+                }
+            }
+            "model" => {
+                if let Some(rest) = line.strip_prefix("@@") {
+                    if ["index", "unique", "id"]
+                        .iter()
+                        .any(|k| rest.starts_with(k))
+                    {
+                        model.keys.push(field_list(rest));
+                    }
+                    continue;
+                }
+                let (name, rest) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
+                if rest.contains("@id") || rest.contains("@unique") {
+                    model.keys.push(vec![name.to_owned()]);
+                }
+                model.fields.push(Field {
+                    name: name.to_owned(),
+                    rest: rest.trim().to_owned(),
+                    line: line_no,
+                });
+            }
+            _ => {}
+        }
+    }
+    schema
+}
+
+/// The foreign-key columns of a relation field (`@relation(fields: [a])`).
+pub fn relation_columns(field: &Field) -> Vec<String> {
+    let Some(at) = field.rest.find("@relation(") else {
+        return Vec::new();
+    };
+    let inner = &field.rest[at..];
+    match inner.find("fields:") {
+        Some(fields) => field_list(&inner[fields..]),
+        None => Vec::new(),
+    }
+}
+
+/// Whether some key of the model starts with exactly these columns (a
+/// B-tree index serves lookups on its leading columns).
+pub fn covered(model: &Model, columns: &[String]) -> bool {
+    model
+        .keys
+        .iter()
+        .any(|key| key.len() >= columns.len() && key[..columns.len()] == *columns)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relations_and_keys_are_read() {
+        let schema = parse(
+            "datasource db {\n  provider = \"postgresql\"\n}\nmodel Order {\n  id Int @id\n  userId Int\n  \
+             user User @relation(fields: [userId], references: [id]) // owner\n  shopId Int\n  \
+             shop Shop @relation(\"x\", fields: [shopId], references: [id])\n  @@index([shopId, id])\n}\n",
+        );
+        assert_eq!(schema.provider.as_deref(), Some("postgresql"));
+        let order = &schema.models[0];
+        let relations: Vec<(Vec<String>, bool)> = order
+            .fields
+            .iter()
+            .map(relation_columns)
+            .filter(|c| !c.is_empty())
+            .map(|c| {
+                let ok = covered(order, &c);
+                (c, ok)
+            })
+            .collect();
+        assert_eq!(
+            relations,
+            [
+                (vec!["userId".to_owned()], false),
+                (vec!["shopId".to_owned()], true)
+            ]
+        );
+        assert_eq!(order.fields[2].line, 7);
+    }
+}
