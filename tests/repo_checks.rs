@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Project, commit_all, fixture_project, git, repo_check_outcome};
+use common::{commit_all, fixture_project, repo_check_outcome};
 
 /// A token of a well-known format, built at run time so that no scanner
 /// flags this repository.
@@ -58,5 +58,131 @@ fn secrets_without_git_does_not_claim_what_is_committed() {
         outcome["facts"]["env_files"][0]["tracked"],
         serde_json::Value::Null
     );
-    let _ = (git, Project::new);
+}
+
+/// Every repository check over a fixture repository: findings in short
+/// form (`id status path:line`), then each check's facts.
+fn all_checks(fixture: &str) -> serde_json::Value {
+    let project = fixture_project(&format!("tests/fixtures/repos/{fixture}"));
+    commit_all(&project);
+    let output = common::gonogo()
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--policy",
+            "tests/packs/repo-checks",
+        ])
+        .arg(project.path())
+        .output()
+        .expect("runs");
+    let report = common::json_report(&output);
+    let mut summary = serde_json::Map::new();
+    for run in report["checks"].as_array().expect("checks") {
+        assert_eq!(run["error"], serde_json::Value::Null, "{run:#}");
+        let findings: Vec<String> = run["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} {} {}:{}",
+                    f["id"].as_str().unwrap_or_default(),
+                    f["status"].as_str().unwrap_or_default(),
+                    f["location"]["path"].as_str().unwrap_or("-"),
+                    f["location"]["line"]
+                        .as_u64()
+                        .map_or("-".to_owned(), |l| l.to_string())
+                )
+            })
+            .collect();
+        let name = run["name"].as_str().expect("name").to_owned();
+        summary.insert(
+            name,
+            serde_json::json!({"findings": findings, "facts": run["facts"]}),
+        );
+    }
+    serde_json::Value::Object(summary)
+}
+
+fn finding_ids(outcome: &serde_json::Value, check: &str) -> Vec<String> {
+    outcome[check]["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            f.as_str()
+                .unwrap_or_default()
+                .split(' ')
+                .next()
+                .unwrap_or_default()
+                .to_owned()
+        })
+        .collect()
+}
+
+#[test]
+fn a_well_configured_nest_service_passes_every_repository_check() {
+    let outcome = all_checks("nest-api");
+    for check in ["secrets", "deps", "prisma", "docker", "ci", "docs", "node"] {
+        assert_eq!(
+            finding_ids(&outcome, check),
+            Vec::<String>::new(),
+            "{check}: {:#}",
+            outcome[check]
+        );
+    }
+    insta::assert_json_snapshot!("repo_nest_api", outcome);
+}
+
+#[test]
+fn a_misconfigured_express_service_is_caught_where_it_runs() {
+    let outcome = all_checks("express-api");
+    let node = finding_ids(&outcome, "node");
+    // helmet and a rate limiter exist, but only in a file nothing imports.
+    assert!(
+        node.contains(&"security-headers-missing".to_owned()),
+        "{node:?}"
+    );
+    assert!(node.contains(&"rate-limit-missing".to_owned()), "{node:?}");
+    assert!(
+        node.contains(&"graceful-shutdown-missing".to_owned()),
+        "{node:?}"
+    );
+    // `// TODO: app.use(helmet())` in a comment is no configuration either.
+    assert_eq!(
+        outcome["node"]["facts"]["services"][0]["security_headers"]["present"],
+        false
+    );
+    for expected in [
+        "cors-credentials-wildcard",
+        "secret-fallback",
+        "jwt-without-expiry",
+        "cookie-insecure",
+        "weak-password-hashing",
+        "env-undocumented",
+    ] {
+        assert!(
+            node.contains(&expected.to_owned()),
+            "{expected} missing from {node:?}"
+        );
+    }
+    insta::assert_json_snapshot!("repo_express_api", outcome);
+}
+
+#[test]
+fn a_monorepo_is_followed_across_workspace_packages() {
+    let outcome = all_checks("monorepo");
+    let services = &outcome["node"]["facts"]["services"];
+    assert_eq!(
+        services.as_array().map(Vec::len),
+        Some(1),
+        "only apps/api is a server: {services:#}"
+    );
+    assert_eq!(services[0]["dir"], "apps/api");
+    // The fallback secret lives in packages/config, imported as `@acme/config`.
+    assert!(finding_ids(&outcome, "node").contains(&"secret-fallback".to_owned()));
+    assert_eq!(services[0]["cors"]["kind"], "env");
+    assert_eq!(outcome["deps"]["facts"]["package_manager"], "pnpm");
+    insta::assert_json_snapshot!("repo_monorepo", outcome);
 }

@@ -141,6 +141,36 @@ pub static BUILTINS: &[Builtin] = &[
         settings: &["user_facing"],
         source: include_str!("../../guest-checks/checks/docs/src/lib.rs"),
     },
+    Builtin {
+        name: "node",
+        wasm: guest_wasm!("gonogo_check_node.wasm"),
+        findings: &[
+            "entry-not-found",
+            "security-headers-missing",
+            "cors-wildcard",
+            "cors-reflect-any",
+            "cors-credentials-wildcard",
+            "cors-env-fallback-wildcard",
+            "rate-limit-missing",
+            "auth-rate-limit-missing",
+            "health-route-missing",
+            "readiness-route-missing",
+            "structured-logger-missing",
+            "error-tracking-missing",
+            "graceful-shutdown-missing",
+            "secret-fallback",
+            "validation-missing",
+            "weak-password-hashing",
+            "jwt-without-expiry",
+            "cookie-insecure",
+            "env-undocumented",
+        ],
+        settings: &[],
+        source: concat!(
+            include_str!("../../guest-checks/checks/node/src/lib.rs"),
+            include_str!("../../guest-checks/checks/node/src/features.rs"),
+        ),
+    },
 ];
 
 /// The built-in check called `name`.

@@ -219,20 +219,25 @@ pub fn files_run_by(command: &str, dir: &str) -> Vec<String> {
             continue;
         };
         let mut skip_next = false;
-        for word in &words[runner + 1..] {
+        for (position, word) in words.iter().enumerate().skip(runner + 1) {
             if skip_next {
                 skip_next = false;
                 continue;
             }
+            if matches!(*word, "-r" | "--require" | "--import") {
+                // Preloaded modules run first (Sentry's `--import ./instrument.mjs`).
+                skip_next = true;
+                if let Some(next) = words.get(position + 1).filter(|n| n.starts_with('.')) {
+                    let path = normalize(&join(dir, next.trim_matches(['"', '\''])));
+                    if let Some(file) = graph::resolve_file(&source_of_output(&path)) {
+                        files.push(file);
+                    }
+                }
+                continue;
+            }
             if matches!(
                 *word,
-                "-r" | "--require"
-                    | "--import"
-                    | "--loader"
-                    | "-e"
-                    | "--env-file"
-                    | "--exec"
-                    | "--watch-path"
+                "--loader" | "-e" | "--env-file" | "--exec" | "--watch-path"
             ) {
                 skip_next = true;
                 continue;

@@ -1,0 +1,331 @@
+//! # `node` — what each Node service really configures
+//!
+//! ## What it checks
+//! It finds the services of the repository (the root package and every
+//! workspace package, `apps/*` and `packages/*` included, that depends on
+//! a server framework: NestJS, Fastify, Express, Koa, Hono, hapi; front-end
+//! packages are left out) and, for each, the file its start command really
+//! runs: `scripts.start:prod` / `start` (`node dist/main.js` is mapped back
+//! to `src/main.ts`, `-r`/`--import` preloads included), `nest start` with
+//! `nest-cli.json`, `main`, the Dockerfile `CMD`, then the usual names.
+//! From there it follows imports the way Node and TypeScript resolve them
+//! (extensions, `index` files, `tsconfig` `paths`, workspace packages).
+//! Only code reachable from the entry point counts: a `helmet()` in a file
+//! nothing imports, in a comment, in a string or in a test does not.
+//!
+//! For each service it reports: security headers (helmet or the framework's
+//! plugin); CORS (explicit list, environment, `*`, reflected origin,
+//! credentials, an environment fallback to `*`); rate limiting (global and
+//! on authentication routes); health and readiness routes, with Nest
+//! controller prefixes; request body size limits; the structured logger and
+//! `console` calls; error tracking initialised (Sentry and others); graceful
+//! shutdown (SIGTERM handlers, Nest shutdown hooks, terminus libraries);
+//! `NODE_ENV` use; secrets with hard-coded fallbacks
+//! (`process.env.JWT_SECRET || '…'`, `config.get('X', '…')`); input
+//! validation (class-validator with a global `ValidationPipe`, zod, joi…);
+//! password hashing (argon2, bcrypt and its cost); JWT expiry; cookies
+//! without `httpOnly` or `secure`; and environment variables the code reads
+//! (`process.env.X`, `config.get('X')`) that `.env.example` does not list.
+//!
+//! When no entry point is found, the service's facts are `null` with the
+//! reason, rather than a guess.
+//!
+//! ## Why it matters
+//! These are the application items of every seed checklist: helmet, CORS
+//! restricted to production domains, rate limiting on login, `/health`,
+//! Sentry, structured logs, graceful shutdown, no default secrets, bcrypt
+//! cost, token expiry, secure cookies, a complete `.env.example`.
+//!
+//! ## Example of a failing project
+//! An Express app whose `app.js` uses `cors({ origin: true, credentials:
+//! true })`, signs JWTs without `expiresIn`, reads
+//! `process.env.JWT_SECRET || 'dev-secret'`, and whose only `helmet()` is in
+//! `src/legacy/security.js`, which nothing imports.
+//!
+//! ## How to fix
+//! Register the middleware in the code the entry point runs; each finding
+//! names the file and line and what to write.
+//!
+//! ## Facts it reports
+//! `services`: one object per service with `dir`, `name`, `framework`,
+//! `entries`, `entry_source`, `modules` (files reached), and (null when no
+//! entry point was found, with `unknown_reason`) `security_headers`
+//! (`present`, `via`, `at`), `cors` (`configured`, `kind` =
+//! `list`|`env`|`wildcard`|`reflect-any`|`function`|`disabled`|`unknown`,
+//! `credentials`, `env_fallback_wildcard`, `at`), `rate_limit` (`present`,
+//! `via`, `global`, `auth_routes`, `auth_specific`), `health` (`paths`,
+//! `readiness`, `dependency_checks`), `body_limit` (`explicit`, `value`),
+//! `logger` (`library`, `console_calls`), `error_tracking` (`library`,
+//! `initialized`), `graceful_shutdown` (`handled`, `signals`,
+//! `framework_hooks`, `library`), `node_env_read`, `secret_fallbacks`
+//! (`name`, `path`, `line`), `validation` (`libraries`, `global_pipe`,
+//! `whitelist`, `route_schemas`), `password_hashing` (`library`,
+//! `bcrypt_rounds`), `jwt` (`signs`, `expiry_set`, `expires_in`,
+//! `without_expiry`), `cookies` (`set`, `insecure`), `env` (`read`,
+//! `template`, `undocumented`). Top level: `service_count`, and `all` with
+//! the same keys folded over every service (`true` only when every service
+//! has it) for rules that do not care which service.
+//!
+//! ## Findings
+//! - `entry-not-found` (warn, medium): a service whose entry point was not found.
+//! - `security-headers-missing` (fail, high): no helmet.
+//! - `cors-wildcard` (fail, high), `cors-reflect-any` (fail, high),
+//!   `cors-credentials-wildcard` (fail, critical),
+//!   `cors-env-fallback-wildcard` (fail, high): CORS allows any origin.
+//! - `rate-limit-missing` (fail, high), `auth-rate-limit-missing` (warn, medium).
+//! - `health-route-missing` (fail, high), `readiness-route-missing` (warn, low).
+//! - `structured-logger-missing` (warn, medium).
+//! - `error-tracking-missing` (warn, medium).
+//! - `graceful-shutdown-missing` (warn, medium).
+//! - `secret-fallback` (fail, critical): a secret has a hard-coded default.
+//! - `validation-missing` (warn, medium).
+//! - `weak-password-hashing` (fail, high): bcrypt cost below 10.
+//! - `jwt-without-expiry` (fail, high).
+//! - `cookie-insecure` (fail, high).
+//! - `env-undocumented` (warn, low): variables read but not in `.env.example`.
+
+mod features;
+mod scan;
+
+use features::Sink;
+use gonogo_analysis::{graph, node};
+use gonogo_check::workspace;
+use gonogo_check::{Check, Finding, Info, Map, Report, Severity, Value, json};
+use std::collections::BTreeSet;
+
+struct Node;
+
+impl Check for Node {
+    type Config = ();
+    const INFO: Info = Info {
+        id: "node",
+        name: "Node services",
+        version: env!("CARGO_PKG_VERSION"),
+        description: "Per Node service, followed from its real entry point: security headers, CORS, rate \
+                      limits, health routes, logging, error tracking, shutdown, secret fallbacks, \
+                      validation, hashing, JWT expiry, cookies, undocumented env variables.",
+    };
+
+    fn run(_: ()) -> Result<Report, String> {
+        let mut report = Report::new();
+        let packages = node::packages();
+        let services = node::services(&packages);
+        let mut facts = Vec::new();
+        for service in &services {
+            let mut sink = Sink {
+                findings: Vec::new(),
+                manifest: &service.package.manifest_path,
+            };
+            facts.push(inspect(service, &packages, &mut sink));
+            for finding in sink.findings {
+                report.push(finding);
+            }
+        }
+        report.fact("service_count", services.len());
+        report.fact("all", fold(&facts));
+        report.fact("services", facts);
+        Ok(report)
+    }
+}
+
+fn inspect(service: &node::Service, packages: &[node::Package], sink: &mut Sink) -> Value {
+    let package = &service.package;
+    let mut facts = json!({
+        "dir": package.dir,
+        "name": package.name(),
+        "framework": service.framework,
+        "entries": service.entries,
+        "entry_source": service.entry_source,
+    });
+    if service.entries.is_empty() {
+        sink.findings.push(
+            Finding::warn(
+                "entry-not-found",
+                Severity::Medium,
+                format!(
+                    "no entry point found for the service in `{}`",
+                    if package.dir.is_empty() {
+                        "."
+                    } else {
+                        &package.dir
+                    }
+                ),
+            )
+            .at(&package.manifest_path, None)
+            .fix("add a `start` script (`node dist/main.js`) or a `main` field"),
+        );
+        facts["unknown_reason"] = json!("no entry point found");
+        for key in FEATURES {
+            facts[*key] = Value::Null;
+        }
+        facts["modules"] = json!(0);
+        return facts;
+    }
+    let modules = node::service_modules(service, packages);
+    facts["modules"] = json!(modules.len());
+    facts["security_headers"] = features::security_headers(&modules, sink);
+    facts["cors"] = features::cors(&modules, sink);
+    facts["rate_limit"] = features::rate_limit(&modules, sink);
+    facts["health"] = features::health(&modules, sink);
+    facts["body_limit"] = features::body_limit(&modules);
+    facts["logger"] = features::logger(&modules, sink);
+    facts["error_tracking"] = features::error_tracking(&modules, sink);
+    facts["graceful_shutdown"] = features::graceful_shutdown(&modules, sink);
+    let (read, fallbacks) = features::env_reads(&modules, sink);
+    facts["node_env_read"] = json!(read.contains("NODE_ENV"));
+    facts["secret_fallbacks"] = json!(fallbacks);
+    facts["validation"] = features::validation(&modules, sink);
+    facts["password_hashing"] = features::password_hashing(&modules, sink);
+    facts["jwt"] = features::jwt(&modules, sink);
+    facts["cookies"] = features::cookies(&modules, sink);
+    facts["env"] = env_documentation(&package.dir, &read, sink);
+    facts
+}
+
+/// The per-service keys that are null when no entry point is found.
+const FEATURES: &[&str] = &[
+    "security_headers",
+    "cors",
+    "rate_limit",
+    "health",
+    "body_limit",
+    "logger",
+    "error_tracking",
+    "graceful_shutdown",
+    "node_env_read",
+    "secret_fallbacks",
+    "validation",
+    "password_hashing",
+    "jwt",
+    "cookies",
+    "env",
+];
+
+/// Variables read that the env template (of the service, else the root) does not list.
+fn env_documentation(dir: &str, read: &BTreeSet<String>, sink: &mut Sink) -> Value {
+    let names = [".env.example", ".env.sample", ".env.template", ".env.dist"];
+    let template = [dir, ""]
+        .iter()
+        .flat_map(|d| names.iter().map(move |n| graph::join(d, n)))
+        .find(|p| workspace::exists(p));
+    let documented: BTreeSet<String> = template
+        .as_deref()
+        .and_then(workspace::read_text)
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|line| {
+            let line = line
+                .trim()
+                .trim_start_matches("export ")
+                .trim_start_matches('#')
+                .trim();
+            let (key, _) = line.split_once('=')?;
+            let key = key.trim();
+            key.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_')
+                .then(|| key.to_owned())
+        })
+        .collect();
+    let undocumented: Vec<&String> = read
+        .iter()
+        .filter(|n| *n != "NODE_ENV" && !documented.contains(*n))
+        .collect();
+    if !undocumented.is_empty() {
+        let list = undocumented
+            .iter()
+            .map(|n| n.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let finding = Finding::warn(
+            "env-undocumented",
+            Severity::Low,
+            format!("read by the code but not in the env template: {list}"),
+        )
+        .fix("list every variable in .env.example with a placeholder value");
+        sink.findings.push(match &template {
+            Some(path) => finding.at(path, None),
+            None => finding.at(sink.manifest, None),
+        });
+    }
+    json!({"read": read, "template": template, "undocumented": undocumented})
+}
+
+/// Booleans that hold for every service (`all.<feature>`), for rules that
+/// do not care which service; null when there is no service.
+fn fold(services: &[Value]) -> Value {
+    if services.is_empty() {
+        return Value::Null;
+    }
+    let every = |f: &dyn Fn(&Value) -> bool| services.iter().all(f);
+    let mut all = Map::new();
+    let pairs: [(&str, &dyn Fn(&Value) -> bool); 14] = [
+        ("entry_found", &|s| {
+            !s["entries"].as_array().is_none_or(Vec::is_empty)
+        }),
+        ("security_headers", &|s| {
+            s["security_headers"]["present"] == true
+        }),
+        ("cors_restricted", &|s| {
+            matches!(
+                s["cors"]["kind"].as_str(),
+                Some("list" | "env" | "function" | "disabled")
+            ) && s["cors"]["env_fallback_wildcard"] == false
+        }),
+        ("rate_limit", &|s| s["rate_limit"]["present"] == true),
+        ("auth_rate_limit", &|s| {
+            s["rate_limit"]["auth_specific"] == true || s["rate_limit"]["auth_routes"] == 0
+        }),
+        ("health_route", &|s| {
+            !s["health"]["paths"].as_array().is_none_or(Vec::is_empty)
+        }),
+        ("readiness_route", &|s| s["health"]["readiness"] == true),
+        ("structured_logger", &|s| !s["logger"]["library"].is_null()),
+        ("error_tracking", &|s| {
+            s["error_tracking"]["initialized"] == true
+        }),
+        ("graceful_shutdown", &|s| {
+            s["graceful_shutdown"]["handled"] == true
+        }),
+        ("no_secret_fallbacks", &|s| {
+            s["secret_fallbacks"].as_array().is_some_and(Vec::is_empty)
+        }),
+        ("validation", &|s| {
+            s["validation"]["libraries"]
+                .as_array()
+                .is_some_and(|l| !l.is_empty())
+                || s["validation"]["route_schemas"] == true
+        }),
+        ("jwt_expiry", &|s| s["jwt"]["expiry_set"] != false),
+        ("cookies_secure", &|s| {
+            s["cookies"]["insecure"]
+                .as_array()
+                .is_some_and(Vec::is_empty)
+        }),
+    ];
+    for (key, test) in pairs {
+        all.insert(key.to_owned(), Value::Bool(every(test)));
+    }
+    all.insert(
+        "env_documented".into(),
+        Value::Bool(every(&|s| {
+            s["env"]["undocumented"]
+                .as_array()
+                .is_some_and(Vec::is_empty)
+        })),
+    );
+    all.insert(
+        "password_hashing_strong".into(),
+        Value::Bool(every(&|s| {
+            s["password_hashing"]["bcrypt_rounds"]
+                .as_array()
+                .is_none_or(|r| r.iter().all(|n| n.as_u64().is_some_and(|n| n >= 10)))
+        })),
+    );
+    all.insert(
+        "body_limit_explicit".into(),
+        Value::Bool(every(&|s| s["body_limit"]["explicit"] == true)),
+    );
+    Value::Object(all)
+}
+
+gonogo_check::export_check!(Node);

@@ -1,0 +1,262 @@
+//! Helpers over the modules a service's entry point reaches: calls,
+//! route definitions, package bindings, and where each was found.
+
+use gonogo_analysis::graph::{self, Module};
+use gonogo_analysis::js::{self, Kind, Token};
+use std::ops::Range;
+
+/// A place in the project.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct At {
+    /// Project-relative path.
+    pub path: String,
+    /// 1-based line.
+    pub line: u32,
+}
+
+impl At {
+    /// The place of token `index` of `module`.
+    pub fn of(module: &Module, index: usize) -> At {
+        At {
+            path: module.path.clone(),
+            line: module.tokens.get(index).map_or(1, |t| t.line),
+        }
+    }
+}
+
+/// A call found in a module: the callee's last name, the index of its `(`,
+/// and its top-level argument ranges.
+pub struct Call<'a> {
+    /// The module.
+    pub module: &'a Module,
+    /// Index of the callee's name token.
+    pub name_index: usize,
+    /// Index of `(`.
+    pub open: usize,
+    /// Argument token ranges.
+    pub args: Vec<Range<usize>>,
+}
+
+impl<'a> Call<'a> {
+    /// The tokens of the module.
+    pub fn tokens(&self) -> &'a [Token] {
+        &self.module.tokens
+    }
+    /// Where the call is.
+    pub fn at(&self) -> At {
+        At::of(self.module, self.name_index)
+    }
+    /// The receiver of a member call (`app` in `app.use(`), if any.
+    pub fn receiver(&self) -> Option<&'a str> {
+        let tokens = self.tokens();
+        (self.name_index >= 2 && tokens[self.name_index - 1].is_punct("."))
+            .then(|| tokens[self.name_index - 2].text.as_str())
+    }
+    /// The string literal that is argument `n`, if it is one.
+    pub fn string_arg(&self, n: usize) -> Option<&'a str> {
+        let range = self.args.get(n)?;
+        let token = self.tokens().get(range.start)?;
+        (range.len() == 1 && token.is_string()).then_some(token.text.as_str())
+    }
+    /// The value of key `key` in the object literal that is argument `n`.
+    pub fn option(&self, n: usize, key: &str) -> Option<Range<usize>> {
+        let range = self.args.get(n)?.clone();
+        js::object_value(self.tokens(), range, key)
+    }
+    /// Whether argument `n` is an object literal.
+    pub fn arg_is_object(&self, n: usize) -> bool {
+        self.args
+            .get(n)
+            .is_some_and(|r| self.tokens()[r.start].is_punct("{"))
+    }
+}
+
+/// Every call of a function or method named `name` in `modules`.
+pub fn calls<'a>(modules: &'a [Module], name: &'a str) -> impl Iterator<Item = Call<'a>> + 'a {
+    modules.iter().flat_map(move |module| {
+        let tokens = &module.tokens;
+        (0..tokens.len().saturating_sub(1))
+            .filter(move |&i| tokens[i].is_ident(name) && tokens[i + 1].is_punct("("))
+            // `function name(` declares, it does not call.
+            .filter(move |&i| i == 0 || !tokens[i - 1].is_ident("function"))
+            .map(move |i| Call {
+                module,
+                name_index: i,
+                open: i + 1,
+                args: js::arguments(tokens, i + 1),
+            })
+    })
+}
+
+/// Whether the tokens in `range` mention identifier `name`.
+pub fn mentions(tokens: &[Token], range: Range<usize>, name: &str) -> bool {
+    tokens[range].iter().any(|t| t.is_ident(name))
+}
+
+/// Where a package is imported and its bindings used, in any module.
+pub fn package_used(modules: &[Module], packages: &[&str]) -> Option<(String, At)> {
+    modules.iter().find_map(|module| {
+        packages.iter().find_map(|package| {
+            let import = module.imports_package(package)?;
+            module.uses_package(package).then(|| {
+                (
+                    (*package).to_owned(),
+                    At {
+                        path: module.path.clone(),
+                        line: import.line,
+                    },
+                )
+            })
+        })
+    })
+}
+
+/// The local names bound to imports of `packages` in `module`.
+pub fn bindings_of<'a>(module: &'a Module, packages: &[&str]) -> Vec<&'a str> {
+    module
+        .imports
+        .iter()
+        .filter(|i| graph::package_of(&i.specifier).is_some_and(|p| packages.contains(&p)))
+        .flat_map(|i| i.bindings.iter().map(String::as_str))
+        .collect()
+}
+
+/// The path a route-defining call declares: `router.post('/login', …)`,
+/// `@Post('login')`, `@Controller('auth')`.
+pub const ROUTE_METHODS: &[&str] = &[
+    "get",
+    "post",
+    "put",
+    "patch",
+    "delete",
+    "all",
+    "use",
+    "route",
+    "head",
+    "options",
+    "Get",
+    "Post",
+    "Put",
+    "Patch",
+    "Delete",
+    "All",
+    "Controller",
+];
+
+/// Every route-like call with a string path, with that path.
+pub fn routes(modules: &[Module]) -> Vec<(String, Call<'_>)> {
+    ROUTE_METHODS
+        .iter()
+        .flat_map(|method| calls(modules, method))
+        .filter_map(|call| {
+            let path = call.string_arg(0)?.to_owned();
+            let decorator = call.name_index > 0 && call.tokens()[call.name_index - 1].is_punct("@");
+            let member = call.receiver().is_some();
+            (decorator || member).then_some((path, call))
+        })
+        .collect()
+}
+
+/// A Nest controller's prefix (`@Controller('auth')`) in a module.
+pub fn controller_prefix(module: &Module) -> Option<String> {
+    let tokens = &module.tokens;
+    (1..tokens.len().saturating_sub(2)).find_map(|i| {
+        (tokens[i - 1].is_punct("@")
+            && tokens[i].is_ident("Controller")
+            && tokens[i + 1].is_punct("("))
+        .then(|| {
+            tokens
+                .get(i + 2)
+                .filter(|t| t.kind == Kind::Str)
+                .map_or_else(String::new, |t| t.text.clone())
+        })
+    })
+}
+
+/// Joins route parts into `/a/b`.
+pub fn join_route(prefix: &str, path: &str) -> String {
+    let joined = format!("{}/{}", prefix.trim_matches('/'), path.trim_matches('/'));
+    format!("/{}", joined.trim_matches('/'))
+}
+
+/// Whether a route path is about authentication.
+pub fn is_auth_path(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    [
+        "login", "signin", "sign-in", "auth", "token", "password", "register", "signup", "sign-up",
+        "otp", "session",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
+}
+
+/// The tokens of the initializer of `const|let|var NAME = …` in `module`.
+pub fn initializer(module: &Module, name: &str) -> Option<Range<usize>> {
+    let tokens = &module.tokens;
+    let at = (1..tokens.len().saturating_sub(2)).find(|&i| {
+        tokens[i].is_ident(name)
+            && tokens[i + 1].is_punct("=")
+            && matches!(tokens[i - 1].text.as_str(), "const" | "let" | "var")
+    })?;
+    let start = at + 2;
+    let mut end = start;
+    while end < tokens.len() && !tokens[end].is_punct(";") {
+        if tokens[end].kind == Kind::Punct && matches!(tokens[end].text.as_str(), "(" | "[" | "{") {
+            end = js::matching(tokens, end);
+        }
+        end += 1;
+        if end < tokens.len()
+            && tokens[end].line > tokens[end - 1].line
+            && !continues(&tokens[end - 1], &tokens[end])
+        {
+            break;
+        }
+    }
+    Some(start..end.min(tokens.len()))
+}
+
+/// Whether an expression continues across a line break between `a` and `b`.
+fn continues(a: &Token, b: &Token) -> bool {
+    let operator = |t: &Token| {
+        t.kind == Kind::Punct
+            && matches!(
+                t.text.as_str(),
+                "||" | "??" | "&&" | "." | "?." | "+" | "," | "(" | "?" | ":"
+            )
+    };
+    operator(a) || operator(b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use gonogo_analysis::graph::parse_module;
+
+    #[test]
+    fn routes_and_prefixes_are_found() {
+        let module = parse_module(
+            "a.ts",
+            "@Controller('health')\nclass H { @Get() a() {} @Get('ready') b() {} }\nrouter.post('/login', limiter, h);\nfoo('/x');",
+        );
+        let modules = [module];
+        let found: Vec<String> = routes(&modules).into_iter().map(|(p, _)| p).collect();
+        assert_eq!(found, ["/login", "ready", "health"]);
+        assert_eq!(controller_prefix(&modules[0]).as_deref(), Some("health"));
+        assert_eq!(join_route("health", "ready"), "/health/ready");
+        assert_eq!(join_route("", "/"), "/");
+    }
+
+    #[test]
+    fn initializers_are_found() {
+        let module = parse_module(
+            "a.js",
+            "const secret = process.env.S ||\n  'x';\nconst other = 1;",
+        );
+        let range = initializer(&module, "secret").expect("found");
+        let texts: Vec<&str> = module.tokens[range]
+            .iter()
+            .map(|t| t.text.as_str())
+            .collect();
+        assert_eq!(texts, ["process", ".", "env", ".", "S", "||", "x"]);
+    }
+}
