@@ -10,7 +10,7 @@ const GOOD: &str = "examples/shop-api";
 const BAD: &str = "examples/shop-api-misconfigured";
 
 fn env_file(example: &str) -> String {
-    format!("{example}/.env.production")
+    common::example_env(example)
 }
 
 #[test]

@@ -11,7 +11,7 @@ fn run_verbose(cache: &std::path::Path) -> String {
             "check",
             "examples/shop-api",
             "--env-file",
-            "examples/shop-api/.env.production",
+            "examples/deploy/shop-api.env",
             "--verbose",
         ])
         .env("GONOGO_CACHE_DIR", cache)
@@ -60,7 +60,7 @@ fn no_cache_compiles_without_writing_even_with_a_cache_dir_set() {
             "check",
             "examples/shop-api",
             "--env-file",
-            "examples/shop-api/.env.production",
+            "examples/deploy/shop-api.env",
             "--verbose",
             "--no-cache",
         ])

@@ -24,8 +24,8 @@ fn seeds(target: &str) -> Vec<Vec<u8>> {
             "guest-checks/checks/env/fixtures/gonogo.yaml",
         ],
         "dotenv" => &[
-            "examples/shop-api/.env.production",
-            "examples/shop-api-misconfigured/.env.production",
+            "examples/deploy/shop-api.env",
+            "examples/deploy/shop-api-misconfigured.env",
             "guest-checks/checks/env/fixtures/secrets.env",
             "guest-checks/checks/env/fixtures/urls.env",
         ],

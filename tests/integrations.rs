@@ -151,7 +151,7 @@ fn run_action(given: &[(&str, &str)]) -> ActionRun {
 fn the_github_action_gates_uploads_sarif_and_writes_the_summary() {
     let run = run_action(&[
         ("path", BAD),
-        ("env-file", &format!("{BAD}/.env.production")),
+        ("env-file", &common::example_env(BAD)),
     ]);
     let codes: Vec<i32> = run.exit_codes.iter().map(|(_, c)| *c).collect();
     assert_eq!(codes, [0, 0, 1], "install, run, gate: {:?}", run.exit_codes);
@@ -176,7 +176,7 @@ fn the_github_action_gates_uploads_sarif_and_writes_the_summary() {
 
     let run = run_action(&[
         ("path", GOOD),
-        ("env-file", &format!("{GOOD}/.env.production")),
+        ("env-file", &common::example_env(GOOD)),
     ]);
     assert_eq!(run.exit_codes.last().map(|(_, c)| *c), Some(0));
     assert_eq!(run.outputs.get("verdict").map(String::as_str), Some("go"));
@@ -187,7 +187,7 @@ fn the_github_action_gates_uploads_sarif_and_writes_the_summary() {
 fn the_github_action_passes_its_inputs_through() {
     let run = run_action(&[
         ("path", BAD),
-        ("env-file", &format!("{BAD}/.env.production")),
+        ("env-file", &common::example_env(BAD)),
         ("environment", "staging"),
         ("fail-on", "warn"),
         ("policy", "builtin:production-readiness"),
@@ -248,7 +248,7 @@ fn the_gitlab_job_writes_its_junit_report() {
             )
             .env(
                 "GONOGO_ENV_FILE",
-                repo().join(example).join(".env.production"),
+                repo().join(common::example_env(example)),
             )
             .status()
             .expect("bash runs");

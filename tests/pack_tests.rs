@@ -112,7 +112,7 @@ fn the_recorded_outcomes_are_what_the_examples_give_today() {
                 "check",
                 &format!("examples/{example}"),
                 "--env-file",
-                &format!("examples/{example}/.env.production"),
+                &format!("examples/deploy/{example}.env"),
                 "--save-outcomes",
             ])
             .arg(&file)
@@ -131,7 +131,7 @@ fn the_recorded_outcomes_are_what_the_examples_give_today() {
         .expect("json");
         assert_eq!(
             fresh, recorded,
-            "tests/outcomes/{example}.json is stale: re-record it with `gonogo check examples/{example} --env-file examples/{example}/.env.production --save-outcomes …`"
+            "tests/outcomes/{example}.json is stale: re-record it with `gonogo check examples/{example} --env-file examples/deploy/{example}.env --save-outcomes …`"
         );
     }
 }

@@ -63,7 +63,7 @@ fn secrets_without_git_does_not_claim_what_is_committed() {
 /// Every repository check over a fixture repository: findings in short
 /// form (`id status path:line`), then each check's facts.
 fn all_checks(fixture: &str) -> serde_json::Value {
-    let project = fixture_project(&format!("tests/fixtures/repos/{fixture}"));
+    let project = fixture_project(fixture);
     commit_all(&project);
     let output = common::gonogo()
         .args([
@@ -123,7 +123,7 @@ fn finding_ids(outcome: &serde_json::Value, check: &str) -> Vec<String> {
 
 #[test]
 fn a_well_configured_nest_service_passes_every_repository_check() {
-    let outcome = all_checks("nest-api");
+    let outcome = all_checks("examples/shop-api");
     for check in ["secrets", "deps", "prisma", "docker", "ci", "docs", "node"] {
         assert_eq!(
             finding_ids(&outcome, check),
@@ -132,12 +132,12 @@ fn a_well_configured_nest_service_passes_every_repository_check() {
             outcome[check]
         );
     }
-    insta::assert_json_snapshot!("repo_nest_api", outcome);
+    insta::assert_json_snapshot!("repo_shop_api", outcome);
 }
 
 #[test]
 fn a_misconfigured_express_service_is_caught_where_it_runs() {
-    let outcome = all_checks("express-api");
+    let outcome = all_checks("examples/shop-api-misconfigured");
     let node = finding_ids(&outcome, "node");
     // helmet and a rate limiter exist, but only in a file nothing imports.
     assert!(
@@ -167,12 +167,12 @@ fn a_misconfigured_express_service_is_caught_where_it_runs() {
             "{expected} missing from {node:?}"
         );
     }
-    insta::assert_json_snapshot!("repo_express_api", outcome);
+    insta::assert_json_snapshot!("repo_shop_api_misconfigured", outcome);
 }
 
 #[test]
 fn a_monorepo_is_followed_across_workspace_packages() {
-    let outcome = all_checks("monorepo");
+    let outcome = all_checks("tests/fixtures/repos/monorepo");
     let services = &outcome["node"]["facts"]["services"];
     assert_eq!(
         services.as_array().map(Vec::len),

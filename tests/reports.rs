@@ -16,7 +16,7 @@ fn run_format(format: &str) -> String {
             "check",
             BAD,
             "--env-file",
-            &format!("{BAD}/.env.production"),
+            &common::example_env(BAD),
             "--format",
             format,
         ])
@@ -64,7 +64,7 @@ fn json_report_is_valid_against_its_published_schema() {
                 "check",
                 &format!("examples/{example}"),
                 "--env-file",
-                &format!("examples/{example}/.env.production"),
+                &format!("examples/deploy/{example}.env"),
                 "--format",
                 "json",
             ])
@@ -161,7 +161,7 @@ fn several_reports_are_written_in_one_run_while_the_terminal_shows_the_human_rep
             "check",
             BAD,
             "--env-file",
-            &format!("{BAD}/.env.production"),
+            &common::example_env(BAD),
         ])
         .arg("--report")
         .arg(format!(
@@ -227,7 +227,7 @@ fn fail_on_decides_whether_warnings_are_a_no_go() {
                 "check",
                 BAD,
                 "--env-file",
-                &format!("{BAD}/.env.production"),
+                &common::example_env(BAD),
                 "--fail-on",
                 fail_on,
             ])
@@ -239,8 +239,9 @@ fn fail_on_decides_whether_warnings_are_a_no_go() {
 /// Runs `gonogo check` under a pseudo-terminal (`script`), returning what the terminal showed.
 fn on_a_terminal(extra: &str, env: &[(&str, &str)]) -> String {
     let binary = env!("CARGO_BIN_EXE_gonogo");
+    let env_file = common::example_env(BAD);
     let command = format!(
-        "{binary} check {BAD} --env-file {BAD}/.env.production --format json {extra} > /dev/null"
+        "{binary} check {BAD} --env-file {env_file} --format json {extra} > /dev/null"
     );
     let mut script = std::process::Command::new("script");
     script
@@ -267,7 +268,7 @@ fn progress_shows_on_a_terminal_only() {
             "check",
             BAD,
             "--env-file",
-            &format!("{BAD}/.env.production"),
+            &common::example_env(BAD),
         ])
         .env_remove("CI")
         .assert()

@@ -170,3 +170,11 @@ pub fn repo_check_outcome(project: &Project, name: &str) -> serde_json::Value {
     assert_eq!(run["error"], serde_json::Value::Null, "{run:#}");
     serde_json::json!({ "findings": run["findings"], "facts": run["facts"] })
 }
+
+/// The env file of an example project (`examples/shop-api` →
+/// `examples/deploy/shop-api.env`): kept outside the project, as a
+/// platform keeps its secrets, so the project itself commits none.
+pub fn example_env(example: &str) -> String {
+    let name = example.rsplit('/').next().unwrap_or(example);
+    format!("examples/deploy/{name}.env")
+}
