@@ -45,6 +45,9 @@ pub struct RuleResult {
     /// Seed checklist items it covers.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub refs: Vec<String>,
+    /// Finding ids of its check that explain a failure (all when empty).
+    #[serde(skip)]
+    pub evidence: Vec<String>,
 }
 
 /// What rules may read besides the checks.
@@ -152,6 +155,7 @@ fn evaluate_rule(
         message: None,
         remediation: None,
         refs: rule.refs.clone(),
+        evidence: rule.evidence.clone(),
     };
     let error = |result: &mut RuleResult, message: String| {
         result.status = Status::Error;

@@ -131,6 +131,8 @@ pub struct Rule {
     pub remediation: Option<String>,
     /// Seed checklist items it covers.
     pub refs: Vec<String>,
+    /// Finding ids shown as evidence of a failure (all when empty).
+    pub evidence: Vec<String>,
     /// Every check it depends on: an error of any of them is an error of the rule.
     pub depends_on: BTreeSet<String>,
 }

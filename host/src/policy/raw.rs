@@ -96,4 +96,8 @@ pub struct RawRule {
     pub remediation: Option<String>,
     #[serde(default)]
     pub refs: Vec<String>,
+    /// The ids of the check's findings that explain a failure; the report
+    /// shows only those (all of the check's failing findings when absent).
+    #[serde(default)]
+    pub evidence: Vec<Spanned<String>>,
 }

@@ -35,6 +35,14 @@ pub fn validate(raw: RawPack, label: &str, base: Option<&Path>) -> Result<Plan, 
         }
     }
     let known: BTreeSet<String> = raw.checks.keys().cloned().collect();
+    // The finding ids of built-in checks, to validate rules' `evidence`.
+    let builtin_findings: std::collections::HashMap<String, &'static [&'static str]> = checks
+        .iter()
+        .filter_map(|spec: &CheckSpec| {
+            let name = spec.reference.strip_prefix("builtin:")?;
+            Some((spec.name.clone(), crate::builtins::builtin(name)?.findings))
+        })
+        .collect();
     let env = expr::environment();
     let mut ids = BTreeSet::new();
     let mut rules = Vec::new();
@@ -46,7 +54,7 @@ pub fn validate(raw: RawPack, label: &str, base: Option<&Path>) -> Result<Plan, 
                 None,
             );
         }
-        if let Some(rule) = v.rule(&env, &known, rule) {
+        if let Some(rule) = v.rule(&env, &known, &builtin_findings, rule) {
             rules.push(rule);
         }
     }
@@ -343,10 +351,12 @@ impl Validator<'_> {
         &mut self,
         env: &cel::Env,
         known: &BTreeSet<String>,
+        builtin_findings: &std::collections::HashMap<String, &'static [&'static str]>,
         spanned: &Spanned<RawRule>,
     ) -> Option<Rule> {
         let raw = &spanned.value;
         let before = self.diagnostics.len();
+        self.evidence(raw, builtin_findings);
         let id = raw.id.value.trim().to_owned();
         if !is_rule_id(&id) {
             self.error(
@@ -431,7 +441,40 @@ impl Validator<'_> {
             message,
             remediation: raw.remediation.clone(),
             refs: raw.refs.clone(),
+            evidence: raw.evidence.iter().map(|e| e.value.clone()).collect(),
             depends_on,
         })
+    }
+
+    /// `evidence` needs a `check`, and names findings that check can emit
+    /// (known for built-in checks).
+    fn evidence(
+        &mut self,
+        raw: &RawRule,
+        builtin_findings: &std::collections::HashMap<String, &'static [&'static str]>,
+    ) {
+        let Some(first) = raw.evidence.first() else {
+            return;
+        };
+        let Some(check) = &raw.check else {
+            self.error(
+                first,
+                format!("rule `{}`: `evidence` needs the rule's `check`", raw.id.value),
+                None,
+            );
+            return;
+        };
+        let Some(ids) = builtin_findings.get(&check.value) else {
+            return;
+        };
+        for id in &raw.evidence {
+            if !ids.contains(&id.value.as_str()) {
+                self.error(
+                    id,
+                    format!("rule `{}`: `{}` never reports a finding `{}`", raw.id.value, check.value, id.value),
+                    Some(format!("its findings: {}", ids.join(", "))),
+                );
+            }
+        }
     }
 }

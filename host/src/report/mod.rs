@@ -137,5 +137,6 @@ impl Report {
                     crate::model::Status::Pass | crate::model::Status::Skip
                 )
             })
+            .filter(|f| rule.evidence.is_empty() || rule.evidence.contains(&f.id))
     }
 }
