@@ -3,7 +3,8 @@
 //! ## What it checks
 //! Every Prisma schema of the project (`schema.prisma`, a
 //! `prisma/schema/` folder, or the path `package.json` names):
-//! - the datasource provider;
+//! - the datasource provider and `relationMode` (`prisma` emulates
+//!   relations in the client: the database enforces no foreign key);
 //! - relation fields whose foreign-key columns are not the leading columns
 //!   of any `@@index`, `@@unique`, `@@id`, `@id` or `@unique`: PostgreSQL
 //!   does not index foreign keys, so every join and cascading delete on
@@ -31,7 +32,8 @@
 //! commit them, and run `prisma migrate deploy` in the release step.
 //!
 //! ## Facts it reports
-//! `schemas` (paths), `provider` (or null), `models`, `unindexed_relations`
+//! `schemas` (paths), `provider` (or null), `relation_mode`
+//! (`foreignKeys` or `prisma`), `models`, `unindexed_relations`
 //! (`model`, `field`, `columns`, `path`, `line`), `migrations` (`path`,
 //! `count`, `tracked`, `ignored`, `lock_file`), `migrate_deploy` and
 //! `db_push_in_release` (each `path`, `line`, `context`).
@@ -72,6 +74,7 @@ impl Check for Prisma {
         }
         let mut unindexed = Vec::new();
         let mut provider = None;
+        let mut relation_mode = None;
         let mut models = 0;
         for path in &schemas {
             let Some(text) = workspace::read_text(path) else {
@@ -79,6 +82,7 @@ impl Check for Prisma {
             };
             let parsed = schema::parse(&text);
             provider = provider.or(parsed.provider.clone());
+            relation_mode = relation_mode.or(parsed.relation_mode.clone());
             models += parsed.models.len();
             let mysql_indexes_itself = parsed.provider.as_deref() == Some("mysql")
                 && parsed.relation_mode.as_deref() != Some("prisma");
@@ -117,6 +121,8 @@ impl Check for Prisma {
             }
         }
         report.fact("provider", provider);
+        // `prisma` emulates relations in the client: no FOREIGN KEY constraints.
+        report.fact("relation_mode", relation_mode.unwrap_or_else(|| "foreignKeys".into()));
         report.fact("models", models);
         report.fact("unindexed_relations", unindexed);
         migrations(&mut report, &schemas[0]);

@@ -1,0 +1,143 @@
+//! `policies/production-readiness/COVERAGE.md` maps every item of the seed
+//! checklists to its gate; this keeps it, the seeds and the pack in sync.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+const PACK: &str = "policies/production-readiness";
+
+/// Every item of the seeds: `NNN:line` → its text (checkbox items and the
+/// rows of sign-off tables).
+fn seed_items() -> BTreeMap<String, String> {
+    let mut items = BTreeMap::new();
+    for n in ["000", "001", "002", "003", "004"] {
+        let path = common::repo().join(format!("{PACK}/seeds/{n}.txt"));
+        let text = std::fs::read_to_string(&path).expect("seed is readable");
+        for (index, line) in text.lines().enumerate() {
+            let trimmed = line.trim_start();
+            let item = trimmed
+                .strip_prefix("- [ ] ")
+                .or_else(|| trimmed.strip_prefix("- [x] "))
+                .map(|t| t.trim().to_owned())
+                .or_else(|| {
+                    let role = line.strip_prefix("| ")?.split('|').next()?.trim();
+                    ["Developer", "DevOps", "Security", "Product Owner"]
+                        .contains(&role)
+                        .then(|| format!("Sign-off: {role}"))
+                });
+            if let Some(item) = item {
+                items.insert(format!("{n}:{}", index + 1), item);
+            }
+        }
+    }
+    items
+}
+
+/// The rows of COVERAGE.md: `NNN:line` → (item text, gate cell).
+fn coverage_rows() -> BTreeMap<String, (String, String)> {
+    let text = std::fs::read_to_string(common::repo().join(format!("{PACK}/COVERAGE.md")))
+        .expect("COVERAGE.md is readable");
+    let mut rows = BTreeMap::new();
+    let mut seed = None;
+    for line in text.lines() {
+        if let Some(rest) = line.strip_prefix("## seeds/") {
+            seed = Some(rest[..3].to_owned());
+            continue;
+        }
+        let (Some(seed), Some(row)) = (&seed, line.strip_prefix("| ")) else {
+            continue;
+        };
+        let Some((number, rest)) = row.split_once(" | ") else {
+            continue;
+        };
+        if number.parse::<u32>().is_err() {
+            continue;
+        }
+        let rest = rest.strip_suffix(" |").expect("row ends with a pipe");
+        let (item, gate) = rest.rsplit_once(" | ").expect("row has a gate");
+        let previous = rows.insert(
+            format!("{seed}:{number}"),
+            (item.replace("\\|", "|"), gate.to_owned()),
+        );
+        assert!(previous.is_none(), "two rows for seeds/{seed}:{number}");
+    }
+    rows
+}
+
+/// The pack's rules: id → the seed items it cites.
+fn pack_rules() -> BTreeMap<String, BTreeSet<String>> {
+    let text = std::fs::read_to_string(common::repo().join(format!("{PACK}/gonogo.yaml")))
+        .expect("pack is readable");
+    let pack: serde_json::Value = serde_saphyr::from_str(&text).expect("pack parses");
+    pack["rules"]
+        .as_array()
+        .expect("rules")
+        .iter()
+        .map(|rule| {
+            let refs = rule["refs"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|r| {
+                    let r = r.as_str().expect("ref is a string");
+                    r.strip_prefix("seeds/").expect("refs cite seeds/").to_owned()
+                })
+                .collect();
+            (rule["id"].as_str().expect("id").to_owned(), refs)
+        })
+        .collect()
+}
+
+/// The rule ids a gate cell names (in backticks).
+fn rules_named(gate: &str) -> Vec<String> {
+    gate.split('`').skip(1).step_by(2).map(str::to_owned).collect()
+}
+
+#[test]
+fn every_seed_item_has_exactly_one_row_with_its_text() {
+    let items = seed_items();
+    let rows = coverage_rows();
+    assert_eq!(items.len(), 481, "the seeds changed: update COVERAGE.md");
+    for (key, text) in &items {
+        let (item, _) = rows
+            .get(key)
+            .unwrap_or_else(|| panic!("seeds/{key} ({text}) has no row in COVERAGE.md"));
+        assert_eq!(item, text, "the row of seeds/{key} does not quote the item");
+    }
+    for key in rows.keys() {
+        assert!(items.contains_key(key), "COVERAGE.md has a row for seeds/{key}, which is no item");
+    }
+}
+
+#[test]
+fn every_gate_is_a_rule_an_attestation_a_provider_or_live() {
+    let rules = pack_rules();
+    for (key, (_, gate)) in coverage_rows() {
+        for part in gate.split(" · ") {
+            let known = part.starts_with('`')
+                || part.starts_with("attestation (")
+                || part.starts_with("provider: ")
+                || part.starts_with("live: ");
+            assert!(known, "seeds/{key}: unknown gate `{part}`");
+        }
+        for rule in rules_named(&gate) {
+            assert!(rules.contains_key(&rule), "seeds/{key} names `{rule}`, which the pack lacks");
+        }
+    }
+}
+
+#[test]
+fn every_rule_cites_exactly_the_items_that_name_it() {
+    let mut named: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (key, (_, gate)) in coverage_rows() {
+        for rule in rules_named(&gate) {
+            named.entry(rule).or_default().insert(key.clone());
+        }
+    }
+    for (rule, refs) in pack_rules() {
+        assert!(!refs.is_empty(), "rule `{rule}` cites no seed item");
+        let expected = named.remove(&rule).unwrap_or_default();
+        assert_eq!(refs, expected, "rule `{rule}`: its refs and COVERAGE.md disagree");
+    }
+}
