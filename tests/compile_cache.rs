@@ -30,7 +30,10 @@ fn a_second_run_with_a_warm_cache_compiles_nothing() {
     let entries = std::fs::read_dir(cache.path())
         .expect("cache written")
         .count();
-    assert_eq!(entries, 1, "one component, one cache entry");
+    assert_eq!(
+        entries, 8,
+        "eight components (env and the repository checks), eight entries"
+    );
     let second = run_verbose(cache.path());
     assert!(
         second.contains("`builtin:env` loaded from the compile cache"),

@@ -81,7 +81,9 @@ fn pack_rules() -> BTreeMap<String, BTreeSet<String>> {
                 .flatten()
                 .map(|r| {
                     let r = r.as_str().expect("ref is a string");
-                    r.strip_prefix("seeds/").expect("refs cite seeds/").to_owned()
+                    r.strip_prefix("seeds/")
+                        .expect("refs cite seeds/")
+                        .to_owned()
                 })
                 .collect();
             (rule["id"].as_str().expect("id").to_owned(), refs)
@@ -91,7 +93,11 @@ fn pack_rules() -> BTreeMap<String, BTreeSet<String>> {
 
 /// The rule ids a gate cell names (in backticks).
 fn rules_named(gate: &str) -> Vec<String> {
-    gate.split('`').skip(1).step_by(2).map(str::to_owned).collect()
+    gate.split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_owned)
+        .collect()
 }
 
 #[test]
@@ -106,7 +112,10 @@ fn every_seed_item_has_exactly_one_row_with_its_text() {
         assert_eq!(item, text, "the row of seeds/{key} does not quote the item");
     }
     for key in rows.keys() {
-        assert!(items.contains_key(key), "COVERAGE.md has a row for seeds/{key}, which is no item");
+        assert!(
+            items.contains_key(key),
+            "COVERAGE.md has a row for seeds/{key}, which is no item"
+        );
     }
 }
 
@@ -122,7 +131,10 @@ fn every_gate_is_a_rule_an_attestation_a_provider_or_live() {
             assert!(known, "seeds/{key}: unknown gate `{part}`");
         }
         for rule in rules_named(&gate) {
-            assert!(rules.contains_key(&rule), "seeds/{key} names `{rule}`, which the pack lacks");
+            assert!(
+                rules.contains_key(&rule),
+                "seeds/{key} names `{rule}`, which the pack lacks"
+            );
         }
     }
 }
@@ -138,6 +150,9 @@ fn every_rule_cites_exactly_the_items_that_name_it() {
     for (rule, refs) in pack_rules() {
         assert!(!refs.is_empty(), "rule `{rule}` cites no seed item");
         let expected = named.remove(&rule).unwrap_or_default();
-        assert_eq!(refs, expected, "rule `{rule}`: its refs and COVERAGE.md disagree");
+        assert_eq!(
+            refs, expected,
+            "rule `{rule}`: its refs and COVERAGE.md disagree"
+        );
     }
 }

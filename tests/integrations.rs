@@ -149,10 +149,7 @@ fn run_action(given: &[(&str, &str)]) -> ActionRun {
 
 #[test]
 fn the_github_action_gates_uploads_sarif_and_writes_the_summary() {
-    let run = run_action(&[
-        ("path", BAD),
-        ("env-file", &common::example_env(BAD)),
-    ]);
+    let run = run_action(&[("path", BAD), ("env-file", &common::example_env(BAD))]);
     let codes: Vec<i32> = run.exit_codes.iter().map(|(_, c)| *c).collect();
     assert_eq!(codes, [0, 0, 1], "install, run, gate: {:?}", run.exit_codes);
     assert_eq!(
@@ -168,16 +165,14 @@ fn the_github_action_gates_uploads_sarif_and_writes_the_summary() {
     let sarif = run
         .sarif
         .expect("SARIF written even on a no-go, for the upload step");
+    // One result per failing rule: 47 of the pack's rules fail on it.
     assert_eq!(
         sarif["runs"][0]["results"].as_array().map(Vec::len),
-        Some(14)
+        Some(47)
     );
     assert_eq!(run.skipped_uses, ["github/codeql-action/upload-sarif@v3"]);
 
-    let run = run_action(&[
-        ("path", GOOD),
-        ("env-file", &common::example_env(GOOD)),
-    ]);
+    let run = run_action(&[("path", GOOD), ("env-file", &common::example_env(GOOD))]);
     assert_eq!(run.exit_codes.last().map(|(_, c)| *c), Some(0));
     assert_eq!(run.outputs.get("verdict").map(String::as_str), Some("go"));
     assert!(run.summary.starts_with("## ✅ GO"));
@@ -215,13 +210,8 @@ fn the_gitlab_job_writes_its_junit_report() {
     let job = &yaml("integrations/gitlab-ci.yml")["gonogo"];
     assert_eq!(job["artifacts"]["reports"]["junit"], "gonogo-junit.xml");
     assert_eq!(job["artifacts"]["when"], "always");
-    let project = Project::new();
     for example in [GOOD, BAD] {
-        std::fs::copy(
-            repo().join(example).join("package.json"),
-            project.path().join("package.json"),
-        )
-        .expect("copy");
+        let project = common::fixture_project(example);
         let script: Vec<&str> = job["script"]
             .as_array()
             .expect("script")
@@ -246,10 +236,7 @@ fn the_gitlab_job_writes_its_junit_report() {
                     .as_str()
                     .expect("variable"),
             )
-            .env(
-                "GONOGO_ENV_FILE",
-                repo().join(common::example_env(example)),
-            )
+            .env("GONOGO_ENV_FILE", repo().join(common::example_env(example)))
             .status()
             .expect("bash runs");
         assert_eq!(
@@ -271,7 +258,7 @@ fn the_pre_push_hook_blocks_a_no_go() {
             .current_dir(repo().join(example))
             .env("PATH", path_with_gonogo())
             .env("GONOGO_CACHE_DIR", common::shared_cache())
-            .env("GONOGO_ENV_FILE", ".env.production")
+            .env("GONOGO_ENV_FILE", repo().join(common::example_env(example)))
             .status()
             .expect("the hook runs");
         assert_eq!(status.code(), Some(code), "{example}");

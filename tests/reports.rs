@@ -97,10 +97,10 @@ fn sarif_report_is_valid_sarif_2_1_0_and_snapshot() {
             .as_array()
             .expect("rules")
             .len(),
-        18
+        57
     );
     let results = run["results"].as_array().expect("results");
-    assert_eq!(results.len(), 14, "13 blocking and 1 warning");
+    assert_eq!(results.len(), 47, "34 blocking and 13 warnings");
     assert!(
         results
             .iter()
@@ -133,10 +133,10 @@ fn junit_report_is_well_formed_xml_and_snapshot() {
             _ => {}
         }
     }
-    assert_eq!((testcases, failures, skipped), (18, 13, 1));
+    assert_eq!((testcases, failures, skipped), (57, 34, 2));
     assert!(
         text.contains(
-            r#"<testsuites name="gonogo" tests="18" failures="13" errors="0" skipped="1">"#
+            r#"<testsuites name="gonogo" tests="57" failures="34" errors="0" skipped="2">"#
         )
     );
     snapshot("junit", &text);
@@ -157,12 +157,7 @@ fn several_reports_are_written_in_one_run_while_the_terminal_shows_the_human_rep
     let out = Project::new();
     let summary = out.write("summary.md", "existing summary\n");
     gonogo()
-        .args([
-            "check",
-            BAD,
-            "--env-file",
-            &common::example_env(BAD),
-        ])
+        .args(["check", BAD, "--env-file", &common::example_env(BAD)])
         .arg("--report")
         .arg(format!(
             "sarif={}",
@@ -174,7 +169,7 @@ fn several_reports_are_written_in_one_run_while_the_terminal_shows_the_human_rep
         .arg(format!("markdown={}", summary.display()))
         .assert()
         .code(1)
-        .stdout(predicate::str::contains("NO-GO · 13 blocking"));
+        .stdout(predicate::str::contains("NO-GO · 34 blocking"));
     let sarif = std::fs::read_to_string(out.path().join("gonogo.sarif")).expect("sarif written");
     assert!(sarif.contains("\"version\": \"2.1.0\""));
     assert!(
@@ -240,9 +235,8 @@ fn fail_on_decides_whether_warnings_are_a_no_go() {
 fn on_a_terminal(extra: &str, env: &[(&str, &str)]) -> String {
     let binary = env!("CARGO_BIN_EXE_gonogo");
     let env_file = common::example_env(BAD);
-    let command = format!(
-        "{binary} check {BAD} --env-file {env_file} --format json {extra} > /dev/null"
-    );
+    let command =
+        format!("{binary} check {BAD} --env-file {env_file} --format json {extra} > /dev/null");
     let mut script = std::process::Command::new("script");
     script
         .args(["-qec", &command, "/dev/null"])
@@ -259,17 +253,12 @@ fn on_a_terminal(extra: &str, env: &[(&str, &str)]) -> String {
 
 #[test]
 fn progress_shows_on_a_terminal_only() {
-    assert!(on_a_terminal("", &[]).contains("gonogo: running checks 1/1 · env done"));
+    assert!(on_a_terminal("", &[]).contains("gonogo: running checks 8/8 · "));
     assert!(!on_a_terminal("--quiet", &[]).contains("running checks"));
     assert!(!on_a_terminal("", &[("CI", "true")]).contains("running checks"));
     // Piped: no terminal, no progress.
     gonogo()
-        .args([
-            "check",
-            BAD,
-            "--env-file",
-            &common::example_env(BAD),
-        ])
+        .args(["check", BAD, "--env-file", &common::example_env(BAD)])
         .env_remove("CI")
         .assert()
         .stderr(predicate::str::contains("running checks").not());

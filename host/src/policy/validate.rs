@@ -459,7 +459,10 @@ impl Validator<'_> {
         let Some(check) = &raw.check else {
             self.error(
                 first,
-                format!("rule `{}`: `evidence` needs the rule's `check`", raw.id.value),
+                format!(
+                    "rule `{}`: `evidence` needs the rule's `check`",
+                    raw.id.value
+                ),
                 None,
             );
             return;
@@ -471,7 +474,10 @@ impl Validator<'_> {
             if !ids.contains(&id.value.as_str()) {
                 self.error(
                     id,
-                    format!("rule `{}`: `{}` never reports a finding `{}`", raw.id.value, check.value, id.value),
+                    format!(
+                        "rule `{}`: `{}` never reports a finding `{}`",
+                        raw.id.value, check.value, id.value
+                    ),
                     Some(format!("its findings: {}", ids.join(", "))),
                 );
             }

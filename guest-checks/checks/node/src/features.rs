@@ -1005,10 +1005,10 @@ pub fn cookies(modules: &[Module], sink: &mut Sink) -> Value {
                 .and_then(|r| js::object_value(tokens, r, key))
         };
         let mut missing = Vec::new();
-        if !value_of("httpOnly").is_some_and(|r| !tokens[r.start].is_ident("false")) {
+        if value_of("httpOnly").is_none_or(|r| tokens[r.start].is_ident("false")) {
             missing.push("httpOnly");
         }
-        if !value_of("secure").is_some_and(|r| !tokens[r.start].is_ident("false")) {
+        if value_of("secure").is_none_or(|r| tokens[r.start].is_ident("false")) {
             missing.push("secure");
         }
         if !missing.is_empty() {

@@ -258,7 +258,8 @@ fn fold(services: &[Value]) -> Value {
     }
     let every = |f: &dyn Fn(&Value) -> bool| services.iter().all(f);
     let mut all = Map::new();
-    let pairs: [(&str, &dyn Fn(&Value) -> bool); 14] = [
+    type Test<'a> = &'a dyn Fn(&Value) -> bool;
+    let pairs: [(&str, Test); 14] = [
         ("entry_found", &|s| {
             !s["entries"].as_array().is_none_or(Vec::is_empty)
         }),

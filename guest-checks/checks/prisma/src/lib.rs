@@ -122,7 +122,10 @@ impl Check for Prisma {
         }
         report.fact("provider", provider);
         // `prisma` emulates relations in the client: no FOREIGN KEY constraints.
-        report.fact("relation_mode", relation_mode.unwrap_or_else(|| "foreignKeys".into()));
+        report.fact(
+            "relation_mode",
+            relation_mode.unwrap_or_else(|| "foreignKeys".into()),
+        );
         report.fact("models", models);
         report.fact("unindexed_relations", unindexed);
         migrations(&mut report, &schemas[0]);
