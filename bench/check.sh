@@ -28,7 +28,7 @@ stats() {  # median and range of the numbers on stdin
   sort -n | awk '{ a[NR] = $1 } END { printf "median %d ms (min %d, max %d, n=%d)\n", a[int((NR + 1) / 2)], a[1], a[NR], NR }'
 }
 
-run() { "$bin" check "$example" --env-file "$example/.env.production" --quiet "$@"; }
+run() { "$bin" check "$example" --env-file examples/deploy/shop-api.env --quiet "$@"; }
 
 echo "gonogo check $example, $profile build, $(nproc) cores"
 printf 'cold cache (compiles every component):  '

@@ -470,3 +470,69 @@ fn probes_answer_not_granted_until_they_are_implemented() {
         "{facts:#}"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn the_workspace_service_reads_only_listed_files_inside_the_project() {
+    let outer = tempfile::tempdir().expect("temp dir");
+    std::fs::write(outer.path().join("outside.txt"), "outside the project\n").expect("write");
+    let project = Project::new();
+    hostile_pack(&project, "workspace", "");
+    project.write("inside.txt", "inside the project\n");
+    std::os::unix::fs::symlink("/etc/passwd", project.path().join("link-to-passwd"))
+        .expect("symlink");
+    std::os::unix::fs::symlink("/etc", project.path().join("link-to-etc")).expect("symlink");
+    let (_, report) = run(&project, &[]);
+    let facts = &check_run(&report, "hostile")["facts"];
+    assert_eq!(facts["read_inside"], "inside the project", "{facts:#}");
+    for attempt in [
+        "read_dot_dot",
+        "read_absolute",
+        "read_symlink_out",
+        "read_through_dir_link",
+        "read_git_config",
+    ] {
+        assert_eq!(
+            facts[attempt],
+            serde_json::Value::Null,
+            "{attempt}: {facts:#}"
+        );
+    }
+    let listed = facts["listed"].as_array().expect("listed");
+    assert!(
+        listed.iter().all(|p| p
+            .as_str()
+            .is_some_and(|p| !p.starts_with('/') && !p.contains(".."))),
+        "{listed:?}"
+    );
+    assert!(
+        !listed
+            .iter()
+            .any(|p| p.as_str().is_some_and(|p| p.starts_with("link-to-etc/")))
+    );
+    assert_eq!(facts["ignored_outside"], serde_json::json!([false, false]));
+    assert_eq!(
+        facts["ignored_many"], 100_000,
+        "an answer per path, even past the cap"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_in_the_project_cannot_hang_the_run() {
+    let project = Project::new();
+    hostile_pack(&project, "escape-fs", "    limits: { timeout_ms: 1000 }\n");
+    let fifo = project.path().join("inside.txt");
+    let status = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(status.success());
+    let (output, report) = run(&project, &[]);
+    assert_eq!(output.status.code(), Some(1), "the run ends, fail closed");
+    let error = check_run(&report, "hostile")["error"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(error.contains("deadline"), "{error}");
+}

@@ -11,8 +11,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-/// Most files listed; a larger tree is cut (and the cut logged on `--verbose`).
+/// Most files listed; a larger tree is cut.
 pub const MAX_FILES: usize = 500_000;
+/// Largest file `read` returns.
+pub const MAX_READ_BYTES: u64 = 2 << 20;
 
 /// How the project is versioned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,6 +112,7 @@ impl Workspace {
 pub struct SharedWorkspace {
     root: PathBuf,
     scanned: std::sync::OnceLock<Workspace>,
+    contents: std::sync::Mutex<std::collections::HashMap<String, Option<std::sync::Arc<[u8]>>>>,
 }
 
 impl SharedWorkspace {
@@ -118,13 +121,69 @@ impl SharedWorkspace {
         SharedWorkspace {
             root: root.to_path_buf(),
             scanned: std::sync::OnceLock::new(),
+            contents: std::sync::Mutex::new(std::collections::HashMap::new()),
         }
+    }
+
+    /// The bytes of a listed regular file up to [`MAX_READ_BYTES`], read
+    /// once and shared: `None` for anything else (unlisted, a symbolic link,
+    /// a folder, too large).
+    pub fn read(&self, path: &str) -> Option<std::sync::Arc<[u8]>> {
+        let listed = self
+            .get()
+            .files
+            .binary_search_by(|f| f.path.as_str().cmp(path))
+            .is_ok();
+        if !listed || !is_safe_relative(path) {
+            return None;
+        }
+        if let Some(cached) = self.lock_contents().get(path) {
+            return cached.clone();
+        }
+        let full = self.root.join(path);
+        let read = std::fs::symlink_metadata(&full)
+            .ok()
+            .filter(|m| m.file_type().is_file() && m.len() <= MAX_READ_BYTES)
+            .and_then(|_| read_no_follow(&full))
+            .map(std::sync::Arc::from);
+        self.lock_contents().insert(path.to_owned(), read.clone());
+        read
+    }
+
+    fn lock_contents(
+        &self,
+    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, Option<std::sync::Arc<[u8]>>>>
+    {
+        // A panic while holding the lock leaves a usable map.
+        self.contents
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// The scan, done on the first call.
     pub fn get(&self) -> &Workspace {
         self.scanned.get_or_init(|| Workspace::scan(&self.root))
     }
+}
+
+/// Reads a regular file without following a symbolic link at its last
+/// component (`O_NOFOLLOW`), up to [`MAX_READ_BYTES`]; parents were checked
+/// by the listing (git and the walk never descend through links).
+fn read_no_follow(path: &Path) -> Option<Vec<u8>> {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        // Not through a symbolic link; a FIFO does not wait for a writer.
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)
+        .ok()?;
+    if !file.metadata().ok()?.is_file() {
+        return None;
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_READ_BYTES + 1).read_to_end(&mut bytes).ok()?;
+    (bytes.len() as u64 <= MAX_READ_BYTES).then_some(bytes)
 }
 
 /// A relative path without `..`, empty or absolute parts.
@@ -372,6 +431,27 @@ mod tests {
         assert_eq!(workspace.vcs, Vcs::Git);
         workspace.ignored(&["a.txt".into()]);
         assert!(!marker.exists(), "git ran the repository's fsmonitor");
+    }
+
+    #[test]
+    fn reads_are_confined_to_listed_regular_files() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path().join("project");
+        std::fs::create_dir(&root).expect("mkdir");
+        std::fs::write(dir.path().join("outside.txt"), "secret").expect("write");
+        write(&root, "inside.txt");
+        std::os::unix::fs::symlink(dir.path().join("outside.txt"), root.join("link.txt"))
+            .expect("symlink");
+        let shared = SharedWorkspace::new(&root);
+        assert_eq!(shared.read("inside.txt").as_deref(), Some(&b"x"[..]));
+        assert_eq!(
+            shared.read("link.txt"),
+            None,
+            "a symbolic link is listed, never followed"
+        );
+        assert_eq!(shared.read("../outside.txt"), None);
+        assert_eq!(shared.read("/etc/passwd"), None);
+        assert_eq!(shared.read("missing.txt"), None);
     }
 
     #[test]

@@ -48,15 +48,11 @@ pub fn exists(path: &str) -> bool {
         .is_ok()
 }
 
-/// The text of a project file, when it exists, is UTF-8 and under
-/// [`MAX_TEXT_BYTES`].
+/// The text of a project file [`files`] lists, when it is a regular file,
+/// UTF-8 and under [`MAX_TEXT_BYTES`]. The host reads each file once per run
+/// and shares it between checks.
 pub fn read_text(path: &str) -> Option<String> {
-    let full = crate::project_path(path);
-    let metadata = std::fs::metadata(&full).ok()?;
-    if !metadata.is_file() || metadata.len() > MAX_TEXT_BYTES {
-        return None;
-    }
-    String::from_utf8(std::fs::read(full).ok()?).ok()
+    String::from_utf8(wit::read(path)?).ok()
 }
 
 /// The 1-based line of byte `offset` in `text`.

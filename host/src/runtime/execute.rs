@@ -72,6 +72,10 @@ impl Runtime {
         };
         let timed =
             executor.block_on(async { tokio::time::timeout(spec.limits.timeout, run_check).await });
+        // A WASI call stuck on the blocking pool (opening a FIFO of the
+        // project waits for a writer forever) must not hold the run: drop
+        // the executor without waiting for it.
+        executor.shutdown_background();
         let deadline = || {
             format!(
                 "it exceeded its deadline of {} ms (`limits.timeout_ms`) and was stopped",

@@ -37,4 +37,8 @@ impl workspace::Host for CheckState {
         answers.resize(asked, false);
         answers
     }
+
+    fn read(&mut self, path: String) -> Option<Vec<u8>> {
+        self.workspace.read(&path).map(|bytes| bytes.to_vec())
+    }
 }

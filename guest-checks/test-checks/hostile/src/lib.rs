@@ -126,6 +126,38 @@ impl Check for Hostile {
                 let big = "x".repeat(4 << 20);
                 report.fact("big", big);
             }
+            "workspace" => {
+                // The host's file service: only listed regular files, never
+                // through a link, never outside the project.
+                use gonogo_check::bindings::gonogo::check::workspace as ws;
+                let read = |path: &str| {
+                    ws::read(path).map(|bytes| {
+                        String::from_utf8_lossy(&bytes)
+                            .lines()
+                            .next()
+                            .unwrap_or("")
+                            .to_owned()
+                    })
+                };
+                for (fact, path) in [
+                    ("read_inside", "inside.txt"),
+                    ("read_dot_dot", "../outside.txt"),
+                    ("read_absolute", "/etc/passwd"),
+                    ("read_symlink_out", "link-to-passwd"),
+                    ("read_through_dir_link", "link-to-etc/passwd"),
+                    ("read_git_config", ".git/config"),
+                ] {
+                    report.fact(fact, read(path));
+                }
+                let listed: Vec<String> = ws::files().into_iter().map(|f| f.path).collect();
+                report.fact("listed", listed);
+                report.fact(
+                    "ignored_outside",
+                    ws::ignored(&["../outside.txt".to_owned(), "/etc/passwd".to_owned()]),
+                );
+                let many: Vec<String> = (0..100_000).map(|i| format!("f{i}")).collect();
+                report.fact("ignored_many", ws::ignored(&many).len());
+            }
             "probe" => {
                 let request = gonogo_check::probe::HttpRequest {
                     method: "GET".into(),
