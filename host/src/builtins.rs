@@ -155,6 +155,7 @@ pub static BUILTINS: &[Builtin] = &[
             "auth-rate-limit-missing",
             "health-route-missing",
             "readiness-route-missing",
+            "body-limit-default",
             "structured-logger-missing",
             "error-tracking-missing",
             "graceful-shutdown-missing",

@@ -503,7 +503,19 @@ pub fn health(modules: &[Module], sink: &mut Sink) -> Value {
 }
 
 /// Request body size limits.
-pub fn body_limit(modules: &[Module]) -> Value {
+pub fn body_limit(modules: &[Module], sink: &mut Sink) -> Value {
+    let facts = explicit_body_limit(modules);
+    if facts["explicit"] == false {
+        sink.push(
+            Finding::warn("body-limit-default", Severity::Low, "no explicit request body limit: the framework's default applies")
+                .fix("`express.json({ limit: '1mb' })`, `app.useBodyParser('json', { limit })` or Fastify `bodyLimit`"),
+            None,
+        );
+    }
+    facts
+}
+
+fn explicit_body_limit(modules: &[Module]) -> Value {
     for name in ["json", "urlencoded", "useBodyParser", "text", "raw"] {
         for call in calls(modules, name) {
             let arg = if name == "useBodyParser" { 1 } else { 0 };

@@ -74,6 +74,7 @@
 //!   `cors-env-fallback-wildcard` (fail, high): CORS allows any origin.
 //! - `rate-limit-missing` (fail, high), `auth-rate-limit-missing` (warn, medium).
 //! - `health-route-missing` (fail, high), `readiness-route-missing` (warn, low).
+//! - `body-limit-default` (warn, low): no explicit request body limit.
 //! - `structured-logger-missing` (warn, medium).
 //! - `error-tracking-missing` (warn, medium).
 //! - `graceful-shutdown-missing` (warn, medium).
@@ -167,7 +168,7 @@ fn inspect(service: &node::Service, packages: &[node::Package], sink: &mut Sink)
     facts["cors"] = features::cors(&modules, sink);
     facts["rate_limit"] = features::rate_limit(&modules, sink);
     facts["health"] = features::health(&modules, sink);
-    facts["body_limit"] = features::body_limit(&modules);
+    facts["body_limit"] = features::body_limit(&modules, sink);
     facts["logger"] = features::logger(&modules, sink);
     facts["error_tracking"] = features::error_tracking(&modules, sink);
     facts["graceful_shutdown"] = features::graceful_shutdown(&modules, sink);
