@@ -184,5 +184,10 @@ fn a_monorepo_is_followed_across_workspace_packages() {
     assert!(finding_ids(&outcome, "node").contains(&"secret-fallback".to_owned()));
     assert_eq!(services[0]["cors"]["kind"], "env");
     assert_eq!(outcome["deps"]["facts"]["package_manager"], "pnpm");
+    // apps/api/Dockerfile is built from the root: its COPY paths and the
+    // root .dockerignore are found there.
+    let docker = finding_ids(&outcome, "docker");
+    assert!(!docker.contains(&"copy-missing-path".to_owned()), "{docker:?}");
+    assert!(!docker.contains(&"dockerignore-incomplete".to_owned()), "{docker:?}");
     insta::assert_json_snapshot!("repo_monorepo", outcome);
 }

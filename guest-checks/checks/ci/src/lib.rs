@@ -78,6 +78,16 @@ const TEST_COMMANDS: &[&str] = &[
     "npm run e2e",
     "playwright test",
     "npx playwright test",
+    "pnpm -r test",
+    "pnpm -r run test",
+    "pnpm --recursive test",
+    "turbo run test",
+    "turbo test",
+    "nx test",
+    "nx run-many -t test",
+    "nx affected -t test",
+    "lerna run test",
+    "yarn workspaces run test",
 ];
 const BUILD_COMMANDS: &[&str] = &[
     "npm run build",
@@ -91,6 +101,12 @@ const BUILD_COMMANDS: &[&str] = &[
     "docker buildx build",
     "docker compose build",
     "bun run build",
+    "turbo run build",
+    "turbo build",
+    "nx build",
+    "pnpm -r build",
+    "pnpm -r run build",
+    "lerna run build",
 ];
 const DEPLOY_COMMANDS: &[&str] = &[
     "deploy",
@@ -424,6 +440,11 @@ mod tests {
         assert!(has_any("cd api && npm test -- --ci", TEST_COMMANDS));
         assert!(!has_any("npm run lint", TEST_COMMANDS));
         assert!(!has_any("echo contest", TEST_COMMANDS));
+        assert!(has_any("pnpm -r test", TEST_COMMANDS));
+        assert!(
+            has_any("npx turbo run test --filter=api", TEST_COMMANDS)
+                || has_any("turbo run test --filter=api", TEST_COMMANDS)
+        );
         assert!(has_any("npx prisma migrate deploy", MIGRATE_COMMANDS));
     }
 

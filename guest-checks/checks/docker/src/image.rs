@@ -104,21 +104,32 @@ fn production_install(file: &Dockerfile, stage: &Stage) -> Option<bool> {
             }
         }
     }
-    // node_modules copied from another stage: production if that stage pruned.
-    let copied = stage
-        .all("COPY")
-        .filter(|c| c.args.contains("node_modules"))
-        .find_map(|c| {
-            c.args
-                .split_whitespace()
-                .find_map(|w| w.strip_prefix("--from="))
-        });
-    if let Some(from) = copied {
-        return file
+    // node_modules copied from another stage (by name, or with the stage's
+    // whole WORKDIR): production if that stage pruned or installed so.
+    let copied = stage.all("COPY").find_map(|copy| {
+        let from = copy
+            .args
+            .split_whitespace()
+            .find_map(|w| w.strip_prefix("--from="))?;
+        let source = file
             .stages
             .iter()
-            .find(|s| s.name.as_deref() == Some(from))
-            .and_then(|s| production_install(file, s));
+            .find(|s| s.name.as_deref() == Some(from))?;
+        let words: Vec<String> = copy
+            .exec_words()
+            .into_iter()
+            .filter(|w| !w.starts_with("--"))
+            .collect();
+        let workdir = source
+            .last("WORKDIR")
+            .map(|w| w.args.trim().trim_end_matches('/').to_owned());
+        let whole_workdir = words[..words.len().saturating_sub(1)]
+            .iter()
+            .any(|w| workdir.as_deref() == Some(w.trim_end_matches('/')) || w == "/");
+        (copy.args.contains("node_modules") || whole_workdir).then_some(source)
+    });
+    if let Some(source) = copied {
+        return production_install(file, source);
     }
     installs.then_some(false)
 }
@@ -275,7 +286,17 @@ pub fn check(report: &mut Report, path: &str, file: &Dockerfile) -> Value {
                 .skip(1)
                 .any(|w| w == "." || w == "./")
     });
-    let ignore_path = graph::join(context, ".dockerignore");
+    // The build context is the Dockerfile's folder or, in monorepos built
+    // with `docker build -f apps/x/Dockerfile .`, the repository root; a
+    // `<Dockerfile>.dockerignore` beside it wins (BuildKit).
+    let ignore_path = [
+        format!("{path}.dockerignore"),
+        graph::join(context, ".dockerignore"),
+        ".dockerignore".to_owned(),
+    ]
+    .into_iter()
+    .find(|p| workspace::exists(p))
+    .unwrap_or_else(|| graph::join(context, ".dockerignore"));
     let patterns: Option<Vec<String>> = workspace::read_text(&ignore_path).map(|t| {
         t.lines()
             .map(str::trim)
@@ -341,7 +362,7 @@ pub fn check(report: &mut Report, path: &str, file: &Dockerfile) -> Value {
             if source.contains(['*', '?', '$']) || source.contains("://") {
                 continue;
             }
-            if !path_exists(&graph::join(context, source)) {
+            if !path_exists(&graph::join(context, source)) && !path_exists(source) {
                 missing_paths.push(json!({"path": source, "line": copy.line}));
                 report.push(
                     Finding::fail(
@@ -414,6 +435,18 @@ mod tests {
             Some(false)
         );
         assert_eq!(prod("FROM node\nCOPY dist .\n"), None);
+        assert_eq!(
+            prod(
+                "FROM node AS b\nWORKDIR /repo\nRUN pnpm install && pnpm prune --prod\nFROM node\nCOPY --from=b /repo .\n"
+            ),
+            Some(true)
+        );
+        assert_eq!(
+            prod(
+                "FROM node AS b\nWORKDIR /app\nRUN npm ci\nFROM node\nCOPY --from=b /app/dist ./dist\n"
+            ),
+            None
+        );
     }
 
     #[test]

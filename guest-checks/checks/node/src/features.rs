@@ -425,8 +425,24 @@ const HEALTH_WORDS: &[&str] = &[
     "liveness",
     "ping",
     "alive",
-    "status",
+    "healthcheck",
 ];
+
+/// Whether a route path is a health route: after an optional `api` and
+/// version prefix, its first segment is a health word (`/api/v1/health`,
+/// `/healthz`, `/health/ready`; not `/orders/:id/status`).
+fn is_health_path(path: &str) -> bool {
+    let mut segments = path.split('/').filter(|s| !s.is_empty()).peekable();
+    while segments.peek().is_some_and(|s| {
+        *s == "api"
+            || (s.starts_with('v') && s[1..].chars().all(|c| c.is_ascii_digit()) && s.len() > 1)
+    }) {
+        segments.next();
+    }
+    segments
+        .next()
+        .is_some_and(|first| HEALTH_WORDS.contains(&first.to_ascii_lowercase().as_str()))
+}
 
 /// Health and readiness routes.
 pub fn health(modules: &[Module], sink: &mut Sink) -> Value {
@@ -442,10 +458,7 @@ pub fn health(modules: &[Module], sink: &mut Sink) -> Value {
                 continue;
             }
             let full = scan::join_route(&prefix, &path);
-            let is_health = full
-                .split('/')
-                .any(|part| HEALTH_WORDS.contains(&part.to_ascii_lowercase().as_str()));
-            if is_health {
+            if is_health_path(&full) {
                 paths.insert(full);
                 here = true;
             }
@@ -1151,6 +1164,28 @@ mod tests {
             let facts = cors(&modules, &mut sink);
             assert_eq!(facts["kind"].as_str().unwrap_or("none"), kind, "{source}");
             assert_eq!(ids(&sink), expected, "{source}");
+        }
+    }
+
+    #[test]
+    fn health_paths_are_recognised() {
+        for path in [
+            "/health",
+            "/api/v1/health",
+            "/healthz",
+            "/health/ready",
+            "/readyz",
+            "/api/ping",
+        ] {
+            assert!(is_health_path(path), "{path}");
+        }
+        for path in [
+            "/orders/1/status",
+            "/status",
+            "/api/users/health-insurance",
+            "/v1/items",
+        ] {
+            assert!(!is_health_path(path), "{path}");
         }
     }
 
