@@ -187,7 +187,13 @@ fn a_monorepo_is_followed_across_workspace_packages() {
     // apps/api/Dockerfile is built from the root: its COPY paths and the
     // root .dockerignore are found there.
     let docker = finding_ids(&outcome, "docker");
-    assert!(!docker.contains(&"copy-missing-path".to_owned()), "{docker:?}");
-    assert!(!docker.contains(&"dockerignore-incomplete".to_owned()), "{docker:?}");
+    assert!(
+        !docker.contains(&"copy-missing-path".to_owned()),
+        "{docker:?}"
+    );
+    assert!(
+        !docker.contains(&"dockerignore-incomplete".to_owned()),
+        "{docker:?}"
+    );
     insta::assert_json_snapshot!("repo_monorepo", outcome);
 }

@@ -7,7 +7,9 @@
 //! - dependencies install from the lockfile (`npm ci`, `--frozen-lockfile`,
 //!   `--immutable`; pnpm freezes by default under CI);
 //! - tests run (`npm test`, `npm run test:*`, `jest`, `vitest`, `mocha`,
-//!   `node --test`…) and can fail the pipeline: a step such as
+//!   `node --test`, workspace runners such as `pnpm -r test` or `turbo run
+//!   test`, and `pytest`, `go test`, `cargo test`… for other stacks) and can
+//!   fail the pipeline: a step such as
 //!   `npm test || echo …`, `|| true`, `continue-on-error: true` or
 //!   `allow_failure: true` cannot;
 //! - the project is built (`npm run build`, `tsc`, `nest build`, `docker build`);
@@ -88,6 +90,22 @@ const TEST_COMMANDS: &[&str] = &[
     "nx affected -t test",
     "lerna run test",
     "yarn workspaces run test",
+    // Other stacks, so a service in another language is not "untested".
+    "pytest",
+    "python -m pytest",
+    "go test",
+    "cargo test",
+    "mvn test",
+    "mvn verify",
+    "gradle test",
+    "./gradlew test",
+    "make test",
+    "tox",
+    "rspec",
+    "bundle exec rspec",
+    "dotnet test",
+    "phpunit",
+    "vendor/bin/phpunit",
 ];
 const BUILD_COMMANDS: &[&str] = &[
     "npm run build",
@@ -107,6 +125,13 @@ const BUILD_COMMANDS: &[&str] = &[
     "pnpm -r build",
     "pnpm -r run build",
     "lerna run build",
+    "go build",
+    "cargo build",
+    "mvn package",
+    "gradle build",
+    "./gradlew build",
+    "make build",
+    "dotnet build",
 ];
 const DEPLOY_COMMANDS: &[&str] = &[
     "deploy",
@@ -441,6 +466,8 @@ mod tests {
         assert!(!has_any("npm run lint", TEST_COMMANDS));
         assert!(!has_any("echo contest", TEST_COMMANDS));
         assert!(has_any("pnpm -r test", TEST_COMMANDS));
+        assert!(has_any("python -m pytest -q", TEST_COMMANDS));
+        assert!(has_any("go test ./...", TEST_COMMANDS));
         assert!(
             has_any("npx turbo run test --filter=api", TEST_COMMANDS)
                 || has_any("turbo run test --filter=api", TEST_COMMANDS)

@@ -190,6 +190,7 @@ fn lockfiles(report: &mut Report, root: &node::Package) {
                     paths.join(", ")
                 ),
             )
+            .at(paths.last().copied().unwrap_or("package.json"), None)
             .fix("keep the lockfile of the manager you use and delete the others"),
         );
     }

@@ -129,7 +129,7 @@ impl Check for Prisma {
         report.fact("models", models);
         report.fact("unindexed_relations", unindexed);
         migrations(&mut report, &schemas[0]);
-        release_commands(&mut report);
+        release_commands(&mut report, &schemas[0]);
         Ok(report)
     }
 }
@@ -314,7 +314,7 @@ fn release_path_commands() -> Vec<Command> {
     commands
 }
 
-fn release_commands(report: &mut Report) {
+fn release_commands(report: &mut Report, schema: &str) {
     let mut deploy = Vec::new();
     let mut push = Vec::new();
     for (path, line, context, command) in release_path_commands() {
@@ -339,6 +339,7 @@ fn release_commands(report: &mut Report) {
                 Severity::High,
                 "nothing in the release path runs `prisma migrate deploy`",
             )
+            .at(schema, None)
             .fix("run `npx prisma migrate deploy` in the release step (CI deploy job, Dockerfile CMD or Procfile `release:`)"),
         );
     }
