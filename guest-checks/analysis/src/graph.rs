@@ -37,6 +37,9 @@ pub struct Module {
     pub tokens: Vec<Token>,
     /// Its imports, in order.
     pub imports: Vec<Import>,
+    /// Where each name is followed by `(` (calls, and declarations), by
+    /// name: detectors look calls up instead of scanning every token.
+    pub call_sites: std::collections::HashMap<String, Vec<usize>>,
 }
 
 impl Module {
@@ -310,10 +313,21 @@ pub fn parse_module(path: &str, source: &str) -> Module {
             });
         }
     }
+    let mut call_sites: std::collections::HashMap<String, Vec<usize>> =
+        std::collections::HashMap::new();
+    for (index, pair) in tokens.windows(2).enumerate() {
+        if pair[0].kind == Kind::Ident && pair[1].is_punct("(") {
+            call_sites
+                .entry(pair[0].text.clone())
+                .or_default()
+                .push(index);
+        }
+    }
     Module {
         path: path.to_owned(),
         tokens,
         imports,
+        call_sites,
     }
 }
 

@@ -190,7 +190,7 @@ fn evaluate_rule(
         .and_then(|name| runs.get(name))
         .map_or(base, |(_, scope)| scope);
     if let Some(when) = &rule.when {
-        match run_bool(when, &context) {
+        match run_bool(when, context) {
             Ok(true) => {}
             Ok(false) => {
                 result.status = Status::Skip;
@@ -203,12 +203,12 @@ fn evaluate_rule(
             }
         }
     }
-    match run_bool(&rule.expr, &context) {
+    match run_bool(&rule.expr, context) {
         Ok(true) => {}
         Ok(false) => {
             result.status = Status::Fail;
             result.message = Some(match &rule.message {
-                Some(template) => render(template, &context),
+                Some(template) => render(template, context),
                 None => format!("`{}` is false", rule.expr.source.trim()),
             });
             result.remediation = rule.remediation.clone();

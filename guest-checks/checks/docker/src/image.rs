@@ -182,16 +182,18 @@ fn glob(pattern: &str, text: &str) -> bool {
     go(pattern.as_bytes(), text.as_bytes())
 }
 
-/// Whether `path` (relative to the project) names a file or folder of it.
-fn path_exists(path: &str) -> bool {
+/// Whether `path` (relative to the project) names a file or folder of it
+/// (listed, or on disk); gitignored build output is asked about separately,
+/// in one batch per Dockerfile (each batch runs git once).
+fn path_present(path: &str) -> bool {
     let path = graph::normalize(path);
+    let prefix = format!("{path}/");
     path.is_empty()
         || workspace::exists(&path)
         || workspace::files()
             .iter()
-            .any(|f| f.path.starts_with(&format!("{path}/")))
+            .any(|f| f.path.starts_with(&prefix))
         || gonogo_check::project_path(&path).exists()
-        || workspace::ignored(&[path.as_str()])[0]
 }
 
 /// Checks one Dockerfile; returns its facts.
@@ -348,7 +350,9 @@ pub fn check(report: &mut Report, path: &str, file: &Dockerfile) -> Value {
             );
         }
     }
-    let mut missing_paths = Vec::new();
+    // COPY sources neither listed nor on disk: (instruction, source, path as
+    // seen from the Dockerfile's folder).
+    let mut absent: Vec<(&Instruction, String, String)> = Vec::new();
     for copy in file.all("COPY").chain(file.all("ADD")) {
         let words: Vec<String> = copy
             .exec_words()
@@ -362,22 +366,32 @@ pub fn check(report: &mut Report, path: &str, file: &Dockerfile) -> Value {
             if source.contains(['*', '?', '$']) || source.contains("://") {
                 continue;
             }
-            if !path_exists(&graph::join(context, source)) && !path_exists(source) {
-                missing_paths.push(json!({"path": source, "line": copy.line}));
-                report.push(
-                    Finding::fail(
-                        "copy-missing-path",
-                        Severity::High,
-                        format!(
-                            "`{}` copies `{source}`, which is not in the project",
-                            copy.keyword
-                        ),
-                    )
-                    .at(path, Some(copy.line))
-                    .fix("fix the path, or create the file the build expects"),
-                );
+            let local = graph::normalize(&graph::join(context, source));
+            if !path_present(&local) && !path_present(source) {
+                absent.push((copy, source.clone(), local));
             }
         }
+    }
+    let queries: Vec<&str> = absent.iter().map(|(_, _, local)| local.as_str()).collect();
+    let ignored = workspace::ignored(&queries);
+    let mut missing_paths = Vec::new();
+    for ((copy, source, _), ignored) in absent.iter().zip(ignored) {
+        if ignored {
+            continue; // build output, made before `docker build`
+        }
+        missing_paths.push(json!({"path": source, "line": copy.line}));
+        report.push(
+            Finding::fail(
+                "copy-missing-path",
+                Severity::High,
+                format!(
+                    "`{}` copies `{source}`, which is not in the project",
+                    copy.keyword
+                ),
+            )
+            .at(path, Some(copy.line))
+            .fix("fix the path, or create the file the build expects"),
+        );
     }
     json!({
         "path": path,

@@ -75,8 +75,12 @@ impl<'a> Call<'a> {
 pub fn calls<'a>(modules: &'a [Module], name: &'a str) -> impl Iterator<Item = Call<'a>> + 'a {
     modules.iter().flat_map(move |module| {
         let tokens = &module.tokens;
-        (0..tokens.len().saturating_sub(1))
-            .filter(move |&i| tokens[i].is_ident(name) && tokens[i + 1].is_punct("("))
+        module
+            .call_sites
+            .get(name)
+            .into_iter()
+            .flatten()
+            .copied()
             // `function name(` declares, it does not call.
             .filter(move |&i| i == 0 || !tokens[i - 1].is_ident("function"))
             .map(move |i| Call {

@@ -223,6 +223,10 @@ fn scan_contents(report: &mut Report) -> Result<(), String> {
         .collect::<Result<_, _>>()?;
     let private_key = compile(PRIVATE_KEY)?;
     let assignment = compile(ASSIGNMENT)?;
+    // One pass over a whole file says whether any line can match; most
+    // files match nothing and are never split into lines.
+    let any_token = regex::RegexSet::new(TOKENS.iter().map(|(_, p)| *p).chain([PRIVATE_KEY]))
+        .map_err(|e| format!("internal pattern error: {e}"))?;
     let mut found = Vec::new();
     let mut scanned = 0u32;
     for file in workspace::files() {
@@ -235,6 +239,9 @@ fn scan_contents(report: &mut Report) -> Result<(), String> {
         };
         scanned += 1;
         let config = is_config(path) && !is_test_path(path);
+        if !config && !any_token.is_match(&text) {
+            continue;
+        }
         for (index, line) in text.lines().enumerate() {
             let line_no = index as u32 + 1;
             let mut hit = |kind: &str, id: &str, severity: Severity, message: String, fix: &str| {
