@@ -28,7 +28,11 @@ detect_secrets_version=1.5.0
 install_tools() {
   if ! command -v rg > /dev/null; then
     echo "installing ripgrep (Debian)…" >&2
-    if [ "$(id -u)" = 0 ]; then apt-get install -y -q ripgrep > /dev/null; else sudo apt-get install -y -q ripgrep > /dev/null; fi
+    local sudo=""
+    [ "$(id -u)" = 0 ] || sudo=sudo
+    # A fresh machine may have no package lists yet.
+    $sudo apt-get install -y -q ripgrep > /dev/null 2>&1 \
+      || { $sudo apt-get update -q > /dev/null && $sudo apt-get install -y -q ripgrep > /dev/null; }
   fi
   local venv="$tools/venv-$checkov_version-$detect_secrets_version"
   if ! "$venv/bin/checkov" --version > /dev/null 2>&1 || ! "$venv/bin/detect-secrets" --version > /dev/null 2>&1; then
