@@ -270,6 +270,20 @@ fn broken_packs_are_reported_with_file_line_and_column() {
     );
     assert_pack_error(
         &format!(
+            "{HEAD}  - id: a\n    title: A\n    severity: high\n    check: env\n    expr: 'true'\n    evidence: [placeholder, no-such-finding]\n"
+        ),
+        "11:29",
+        "`env` never reports a finding `no-such-finding`",
+    );
+    assert_pack_error(
+        &format!(
+            "{HEAD}  - id: a\n    title: A\n    severity: high\n    expr: 'true'\n    evidence: [placeholder]\n"
+        ),
+        "10:16",
+        "`evidence` needs the rule's `check`",
+    );
+    assert_pack_error(
+        &format!(
             "{HEAD}  - id: a\n    title: A\n    severity: high\n    check: envv\n    expr: 'true'\n"
         ),
         "9:12",

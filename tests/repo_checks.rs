@@ -65,18 +65,7 @@ fn secrets_without_git_does_not_claim_what_is_committed() {
 fn all_checks(fixture: &str) -> serde_json::Value {
     let project = fixture_project(fixture);
     commit_all(&project);
-    let output = common::gonogo()
-        .args([
-            "check",
-            "--format",
-            "json",
-            "--policy",
-            "tests/packs/repo-checks",
-        ])
-        .arg(project.path())
-        .output()
-        .expect("runs");
-    let report = common::json_report(&output);
+    let report = common::repo_checks_report(&project);
     let mut summary = serde_json::Map::new();
     for run in report["checks"].as_array().expect("checks") {
         assert_eq!(run["error"], serde_json::Value::Null, "{run:#}");

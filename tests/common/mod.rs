@@ -151,9 +151,8 @@ pub fn commit_all(project: &Project) {
     git(project, &["commit", "-qm", "fixture", "--allow-empty"]);
 }
 
-/// The findings and facts of check `name` after running the repository
-/// checks' fixture pack over `project`.
-pub fn repo_check_outcome(project: &Project, name: &str) -> serde_json::Value {
+/// The JSON report of the repository checks' fixture pack over `project`.
+pub fn repo_checks_report(project: &Project) -> serde_json::Value {
     let output = gonogo()
         .args([
             "check",
@@ -165,7 +164,13 @@ pub fn repo_check_outcome(project: &Project, name: &str) -> serde_json::Value {
         .arg(project.path())
         .output()
         .expect("runs");
-    let report = json_report(&output);
+    json_report(&output)
+}
+
+/// The findings and facts of check `name` after running the repository
+/// checks' fixture pack over `project`.
+pub fn repo_check_outcome(project: &Project, name: &str) -> serde_json::Value {
+    let report = repo_checks_report(project);
     let run = check_run(&report, name);
     assert_eq!(run["error"], serde_json::Value::Null, "{run:#}");
     serde_json::json!({ "findings": run["findings"], "facts": run["facts"] })

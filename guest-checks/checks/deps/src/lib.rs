@@ -99,10 +99,11 @@ impl Check for Deps {
         };
         report.fact("node_project", true);
         lockfiles(&mut report, root);
-        engines(&mut report, root, &packages);
+        let services = node::services(&packages);
+        engines(&mut report, root, &services);
         loose_versions(&mut report, &packages);
         installs(&mut report);
-        runtime_dev_dependencies(&mut report, &packages);
+        runtime_dev_dependencies(&mut report, &packages, &services);
         Ok(report)
     }
 }
@@ -226,8 +227,7 @@ fn project_file_exists(path: &str) -> bool {
     gonogo_check::project_path(path).is_file()
 }
 
-fn engines(report: &mut Report, root: &node::Package, packages: &[node::Package]) {
-    let services = node::services(packages);
+fn engines(report: &mut Report, root: &node::Package, services: &[node::Service]) {
     let declared = root.manifest["engines"]["node"]
         .as_str()
         .map(str::to_owned)
@@ -346,11 +346,15 @@ fn installs(report: &mut Report) {
     report.fact("installs", found);
 }
 
-fn runtime_dev_dependencies(report: &mut Report, packages: &[node::Package]) {
+fn runtime_dev_dependencies(
+    report: &mut Report,
+    packages: &[node::Package],
+    services: &[node::Service],
+) {
     let root = packages.iter().find(|p| p.dir.is_empty());
     let mut found = Vec::new();
     let mut bundled = Vec::new();
-    for service in node::services(packages) {
+    for service in services {
         let package = &service.package;
         let build = package.script("build").unwrap_or_default();
         if BUNDLERS.iter().any(|b| build.contains(b)) {
@@ -363,7 +367,7 @@ fn runtime_dev_dependencies(report: &mut Report, packages: &[node::Package]) {
             let in_root = root.is_some_and(|r| r.depends_on(name));
             in_service && !in_root
         };
-        for module in node::service_modules(&service, packages) {
+        for module in node::service_modules(service, packages) {
             for import in module
                 .imports
                 .iter()
