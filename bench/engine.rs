@@ -87,11 +87,13 @@ fn instantiate(c: &mut Criterion) {
     let env = EnvSource::from_pairs([("NODE_ENV", "production")]);
     let redactor = Redactor::new([]);
     let workspace = Arc::new(SharedWorkspace::new(project.path()));
+    let probes = std::sync::Arc::new(gonogo::probe::Prober::live(redactor.clone(), false));
     let context = RunContext {
         project_dir: project.path(),
         env: &env,
         redactor: &redactor,
         workspace: &workspace,
+        probes: &probes,
         on_finished: None,
     };
     c.bench_function(

@@ -18,6 +18,7 @@ pub mod model;
 pub mod outcomes;
 pub mod packtest;
 pub mod policy;
+pub mod probe;
 pub mod redact;
 pub mod report;
 pub mod runtime;

@@ -137,6 +137,9 @@ pub struct CheckRun {
     /// What it logged.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub logs: Vec<LogLine>,
+    /// Probe attempts refused because the policy does not grant the host.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub probes_refused: Vec<String>,
     /// Wall-clock time of the run, in milliseconds.
     #[serde(skip, default)]
     pub duration_ms: u64,
@@ -154,6 +157,7 @@ impl CheckRun {
             findings: Vec::new(),
             facts: serde_json::Map::new(),
             logs: Vec::new(),
+            probes_refused: Vec::new(),
             duration_ms: 0,
         }
     }

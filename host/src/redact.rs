@@ -134,6 +134,9 @@ impl Redactor {
         for LogLine { message, .. } in &mut run.logs {
             clean(message);
         }
+        for refused in &mut run.probes_refused {
+            clean(refused);
+        }
         if let Some(info) = &mut run.info {
             clean(&mut info.id);
             clean(&mut info.name);

@@ -6,6 +6,7 @@ use crate::envsource::EnvSource;
 use crate::eval::{self, Inputs};
 use crate::exit::Exit;
 use crate::policy::{self, PackRef};
+use crate::probe::Prober;
 use crate::redact::Redactor;
 use crate::report::{Format, PackInfo, Report, SCHEMA};
 use crate::runtime::cache::CompileCache;
@@ -26,6 +27,8 @@ use std::path::PathBuf;
 ///   gonogo check . --policy policies/production-readiness --format json
 ///   gonogo check --report sarif=gonogo.sarif --report markdown=$GITHUB_STEP_SUMMARY
 ///   gonogo check --fail-on warn                    # warnings are no-go too
+///   gonogo check --record probes.json              # keep what live probes saw
+///   gonogo check --replay probes.json              # same decision, no network
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct CheckArgs {
@@ -86,6 +89,23 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     save_outcomes: Option<PathBuf>,
 
+    /// Write every live probe exchange (secrets redacted) to FILE, to
+    /// replay later with `--replay`.
+    #[arg(long, value_name = "FILE", conflicts_with = "replay")]
+    record: Option<PathBuf>,
+
+    /// Answer live probes from a file written by `--record`, without any
+    /// network access; a probe the file has no answer for is an error of
+    /// its check.
+    #[arg(long, value_name = "FILE")]
+    replay: Option<PathBuf>,
+
+    /// A PEM file of CA certificates that live probes trust besides the
+    /// system's (a private deployment's CA); a pack can also name one per
+    /// check with `grants.ca_bundle`.
+    #[arg(long, value_name = "FILE")]
+    ca_bundle: Option<PathBuf>,
+
     /// Report compilation, cache use and each check's run time on stderr.
     #[arg(long, short = 'v')]
     verbose: bool,
@@ -128,6 +148,21 @@ pub fn run(args: CheckArgs) -> Exit {
             .filter(|grant| grant.secret)
             .filter_map(|grant| env.get(&grant.name)),
     );
+    let probes = match &args.replay {
+        Some(path) => match Prober::replay(path, redactor.clone()) {
+            Ok(prober) => prober,
+            Err(error) => return fail(error),
+        },
+        None => Prober::live(redactor.clone(), args.record.is_some()),
+    };
+    let probes = match &args.ca_bundle {
+        Some(path) => match crate::probe::tls::read_pem_bundle(path) {
+            Ok(certs) => probes.trust_also(certs),
+            Err(error) => return fail(format_args!("--ca-bundle: {error}")),
+        },
+        None => probes,
+    };
+    let probes = std::sync::Arc::new(probes);
     let cache = if args.no_cache {
         CompileCache::disabled()
     } else {
@@ -152,6 +187,7 @@ pub fn run(args: CheckArgs) -> Exit {
         env: &env,
         redactor: &redactor,
         workspace: &workspace,
+        probes: &probes,
         on_finished: Some(&on_finished),
     };
     let runs = runtime.run_all(&plan, &context);
@@ -162,6 +198,15 @@ pub fn run(args: CheckArgs) -> Exit {
         Ok(runs) => runs,
         Err(error) => return fail(redactor.text(&error.to_string())),
     };
+    if let Some(path) = &args.record {
+        let order: Vec<String> = plan.checks.iter().map(|c| c.name.clone()).collect();
+        if let Err(error) = probes.write_recording(path, &order) {
+            return fail(format_args!(
+                "cannot write the probe recording `{}`: {error}",
+                path.display()
+            ));
+        }
+    }
     if let Some(path) = &args.save_outcomes
         && let Err(error) = crate::outcomes::Outcomes::new(runs.clone()).write(path)
     {

@@ -73,6 +73,7 @@ impl RawCheck {
             findings: self.findings.clone(),
             facts: self.facts.clone(),
             logs: Vec::new(),
+            probes_refused: Vec::new(),
             duration_ms: 0,
         }
     }

@@ -10,6 +10,7 @@ pub mod plan;
 mod raw;
 pub mod template;
 mod validate;
+pub(crate) use validate::is_env_name;
 
 pub use diagnostic::{Diagnostic, PolicyError};
 pub use plan::{CheckSource, CheckSpec, EnvGrant, Grants, Limits, Plan, Rule};

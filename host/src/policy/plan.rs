@@ -59,12 +59,16 @@ pub struct EnvGrant {
 }
 
 /// What a check may see beyond `/project`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Grants {
     /// Environment variables.
     pub env: Vec<EnvGrant>,
     /// Hosts it may probe.
-    pub hosts: Vec<String>,
+    pub hosts: Vec<crate::probe::grants::HostEntry>,
+    /// The CA bundle its probes trust besides the system roots.
+    pub ca_bundle: Option<PathBuf>,
+    /// The certificates of that bundle (DER).
+    pub ca_certs: Arc<[Vec<u8>]>,
 }
 
 /// Resource limits of one run.
@@ -76,14 +80,24 @@ pub struct Limits {
     pub memory_bytes: usize,
     /// Cap on findings and facts together, in bytes.
     pub outcome_bytes: usize,
+    /// Probe calls allowed in one run.
+    pub probe_calls: u32,
+    /// Deadline of one probe call.
+    pub probe_timeout: Duration,
+    /// Cap on a probe's response body, in bytes.
+    pub probe_body_bytes: usize,
 }
 
 impl Limits {
-    /// Defaults: 20 s, 256 MiB, 1 MiB of outcome.
+    /// Defaults: 20 s, 256 MiB, 1 MiB of outcome; 64 probe calls of at
+    /// most 10 s and 256 KiB each.
     pub const DEFAULT: Limits = Limits {
         timeout: Duration::from_secs(20),
         memory_bytes: 256 << 20,
         outcome_bytes: 1 << 20,
+        probe_calls: 64,
+        probe_timeout: Duration::from_secs(10),
+        probe_body_bytes: 256 << 10,
     };
 }
 

@@ -49,6 +49,9 @@ pub struct RawGrants {
     /// Hosts the check may probe.
     #[serde(default)]
     pub hosts: Vec<Spanned<String>>,
+    /// A PEM file of CA certificates its probes trust besides the system's.
+    #[serde(default)]
+    pub ca_bundle: Option<Spanned<String>>,
 }
 
 /// Per-check resource limits.
@@ -61,6 +64,12 @@ pub struct RawLimits {
     pub memory_mb: Option<Spanned<u64>>,
     #[serde(default)]
     pub outcome_kb: Option<Spanned<u64>>,
+    #[serde(default)]
+    pub probe_calls: Option<Spanned<u64>>,
+    #[serde(default)]
+    pub probe_timeout_ms: Option<Spanned<u64>>,
+    #[serde(default)]
+    pub probe_body_kb: Option<Spanned<u64>>,
 }
 
 /// `block` (a failure is no-go) or `warn` (a failure is reported only).

@@ -8,7 +8,7 @@ use super::template;
 use serde_saphyr::Spanned;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -86,7 +86,7 @@ fn is_rule_id(id: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
-fn is_env_name(name: &str) -> bool {
+pub(crate) fn is_env_name(name: &str) -> bool {
     !name.is_empty()
         && !name.starts_with(|c: char| c.is_ascii_digit())
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
@@ -309,14 +309,51 @@ impl Validator<'_> {
                 });
             }
         }
+        let mut hosts = Vec::new();
+        for entry in &raw.grants.hosts {
+            match crate::probe::grants::HostEntry::parse(&entry.value) {
+                Ok(host) => hosts.push(host),
+                Err(reason) => self.error(
+                    entry,
+                    format!("check `{name}`: `grants.hosts` entry {reason}"),
+                    Some("entries: `api.example.com`, `*.example.com`, `127.0.0.1:8443`, or `env:NAME` for the host of the URL in variable NAME".into()),
+                ),
+            }
+        }
+        let (ca_bundle, ca_certs) = self.ca_bundle(name, raw);
         Grants {
             env,
-            hosts: raw
-                .grants
-                .hosts
-                .iter()
-                .map(|h| h.value.trim().to_ascii_lowercase())
-                .collect(),
+            hosts,
+            ca_bundle,
+            ca_certs,
+        }
+    }
+
+    /// The CA bundle a check's probes trust, read now so a bad file is a
+    /// load error with its line in the pack.
+    fn ca_bundle(&mut self, name: &str, raw: &RawCheck) -> (Option<PathBuf>, Arc<[Vec<u8>]>) {
+        let Some(given) = &raw.grants.ca_bundle else {
+            return (None, Arc::from(Vec::new()));
+        };
+        let Some(base) = self.base else {
+            self.error(
+                given,
+                format!("check `{name}`: a built-in pack cannot name a CA bundle file"),
+                None,
+            );
+            return (None, Arc::from(Vec::new()));
+        };
+        let path = base.join(given.value.trim());
+        match crate::probe::tls::read_pem_bundle(&path) {
+            Ok(certs) => (Some(path), Arc::from(certs)),
+            Err(reason) => {
+                self.error(
+                    given,
+                    format!("check `{name}`: `grants.ca_bundle`: {reason}"),
+                    Some("paths are relative to the folder of the pack file".into()),
+                );
+                (None, Arc::from(Vec::new()))
+            }
         }
     }
 
@@ -333,6 +370,15 @@ impl Validator<'_> {
             outcome_bytes: self
                 .bounded(&given.outcome_kb, "outcome_kb", 65_536)
                 .map_or(defaults.outcome_bytes, |kb| (kb as usize) << 10),
+            probe_calls: self
+                .bounded(&given.probe_calls, "probe_calls", 1_000)
+                .map_or(defaults.probe_calls, |n| n as u32),
+            probe_timeout: self
+                .bounded(&given.probe_timeout_ms, "probe_timeout_ms", 120_000)
+                .map_or(defaults.probe_timeout, Duration::from_millis),
+            probe_body_bytes: self
+                .bounded(&given.probe_body_kb, "probe_body_kb", 16_384)
+                .map_or(defaults.probe_body_bytes, |kb| (kb as usize) << 10),
         }
     }
 

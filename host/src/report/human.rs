@@ -112,6 +112,9 @@ impl Renderer for Human {
                     if run.findings.len() == 1 { "" } else { "s" }
                 )?,
             }
+            for refused in &run.probes_refused {
+                writeln!(out, "      {YELLOW}probe refused:{YELLOW:#} {refused}")?;
+            }
         }
         let decision = &report.decision;
         for note in &decision.notes {

@@ -7,9 +7,15 @@ wasmtime::component::bindgen!({
     world: "check",
     path: "../wit",
     // Exports are called as futures, so that a deadline can drop a check
-    // blocked in a host call (a WASI sleep, a poll); the host's own imports
-    // are quick and stay synchronous.
+    // blocked in a host call (a WASI sleep, a poll). Probes wait on the
+    // network, so they are futures too; the other imports are quick and
+    // stay synchronous.
     exports: { default: async },
+    imports: {
+        "gonogo:check/probe.http": async,
+        "gonogo:check/probe.tls": async,
+        "gonogo:check/probe.dns-txt": async,
+    },
 });
 
 pub use self::gonogo::check::host::{EnvGrant as WitEnvGrant, LogLevel};

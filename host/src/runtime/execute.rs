@@ -19,8 +19,14 @@ impl Runtime {
         context: &RunContext<'_>,
     ) -> CheckRun {
         let started = Instant::now();
-        let state = match CheckState::new(spec, context.project_dir, context.env, context.workspace)
-        {
+        let probes = context.probes.session(spec, context.env);
+        let state = match CheckState::new(
+            spec,
+            context.project_dir,
+            context.env,
+            context.workspace,
+            probes,
+        ) {
             Ok(state) => state,
             Err(error) => {
                 return CheckRun::failed(
@@ -47,6 +53,7 @@ impl Runtime {
 
         let executor = match tokio::runtime::Builder::new_current_thread()
             .enable_time()
+            .enable_io()
             .build()
         {
             Ok(executor) => executor,
@@ -119,7 +126,21 @@ impl Runtime {
                 CheckRun::failed(&spec.name, &spec.reference, info, reason)
             }
         };
-        let state = store.into_data();
+        let mut state = store.into_data();
+        context.probes.finish(&mut state.probes);
+        if !state.probes.replay_misses.is_empty() && run.error.is_none() {
+            let reason = format!(
+                "the probe recording has no answer for {} (record it again with `--record`)",
+                state.probes.replay_misses.join(", ")
+            );
+            run = CheckRun::failed(&spec.name, &spec.reference, run.info.take(), reason);
+        }
+        run.probes_refused = std::mem::take(&mut state.probes.refused);
+        let unlisted = state.probes.refusals - run.probes_refused.len();
+        if unlisted > 0 {
+            run.probes_refused
+                .push(format!("… and {unlisted} more refused attempts"));
+        }
         run.logs = collect_logs(state);
         run.duration_ms = started.elapsed().as_millis() as u64;
         if self.verbose {

@@ -81,6 +81,8 @@ pub struct RunContext<'a> {
     pub redactor: &'a Redactor,
     /// The project's files and their git status, shared by every check.
     pub workspace: &'a std::sync::Arc<crate::workspace::SharedWorkspace>,
+    /// Live probes (or their recording), shared by every check.
+    pub probes: &'a std::sync::Arc<crate::probe::Prober>,
     /// Called with each check's name as it finishes (for progress).
     pub on_finished: Option<&'a (dyn Fn(&str) + Sync)>,
 }

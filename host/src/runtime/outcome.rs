@@ -77,6 +77,7 @@ pub fn convert(
         findings,
         facts,
         logs: Vec::new(),
+        probes_refused: Vec::new(),
         duration_ms: 0,
     }
 }

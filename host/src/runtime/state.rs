@@ -87,6 +87,8 @@ pub struct CheckState {
     pub log: LogBuffer,
     /// The project's files, shared by every check of the run.
     pub workspace: std::sync::Arc<crate::workspace::SharedWorkspace>,
+    /// Its probes: grants, budget, refusals.
+    pub probes: crate::probe::ProbeSession,
     /// Captured stdout.
     pub stdout: MemoryOutputPipe,
     /// Captured stderr.
@@ -100,6 +102,7 @@ impl CheckState {
         project_dir: &std::path::Path,
         env: &EnvSource,
         workspace: &std::sync::Arc<crate::workspace::SharedWorkspace>,
+        probes: crate::probe::ProbeSession,
     ) -> wasmtime::Result<Self> {
         let stdout = MemoryOutputPipe::new(STDIO_CAP_BYTES);
         let stderr = MemoryOutputPipe::new(STDIO_CAP_BYTES);
@@ -127,6 +130,7 @@ impl CheckState {
             granted_env: spec.grants.env.clone(),
             log: LogBuffer::default(),
             workspace: workspace.clone(),
+            probes,
             stdout,
             stderr,
         })

@@ -9,6 +9,34 @@ use serde::Deserialize;
 #[serde(deny_unknown_fields)]
 pub struct Config {
     attack: String,
+    /// URLs the `probe` attack requests, in order.
+    #[serde(default)]
+    urls: Vec<String>,
+    /// Names whose TXT records the `probe` attack looks up.
+    #[serde(default)]
+    dns: Vec<String>,
+    /// `host:port` pairs the `probe` attack shakes hands with.
+    #[serde(default)]
+    tls: Vec<(String, u16)>,
+    /// Follow redirects on the `probe` attack's requests.
+    #[serde(default)]
+    follow: bool,
+}
+
+/// One probe's outcome, as a short text fact.
+fn probe_answer<T>(
+    result: Result<T, gonogo_check::probe::ProbeError>,
+    describe: impl Fn(T) -> String,
+) -> String {
+    use gonogo_check::probe::ProbeError;
+    match result {
+        Ok(answer) => describe(answer),
+        Err(ProbeError::NotGranted(why)) => format!("not-granted: {why}"),
+        Err(ProbeError::InvalidRequest(why)) => format!("invalid-request: {why}"),
+        Err(ProbeError::Timeout) => "timeout".into(),
+        Err(ProbeError::Connection(why)) => format!("connection: {why}"),
+        Err(ProbeError::BudgetExhausted) => "budget-exhausted".into(),
+    }
 }
 
 struct Hostile;
@@ -159,22 +187,39 @@ impl Check for Hostile {
                 report.fact("ignored_many", ws::ignored(&many).len());
             }
             "probe" => {
-                let request = gonogo_check::probe::HttpRequest {
-                    method: "GET".into(),
-                    url: "https://example.com/".into(),
-                    headers: Vec::new(),
-                    body: None,
-                    follow_redirects: false,
-                    timeout_ms: None,
-                };
-                let answer = match gonogo_check::probe::http(&request) {
-                    Ok(response) => format!("answered {}", response.status),
-                    Err(gonogo_check::probe::ProbeError::NotGranted(why)) => {
-                        format!("not-granted: {why}")
-                    }
-                    Err(other) => format!("other: {other:?}"),
-                };
-                report.fact("http", answer);
+                use gonogo_check::probe;
+                let http: Vec<String> = config
+                    .urls
+                    .iter()
+                    .map(|url| {
+                        let request = probe::HttpRequest {
+                            method: "GET".into(),
+                            url: url.clone(),
+                            headers: Vec::new(),
+                            body: None,
+                            follow_redirects: config.follow,
+                            timeout_ms: None,
+                        };
+                        probe_answer(probe::http(&request), |r| {
+                            format!("answered {} via {}", r.status, r.redirects.len())
+                        })
+                    })
+                    .collect();
+                report.fact("http", http);
+                let dns: Vec<String> = config
+                    .dns
+                    .iter()
+                    .map(|name| probe_answer(probe::dns_txt(name), |r| r.join(" | ")))
+                    .collect();
+                report.fact("dns", dns);
+                let tls: Vec<String> = config
+                    .tls
+                    .iter()
+                    .map(|(host, port)| {
+                        probe_answer(probe::tls(host, *port), |t| t.protocol.clone())
+                    })
+                    .collect();
+                report.fact("tls", tls);
             }
             "panic" => panic!("hostile check panics on purpose"),
             "err" => return Err("hostile check gives up on purpose".into()),
