@@ -31,8 +31,8 @@ fn a_second_run_with_a_warm_cache_compiles_nothing() {
         .expect("cache written")
         .count();
     assert_eq!(
-        entries, 8,
-        "eight components (env and the repository checks), eight entries"
+        entries, 10,
+        "ten components (env, the repository checks, http and email-dns), ten entries"
     );
     let second = run_verbose(cache.path());
     assert!(

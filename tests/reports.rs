@@ -97,7 +97,7 @@ fn sarif_report_is_valid_sarif_2_1_0_and_snapshot() {
             .as_array()
             .expect("rules")
             .len(),
-        57
+        81
     );
     let results = run["results"].as_array().expect("results");
     assert_eq!(results.len(), 47, "34 blocking and 13 warnings");
@@ -133,12 +133,10 @@ fn junit_report_is_well_formed_xml_and_snapshot() {
             _ => {}
         }
     }
-    assert_eq!((testcases, failures, skipped), (57, 34, 2));
-    assert!(
-        text.contains(
-            r#"<testsuites name="gonogo" tests="57" failures="34" errors="0" skipped="2">"#
-        )
-    );
+    assert_eq!((testcases, failures, skipped), (81, 34, 26));
+    assert!(text.contains(
+        r#"<testsuites name="gonogo" tests="81" failures="34" errors="0" skipped="26">"#
+    ));
     snapshot("junit", &text);
 }
 
@@ -253,7 +251,7 @@ fn on_a_terminal(extra: &str, env: &[(&str, &str)]) -> String {
 
 #[test]
 fn progress_shows_on_a_terminal_only() {
-    assert!(on_a_terminal("", &[]).contains("gonogo: running checks 8/8 · "));
+    assert!(on_a_terminal("", &[]).contains("gonogo: running checks 10/10 · "));
     assert!(!on_a_terminal("--quiet", &[]).contains("running checks"));
     assert!(!on_a_terminal("", &[("CI", "true")]).contains("running checks"));
     // Piped: no terminal, no progress.

@@ -459,16 +459,28 @@ fn a_component_by_path_must_be_pinned() {
 }
 
 #[test]
-fn probes_answer_not_granted_until_they_are_implemented() {
+fn a_check_granted_no_host_cannot_probe_and_the_attempt_is_reported() {
     let project = Project::new();
-    hostile_pack(&project, "probe", "");
-    let (_, report) = run(&project, &[]);
-    let facts = &check_run(&report, "hostile")["facts"];
-    let answer = facts["http"].as_str().unwrap_or_default();
-    assert!(
-        answer.starts_with("not-granted: probes are not granted"),
-        "{facts:#}"
+    let hostile_check = pinned_check(
+        "hostile",
+        &hostile(),
+        "{ attack: probe, urls: ['https://example.com/'], dns: ['example.com'], tls: [['example.com', 443]] }",
+        "",
     );
+    project.write(
+        "gonogo.yaml",
+        &format!("name: hostile\nchecks:\n{hostile_check}rules:\n  - id: ran\n    title: ran\n    severity: low\n    check: hostile\n    expr: \"true\"\n"),
+    );
+    let (_, report) = run(&project, &[]);
+    let run = check_run(&report, "hostile");
+    for kind in ["http", "dns", "tls"] {
+        let answer = run["facts"][kind][0].as_str().unwrap_or_default();
+        assert!(
+            answer.starts_with("not-granted: the policy grants check `hostile` no host"),
+            "{kind}: {answer}"
+        );
+    }
+    assert_eq!(run["probes_refused"].as_array().map(Vec::len), Some(3));
 }
 
 #[cfg(unix)]

@@ -232,7 +232,12 @@ pub static BUILTINS: &[Builtin] = &[
             "dkim-missing",
             "dkim-selectors-unknown",
         ],
-        settings: &["domain", "domain_env", "dkim_selectors", "dkim_selectors_env"],
+        settings: &[
+            "domain",
+            "domain_env",
+            "dkim_selectors",
+            "dkim_selectors_env",
+        ],
         source: include_str!("../../guest-checks/checks/email-dns/src/lib.rs"),
     },
 ];

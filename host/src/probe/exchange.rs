@@ -219,9 +219,15 @@ mod tests {
 
     #[test]
     fn bodies_are_text_when_they_can_be_and_round_trip_either_way() {
-        for bytes in [b"{\"status\":\"ok\"}".to_vec(), vec![0x1f, 0x8b, 0xff, 0x00]] {
+        for bytes in [
+            b"{\"status\":\"ok\"}".to_vec(),
+            vec![0x1f, 0x8b, 0xff, 0x00],
+        ] {
             let json = serde_json::to_string(&Bytes(bytes.clone())).unwrap();
-            assert_eq!(json.contains("base64"), std::str::from_utf8(&bytes).is_err());
+            assert_eq!(
+                json.contains("base64"),
+                std::str::from_utf8(&bytes).is_err()
+            );
             let back: Bytes = serde_json::from_str(&json).unwrap();
             assert_eq!(back.0, bytes);
         }

@@ -17,7 +17,7 @@ pub mod tls;
 use crate::envsource::EnvSource;
 use crate::policy::CheckSpec;
 use crate::redact::Redactor;
-use exchange::{Answer, Exchange, Failure, FORMAT_VERSION, Recording, Reply, Request};
+use exchange::{Answer, Exchange, FORMAT_VERSION, Failure, Recording, Reply, Request};
 use grants::HostGrants;
 use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
@@ -201,7 +201,11 @@ pub struct ProbeSession {
 
 impl ProbeSession {
     /// Performs (or replays) one call, with its per-call timeout.
-    pub async fn call(&mut self, request: Request, timeout_ms: Option<u32>) -> Result<Answer, Failure> {
+    pub async fn call(
+        &mut self,
+        request: Request,
+        timeout_ms: Option<u32>,
+    ) -> Result<Answer, Failure> {
         let url = validate(&request)?;
         let granted = match (&request, &url) {
             (Request::Http(_), Some(url)) => self.grants.allows_url(url),
@@ -261,7 +265,11 @@ impl ProbeSession {
         reply.into()
     }
 
-    async fn perform(&mut self, request: &Request, url: Option<url::Url>) -> Result<Answer, Failure> {
+    async fn perform(
+        &mut self,
+        request: &Request,
+        url: Option<url::Url>,
+    ) -> Result<Answer, Failure> {
         let ca_certs = self.ca_certs.clone();
         let trust = self.trust.get_or_insert_with(|| tls::Trust::new(&ca_certs));
         match (request, url) {
@@ -288,7 +296,10 @@ impl ProbeSession {
                 self.check
             )
         };
-        self.note_refusal(format!("{}: {reason}", self.prober.redact(request).summary()));
+        self.note_refusal(format!(
+            "{}: {reason}",
+            self.prober.redact(request).summary()
+        ));
         Failure::NotGranted(reason)
     }
 
@@ -328,7 +339,11 @@ fn validate(request: &Request) -> Result<Option<url::Url>, Failure> {
                     return invalid(format!("header `{name}` is not a valid HTTP header"));
                 }
             }
-            if http.body.as_ref().is_some_and(|b| b.0.len() > MAX_REQUEST_BODY) {
+            if http
+                .body
+                .as_ref()
+                .is_some_and(|b| b.0.len() > MAX_REQUEST_BODY)
+            {
                 return invalid(format!(
                     "the request body is over {} KiB",
                     MAX_REQUEST_BODY >> 10

@@ -53,7 +53,9 @@ async fn send_once(
         let tls = connector
             .connect(tls::server_name(host)?, stream)
             .await
-            .map_err(|e| Failure::Connection(format!("TLS handshake with {host}:{port} failed: {e}")))?;
+            .map_err(|e| {
+                Failure::Connection(format!("TLS handshake with {host}:{port} failed: {e}"))
+            })?;
         Box::new(tls)
     } else {
         Box::new(stream)
@@ -84,7 +86,9 @@ async fn send_once(
         builder = builder.header(name.as_str(), value.as_str());
     }
     let request = builder
-        .body(Full::new(HyperBytes::copy_from_slice(body.unwrap_or_default())))
+        .body(Full::new(HyperBytes::copy_from_slice(
+            body.unwrap_or_default(),
+        )))
         .map_err(|e| Failure::InvalidRequest(e.to_string()))?;
     let response = sender
         .send_request(request)
@@ -140,8 +144,9 @@ pub async fn http(
     cap: usize,
 ) -> Result<HttpAnswer, Failure> {
     let started = Instant::now();
-    let mut method = hyper::Method::from_bytes(request.method.as_bytes())
-        .map_err(|_| Failure::InvalidRequest(format!("`{}` is not an HTTP method", request.method)))?;
+    let mut method = hyper::Method::from_bytes(request.method.as_bytes()).map_err(|_| {
+        Failure::InvalidRequest(format!("`{}` is not an HTTP method", request.method))
+    })?;
     let mut body = request.body.as_ref().map(|b| b.0.as_slice());
     let mut url = url;
     let mut redirects = Vec::new();
@@ -196,7 +201,9 @@ pub async fn tls(trust: &Trust, host: &str, port: u16) -> Result<TlsAnswer, Fail
 pub async fn dns_txt(name: &str) -> Result<Vec<String>, Failure> {
     use hickory_resolver::TokioResolver;
     let resolver = TokioResolver::builder_tokio()
-        .map_err(|e| Failure::Connection(format!("cannot read the system's DNS configuration: {e}")))?
+        .map_err(|e| {
+            Failure::Connection(format!("cannot read the system's DNS configuration: {e}"))
+        })?
         .build();
     match resolver.txt_lookup(name).await {
         Ok(lookup) => Ok(lookup
@@ -209,6 +216,8 @@ pub async fn dns_txt(name: &str) -> Result<Vec<String>, Failure> {
             })
             .collect()),
         Err(error) if error.is_no_records_found() || error.is_nx_domain() => Ok(Vec::new()),
-        Err(error) => Err(Failure::Connection(format!("DNS lookup of `{name}` failed: {error}"))),
+        Err(error) => Err(Failure::Connection(format!(
+            "DNS lookup of `{name}` failed: {error}"
+        ))),
     }
 }

@@ -160,7 +160,8 @@ pub async fn handshake(
     stream: tokio::net::TcpStream,
 ) -> Result<TlsAnswer, Failure> {
     let verdict = Arc::new(Mutex::new(None));
-    let connector = tokio_rustls::TlsConnector::from(Arc::new(trust.observing_config(verdict.clone())));
+    let connector =
+        tokio_rustls::TlsConnector::from(Arc::new(trust.observing_config(verdict.clone())));
     let tls = connector
         .connect(server_name(host)?, stream)
         .await

@@ -20,11 +20,16 @@ impl From<Failure> for ProbeError {
 
 /// An answer of another kind than asked: only a corrupt recording gives one.
 fn mismatched() -> ProbeError {
-    ProbeError::Connection("the probe recording answers this call with another kind of answer".into())
+    ProbeError::Connection(
+        "the probe recording answers this call with another kind of answer".into(),
+    )
 }
 
 impl probe::Host for CheckState {
-    async fn http(&mut self, request: probe::HttpRequest) -> Result<probe::HttpResponse, ProbeError> {
+    async fn http(
+        &mut self,
+        request: probe::HttpRequest,
+    ) -> Result<probe::HttpResponse, ProbeError> {
         let call = Request::Http(HttpRequest {
             method: request.method.to_ascii_uppercase(),
             url: request.url,

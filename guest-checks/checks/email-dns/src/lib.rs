@@ -139,8 +139,12 @@ fn spf(report: &mut Report, domain: &str) {
     let ok = spf.len() == 1 && matches!(all, Some('-' | '~'));
     match (spf.len(), all) {
         (0, _) => report.push(
-            Finding::fail("spf-missing", Severity::High, format!("{domain} has no SPF record"))
-                .fix("publish `v=spf1 include:<your provider> -all` as a TXT record"),
+            Finding::fail(
+                "spf-missing",
+                Severity::High,
+                format!("{domain} has no SPF record"),
+            )
+            .fix("publish `v=spf1 include:<your provider> -all` as a TXT record"),
         ),
         (n, _) if n > 1 => report.push(
             Finding::fail(
@@ -158,9 +162,10 @@ fn spf(report: &mut Report, domain: &str) {
             )
             .fix("end the record with `-all` (or `~all` while testing)"),
         ),
-        (_, Some('-' | '~')) => {
-            report.push(Finding::pass("spf-missing", format!("{domain} has an SPF record")))
-        }
+        (_, Some('-' | '~')) => report.push(Finding::pass(
+            "spf-missing",
+            format!("{domain} has an SPF record"),
+        )),
         _ => report.push(
             Finding::warn(
                 "spf-permissive",
@@ -190,16 +195,23 @@ fn dmarc(report: &mut Report, domain: &str) {
     let record = records
         .iter()
         .find(|r| r.trim().to_ascii_lowercase().starts_with("v=dmarc1"));
-    let policy = record.and_then(|r| tag(r, "p")).map(str::to_ascii_lowercase);
+    let policy = record
+        .and_then(|r| tag(r, "p"))
+        .map(str::to_ascii_lowercase);
     let ok = matches!(policy.as_deref(), Some("quarantine" | "reject"));
     match (&record, policy.as_deref()) {
         (None, _) => report.push(
-            Finding::fail("dmarc-missing", Severity::High, format!("{name} has no DMARC record"))
-                .fix("publish `v=DMARC1; p=quarantine; rua=mailto:…` at `_dmarc`"),
+            Finding::fail(
+                "dmarc-missing",
+                Severity::High,
+                format!("{name} has no DMARC record"),
+            )
+            .fix("publish `v=DMARC1; p=quarantine; rua=mailto:…` at `_dmarc`"),
         ),
-        (Some(_), Some("quarantine" | "reject")) => {
-            report.push(Finding::pass("dmarc-missing", format!("{name} enforces DMARC")))
-        }
+        (Some(_), Some("quarantine" | "reject")) => report.push(Finding::pass(
+            "dmarc-missing",
+            format!("{name} enforces DMARC"),
+        )),
         (Some(_), other) => report.push(
             Finding::fail(
                 "dmarc-not-enforcing",

@@ -8,7 +8,16 @@ use std::collections::BTreeMap;
 
 /// Words a health endpoint uses for "fine".
 const HEALTHY: &[&str] = &[
-    "ok", "up", "healthy", "pass", "passing", "green", "connected", "ready", "true", "available",
+    "ok",
+    "up",
+    "healthy",
+    "pass",
+    "passing",
+    "green",
+    "connected",
+    "ready",
+    "true",
+    "available",
 ];
 
 /// Whether a reported status word means healthy.
@@ -41,8 +50,21 @@ fn status_word(value: &Value) -> Option<String> {
 
 /// Dependency names reported at the top level of a body, beside `status`.
 const DEPENDENCY_KEYS: &[&str] = &[
-    "database", "db", "postgres", "postgresql", "mysql", "prisma", "redis", "cache", "queue",
-    "mongo", "mongodb", "storage", "stripe", "email", "smtp",
+    "database",
+    "db",
+    "postgres",
+    "postgresql",
+    "mysql",
+    "prisma",
+    "redis",
+    "cache",
+    "queue",
+    "mongo",
+    "mongodb",
+    "storage",
+    "stripe",
+    "email",
+    "smtp",
 ];
 
 /// Reads a health body: Terminus / `@nestjs/terminus` (`info`, `error`,
@@ -257,8 +279,14 @@ mod tests {
     #[test]
     fn helmet_defaults_pass_and_a_bare_express_fails() {
         let helmet = SecurityHeaders::of(&response(&[
-            ("strict-transport-security", "max-age=31536000; includeSubDomains"),
-            ("content-security-policy", "default-src 'self';frame-ancestors 'self'"),
+            (
+                "strict-transport-security",
+                "max-age=31536000; includeSubDomains",
+            ),
+            (
+                "content-security-policy",
+                "default-src 'self';frame-ancestors 'self'",
+            ),
             ("x-content-type-options", "nosniff"),
             ("referrer-policy", "no-referrer"),
             ("x-xss-protection", "0"),

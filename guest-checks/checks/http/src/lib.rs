@@ -189,7 +189,12 @@ impl Prober {
 
     /// The first path that is not a 404, with its answer; the first
     /// connection error stops the search (every path would fail alike).
-    fn first_served(&self, paths: &[String], method: &str, body: Option<&str>) -> Option<(String, Answer)> {
+    fn first_served(
+        &self,
+        paths: &[String],
+        method: &str,
+        body: Option<&str>,
+    ) -> Option<(String, Answer)> {
         for path in paths {
             let headers: &[(&str, &str)] = match body {
                 Some(_) => &[JSON, ("content-type", "application/json")],

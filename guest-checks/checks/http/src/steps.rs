@@ -5,8 +5,8 @@ use crate::client::{describe_error, get, header, send};
 use crate::judge::{self, CorsAnswer, SecurityHeaders};
 use crate::{
     Config, DEFAULT_FOREIGN_ORIGIN, DEFAULT_HEALTH, DEFAULT_LOGIN, DEFAULT_LOGIN_BODY,
-    DEFAULT_READINESS, JSON, MAX_EXPECTED_ORIGINS, MIN_DAYS_LEFT, MIN_HSTS_MAX_AGE, Prober,
-    paths, setting,
+    DEFAULT_READINESS, JSON, MAX_EXPECTED_ORIGINS, MIN_DAYS_LEFT, MIN_HSTS_MAX_AGE, Prober, paths,
+    setting,
 };
 use gonogo_check::probe::{self, HttpResponse};
 use gonogo_check::{Finding, Map, Severity, Value, json};
@@ -15,8 +15,8 @@ use gonogo_check::{Finding, Map, Severity, Value, json};
 fn judge_health(path: &str, response: &HttpResponse) -> (Value, bool, Map<String, Value>) {
     let body = judge::health_body(&response.body);
     let reported = body.as_ref().and_then(|b| b.status.clone());
-    let ok = (200..300).contains(&response.status)
-        && reported.as_deref().is_none_or(judge::is_healthy);
+    let ok =
+        (200..300).contains(&response.status) && reported.as_deref().is_none_or(judge::is_healthy);
     let dependencies: Map<String, Value> = body
         .map(|b| {
             b.dependencies
@@ -55,6 +55,7 @@ pub fn health(prober: &mut Prober, config: &Config) -> bool {
         None => {
             prober.report.fact("reachable", true);
             prober.report.fact("health", Value::Null);
+            record_dependencies(prober, Map::new());
             prober.fail(
                 "health-failing",
                 Severity::Critical,
@@ -68,9 +69,10 @@ pub fn health(prober: &mut Prober, config: &Config) -> bool {
     let (facts, ok, dependencies) = judge_health(&path, &response);
     prober.report.fact("health", facts);
     if ok {
-        prober
-            .report
-            .push(Finding::pass("health-failing", format!("GET {path} is healthy")));
+        prober.report.push(Finding::pass(
+            "health-failing",
+            format!("GET {path} is healthy"),
+        ));
     } else {
         prober.fail(
             "health-failing",
@@ -112,7 +114,10 @@ fn record_dependencies(prober: &mut Prober, found: Map<String, Value>) {
             prober.fail(
                 "dependency-down",
                 Severity::High,
-                format!("the service reports `{name}` as `{}`", word.as_str().unwrap_or("?")),
+                format!(
+                    "the service reports `{name}` as `{}`",
+                    word.as_str().unwrap_or("?")
+                ),
                 "restore the dependency, or fix the service's connection settings",
             );
         }
@@ -244,7 +249,9 @@ pub fn headers(prober: &mut Prober) {
     let found = SecurityHeaders::of(response);
     let checks: [(bool, &str, Severity, &str, &str); 5] = [
         (
-            found.hsts_max_age.is_some_and(|age| age >= MIN_HSTS_MAX_AGE),
+            found
+                .hsts_max_age
+                .is_some_and(|age| age >= MIN_HSTS_MAX_AGE),
             "hsts-missing",
             Severity::High,
             "Strict-Transport-Security with max-age of at least 180 days",
@@ -343,8 +350,12 @@ pub fn login(prober: &mut Prober, config: &Config) -> Option<String> {
                 json!({ "probed": false, "reason": why.clone() }),
             );
             prober.report.push(
-                Finding::warn("login-not-found", Severity::Medium, format!("{why}: rate limiting not probed"))
-                    .fix("set `login_path` (and `login_body`) for the http check"),
+                Finding::warn(
+                    "login-not-found",
+                    Severity::Medium,
+                    format!("{why}: rate limiting not probed"),
+                )
+                .fix("set `login_path` (and `login_body`) for the http check"),
             );
             None
         }
@@ -369,7 +380,10 @@ pub fn cors(prober: &mut Prober, config: &Config, login: Option<&str>) -> Result
             &[
                 ("origin", origin),
                 ("access-control-request-method", "POST"),
-                ("access-control-request-headers", "content-type,authorization"),
+                (
+                    "access-control-request-headers",
+                    "content-type,authorization",
+                ),
             ],
             None,
         )
@@ -394,7 +408,11 @@ pub fn cors(prober: &mut Prober, config: &Config, login: Option<&str>) -> Result
             Severity::High,
             format!(
                 "a request from the foreign origin {foreign} is allowed ({})",
-                if reflects { "the origin is reflected" } else { "`*`" }
+                if reflects {
+                    "the origin is reflected"
+                } else {
+                    "`*`"
+                }
             ),
             "list the allowed origins in the CORS configuration instead of reflecting or `*`",
         );
@@ -462,7 +480,12 @@ pub fn rate_limit(prober: &mut Prober, config: &Config, path: &str) {
     let mut error = None;
     while requests < burst {
         requests += 1;
-        match send("POST", &url, &[JSON, ("content-type", "application/json")], Some(body)) {
+        match send(
+            "POST",
+            &url,
+            &[JSON, ("content-type", "application/json")],
+            Some(body),
+        ) {
             Ok(response) if response.status == 429 => {
                 limited = Some(response);
                 break;

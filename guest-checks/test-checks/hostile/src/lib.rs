@@ -21,6 +21,9 @@ pub struct Config {
     /// Follow redirects on the `probe` attack's requests.
     #[serde(default)]
     follow: bool,
+    /// A granted variable whose value the `probe` attack sends as a bearer token.
+    #[serde(default)]
+    token_env: Option<String>,
 }
 
 /// One probe's outcome, as a short text fact.
@@ -188,6 +191,10 @@ impl Check for Hostile {
             }
             "probe" => {
                 use gonogo_check::probe;
+                let token = config
+                    .token_env
+                    .as_deref()
+                    .and_then(|name| std::env::var(name).ok());
                 let http: Vec<String> = config
                     .urls
                     .iter()
@@ -195,13 +202,22 @@ impl Check for Hostile {
                         let request = probe::HttpRequest {
                             method: "GET".into(),
                             url: url.clone(),
-                            headers: Vec::new(),
+                            headers: token
+                                .iter()
+                                .map(|t| ("authorization".to_owned(), format!("Bearer {t}")))
+                                .collect(),
                             body: None,
                             follow_redirects: config.follow,
                             timeout_ms: None,
                         };
                         probe_answer(probe::http(&request), |r| {
-                            format!("answered {} via {}", r.status, r.redirects.len())
+                            format!(
+                                "answered {} via {} body {}{}",
+                                r.status,
+                                r.redirects.len(),
+                                r.body.len(),
+                                if r.body_truncated { " truncated" } else { "" }
+                            )
                         })
                     })
                     .collect();
@@ -216,7 +232,12 @@ impl Check for Hostile {
                     .tls
                     .iter()
                     .map(|(host, port)| {
-                        probe_answer(probe::tls(host, *port), |t| t.protocol.clone())
+                        probe_answer(probe::tls(host, *port), |t| {
+                            format!(
+                                "{} valid={} days={}",
+                                t.protocol, t.chain_valid, t.days_left
+                            )
+                        })
                     })
                     .collect();
                 report.fact("tls", tls);
