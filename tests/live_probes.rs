@@ -218,14 +218,9 @@ fn a_broken_recording_file_is_exit_2_naming_it() {
     );
 }
 
-/// Runs `gonogo check` over a project whose pack is one hostile `probe`
-/// check with these settings, grants and limits.
-fn hostile_probe(
-    with: &str,
-    grants_and_limits: &str,
-    envs: &[(&str, &str)],
-    extra: &[&str],
-) -> (Project, serde_json::Value) {
+/// A project whose pack is one hostile `probe` check with these settings,
+/// grants and limits, and a rule that reads it.
+fn hostile_probe_project(with: &str, grants_and_limits: &str) -> Project {
     let project = Project::new();
     let check = pinned_check("hostile", &hostile(), with, grants_and_limits);
     project.write(
@@ -234,6 +229,17 @@ fn hostile_probe(
             "name: probes\nchecks:\n{check}rules:\n  - id: ran\n    title: ran\n    severity: low\n    check: hostile\n    expr: \"true\"\n"
         ),
     );
+    project
+}
+
+/// Runs `gonogo check` over [`hostile_probe_project`].
+fn hostile_probe(
+    with: &str,
+    grants_and_limits: &str,
+    envs: &[(&str, &str)],
+    extra: &[&str],
+) -> (Project, serde_json::Value) {
+    let project = hostile_probe_project(with, grants_and_limits);
     let mut command = gonogo();
     command
         .args(["check", "--format", "json"])
@@ -504,4 +510,82 @@ fn mail_dns_records_are_judged_from_a_replayed_lookup() {
     assert_eq!(messages[0].1, "the SPF record ends in `+all`");
     assert_eq!(messages[1].1, "the DMARC policy is `none`");
     assert_eq!(messages[2].1, "no DKIM key for: s1");
+}
+
+#[test]
+fn refused_probes_are_shown_in_the_human_report() {
+    let project = hostile_probe_project(
+        "{ attack: probe, urls: ['https://127.0.0.1:9/'] }",
+        "    grants:\n      hosts: [api.example.org]\n",
+    );
+    let output = gonogo()
+        .arg("check")
+        .arg(project.path())
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("probe refused: GET https://127.0.0.1:9/: the policy does not grant check `hostile` this host"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn malformed_host_grants_and_ca_bundles_are_load_errors_with_their_line() {
+    let project = Project::new();
+    project.write("not-a-ca.pem", "hello\n");
+    project.write(
+        "gonogo.yaml",
+        "name: probes\nchecks:\n  http:\n    use: builtin:http\n    grants:\n      hosts: [api.example.com, 'https://api.example.com/', '*.com']\n      ca_bundle: not-a-ca.pem\nrules: []\n",
+    );
+    let output = gonogo()
+        .arg("check")
+        .arg(project.path())
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    for expected in [
+        "gonogo.yaml:6:",
+        "`https://api.example.com/` is a URL",
+        "a wildcard must cover a domain with at least two labels",
+        "gonogo.yaml:7:",
+        "holds no certificate",
+    ] {
+        assert!(
+            stderr.contains(expected),
+            "missing `{expected}` in:\n{stderr}"
+        );
+    }
+}
+
+#[test]
+fn bad_probe_options_are_exit_2() {
+    let folder = Project::new();
+    folder.write("empty.pem", "");
+    let empty = folder.path().join("empty.pem");
+    let output = gonogo()
+        .args(["check", "examples/shop-api", "--ca-bundle"])
+        .arg(&empty)
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("--ca-bundle") && stderr.contains("holds no certificate"),
+        "{stderr}"
+    );
+    let output = gonogo()
+        .args([
+            "check",
+            "examples/shop-api",
+            "--record",
+            "a.json",
+            "--replay",
+            "b.json",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("cannot be used with"));
 }

@@ -249,12 +249,13 @@ impl ProbeSession {
                 let result = tokio::time::timeout(limit, self.perform(&request, url))
                     .await
                     .unwrap_or(Err(Failure::Timeout));
-                if let Err(Failure::NotGranted(reason)) = &result {
-                    self.note_refusal(reason.clone());
-                }
                 Reply::from(result)
             }
         };
+        // A redirect to an ungranted host, live or replayed.
+        if let Reply::Error(Failure::NotGranted(reason)) = &reply {
+            self.note_refusal(format!("{}: {reason}", redacted.summary()));
+        }
         if self.prober.recording.is_some() {
             self.recorded.push(Exchange {
                 check: self.check.clone(),
