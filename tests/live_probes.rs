@@ -589,3 +589,20 @@ fn bad_probe_options_are_exit_2() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("cannot be used with"));
 }
+
+#[test]
+fn a_failed_mail_lookup_fails_the_mail_rules_instead_of_skipping_them() {
+    let failed = email_dns("email-dns-lookup-failed.json");
+    for (id, message) in [
+        ("live-spf", "the TXT lookup of shop.example.org failed"),
+        (
+            "live-dmarc",
+            "the TXT lookup of _dmarc.shop.example.org failed",
+        ),
+        ("live-dkim", "no DKIM key for: resend, s1"),
+    ] {
+        assert_eq!(rule(&failed, id)["status"], "fail", "{id}");
+        assert_eq!(rule(&failed, id)["message"], message, "{id}");
+    }
+    assert_eq!(failed["decision"]["verdict"], "no-go");
+}

@@ -76,7 +76,8 @@
 //! ## Settings
 //! - `base_url` (string) or `base_url_env` (the name of a granted variable
 //!   holding it): the service's public URL.
-//! - `health_paths`, `readiness_paths` (lists of paths): where to look.
+//! - `health_paths`, `readiness_paths` (lists of paths, appended to the
+//!   base URL): where to look.
 //! - `login_path` (string), `login_body` (JSON text): the rate-limit probe.
 //! - `expected_origins` (list) or `expected_origins_env` (a granted
 //!   variable holding a comma-separated list, such as `CORS_ORIGIN`).
