@@ -42,6 +42,7 @@ fn cel(c: &mut Criterion) {
         target: &target,
         environment: "production",
         now: chrono::Utc::now(),
+        attestations: &gonogo::attest::store::Attestations::none(),
     };
     let mut group = c.benchmark_group("cel");
     group.bench_function("context: the recorded outcomes converted to CEL", |b| {

@@ -7,6 +7,7 @@
 //! the evaluator ([`eval`]) runs the pack's CEL rules; the [`decision`]
 //! says go or no-go; a renderer of [`report`] prints it.
 
+pub mod attest;
 pub mod builtins;
 pub mod cli;
 pub mod decision;

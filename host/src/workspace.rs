@@ -243,7 +243,7 @@ fn git_files(root: &Path) -> Result<Vec<FileEntry>, String> {
 }
 
 /// Runs git in `root` with settings that would run commands turned off.
-fn run_git(root: &Path, args: &[&str], stdin: Option<&[u8]>) -> Result<Vec<u8>, String> {
+pub(crate) fn run_git(root: &Path, args: &[&str], stdin: Option<&[u8]>) -> Result<Vec<u8>, String> {
     let mut command = Command::new("git");
     command
         .arg("-C")

@@ -213,10 +213,13 @@ pub fn run(args: CheckArgs) -> Exit {
         return fail(error);
     }
     let target = Target::inspect(&args.dir);
+    let attestations =
+        crate::attest::store::Attestations::load(&args.dir, target.commit.as_deref(), &plan.trust);
     let inputs = Inputs {
         target: &target,
         environment: &args.environment,
         now: chrono::Utc::now(),
+        attestations: &attestations,
     };
     let rules = eval::evaluate(&plan, &runs, &inputs);
     let decision = crate::decision::decide(&plan, &rules, &runs, args.fail_on);

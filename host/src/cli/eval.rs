@@ -72,6 +72,7 @@ pub fn run(args: EvalArgs) -> Exit {
         target: &target,
         environment: &args.environment,
         now: chrono::Utc::now(),
+        attestations: &crate::attest::store::Attestations::none(),
     };
     let base = eval::base_context(&runs, &inputs);
     let context = eval::scoped(&base, scoped_run);

@@ -109,10 +109,28 @@ pub fn explanation(plan: &Plan, id: &str) -> String {
             indented(&when.source)
         ));
     }
-    text.push_str(&format!(
-        "\nPasses when (CEL):\n{}\n",
-        indented(&rule.expr.source)
-    ));
+    match &rule.attestation {
+        Some(requirement) => text.push_str(&format!(
+            "\nPasses when attested:\n  by {} distinct trusted signer{} of role {}{}{}\n  (`gonogo attest {} --role <role> --key <key>`, files in .gonogo/attestations/)\n",
+            requirement.signers,
+            if requirement.signers == 1 { "" } else { "s" },
+            requirement.roles.join(" or "),
+            requirement
+                .max_age_days
+                .map(|d| format!(", signed within {d} days"))
+                .unwrap_or_default(),
+            if requirement.same_commit {
+                ", for the current commit"
+            } else {
+                ", for this commit or an earlier one"
+            },
+            rule.id
+        )),
+        None => text.push_str(&format!(
+            "\nPasses when (CEL):\n{}\n",
+            indented(&rule.expr.source)
+        )),
+    }
     if let Some(fix) = &rule.remediation {
         text.push_str(&format!("\nHow to fix:\n  {fix}\n"));
     }

@@ -1,5 +1,6 @@
 //! The command line: a thin layer over the library, one file per subcommand.
 
+mod attest;
 mod check;
 mod completions;
 mod eval;
@@ -27,6 +28,8 @@ enum Command {
     Test(test::TestArgs),
     Eval(eval::EvalArgs),
     Explain(explain::ExplainArgs),
+    Keygen(attest::KeygenArgs),
+    Attest(attest::AttestArgs),
     Completions(completions::CompletionsArgs),
     Man(completions::ManArgs),
 }
@@ -43,6 +46,8 @@ pub fn main() -> std::process::ExitCode {
         Command::Test(args) => test::run(args),
         Command::Eval(args) => eval::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Keygen(args) => attest::keygen(args),
+        Command::Attest(args) => attest::attest(args),
         Command::Completions(args) => completions::completions(args),
         Command::Man(args) => completions::man(args),
     };

@@ -58,6 +58,8 @@ pub struct Inputs<'a> {
     pub environment: &'a str,
     /// The time of the run.
     pub now: chrono::DateTime<chrono::Utc>,
+    /// The project's signed attestations, verified against the pack's trust.
+    pub attestations: &'a crate::attest::store::Attestations,
 }
 
 /// Evaluates every rule of `plan` over `runs`.
@@ -75,7 +77,7 @@ pub fn evaluate(plan: &Plan, runs: &[CheckRun], inputs: &Inputs<'_>) -> Vec<Rule
         .collect();
     plan.rules
         .iter()
-        .map(|rule| evaluate_rule(rule, &context, &by_name))
+        .map(|rule| evaluate_rule(rule, &context, &by_name, inputs))
         .collect()
 }
 
@@ -148,6 +150,7 @@ fn evaluate_rule(
     rule: &Rule,
     base: &Context<'static, 'static>,
     runs: &HashMap<&str, (&CheckRun, Context<'_, 'static>)>,
+    inputs: &Inputs<'_>,
 ) -> RuleResult {
     let mut result = RuleResult {
         id: rule.id.clone(),
@@ -202,6 +205,21 @@ fn evaluate_rule(
                 return result;
             }
         }
+    }
+    if let Some(requirement) = &rule.attestation {
+        let (attested, why) = inputs.attestations.judge(&rule.id, requirement, inputs.now);
+        if !attested {
+            result.status = Status::Fail;
+            result.message = Some(why);
+            result.remediation = rule.remediation.clone().or_else(|| {
+                Some(format!(
+                    "once it is done, a person with a trusted key of role {} runs `gonogo attest {} --role <role> --key <key file> --note \"…\"` and commits the file",
+                    requirement.roles.join(" or "),
+                    rule.id
+                ))
+            });
+        }
+        return result;
     }
     match run_bool(&rule.expr, context) {
         Ok(true) => {}

@@ -292,6 +292,7 @@ fn run_case(plan: &Plan, case: Case) -> CaseResult {
         target: &case.target,
         environment: &case.environment,
         now: case.now,
+        attestations: &crate::attest::store::Attestations::none(),
     };
     let rules = eval::evaluate(plan, &case.runs, &inputs);
     let decision = decide(plan, &rules, &case.runs, crate::decision::FailOn::Block);

@@ -23,6 +23,8 @@ pub struct Plan {
     pub checks: Vec<CheckSpec>,
     /// Its rules, in pack order.
     pub rules: Vec<Rule>,
+    /// Public keys trusted to sign attestations, per role.
+    pub trust: crate::attest::store::Trust,
 }
 
 /// Where a check's component comes from.
@@ -137,8 +139,11 @@ pub struct Rule {
     pub check: Option<String>,
     /// Applicability.
     pub when: Option<CompiledExpr>,
-    /// The condition that must hold.
+    /// The condition that must hold (`true` for an attestation rule).
     pub expr: CompiledExpr,
+    /// The signed attestations that satisfy it, for a rule only a person
+    /// can vouch for.
+    pub attestation: Option<crate::attest::store::Requirement>,
     /// The failure message.
     pub message: Option<Template>,
     /// How to fix a failure.

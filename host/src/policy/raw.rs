@@ -18,6 +18,35 @@ pub struct RawPack {
     pub checks: IndexMap<String, Spanned<RawCheck>>,
     #[serde(default)]
     pub rules: Vec<Spanned<RawRule>>,
+    /// Public keys trusted to sign attestations, per role.
+    #[serde(default)]
+    pub trust: Option<RawTrust>,
+}
+
+/// `trust:` of a pack.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTrust {
+    /// Role → `ed25519:<base64>` public keys.
+    #[serde(default)]
+    pub roles: IndexMap<String, Vec<Spanned<String>>>,
+}
+
+/// `attestation:` of a rule.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAttestation {
+    /// Roles whose signatures count.
+    pub roles: Vec<Spanned<String>>,
+    /// Distinct signers needed (default 1).
+    #[serde(default)]
+    pub signers: Option<Spanned<u64>>,
+    /// Oldest signature that still counts, in days.
+    #[serde(default)]
+    pub max_age_days: Option<Spanned<u64>>,
+    /// Whether a newer commit invalidates an attestation.
+    #[serde(default)]
+    pub same_commit: bool,
 }
 
 /// One entry of `checks:`.
@@ -98,7 +127,11 @@ pub struct RawRule {
     pub check: Option<Spanned<String>>,
     #[serde(default)]
     pub when: Option<Spanned<String>>,
-    pub expr: Spanned<String>,
+    #[serde(default)]
+    pub expr: Option<Spanned<String>>,
+    /// Signed attestations that satisfy the rule instead of `expr`.
+    #[serde(default)]
+    pub attestation: Option<Spanned<RawAttestation>>,
     #[serde(default)]
     pub message: Option<Spanned<String>>,
     #[serde(default)]

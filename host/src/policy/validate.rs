@@ -3,8 +3,9 @@
 use super::diagnostic::{Diagnostic, PolicyError};
 use super::expr::{self, CompiledExpr, Scope};
 use super::plan::{CheckSource, CheckSpec, EnvGrant, Grants, Limits, Plan, Rule};
-use super::raw::{RawCheck, RawPack, RawRule};
+use super::raw::{RawAttestation, RawCheck, RawPack, RawRule, RawTrust};
 use super::template;
+use crate::attest::store::{Requirement, Trust};
 use serde_saphyr::Spanned;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
@@ -43,6 +44,7 @@ pub fn validate(raw: RawPack, label: &str, base: Option<&Path>) -> Result<Plan, 
             Some((spec.name.clone(), crate::builtins::builtin(name)?.findings))
         })
         .collect();
+    let trust = v.trust(raw.trust.as_ref());
     let env = expr::environment();
     let mut ids = BTreeSet::new();
     let mut rules = Vec::new();
@@ -54,7 +56,7 @@ pub fn validate(raw: RawPack, label: &str, base: Option<&Path>) -> Result<Plan, 
                 None,
             );
         }
-        if let Some(rule) = v.rule(&env, &known, &builtin_findings, rule) {
+        if let Some(rule) = v.rule(&env, &known, &builtin_findings, &trust, rule) {
             rules.push(rule);
         }
     }
@@ -65,6 +67,7 @@ pub fn validate(raw: RawPack, label: &str, base: Option<&Path>) -> Result<Plan, 
             origin: label.to_owned(),
             checks,
             rules,
+            trust,
         })
     } else {
         v.diagnostics.sort_by_key(|d| (d.line, d.column));
@@ -398,6 +401,7 @@ impl Validator<'_> {
         env: &cel::Env,
         known: &BTreeSet<String>,
         builtin_findings: &std::collections::HashMap<String, &'static [&'static str]>,
+        trust: &Trust,
         spanned: &Spanned<RawRule>,
     ) -> Option<Rule> {
         let raw = &spanned.value;
@@ -446,7 +450,30 @@ impl Validator<'_> {
                 }
             };
         let when = raw.when.as_ref().map(|w| compile(self, "when", w));
-        let expr = compile(self, "expr", &raw.expr);
+        let attestation = raw
+            .attestation
+            .as_ref()
+            .and_then(|a| self.attestation(&id, a, trust));
+        let expr = match (&raw.expr, &raw.attestation) {
+            (Some(source), None) => compile(self, "expr", source),
+            (None, Some(_)) => expr::compile(env, "true", &scope, false).ok(),
+            (Some(source), Some(_)) => {
+                self.error(
+                    source,
+                    format!("rule `{id}` has both `expr` and `attestation`"),
+                    Some("a rule is verified by an expression or vouched for by signed attestations, not both".into()),
+                );
+                None
+            }
+            (None, None) => {
+                self.error(
+                    &raw.id,
+                    format!("rule `{id}` has neither `expr` nor `attestation`"),
+                    Some("add `expr: <CEL>`, or `attestation: { roles: [...] }` for what only a person can vouch for".into()),
+                );
+                None
+            }
+        };
         let message =
             raw.message
                 .as_ref()
@@ -484,11 +511,90 @@ impl Validator<'_> {
             check: raw.check.as_ref().map(|c| c.value.clone()),
             when,
             expr,
+            attestation,
             message,
             remediation: raw.remediation.clone(),
             refs: raw.refs.clone(),
             evidence: raw.evidence.iter().map(|e| e.value.clone()).collect(),
             depends_on,
+        })
+    }
+
+    /// `trust.roles`: each key parsed, each role named once.
+    fn trust(&mut self, raw: Option<&RawTrust>) -> Trust {
+        let mut trust = Trust::default();
+        for (role, keys) in raw.iter().flat_map(|t| &t.roles) {
+            let mut parsed = Vec::new();
+            for key in keys {
+                match crate::attest::keys::parse_public(&key.value) {
+                    Ok(k) => parsed.push(k),
+                    Err(reason) => self.error(
+                        key,
+                        format!("trust role `{role}`: {reason}"),
+                        Some("`gonogo keygen NAME` prints the public key to paste here".into()),
+                    ),
+                }
+            }
+            trust.roles.insert(role.clone(), parsed);
+        }
+        trust
+    }
+
+    /// A rule's `attestation:`: roles the pack trusts, enough keys for
+    /// the signers asked.
+    fn attestation(
+        &mut self,
+        id: &str,
+        raw: &Spanned<RawAttestation>,
+        trust: &Trust,
+    ) -> Option<Requirement> {
+        let value = &raw.value;
+        let before = self.diagnostics.len();
+        if value.roles.is_empty() {
+            self.error(
+                raw,
+                format!("rule `{id}`: `attestation.roles` is empty"),
+                None,
+            );
+        }
+        let mut keys = BTreeSet::new();
+        for role in &value.roles {
+            match trust.roles.get(&role.value) {
+                Some(trusted) => keys.extend(trusted.iter().map(crate::attest::keys::key_id)),
+                None => self.error(
+                    role,
+                    format!("rule `{id}`: role `{}` has no trusted keys in `trust.roles`", role.value),
+                    Some("add the role's public keys under `trust: { roles: { <role>: [ed25519:…] } }`".into()),
+                ),
+            }
+        }
+        let signers = value.signers.as_ref().map_or(1, |s| s.value);
+        if signers == 0 || (self.diagnostics.len() == before && signers as usize > keys.len()) {
+            let at = value.signers.as_ref();
+            let message = format!(
+                "rule `{id}`: `attestation.signers` is {signers}, and the pack trusts {} key{} for these roles",
+                keys.len(),
+                if keys.len() == 1 { "" } else { "s" }
+            );
+            match at {
+                Some(at) => self.error(at, message, None),
+                None => self.error(raw, message, None),
+            }
+        }
+        if let Some(age) = &value.max_age_days
+            && age.value == 0
+        {
+            self.error(
+                age,
+                format!("rule `{id}`: `max_age_days` must be at least 1"),
+                None,
+            );
+        }
+        (self.diagnostics.len() == before).then(|| Requirement {
+            roles: value.roles.iter().map(|r| r.value.clone()).collect(),
+            signers: signers as usize,
+            max_age_days: value.max_age_days.as_ref().map(|a| a.value as i64),
+            same_commit: value.same_commit,
         })
     }
 

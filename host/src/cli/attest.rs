@@ -1,0 +1,152 @@
+//! `gonogo keygen` and `gonogo attest`: keys for people who vouch for what
+//! no check can verify, and the signed attestations they commit.
+
+use super::fail;
+use crate::attest::{self, Predicate, Statement, Subject, keys};
+use crate::exit::Exit;
+use crate::target::Target;
+use std::path::PathBuf;
+
+/// Create an Ed25519 key pair for signing attestations.
+///
+/// Writes NAME.key (the private key, PKCS#8 PEM, readable by you only;
+/// keep it out of the repository) and NAME.pub, and prints the public key
+/// to list under the pack's `trust.roles`.
+///
+/// Examples:
+///   gonogo keygen alice --dir ~/.config/gonogo/keys
+///   gonogo keygen sre-oncall
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub struct KeygenArgs {
+    /// The key's file name, without extension.
+    name: String,
+
+    /// Where to write the two files.
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    dir: PathBuf,
+}
+
+/// Runs `gonogo keygen`.
+pub fn keygen(args: KeygenArgs) -> Exit {
+    if args.name.is_empty() || args.name.contains(['/', '\\']) {
+        return fail(format_args!("`{}` is not a file name", args.name));
+    }
+    let key = match keys::generate() {
+        Ok(key) => key,
+        Err(error) => return fail(error),
+    };
+    let private = args.dir.join(format!("{}.key", args.name));
+    let public = args.dir.join(format!("{}.pub", args.name));
+    if let Err(error) = keys::write_pair(&key, &private, &public) {
+        return fail(error);
+    }
+    let verifying = key.verifying_key();
+    println!(
+        "private key: {} (keep it secret, out of the repository)",
+        private.display()
+    );
+    println!("public key:  {}", public.display());
+    println!("key id:      {}", keys::key_id(&verifying));
+    println!(
+        "\nTrust it in the pack:\n  trust:\n    roles:\n      <role>: [\"{}\"]",
+        keys::public_text(&verifying)
+    );
+    Exit::Go
+}
+
+/// Sign an attestation that a rule's manual item is done.
+///
+/// Writes a DSSE envelope holding an in-toto Statement (v1) into
+/// `.gonogo/attestations/` of the project, bound to its current git
+/// commit. Commit the file: `gonogo check` counts it for the rule when the
+/// pack trusts the key for the role, and until it expires.
+///
+/// Examples:
+///   gonogo attest restore-drill --role sre --key ~/.config/gonogo/keys/alice.key \
+///     --note "restored last night's backup into staging in 14 min" --expires 90d
+///   gonogo attest security-signoff --role security --key sec.key --expires 30d apps/api
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub struct AttestArgs {
+    /// The rule the attestation satisfies.
+    rule: String,
+
+    /// The project folder (a git work tree).
+    #[arg(default_value = ".")]
+    dir: PathBuf,
+
+    /// The role you sign as (the pack must trust your key for it).
+    #[arg(long, value_name = "ROLE")]
+    role: String,
+
+    /// Your private key (from `gonogo keygen`).
+    #[arg(long, value_name = "FILE")]
+    key: PathBuf,
+
+    /// What was done, for the people who read the report.
+    #[arg(long, default_value = "", value_name = "TEXT")]
+    note: String,
+
+    /// How long it counts: 30d, 12w, 6m, 1y.
+    #[arg(long, default_value = "90d", value_name = "DURATION")]
+    expires: String,
+}
+
+/// Runs `gonogo attest`.
+pub fn attest(args: AttestArgs) -> Exit {
+    let days = match attest::parse_days(&args.expires) {
+        Ok(days) => days,
+        Err(error) => return fail(format_args!("--expires: {error}")),
+    };
+    let key = match keys::read_private(&args.key) {
+        Ok(key) => key,
+        Err(error) => return fail(error),
+    };
+    let target = Target::inspect(&args.dir);
+    let Some(commit) = target.commit.clone() else {
+        return fail(format_args!(
+            "`{}` is not in a git repository with a commit: an attestation is bound to the current commit",
+            args.dir.display()
+        ));
+    };
+    let now = chrono::Utc::now();
+    let seconds = chrono::SecondsFormat::Secs;
+    let statement = Statement {
+        statement_type: attest::STATEMENT_TYPE.to_owned(),
+        subject: vec![Subject {
+            name: target.path.clone(),
+            digest: [("gitCommit".to_owned(), commit.clone())].into(),
+        }],
+        predicate_type: attest::PREDICATE_TYPE.to_owned(),
+        predicate: Predicate {
+            rule: args.rule.clone(),
+            role: args.role.clone(),
+            note: args.note.clone(),
+            signed_at: now.to_rfc3339_opts(seconds, true),
+            expires_at: (now + chrono::Duration::days(days)).to_rfc3339_opts(seconds, true),
+        },
+    };
+    let envelope = attest::sign(&statement, &key);
+    let folder = args.dir.join(attest::DIR);
+    let file = folder.join(format!(
+        "{}.{}.{}.json",
+        args.rule,
+        keys::key_id(&key.verifying_key()),
+        now.format("%Y%m%dT%H%M%SZ")
+    ));
+    let text = serde_json::to_string_pretty(&envelope).expect("an envelope serializes") + "\n";
+    if let Err(error) = std::fs::create_dir_all(&folder).and_then(|()| std::fs::write(&file, text))
+    {
+        return fail(format_args!("cannot write `{}`: {error}", file.display()));
+    }
+    println!(
+        "attested `{}` as {} for commit {}, until {}: {}",
+        args.rule,
+        args.role,
+        &commit[..commit.len().min(12)],
+        statement.predicate.expires_at,
+        file.display()
+    );
+    Exit::Go
+}
