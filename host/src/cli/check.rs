@@ -231,6 +231,8 @@ pub fn run(args: CheckArgs) -> Exit {
             name: plan.name.clone(),
             origin: plan.origin.clone(),
             description: plan.description.clone(),
+            extends: plan.extends.clone(),
+            overrides: plan.overrides.clone(),
         },
         target,
         environment: args.environment.clone(),

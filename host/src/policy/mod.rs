@@ -13,7 +13,7 @@ mod validate;
 pub(crate) use validate::is_env_name;
 
 pub use diagnostic::{Diagnostic, PolicyError};
-pub use plan::{CheckSource, CheckSpec, EnvGrant, Grants, Limits, Plan, Rule};
+pub use plan::{CheckSource, CheckSpec, EnvGrant, Grants, Limits, Override, Plan, Rule};
 pub use raw::Enforcement;
 
 use std::path::{Path, PathBuf};
@@ -51,8 +51,16 @@ impl PackRef {
     }
 }
 
+/// How deep `extends:` chains may go.
+const MAX_EXTENDS_DEPTH: usize = 8;
+
 /// Loads and validates a pack.
 pub fn load(pack: &PackRef) -> Result<Plan, PolicyError> {
+    load_in_chain(pack, &mut Vec::new())
+}
+
+/// Loads a pack that is extended by the packs in `chain` (to refuse cycles).
+fn load_in_chain(pack: &PackRef, chain: &mut Vec<String>) -> Result<Plan, PolicyError> {
     match pack {
         PackRef::Builtin(name) => {
             let Some(builtin) = crate::builtins::builtin_pack(name) else {
@@ -66,7 +74,7 @@ pub fn load(pack: &PackRef) -> Result<Plan, PolicyError> {
                     Some(format!("built-in packs: {}", known.join(", "))),
                 ));
             };
-            parse(builtin.yaml, &format!("builtin:{name}"), None)
+            parse_in_chain(builtin.yaml, &format!("builtin:{name}"), None, chain)
         }
         PackRef::Path(path) => {
             let file = if path.is_dir() {
@@ -85,7 +93,7 @@ pub fn load(pack: &PackRef) -> Result<Plan, PolicyError> {
                 )
             })?;
             let base = file.parent().map(Path::to_path_buf).unwrap_or_default();
-            parse(&text, &label, Some(&base))
+            parse_in_chain(&text, &label, Some(&base), chain)
         }
     }
 }
@@ -93,6 +101,15 @@ pub fn load(pack: &PackRef) -> Result<Plan, PolicyError> {
 /// Parses and validates pack text. `base` is the folder relative `use:`
 /// paths start from (`None` for built-in packs, which may not use paths).
 pub fn parse(text: &str, label: &str, base: Option<&Path>) -> Result<Plan, PolicyError> {
+    parse_in_chain(text, label, base, &mut Vec::new())
+}
+
+fn parse_in_chain(
+    text: &str,
+    label: &str,
+    base: Option<&Path>,
+    chain: &mut Vec<String>,
+) -> Result<Plan, PolicyError> {
     let raw: raw::RawPack = serde_saphyr::from_str(text).map_err(|error| {
         let location = error.location();
         let message = error.without_snippet().to_string();
@@ -106,7 +123,99 @@ pub fn parse(text: &str, label: &str, base: Option<&Path>) -> Result<Plan, Polic
             }],
         }
     })?;
-    validate::validate(raw, label, base)
+    let parent = match &raw.extends {
+        Some(extends) => Some(extended(&extends.value, extends, label, base, chain)?),
+        None => None,
+    };
+    validate::validate(raw, label, base, parent)
+}
+
+/// Loads the pack `extends:` names, checking its pin, depth and cycles.
+fn extended(
+    extends: &raw::RawExtends,
+    at: &serde_saphyr::Spanned<raw::RawExtends>,
+    label: &str,
+    base: Option<&Path>,
+    chain: &mut Vec<String>,
+) -> Result<Plan, PolicyError> {
+    let here = |message: String, help: Option<String>| PolicyError {
+        diagnostics: vec![Diagnostic {
+            file: label.to_owned(),
+            line: at.referenced.line(),
+            column: at.referenced.column(),
+            message,
+            help,
+        }],
+    };
+    let reference = extends.pack.value.trim();
+    if reference.starts_with("http://") || reference.starts_with("https://") {
+        return Err(here(
+            format!("`extends: {reference}`: remote packs are not supported yet"),
+            Some("download the pack, check it, and extend it by path with `sha256:`".into()),
+        ));
+    }
+    let pack = match PackRef::parse(reference) {
+        PackRef::Path(path) => match base {
+            Some(base) => PackRef::Path(base.join(path)),
+            None => {
+                return Err(here(
+                    "a built-in pack can only extend built-in packs".into(),
+                    None,
+                ));
+            }
+        },
+        builtin => builtin,
+    };
+    let (key, bytes): (String, Vec<u8>) = match &pack {
+        PackRef::Builtin(name) => (
+            format!("builtin:{name}"),
+            crate::builtins::builtin_pack(name)
+                .map(|p| p.yaml.as_bytes().to_vec())
+                .unwrap_or_default(),
+        ),
+        PackRef::Path(path) => {
+            let file = if path.is_dir() {
+                path.join(PACK_FILE)
+            } else {
+                path.clone()
+            };
+            let key = file
+                .canonicalize()
+                .unwrap_or_else(|_| file.clone())
+                .display()
+                .to_string();
+            (key, std::fs::read(&file).unwrap_or_default())
+        }
+    };
+    if let Some(pinned) = &extends.sha256 {
+        use sha2::Digest;
+        let actual = hex::encode(sha2::Sha256::digest(&bytes));
+        let expected = pinned
+            .value
+            .trim()
+            .trim_start_matches("sha256:")
+            .to_ascii_lowercase();
+        if actual != expected {
+            return Err(here(
+                format!(
+                    "`extends: {reference}`: sha256 mismatch: pinned `{expected}`, the pack is `{actual}`"
+                ),
+                Some("if the new baseline is the one you mean, update `sha256:`".into()),
+            ));
+        }
+    }
+    if chain.contains(&key) || chain.len() >= MAX_EXTENDS_DEPTH {
+        return Err(here(
+            format!(
+                "`extends: {reference}` makes a cycle or a chain deeper than {MAX_EXTENDS_DEPTH} packs"
+            ),
+            None,
+        ));
+    }
+    chain.push(key);
+    let plan = load_in_chain(&pack, chain);
+    chain.pop();
+    plan
 }
 
 fn single(file: &str, message: String, help: Option<String>) -> PolicyError {

@@ -25,6 +25,23 @@ pub struct Plan {
     pub rules: Vec<Rule>,
     /// Public keys trusted to sign attestations, per role.
     pub trust: crate::attest::store::Trust,
+    /// The packs it extends, nearest first.
+    pub extends: Vec<String>,
+    /// Every change made to an extended pack's rules.
+    pub overrides: Vec<Override>,
+}
+
+/// A change an extending pack made to a rule of the pack it extends.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Override {
+    /// The rule.
+    pub rule: String,
+    /// What changed (`enforcement block → warn`, `disabled`).
+    pub change: String,
+    /// Why.
+    pub reason: String,
+    /// The pack that made the change.
+    pub by: String,
 }
 
 /// Where a check's component comes from.
@@ -154,4 +171,6 @@ pub struct Rule {
     pub evidence: Vec<String>,
     /// Every check it depends on: an error of any of them is an error of the rule.
     pub depends_on: BTreeSet<String>,
+    /// Whether extending packs may not override it.
+    pub locked: bool,
 }

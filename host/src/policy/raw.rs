@@ -21,6 +21,43 @@ pub struct RawPack {
     /// Public keys trusted to sign attestations, per role.
     #[serde(default)]
     pub trust: Option<RawTrust>,
+    /// The pack this one builds on.
+    #[serde(default)]
+    pub extends: Option<Spanned<RawExtends>>,
+    /// Changes to the extended pack's rules, each with its reason.
+    #[serde(default)]
+    pub overrides: Vec<Spanned<RawOverride>>,
+}
+
+/// `extends:` of a pack.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawExtends {
+    /// `builtin:<name>`, or a path relative to this pack's folder.
+    pub pack: Spanned<String>,
+    /// The sha256 of the extended pack file, when pinned.
+    #[serde(default)]
+    pub sha256: Option<Spanned<String>>,
+}
+
+/// One entry of `overrides:`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawOverride {
+    /// The extended pack's rule.
+    pub rule: Spanned<String>,
+    /// A new severity.
+    #[serde(default)]
+    pub severity: Option<Severity>,
+    /// A new enforcement.
+    #[serde(default)]
+    pub enforcement: Option<Enforcement>,
+    /// Drops the rule.
+    #[serde(default)]
+    pub disabled: bool,
+    /// Why (required).
+    #[serde(default)]
+    pub reason: Option<String>,
 }
 
 /// `trust:` of a pack.
@@ -132,6 +169,9 @@ pub struct RawRule {
     /// Signed attestations that satisfy the rule instead of `expr`.
     #[serde(default)]
     pub attestation: Option<Spanned<RawAttestation>>,
+    /// Packs that extend this one cannot override the rule.
+    #[serde(default)]
+    pub locked: bool,
     #[serde(default)]
     pub message: Option<Spanned<String>>,
     #[serde(default)]

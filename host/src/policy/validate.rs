@@ -2,7 +2,8 @@
 
 use super::diagnostic::{Diagnostic, PolicyError};
 use super::expr::{self, CompiledExpr, Scope};
-use super::plan::{CheckSource, CheckSpec, EnvGrant, Grants, Limits, Plan, Rule};
+use super::plan::{CheckSource, CheckSpec, EnvGrant, Grants, Limits, Override, Plan, Rule};
+use super::raw::Enforcement;
 use super::raw::{RawAttestation, RawCheck, RawPack, RawRule, RawTrust};
 use super::template;
 use crate::attest::store::{Requirement, Trust};
@@ -19,8 +20,13 @@ struct Validator<'a> {
     diagnostics: Vec<Diagnostic>,
 }
 
-/// Validates a parsed pack.
-pub fn validate(raw: RawPack, label: &str, base: Option<&Path>) -> Result<Plan, PolicyError> {
+/// Validates a parsed pack; `parent` is the pack it extends, loaded.
+pub fn validate(
+    raw: RawPack,
+    label: &str,
+    base: Option<&Path>,
+    parent: Option<Plan>,
+) -> Result<Plan, PolicyError> {
     let mut v = Validator {
         label,
         base,
@@ -29,45 +35,91 @@ pub fn validate(raw: RawPack, label: &str, base: Option<&Path>) -> Result<Plan, 
     if raw.name.value.trim().is_empty() {
         v.error(&raw.name, "the pack `name` is empty".into(), None);
     }
+    let parent_name = parent.as_ref().map(|p| p.name.clone()).unwrap_or_default();
     let mut checks = Vec::new();
     for (name, check) in &raw.checks {
+        if parent
+            .as_ref()
+            .is_some_and(|p| p.checks.iter().any(|c| &c.name == name))
+        {
+            v.error(
+                check,
+                format!("check `{name}` is already declared by the extended pack `{parent_name}`"),
+                Some("use its name in rules, or give this check another name".into()),
+            );
+            continue;
+        }
         if let Some(spec) = v.check(name, check) {
             checks.push(spec);
         }
     }
-    let known: BTreeSet<String> = raw.checks.keys().cloned().collect();
+    let inherited: &[CheckSpec] = parent.as_ref().map_or(&[], |p| &p.checks);
+    let known: BTreeSet<String> = raw
+        .checks
+        .keys()
+        .cloned()
+        .chain(inherited.iter().map(|c| c.name.clone()))
+        .collect();
     // The finding ids of built-in checks, to validate rules' `evidence`.
     let builtin_findings: std::collections::HashMap<String, &'static [&'static str]> = checks
         .iter()
+        .chain(inherited)
         .filter_map(|spec: &CheckSpec| {
             let name = spec.reference.strip_prefix("builtin:")?;
             Some((spec.name.clone(), crate::builtins::builtin(name)?.findings))
         })
         .collect();
-    let trust = v.trust(raw.trust.as_ref());
+    let trust = v.trust(raw.trust.as_ref(), parent.as_ref());
     let env = expr::environment();
-    let mut ids = BTreeSet::new();
+    let mut ids: BTreeSet<String> = parent
+        .as_ref()
+        .map(|p| p.rules.iter().map(|r| r.id.clone()).collect())
+        .unwrap_or_default();
     let mut rules = Vec::new();
     for rule in &raw.rules {
         if !ids.insert(rule.value.id.value.clone()) {
+            let inherited = parent
+                .as_ref()
+                .is_some_and(|p| p.rules.iter().any(|r| r.id == rule.value.id.value));
             v.error(
                 &rule.value.id,
-                format!("duplicate rule id `{}`", rule.value.id.value),
-                None,
+                if inherited {
+                    format!(
+                        "rule `{}` is already defined by the extended pack `{parent_name}`",
+                        rule.value.id.value
+                    )
+                } else {
+                    format!("duplicate rule id `{}`", rule.value.id.value)
+                },
+                inherited.then(|| "change it with an `overrides:` entry and a reason".into()),
             );
         }
         if let Some(rule) = v.rule(&env, &known, &builtin_findings, &trust, rule) {
             rules.push(rule);
         }
     }
+    let (inherited_rules, overrides) = v.overrides(&raw, parent.as_ref());
     if v.diagnostics.is_empty() {
+        let (mut all_checks, mut all_rules, mut extends) = match parent {
+            Some(parent) => {
+                let mut chain = vec![parent.origin.clone()];
+                chain.extend(parent.extends);
+                (parent.checks, inherited_rules, chain)
+            }
+            None => (Vec::new(), Vec::new(), Vec::new()),
+        };
+        all_checks.extend(checks);
+        all_rules.extend(rules);
+        extends.dedup();
         Ok(Plan {
             name: raw.name.value,
             description: raw.description,
             origin: label.to_owned(),
-            checks,
-            rules,
+            checks: all_checks,
+            rules: all_rules,
             trust,
+            extends,
+            overrides,
         })
     } else {
         v.diagnostics.sort_by_key(|d| (d.line, d.column));
@@ -517,13 +569,26 @@ impl Validator<'_> {
             refs: raw.refs.clone(),
             evidence: raw.evidence.iter().map(|e| e.value.clone()).collect(),
             depends_on,
+            locked: raw.locked,
         })
     }
 
-    /// `trust.roles`: each key parsed, each role named once.
-    fn trust(&mut self, raw: Option<&RawTrust>) -> Trust {
-        let mut trust = Trust::default();
+    /// `trust.roles`: each key parsed; the roles of an extended pack are
+    /// kept as they are (an extending pack cannot add keys to them, so a
+    /// team cannot vouch for itself where the baseline decides who may).
+    fn trust(&mut self, raw: Option<&RawTrust>, parent: Option<&Plan>) -> Trust {
+        let mut trust = parent.map(|p| p.trust.clone()).unwrap_or_default();
         for (role, keys) in raw.iter().flat_map(|t| &t.roles) {
+            if trust.roles.contains_key(role) && parent.is_some() {
+                if let Some(first) = keys.first() {
+                    self.error(
+                        first,
+                        format!("role `{role}` is defined by the extended pack: its trusted keys cannot be changed here"),
+                        Some("ask the owners of the extended pack to trust the key, or use a role of your own".into()),
+                    );
+                }
+                continue;
+            }
             let mut parsed = Vec::new();
             for key in keys {
                 match crate::attest::keys::parse_public(&key.value) {
@@ -538,6 +603,113 @@ impl Validator<'_> {
             trust.roles.insert(role.clone(), parsed);
         }
         trust
+    }
+
+    /// Applies `overrides:` to the extended pack's rules: each names one of
+    /// them, is not locked, says why, and changes something.
+    fn overrides(&mut self, raw: &RawPack, parent: Option<&Plan>) -> (Vec<Rule>, Vec<Override>) {
+        let Some(parent) = parent else {
+            if let Some(first) = raw.overrides.first() {
+                self.error(
+                    first,
+                    "`overrides` change the rules of an extended pack, and this pack has no `extends`".into(),
+                    None,
+                );
+            }
+            return (Vec::new(), Vec::new());
+        };
+        let mut rules = parent.rules.clone();
+        let mut overrides = parent.overrides.clone();
+        let by = raw.name.value.clone();
+        for entry in &raw.overrides {
+            let value = &entry.value;
+            let id = value.rule.value.trim();
+            let Some(index) = rules.iter().position(|r| r.id == id) else {
+                self.error(
+                    &value.rule,
+                    format!(
+                        "override of rule `{id}`, which the extended pack `{}` does not have",
+                        parent.name
+                    ),
+                    Some(
+                        "`gonogo explain RULE-ID --policy <extended pack>` shows its rules".into(),
+                    ),
+                );
+                continue;
+            };
+            if rules[index].locked {
+                self.error(
+                    &value.rule,
+                    format!(
+                        "rule `{id}` is locked by the extended pack `{}`: it cannot be overridden",
+                        parent.name
+                    ),
+                    Some(
+                        "ask for a time-boxed exception from the baseline's owners instead".into(),
+                    ),
+                );
+                continue;
+            }
+            let Some(reason) = value
+                .reason
+                .as_deref()
+                .map(str::trim)
+                .filter(|r| !r.is_empty())
+            else {
+                self.error(
+                    entry,
+                    format!("the override of rule `{id}` has no `reason`"),
+                    Some("say why, for the people who read the report".into()),
+                );
+                continue;
+            };
+            let rule = &mut rules[index];
+            let mut changes = Vec::new();
+            if let Some(severity) = value.severity.filter(|s| *s != rule.severity) {
+                changes.push(format!(
+                    "severity {} → {}",
+                    rule.severity.as_str(),
+                    severity.as_str()
+                ));
+                rule.severity = severity;
+            }
+            if let Some(enforcement) = value.enforcement.filter(|e| *e != rule.enforcement) {
+                let name = |e: Enforcement| {
+                    if e == Enforcement::Block {
+                        "block"
+                    } else {
+                        "warn"
+                    }
+                };
+                changes.push(format!(
+                    "enforcement {} → {}",
+                    name(rule.enforcement),
+                    name(enforcement)
+                ));
+                rule.enforcement = enforcement;
+            }
+            if value.disabled {
+                changes.push("disabled".to_owned());
+            }
+            if changes.is_empty() {
+                self.error(
+                    entry,
+                    format!("the override of rule `{id}` changes nothing"),
+                    Some("set `severity`, `enforcement` or `disabled: true`".into()),
+                );
+                continue;
+            }
+            overrides.push(Override {
+                rule: id.to_owned(),
+                change: changes.join(", "),
+                reason: reason.to_owned(),
+                by: by.clone(),
+            });
+            if value.disabled {
+                rules.remove(index);
+            }
+        }
+        (rules, overrides)
     }
 
     /// A rule's `attestation:`: roles the pack trusts, enough keys for

@@ -39,6 +39,16 @@ impl Renderer for Human {
             "{BOLD}gonogo{BOLD:#} · pack {} · {}{git} · environment {}",
             report.pack.name, target.path, report.environment
         )?;
+        for extended in &report.pack.extends {
+            writeln!(out, "{DIM}extends {extended}{DIM:#}")?;
+        }
+        for o in &report.pack.overrides {
+            writeln!(
+                out,
+                "{YELLOW}override{YELLOW:#} {}: {} — {} {DIM}(by {}){DIM:#}",
+                o.rule, o.change, o.reason, o.by
+            )?;
+        }
         let width = report.rules.iter().map(|r| r.id.len()).max().unwrap_or(0);
         let mut areas: Vec<&str> = Vec::new();
         for rule in &report.rules {

@@ -33,6 +33,12 @@ pub struct PackInfo {
     /// What it is for.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// The packs it extends, nearest first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub extends: Vec<String>,
+    /// Every change made to an extended pack's rules.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub overrides: Vec<crate::policy::Override>,
 }
 
 /// Everything one `gonogo check` found and decided.
