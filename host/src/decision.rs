@@ -16,6 +16,13 @@ pub struct Counts {
     pub skip: usize,
     /// Could not be evaluated.
     pub error: usize,
+    /// Failed, and waived by an active exception.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub waived: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// Which failures make a no-go (`--fail-on`).
@@ -59,6 +66,7 @@ pub fn decide(plan: &Plan, results: &[RuleResult], runs: &[CheckRun], fail_on: F
             Status::Skip => counts.skip += 1,
             Status::Fail => counts.fail += 1,
             Status::Error => counts.error += 1,
+            Status::Waived => counts.waived += 1,
         }
         if matches!(result.status, Status::Fail | Status::Error) {
             match result.enforcement {

@@ -16,6 +16,8 @@ pub enum Status {
     Skip,
     /// Could not tell.
     Error,
+    /// A rule's failure waived by an active exception (rules only).
+    Waived,
 }
 
 impl Status {
@@ -27,6 +29,7 @@ impl Status {
             Status::Warn => "warn",
             Status::Skip => "skip",
             Status::Error => "error",
+            Status::Waived => "waived",
         }
     }
 }

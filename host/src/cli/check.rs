@@ -106,6 +106,11 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     ca_bundle: Option<PathBuf>,
 
+    /// An exceptions file (time-boxed waivers of rule failures). Default:
+    /// `DIR/.gonogo/exceptions.yaml` when it exists.
+    #[arg(long, value_name = "FILE")]
+    exceptions: Option<PathBuf>,
+
     /// Report compilation, cache use and each check's run time on stderr.
     #[arg(long, short = 'v')]
     verbose: bool,
@@ -136,6 +141,23 @@ pub fn run(args: CheckArgs) -> Exit {
             return Exit::Error;
         }
     };
+    let mut exceptions = plan.exceptions.clone();
+    let exceptions_file = args
+        .exceptions
+        .clone()
+        .or_else(|| Some(args.dir.join(".gonogo/exceptions.yaml")).filter(|p| p.is_file()));
+    if let Some(file) = &exceptions_file {
+        let ids = plan.rules.iter().map(|r| r.id.clone()).collect();
+        match crate::policy::exceptions::load_file(file, &ids) {
+            Ok(more) => exceptions.extend(more),
+            Err(error) => {
+                for diagnostic in &error.diagnostics {
+                    fail(diagnostic);
+                }
+                return Exit::Error;
+            }
+        }
+    }
     let use_process_env = args.env_files.is_empty() || args.process_env;
     let env = match EnvSource::load(&args.env_files, use_process_env) {
         Ok(env) => env,
@@ -221,8 +243,16 @@ pub fn run(args: CheckArgs) -> Exit {
         now: chrono::Utc::now(),
         attestations: &attestations,
     };
-    let rules = eval::evaluate(&plan, &runs, &inputs);
-    let decision = crate::decision::decide(&plan, &rules, &runs, args.fail_on);
+    let mut rules = eval::evaluate(&plan, &runs, &inputs);
+    let waiver_notes = eval::waive::apply(
+        &exceptions,
+        &mut rules,
+        &runs,
+        &args.environment,
+        inputs.now.date_naive(),
+    );
+    let mut decision = crate::decision::decide(&plan, &rules, &runs, args.fail_on);
+    decision.notes.extend(waiver_notes);
     let go = decision.go;
     let report = Report {
         schema: SCHEMA,

@@ -7,6 +7,8 @@
 
 pub mod values;
 
+pub mod waive;
+
 use crate::model::{CheckRun, Severity, Status};
 use crate::policy::expr::CompiledExpr;
 use crate::policy::template::{Piece, Template};
@@ -34,7 +36,8 @@ pub struct RuleResult {
     /// Scoped check.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub check: Option<String>,
-    /// `pass`, `fail`, `skip` (not applicable) or `error`.
+    /// `pass`, `fail`, `skip` (not applicable), `error`, or `waived` (a
+    /// failure an active exception waives).
     pub status: Status,
     /// Why it failed, was skipped or errored.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -48,6 +51,9 @@ pub struct RuleResult {
     /// Finding ids of its check that explain a failure (all when empty).
     #[serde(skip)]
     pub evidence: Vec<String>,
+    /// The exception that waives its failure, when status is `waived`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waiver: Option<waive::Waiver>,
 }
 
 /// What rules may read besides the checks.
@@ -164,6 +170,7 @@ fn evaluate_rule(
         remediation: None,
         refs: rule.refs.clone(),
         evidence: rule.evidence.clone(),
+        waiver: None,
     };
     let error = |result: &mut RuleResult, message: String| {
         result.status = Status::Error;

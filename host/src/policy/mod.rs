@@ -5,6 +5,7 @@
 //! pack named `builtin:<name>`.
 
 pub mod diagnostic;
+pub mod exceptions;
 pub mod expr;
 pub mod plan;
 mod raw;
@@ -231,7 +232,7 @@ fn single(file: &str, message: String, help: Option<String>) -> PolicyError {
 }
 
 /// serde-saphyr appends " at line L column C"; we print that up front.
-fn strip_location_suffix(message: &str) -> String {
+pub(crate) fn strip_location_suffix(message: &str) -> String {
     let message = message.trim();
     match message.rfind(" at line ") {
         Some(index) => message[..index].to_owned(),

@@ -29,6 +29,8 @@ pub struct Plan {
     pub extends: Vec<String>,
     /// Every change made to an extended pack's rules.
     pub overrides: Vec<Override>,
+    /// The pack's own exceptions (and those of the packs it extends).
+    pub exceptions: Vec<super::exceptions::Exception>,
 }
 
 /// A change an extending pack made to a rule of the pack it extends.

@@ -27,6 +27,50 @@ pub struct RawPack {
     /// Changes to the extended pack's rules, each with its reason.
     #[serde(default)]
     pub overrides: Vec<Spanned<RawOverride>>,
+    /// Time-boxed waivers of rule failures.
+    #[serde(default)]
+    pub exceptions: Vec<Spanned<RawException>>,
+}
+
+/// An exceptions file (`.gonogo/exceptions.yaml`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawExceptionsFile {
+    /// The exceptions.
+    #[serde(default)]
+    pub exceptions: Vec<Spanned<RawException>>,
+}
+
+/// One exception: a rule's failure waived until a date.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawException {
+    /// The rule.
+    pub rule: Spanned<String>,
+    /// Why (required).
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// Who approved it (required).
+    #[serde(default)]
+    pub approver: Option<String>,
+    /// Last day it counts, `YYYY-MM-DD` (required).
+    #[serde(default)]
+    pub expires: Option<Spanned<String>>,
+    /// Where it applies (everywhere when absent).
+    #[serde(default)]
+    pub scope: Option<RawScope>,
+}
+
+/// Where an exception applies.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScope {
+    /// Deploy environments (`--environment`).
+    #[serde(default)]
+    pub environments: Vec<String>,
+    /// Path prefixes every located finding of the failure must be under.
+    #[serde(default)]
+    pub paths: Vec<String>,
 }
 
 /// `extends:` of a pack.

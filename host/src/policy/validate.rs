@@ -99,6 +99,21 @@ pub fn validate(
         }
     }
     let (inherited_rules, overrides) = v.overrides(&raw, parent.as_ref());
+    let rule_ids: BTreeSet<String> = inherited_rules
+        .iter()
+        .chain(&rules)
+        .map(|r| r.id.clone())
+        .collect();
+    let mut exceptions = parent
+        .as_ref()
+        .map(|p| p.exceptions.clone())
+        .unwrap_or_default();
+    exceptions.extend(super::exceptions::validate(
+        &raw.exceptions,
+        label,
+        &rule_ids,
+        &mut v.diagnostics,
+    ));
     if v.diagnostics.is_empty() {
         let (mut all_checks, mut all_rules, mut extends) = match parent {
             Some(parent) => {
@@ -120,6 +135,7 @@ pub fn validate(
             trust,
             extends,
             overrides,
+            exceptions,
         })
     } else {
         v.diagnostics.sort_by_key(|d| (d.line, d.column));

@@ -24,6 +24,7 @@ fn mark(status: Status, enforcement: Enforcement) -> (&'static str, Style) {
     match (status, enforcement) {
         (Status::Pass, _) => ("✓", GREEN),
         (Status::Skip, _) => ("-", DIM),
+        (Status::Waived, _) => ("~", YELLOW),
         (Status::Fail, Enforcement::Block) => ("✗", RED),
         (Status::Error, Enforcement::Block) => ("!", RED),
         (Status::Fail | Status::Error, Enforcement::Warn) | (Status::Warn, _) => ("⚠", YELLOW),
@@ -63,6 +64,7 @@ impl Renderer for Human {
                 let tag = match (rule.status, rule.enforcement) {
                     (Status::Fail | Status::Error, Enforcement::Warn) => " (warning)",
                     (Status::Error, Enforcement::Block) => " (error)",
+                    (Status::Waived, _) => " (waived)",
                     _ => "",
                 };
                 writeln!(
@@ -72,6 +74,16 @@ impl Renderer for Human {
                     rule.title,
                     rule.severity.as_str(),
                 )?;
+                if let Some(waiver) = &rule.waiver {
+                    if let Some(message) = &rule.message {
+                        writeln!(out, "      {message}")?;
+                    }
+                    writeln!(
+                        out,
+                        "      {YELLOW}waived{YELLOW:#} until {} by {}: {} {DIM}({}){DIM:#}",
+                        waiver.expires, waiver.approver, waiver.reason, waiver.source
+                    )?;
+                }
                 if matches!(rule.status, Status::Fail | Status::Error) {
                     if let Some(message) = &rule.message {
                         writeln!(out, "      {message}")?;

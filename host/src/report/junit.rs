@@ -42,7 +42,7 @@ impl Renderer for Junit {
         let skipped = report
             .rules
             .iter()
-            .filter(|r| r.status == Status::Skip)
+            .filter(|r| matches!(r.status, Status::Skip | Status::Waived))
             .count();
         let tests = report.rules.len();
         writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
@@ -94,6 +94,18 @@ impl Renderer for Junit {
             )?;
             match (rule.status, rule.enforcement) {
                 (Status::Pass | Status::Warn, _) => writeln!(out, "/>")?,
+                (Status::Waived, _) => writeln!(
+                    out,
+                    ">\n      <skipped message=\"waived: {}\"/>\n    </testcase>",
+                    xml(&rule
+                        .waiver
+                        .as_ref()
+                        .map(|w| format!(
+                            "{} (approved by {}, until {})",
+                            w.reason, w.approver, w.expires
+                        ))
+                        .unwrap_or_default())
+                )?,
                 (Status::Skip, _) => writeln!(
                     out,
                     ">\n      <skipped message=\"{message}\"/>\n    </testcase>"

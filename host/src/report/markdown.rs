@@ -78,7 +78,12 @@ impl Renderer for Markdown {
         let rest: Vec<&RuleResult> = report
             .rules
             .iter()
-            .filter(|r| matches!(r.status, Status::Pass | Status::Skip | Status::Warn))
+            .filter(|r| {
+                matches!(
+                    r.status,
+                    Status::Pass | Status::Skip | Status::Warn | Status::Waived
+                )
+            })
             .collect();
         if !rest.is_empty() {
             writeln!(
@@ -87,12 +92,24 @@ impl Renderer for Markdown {
                 decision.counts.pass, decision.counts.skip
             )?;
             for rule in rest {
-                let mark = if rule.status == Status::Skip {
-                    "➖"
-                } else {
-                    "✅"
+                let mark = match rule.status {
+                    Status::Skip => "➖",
+                    Status::Waived => "〰️",
+                    _ => "✅",
                 };
-                writeln!(out, "- {mark} `{}` {}", rule.id, cell(&rule.title))?;
+                let waived = rule
+                    .waiver
+                    .as_ref()
+                    .map(|w| {
+                        format!(
+                            " — waived until {} by {}: {}",
+                            w.expires,
+                            w.approver,
+                            cell(&w.reason)
+                        )
+                    })
+                    .unwrap_or_default();
+                writeln!(out, "- {mark} `{}` {}{waived}", rule.id, cell(&rule.title))?;
             }
             writeln!(out, "\n</details>")?;
         }

@@ -124,7 +124,11 @@ impl Report {
             counts.fail,
             counts.skip,
             counts.error,
-        )
+        ) + &if counts.waived > 0 {
+            format!(", {} waived", counts.waived)
+        } else {
+            String::new()
+        }
     }
 
     /// The findings backing a rule's result: those of its check that did not pass.

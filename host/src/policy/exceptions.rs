@@ -1,0 +1,160 @@
+//! Exceptions: a rule's failure waived until a date, with a reason and an
+//! approver, from the pack (`exceptions:`) or an exceptions file
+//! (`.gonogo/exceptions.yaml` of the project, or `--exceptions FILE`).
+//! Every entry is checked when it loads: a known rule, a reason, an
+//! approver and a valid expiry date, or an error with its file and line.
+
+use super::diagnostic::{Diagnostic, PolicyError};
+use super::raw::{RawException, RawExceptionsFile};
+use serde_saphyr::Spanned;
+use std::collections::BTreeSet;
+use std::path::Path;
+
+/// A validated exception.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exception {
+    /// The rule it waives.
+    pub rule: String,
+    /// Why.
+    pub reason: String,
+    /// Who approved it.
+    pub approver: String,
+    /// The last day it counts.
+    pub expires: chrono::NaiveDate,
+    /// Environments it applies to (all when empty).
+    pub environments: Vec<String>,
+    /// Path prefixes the failure's located findings must all be under (any when empty).
+    pub paths: Vec<String>,
+    /// Where it is written (`file:line`).
+    pub source: String,
+}
+
+/// Validates raw entries against the pack's rule ids.
+pub fn validate(
+    raw: &[Spanned<RawException>],
+    label: &str,
+    rule_ids: &BTreeSet<String>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Exception> {
+    let mut exceptions = Vec::new();
+    for entry in raw {
+        let value = &entry.value;
+        let rule = value.rule.value.trim().to_owned();
+        let line = entry.referenced.line();
+        let mut error = |at: (u64, u64), message: String, help: Option<String>| {
+            diagnostics.push(Diagnostic {
+                file: label.to_owned(),
+                line: at.0,
+                column: at.1,
+                message,
+                help,
+            })
+        };
+        let at_entry = (line, entry.referenced.column());
+        let mut ok = true;
+        if !rule_ids.contains(&rule) {
+            error(
+                (value.rule.referenced.line(), value.rule.referenced.column()),
+                format!("exception for rule `{rule}`, which the pack does not have"),
+                Some("`gonogo explain RULE-ID` shows a rule; check the id's spelling".into()),
+            );
+            ok = false;
+        }
+        let text = |field: &Option<String>| {
+            field
+                .as_deref()
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_owned)
+        };
+        let (reason, approver) = (text(&value.reason), text(&value.approver));
+        for (name, present) in [
+            ("reason", reason.is_some()),
+            ("approver", approver.is_some()),
+        ] {
+            if !present {
+                error(
+                    at_entry,
+                    format!("the exception for rule `{rule}` has no `{name}`"),
+                    None,
+                );
+                ok = false;
+            }
+        }
+        let expires = match &value.expires {
+            None => {
+                error(
+                    at_entry,
+                    format!("the exception for rule `{rule}` has no `expires` date"),
+                    Some("every exception ends: `expires: 2026-12-31`".into()),
+                );
+                None
+            }
+            Some(date) => match chrono::NaiveDate::parse_from_str(date.value.trim(), "%Y-%m-%d") {
+                Ok(date) => Some(date),
+                Err(_) => {
+                    error(
+                        (date.referenced.line(), date.referenced.column()),
+                        format!("`expires: {}` is not a date (YYYY-MM-DD)", date.value),
+                        None,
+                    );
+                    None
+                }
+            },
+        };
+        if let (true, Some(reason), Some(approver), Some(expires)) = (ok, reason, approver, expires)
+        {
+            let scope = value.scope.as_ref();
+            exceptions.push(Exception {
+                rule,
+                reason,
+                approver,
+                expires,
+                environments: scope.map(|s| s.environments.clone()).unwrap_or_default(),
+                paths: scope
+                    .map(|s| {
+                        s.paths
+                            .iter()
+                            .map(|p| p.trim_end_matches('/').to_owned())
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                source: format!("{label}:{line}"),
+            });
+        }
+    }
+    exceptions
+}
+
+/// Reads an exceptions file.
+pub fn load_file(path: &Path, rule_ids: &BTreeSet<String>) -> Result<Vec<Exception>, PolicyError> {
+    let label = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| PolicyError {
+        diagnostics: vec![Diagnostic {
+            file: label.clone(),
+            line: 0,
+            column: 0,
+            message: format!("cannot read the exceptions file: {e}"),
+            help: None,
+        }],
+    })?;
+    let raw: RawExceptionsFile = serde_saphyr::from_str(&text).map_err(|error| {
+        let location = error.location();
+        PolicyError {
+            diagnostics: vec![Diagnostic {
+                file: label.clone(),
+                line: location.map(|l| l.line()).unwrap_or(0),
+                column: location.map(|l| l.column()).unwrap_or(0),
+                message: super::strip_location_suffix(&error.without_snippet().to_string()),
+                help: Some("an exceptions file is `exceptions: [{ rule, reason, approver, expires, scope }]`".into()),
+            }],
+        }
+    })?;
+    let mut diagnostics = Vec::new();
+    let exceptions = validate(&raw.exceptions, &label, rule_ids, &mut diagnostics);
+    if diagnostics.is_empty() {
+        Ok(exceptions)
+    } else {
+        Err(PolicyError { diagnostics })
+    }
+}
