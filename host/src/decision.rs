@@ -54,12 +54,39 @@ pub struct Decision {
     /// Other things the reader must know (a broken check no rule reads…).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// Readiness levels, when the pack has them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level: Option<Level>,
+}
+
+/// The readiness level gated on and the one reached.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Level {
+    /// The level the run gates on (`--level`, default the highest).
+    pub gated: String,
+    /// The highest level whose blocking rules, and those of every level
+    /// below it, all pass (or are waived); null when the lowest does not.
+    pub reached: Option<String>,
 }
 
 /// Decides over the rule results; `runs` only adds notes.
-pub fn decide(plan: &Plan, results: &[RuleResult], runs: &[CheckRun], fail_on: FailOn) -> Decision {
+/// `gate` is the index of the level gated on (rules above it are reported
+/// but decide nothing); `None` gates on every rule.
+pub fn decide(
+    plan: &Plan,
+    results: &[RuleResult],
+    runs: &[CheckRun],
+    fail_on: FailOn,
+    gate: Option<usize>,
+) -> Decision {
     let mut counts = Counts::default();
     let (mut blocking, mut warnings) = (Vec::new(), Vec::new());
+    let level_of = |id: &str| {
+        plan.rules
+            .iter()
+            .find(|r| r.id == id)
+            .map_or(0, |r| r.level)
+    };
     for result in results {
         match result.status {
             Status::Pass | Status::Warn => counts.pass += 1,
@@ -68,7 +95,8 @@ pub fn decide(plan: &Plan, results: &[RuleResult], runs: &[CheckRun], fail_on: F
             Status::Error => counts.error += 1,
             Status::Waived => counts.waived += 1,
         }
-        if matches!(result.status, Status::Fail | Status::Error) {
+        let gated = gate.is_none_or(|g| level_of(&result.id) <= g);
+        if gated && matches!(result.status, Status::Fail | Status::Error) {
             match result.enforcement {
                 Enforcement::Block => blocking.push(result.id.clone()),
                 Enforcement::Warn => warnings.push(result.id.clone()),
@@ -93,6 +121,23 @@ pub fn decide(plan: &Plan, results: &[RuleResult], runs: &[CheckRun], fail_on: F
         notes.push("the pack has no rules: nothing was verified".into());
     }
     let go = blocking.is_empty() && (fail_on == FailOn::Block || warnings.is_empty());
+    let level = (!plan.levels.is_empty()).then(|| {
+        let failing_at = |l: usize| {
+            results.iter().any(|r| {
+                level_of(&r.id) <= l
+                    && r.enforcement == Enforcement::Block
+                    && matches!(r.status, Status::Fail | Status::Error)
+            })
+        };
+        let reached = (0..plan.levels.len())
+            .take_while(|l| !failing_at(*l))
+            .last()
+            .map(|l| plan.levels[l].clone());
+        Level {
+            gated: plan.levels[gate.unwrap_or(plan.levels.len() - 1)].clone(),
+            reached,
+        }
+    });
     Decision {
         verdict: if go { "go" } else { "no-go" },
         go,
@@ -101,5 +146,6 @@ pub fn decide(plan: &Plan, results: &[RuleResult], runs: &[CheckRun], fail_on: F
         fail_on,
         counts,
         notes,
+        level,
     }
 }

@@ -106,6 +106,11 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     ca_bundle: Option<PathBuf>,
 
+    /// The readiness level to gate on (the pack's `levels`): rules above it
+    /// are reported but decide nothing. Default: the highest.
+    #[arg(long, value_name = "LEVEL")]
+    level: Option<String>,
+
     /// An exceptions file (time-boxed waivers of rule failures). Default:
     /// `DIR/.gonogo/exceptions.yaml` when it exists.
     #[arg(long, value_name = "FILE")]
@@ -140,6 +145,24 @@ pub fn run(args: CheckArgs) -> Exit {
             }
             return Exit::Error;
         }
+    };
+    let gate = match &args.level {
+        None => None,
+        Some(name) => match plan.levels.iter().position(|l| l == name) {
+            Some(index) => Some(index),
+            None if plan.levels.is_empty() => {
+                return fail(format_args!(
+                    "--level {name}: the pack `{}` has no `levels`",
+                    plan.name
+                ));
+            }
+            None => {
+                return fail(format_args!(
+                    "--level {name}: the pack's levels are {}",
+                    plan.levels.join(", ")
+                ));
+            }
+        },
     };
     let mut exceptions = plan.exceptions.clone();
     let exceptions_file = args
@@ -244,6 +267,10 @@ pub fn run(args: CheckArgs) -> Exit {
         attestations: &attestations,
     };
     let mut rules = eval::evaluate(&plan, &runs, &inputs);
+    for (result, rule) in rules.iter_mut().zip(&plan.rules) {
+        result.level = plan.levels.get(rule.level).cloned();
+        result.above_gate = gate.is_some_and(|g| rule.level > g);
+    }
     let waiver_notes = eval::waive::apply(
         &exceptions,
         &mut rules,
@@ -251,7 +278,7 @@ pub fn run(args: CheckArgs) -> Exit {
         &args.environment,
         inputs.now.date_naive(),
     );
-    let mut decision = crate::decision::decide(&plan, &rules, &runs, args.fail_on);
+    let mut decision = crate::decision::decide(&plan, &rules, &runs, args.fail_on, gate);
     decision.notes.extend(waiver_notes);
     let go = decision.go;
     let report = Report {

@@ -54,6 +54,13 @@ pub struct RuleResult {
     /// The exception that waives its failure, when status is `waived`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub waiver: Option<waive::Waiver>,
+    /// Its readiness level, when the pack has levels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level: Option<String>,
+    /// True when its level is above the one gated on (`--level`): it is
+    /// reported but decides nothing.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub above_gate: bool,
 }
 
 /// What rules may read besides the checks.
@@ -81,9 +88,23 @@ pub fn evaluate(plan: &Plan, runs: &[CheckRun], inputs: &Inputs<'_>) -> Vec<Rule
             (r.name.as_str(), (r, scoped_value(&context, Some(&value))))
         })
         .collect();
+    let today = inputs.now.date_naive();
     plan.rules
         .iter()
-        .map(|rule| evaluate_rule(rule, &context, &by_name, inputs))
+        .map(|rule| {
+            let mut result = evaluate_rule(rule, &context, &by_name, inputs);
+            // Phased enforcement: a blocking rule only warns until its date.
+            if let Some(from) = rule.enforce_from
+                && today < from
+                && result.enforcement == Enforcement::Block
+                && matches!(result.status, Status::Fail | Status::Error)
+            {
+                result.enforcement = Enforcement::Warn;
+                let message = result.message.take().unwrap_or_default();
+                result.message = Some(format!("{message} (warning until it blocks from {from})"));
+            }
+            result
+        })
         .collect()
 }
 
@@ -171,6 +192,8 @@ fn evaluate_rule(
         refs: rule.refs.clone(),
         evidence: rule.evidence.clone(),
         waiver: None,
+        level: None,
+        above_gate: false,
     };
     let error = |result: &mut RuleResult, message: String| {
         result.status = Status::Error;

@@ -146,6 +146,8 @@ mod tests {
             refs: Vec::new(),
             evidence: Vec::new(),
             waiver: None,
+            level: None,
+            above_gate: false,
         };
         (result, vec![run])
     }

@@ -295,7 +295,13 @@ fn run_case(plan: &Plan, case: Case) -> CaseResult {
         attestations: &crate::attest::store::Attestations::none(),
     };
     let rules = eval::evaluate(plan, &case.runs, &inputs);
-    let decision = decide(plan, &rules, &case.runs, crate::decision::FailOn::Block);
+    let decision = decide(
+        plan,
+        &rules,
+        &case.runs,
+        crate::decision::FailOn::Block,
+        None,
+    );
     let mut failures = Vec::new();
     if let Some(expected) = &case.expect.decision
         && expected.value.as_str() != decision.verdict

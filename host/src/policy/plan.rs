@@ -31,6 +31,8 @@ pub struct Plan {
     pub overrides: Vec<Override>,
     /// The pack's own exceptions (and those of the packs it extends).
     pub exceptions: Vec<super::exceptions::Exception>,
+    /// Readiness levels, lowest first (empty: no levels).
+    pub levels: Vec<String>,
 }
 
 /// A change an extending pack made to a rule of the pack it extends.
@@ -175,4 +177,8 @@ pub struct Rule {
     pub depends_on: BTreeSet<String>,
     /// Whether extending packs may not override it.
     pub locked: bool,
+    /// Index of its readiness level in [`Plan::levels`] (0 without levels).
+    pub level: usize,
+    /// Before this date a blocking rule only warns.
+    pub enforce_from: Option<chrono::NaiveDate>,
 }

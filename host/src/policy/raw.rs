@@ -30,6 +30,9 @@ pub struct RawPack {
     /// Time-boxed waivers of rule failures.
     #[serde(default)]
     pub exceptions: Vec<Spanned<RawException>>,
+    /// Readiness levels, lowest first (`[bronze, silver, gold]`).
+    #[serde(default)]
+    pub levels: Option<Spanned<Vec<String>>>,
 }
 
 /// An exceptions file (`.gonogo/exceptions.yaml`).
@@ -216,6 +219,12 @@ pub struct RawRule {
     /// Packs that extend this one cannot override the rule.
     #[serde(default)]
     pub locked: bool,
+    /// The readiness level the rule belongs to (default: the lowest).
+    #[serde(default)]
+    pub level: Option<Spanned<String>>,
+    /// Before this date (YYYY-MM-DD) a blocking rule only warns.
+    #[serde(default)]
+    pub enforce_from: Option<Spanned<String>>,
     #[serde(default)]
     pub message: Option<Spanned<String>>,
     #[serde(default)]

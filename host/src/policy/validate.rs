@@ -70,6 +70,7 @@ pub fn validate(
         })
         .collect();
     let trust = v.trust(raw.trust.as_ref(), parent.as_ref());
+    let levels = v.levels(&raw, parent.as_ref());
     let env = expr::environment();
     let mut ids: BTreeSet<String> = parent
         .as_ref()
@@ -94,7 +95,7 @@ pub fn validate(
                 inherited.then(|| "change it with an `overrides:` entry and a reason".into()),
             );
         }
-        if let Some(rule) = v.rule(&env, &known, &builtin_findings, &trust, rule) {
+        if let Some(rule) = v.rule(&env, &known, &builtin_findings, &trust, &levels, rule) {
             rules.push(rule);
         }
     }
@@ -136,6 +137,7 @@ pub fn validate(
             extends,
             overrides,
             exceptions,
+            levels,
         })
     } else {
         v.diagnostics.sort_by_key(|d| (d.line, d.column));
@@ -470,6 +472,7 @@ impl Validator<'_> {
         known: &BTreeSet<String>,
         builtin_findings: &std::collections::HashMap<String, &'static [&'static str]>,
         trust: &Trust,
+        levels: &[String],
         spanned: &Spanned<RawRule>,
     ) -> Option<Rule> {
         let raw = &spanned.value;
@@ -518,6 +521,21 @@ impl Validator<'_> {
                 }
             };
         let when = raw.when.as_ref().map(|w| compile(self, "when", w));
+        let level = self.rule_level(&id, raw, levels);
+        let enforce_from = raw.enforce_from.as_ref().and_then(|date| {
+            chrono::NaiveDate::parse_from_str(date.value.trim(), "%Y-%m-%d")
+                .map_err(|_| {
+                    self.error(
+                        date,
+                        format!(
+                            "rule `{id}`: `enforce_from: {}` is not a date (YYYY-MM-DD)",
+                            date.value
+                        ),
+                        None,
+                    )
+                })
+                .ok()
+        });
         let attestation = raw
             .attestation
             .as_ref()
@@ -586,6 +604,8 @@ impl Validator<'_> {
             evidence: raw.evidence.iter().map(|e| e.value.clone()).collect(),
             depends_on,
             locked: raw.locked,
+            level,
+            enforce_from,
         })
     }
 
@@ -619,6 +639,59 @@ impl Validator<'_> {
             trust.roles.insert(role.clone(), parsed);
         }
         trust
+    }
+
+    /// `levels:`: distinct names, inherited from an extended pack (which
+    /// an extending pack cannot redefine).
+    fn levels(&mut self, raw: &RawPack, parent: Option<&Plan>) -> Vec<String> {
+        let inherited = parent.map(|p| p.levels.clone()).unwrap_or_default();
+        let Some(given) = &raw.levels else {
+            return inherited;
+        };
+        if !inherited.is_empty() {
+            self.error(
+                given,
+                "`levels` are defined by the extended pack and cannot be redefined".into(),
+                Some(format!("its levels: {}", inherited.join(", "))),
+            );
+            return inherited;
+        }
+        let mut seen = BTreeSet::new();
+        for name in &given.value {
+            if !is_rule_id(name) || !seen.insert(name.clone()) {
+                self.error(
+                    given,
+                    format!("level `{name}` is repeated or not a lowercase name"),
+                    None,
+                );
+            }
+        }
+        given.value.clone()
+    }
+
+    /// The index of a rule's `level` in the pack's levels.
+    fn rule_level(&mut self, id: &str, raw: &RawRule, levels: &[String]) -> usize {
+        let Some(level) = &raw.level else {
+            return 0;
+        };
+        match levels.iter().position(|l| *l == level.value.trim()) {
+            Some(index) => index,
+            None => {
+                self.error(
+                    level,
+                    format!(
+                        "rule `{id}`: level `{}` is not one of the pack's `levels`",
+                        level.value
+                    ),
+                    Some(if levels.is_empty() {
+                        "declare them first: `levels: [bronze, silver, gold]`".into()
+                    } else {
+                        format!("levels: {}", levels.join(", "))
+                    }),
+                );
+                0
+            }
+        }
     }
 
     /// Applies `overrides:` to the extended pack's rules: each names one of

@@ -62,6 +62,9 @@ impl Renderer for Human {
             for rule in report.rules.iter().filter(|r| r.area == area) {
                 let (symbol, style) = mark(rule.status, rule.enforcement);
                 let tag = match (rule.status, rule.enforcement) {
+                    (Status::Fail | Status::Error, _) if rule.above_gate => {
+                        " (above the gated level)"
+                    }
                     (Status::Fail | Status::Error, Enforcement::Warn) => " (warning)",
                     (Status::Error, Enforcement::Block) => " (error)",
                     (Status::Waived, _) => " (waived)",
@@ -141,6 +144,14 @@ impl Renderer for Human {
         let decision = &report.decision;
         for note in &decision.notes {
             writeln!(out, "\n{YELLOW}note:{YELLOW:#} {note}")?;
+        }
+        if let Some(level) = &decision.level {
+            writeln!(
+                out,
+                "\nlevel reached: {} (gating on {})",
+                level.reached.as_deref().unwrap_or("none"),
+                level.gated
+            )?;
         }
         let (word, style) = if decision.go {
             ("GO", GREEN.bold())
