@@ -85,6 +85,29 @@ fn an_active_exception_waives_the_failure_visibly() {
         "{text}"
     );
     assert!(text.contains(", 1 waived"), "{text}");
+    let junit = project.path().join("gonogo.xml");
+    let markdown = project.path().join("summary.md");
+    gonogo()
+        .arg("check")
+        .arg(project.path())
+        .arg("--report")
+        .arg(format!("junit={}", junit.display()))
+        .arg("--report")
+        .arg(format!("markdown={}", markdown.display()))
+        .env("NODE_ENV", "development")
+        .env("LOG_LEVEL", "info")
+        .output()
+        .expect("runs");
+    let junit = std::fs::read_to_string(junit).expect("junit");
+    assert!(
+        junit.contains("<skipped message=\"waived: the staging cluster reuses this pack (OPS-7) (approved by jane@acme.example, until"),
+        "{junit}"
+    );
+    let markdown = std::fs::read_to_string(markdown).expect("markdown");
+    assert!(
+        markdown.contains("`node-env-production` NODE_ENV is production — waived until"),
+        "{markdown}"
+    );
 }
 
 #[test]

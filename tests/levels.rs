@@ -75,6 +75,21 @@ fn the_report_says_which_level_is_reached_and_the_gate_decides() {
     );
     assert_eq!(gold["level"], "gold");
     assert_eq!(report["decision"]["blocking"], serde_json::json!([]));
+    let human = gonogo()
+        .args(["check", "--level", "silver"])
+        .arg(project.path())
+        .envs(envs)
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&human.stdout);
+    assert!(
+        text.contains("level reached: silver (gating on silver)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("sentry-env-set") && text.contains("(above the gated level)"),
+        "{text}"
+    );
     // Nothing set: not even bronze.
     let (_, report) = check(&project, &["--level", "bronze"], &[]);
     assert_eq!(

@@ -95,6 +95,35 @@ pub fn granted_env() -> Vec<EnvGrant> {
     bindings::gonogo::check::host::granted_env()
 }
 
+/// The value of a variable the policy grants this check (trimmed; `None`
+/// when unset or empty). `Err` when the variable is not granted, so that a
+/// setting naming a variable the pack forgot to grant is a clear error.
+pub fn granted_var(name: &str) -> Result<Option<String>, String> {
+    if !granted_env().iter().any(|g| g.name == name) {
+        return Err(format!(
+            "variable `{name}` is not granted to this check: add it to `grants.public_env`"
+        ));
+    }
+    Ok(std::env::var(name)
+        .ok()
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty()))
+}
+
+/// A probe error in words, for findings.
+pub fn describe_probe_error(error: &probe::ProbeError) -> String {
+    use probe::ProbeError;
+    match error {
+        ProbeError::NotGranted(why) => format!("not granted: {why}"),
+        ProbeError::InvalidRequest(why) => format!("invalid request: {why}"),
+        ProbeError::Timeout => "no answer in time".into(),
+        ProbeError::Connection(why) => format!("connection failed: {why}"),
+        ProbeError::BudgetExhausted => {
+            "the probe budget is used up (raise `limits.probe_calls`)".into()
+        }
+    }
+}
+
 #[doc(hidden)]
 pub fn __describe<C: Check>() -> bindings::gonogo::check::types::CheckInfo {
     bindings::gonogo::check::types::CheckInfo {

@@ -100,8 +100,11 @@ pub fn evaluate(plan: &Plan, runs: &[CheckRun], inputs: &Inputs<'_>) -> Vec<Rule
                 && matches!(result.status, Status::Fail | Status::Error)
             {
                 result.enforcement = Enforcement::Warn;
-                let message = result.message.take().unwrap_or_default();
-                result.message = Some(format!("{message} (warning until it blocks from {from})"));
+                let pending = format!("warning until it blocks from {from}");
+                result.message = Some(match result.message.take() {
+                    Some(message) => format!("{message} ({pending})"),
+                    None => pending,
+                });
             }
             result
         })

@@ -164,48 +164,24 @@ mod tests {
         }
     }
 
+    /// The status of a failure at `paths` under an exception scoped to `test/fixtures`.
+    fn status_with_findings_at(paths: &[&str]) -> Status {
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        let (result, runs) = failing(paths);
+        let mut results = vec![result];
+        let exception = scoped_to(&["test/fixtures"]);
+        apply(&[exception], &mut results, &runs, "production", today);
+        results[0].status
+    }
+
     #[test]
     fn a_path_scope_waives_only_failures_entirely_under_it() {
-        let today = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
-        let (result, runs) = failing(&["test/fixtures/a.env", "test/fixtures/b/c.pem"]);
-        let mut results = vec![result];
-        apply(
-            &[scoped_to(&["test/fixtures"])],
-            &mut results,
-            &runs,
-            "production",
-            today,
-        );
-        assert_eq!(results[0].status, Status::Waived);
-
-        let (result, runs) = failing(&["test/fixtures/a.env", "src/config.ts"]);
-        let mut results = vec![result];
-        apply(
-            &[scoped_to(&["test/fixtures"])],
-            &mut results,
-            &runs,
-            "production",
-            today,
-        );
-        assert_eq!(
-            results[0].status,
-            Status::Fail,
-            "a finding outside the scope"
-        );
-
-        let (result, runs) = failing(&["test/fixtures-old/a.env"]);
-        let mut results = vec![result];
-        apply(
-            &[scoped_to(&["test/fixtures"])],
-            &mut results,
-            &runs,
-            "production",
-            today,
-        );
-        assert_eq!(
-            results[0].status,
-            Status::Fail,
-            "a prefix is a folder, not a string"
-        );
+        let under = ["test/fixtures/a.env", "test/fixtures/b/c.pem"];
+        assert_eq!(status_with_findings_at(&under), Status::Waived);
+        let outside = ["test/fixtures/a.env", "src/config.ts"];
+        assert_eq!(status_with_findings_at(&outside), Status::Fail);
+        // A prefix is a folder, not a string.
+        let sibling = ["test/fixtures-old/a.env"];
+        assert_eq!(status_with_findings_at(&sibling), Status::Fail);
     }
 }

@@ -29,6 +29,8 @@ fn provider() -> Arc<CryptoProvider> {
 #[derive(Clone)]
 pub struct Trust {
     verifier: Result<Arc<WebPkiServerVerifier>, String>,
+    /// The verifying client configuration, built on first use.
+    client: OnceLock<Arc<ClientConfig>>,
 }
 
 impl Trust {
@@ -44,18 +46,28 @@ impl Trust {
                 .build()
                 .map_err(|e| format!("cannot use the trusted roots: {e}"))
         };
-        Trust { verifier }
+        Trust {
+            verifier,
+            client: OnceLock::new(),
+        }
     }
 
-    /// The configuration HTTPS requests use: certificates verified.
+    /// The configuration HTTPS requests use: certificates verified. Built
+    /// once per check, shared by its requests.
     pub fn client_config(&self) -> Result<Arc<ClientConfig>, Failure> {
+        if let Some(config) = self.client.get() {
+            return Ok(config.clone());
+        }
         let verifier = self.verifier.clone().map_err(Failure::Connection)?;
         let config = ClientConfig::builder_with_provider(provider())
             .with_safe_default_protocol_versions()
             .map_err(|e| Failure::Connection(e.to_string()))?
             .with_webpki_verifier(verifier)
             .with_no_client_auth();
-        Ok(Arc::new(with_http1(config)))
+        Ok(self
+            .client
+            .get_or_init(|| Arc::new(with_http1(config)))
+            .clone())
     }
 
     /// A configuration that completes the handshake whatever the

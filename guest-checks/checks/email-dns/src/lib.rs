@@ -62,20 +62,12 @@ pub struct Config {
     dkim_selectors_env: Option<String>,
 }
 
-/// A setting given directly or through a granted variable.
+/// The value of the granted variable `name` names, if any.
 fn from_env(name: &Option<String>) -> Result<Option<String>, String> {
-    let Some(name) = name else {
-        return Ok(None);
-    };
-    if !gonogo_check::granted_env().iter().any(|g| &g.name == name) {
-        return Err(format!(
-            "variable `{name}` is not granted to this check: add it to `grants.public_env`"
-        ));
+    match name {
+        Some(name) => gonogo_check::granted_var(name),
+        None => Ok(None),
     }
-    Ok(std::env::var(name)
-        .ok()
-        .map(|v| v.trim().to_owned())
-        .filter(|v| !v.is_empty()))
 }
 
 /// TXT records of `name`, or a failing finding.
@@ -83,13 +75,7 @@ fn txt(report: &mut Report, name: &str) -> Option<Vec<String>> {
     match probe::dns_txt(name) {
         Ok(records) => Some(records),
         Err(error) => {
-            let why = match error {
-                probe::ProbeError::NotGranted(why)
-                | probe::ProbeError::InvalidRequest(why)
-                | probe::ProbeError::Connection(why) => why,
-                probe::ProbeError::Timeout => "no answer in time".into(),
-                probe::ProbeError::BudgetExhausted => "the probe budget is used up".into(),
-            };
+            let why = gonogo_check::describe_probe_error(&error);
             report.push(
                 Finding::fail(
                     "lookup-failed",

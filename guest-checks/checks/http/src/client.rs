@@ -1,7 +1,8 @@
 //! Thin HTTP helpers over the host's `probe` interface: one request, its
 //! answer, and header lookup by name.
 
-use gonogo_check::probe::{self, HttpRequest, HttpResponse, ProbeError};
+use gonogo_check::describe_probe_error as describe_error;
+use gonogo_check::probe::{self, HttpRequest, HttpResponse};
 
 /// A response, or why there is none, in words.
 pub type Answer = Result<HttpResponse, String>;
@@ -25,19 +26,6 @@ pub fn send(method: &str, url: &str, headers: &[(&str, &str)], body: Option<&str
 /// `GET url`.
 pub fn get(url: &str, headers: &[(&str, &str)]) -> Answer {
     send("GET", url, headers, None)
-}
-
-/// A probe error in words.
-pub fn describe_error(error: &ProbeError) -> String {
-    match error {
-        ProbeError::NotGranted(why) => format!("not granted: {why}"),
-        ProbeError::InvalidRequest(why) => format!("invalid request: {why}"),
-        ProbeError::Timeout => "no answer in time".into(),
-        ProbeError::Connection(why) => format!("connection failed: {why}"),
-        ProbeError::BudgetExhausted => {
-            "the probe budget is used up (raise `limits.probe_calls`)".into()
-        }
-    }
 }
 
 /// The first value of header `name` (lower case).

@@ -153,18 +153,10 @@ fn setting(direct: &Option<String>, variable: &Option<String>) -> Result<Option<
     if let Some(value) = direct {
         return Ok(Some(value.trim().to_owned()));
     }
-    let Some(name) = variable else {
-        return Ok(None);
-    };
-    if !gonogo_check::granted_env().iter().any(|g| &g.name == name) {
-        return Err(format!(
-            "variable `{name}` is not granted to this check: add it to `grants.public_env`"
-        ));
+    match variable {
+        Some(name) => gonogo_check::granted_var(name),
+        None => Ok(None),
     }
-    Ok(std::env::var(name)
-        .ok()
-        .map(|v| v.trim().to_owned())
-        .filter(|v| !v.is_empty()))
 }
 
 /// One probe run over the service at `base`.

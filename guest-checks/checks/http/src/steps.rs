@@ -1,13 +1,14 @@
 //! The probes of the `http` check, one function per aspect, each adding
 //! its facts and findings to the report.
 
-use crate::client::{describe_error, get, header, send};
+use crate::client::{get, header, send};
 use crate::judge::{self, CorsAnswer, SecurityHeaders};
 use crate::{
     Config, DEFAULT_FOREIGN_ORIGIN, DEFAULT_HEALTH, DEFAULT_LOGIN, DEFAULT_LOGIN_BODY,
     DEFAULT_READINESS, JSON, MAX_EXPECTED_ORIGINS, MIN_DAYS_LEFT, MIN_HSTS_MAX_AGE, Prober, paths,
     setting,
 };
+use gonogo_check::describe_probe_error as describe_error;
 use gonogo_check::probe::{self, HttpResponse};
 use gonogo_check::{Finding, Map, Severity, Value, json};
 
