@@ -282,14 +282,6 @@ fn a_check_that_gives_up_fails_closed() {
 }
 
 #[test]
-fn facts_that_are_not_a_json_object_fail_closed() {
-    let project = Project::new();
-    hostile_pack(&project, "bad-facts", "");
-    let (output, report) = run(&project, &[]);
-    assert_failed_closed(&output, &report, "its facts are not valid JSON");
-}
-
-#[test]
 fn an_oversized_outcome_fails_closed() {
     let project = Project::new();
     hostile_pack(&project, "huge-outcome", "");
@@ -369,27 +361,6 @@ fn a_granted_secret_copied_into_every_output_channel_is_redacted() {
             );
         }
     }
-}
-
-#[test]
-fn a_component_of_the_wrong_world_is_a_clear_error() {
-    let project = Project::new();
-    let wrong = test_component("gonogo-test-not-a-check.wasm");
-    project.write(
-        "gonogo.yaml",
-        &format!(
-            "name: wrong\nchecks:\n{}rules: []\n",
-            pinned_check("cli", &wrong, "{}", "")
-        ),
-    );
-    gonogo()
-        .arg("check")
-        .arg(project.path())
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("check `cli`"))
-        .stderr(predicate::str::contains("is not a gonogo check"))
-        .stderr(predicate::str::contains("wasi:cli/run"));
 }
 
 #[test]

@@ -108,6 +108,16 @@ pub fn outcome_decoder(data: &[u8]) {
         },
         crate::policy::Limits::DEFAULT.outcome_bytes,
     );
+    let run = match run {
+        Ok(run) => run,
+        Err(breach) => {
+            assert!(
+                !serde_json::from_str::<serde_json::Value>(&facts).is_ok_and(|v| v.is_object()),
+                "facts that are a JSON object were refused: {breach}"
+            );
+            return;
+        }
+    };
     match &run.error {
         Some(reason) => {
             assert_eq!(run.status, crate::model::Status::Error);

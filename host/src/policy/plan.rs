@@ -70,6 +70,15 @@ impl CheckSource {
             CheckSource::File { bytes, .. } => bytes,
         }
     }
+
+    /// Where the component is, for messages: the file's path, or
+    /// `builtin:<name>`.
+    pub fn location(&self) -> String {
+        match self {
+            CheckSource::Builtin(builtin) => format!("builtin:{}", builtin.name),
+            CheckSource::File { path, .. } => path.display().to_string(),
+        }
+    }
 }
 
 /// One environment variable a check may read.

@@ -1,23 +1,31 @@
 //! One run of one check: a fresh `Store` with the check's grants and
 //! limits, instantiate, `describe`, `run`, then the outcome validated and
-//! redacted. Never fails: every problem becomes status `error` (fail closed).
+//! redacted. Every problem of the run becomes status `error` (fail closed);
+//! only a check that breaks the contract (an empty id, facts that are not a
+//! JSON object) stops everything, since it is the check that is broken.
 
 use super::bindings::CheckPre;
 use super::state::{self, CheckState};
-use super::{EPOCH_TICK, RunContext, Runtime, outcome, root_cause};
+use super::{EPOCH_TICK, RunContext, Runtime, RuntimeError, outcome, root_cause};
 use crate::model::{CheckInfo, CheckRun};
 use crate::policy::CheckSpec;
 use std::time::Instant;
 use wasmtime::{Store, Trap};
 
 impl Runtime {
-    /// Runs one check in a fresh store; never fails: problems become status `error`.
+    /// Runs one check in a fresh store: problems of the run become status
+    /// `error`; `Err` only when the check breaks the contract.
     pub fn run(
         &self,
         spec: &CheckSpec,
         pre: &CheckPre<CheckState>,
         context: &RunContext<'_>,
-    ) -> CheckRun {
+    ) -> Result<CheckRun, RuntimeError> {
+        let breach = |reason: String| RuntimeError::Contract {
+            check: spec.name.clone(),
+            location: spec.source.location(),
+            reason,
+        };
         let started = Instant::now();
         let probes = context.probes.session(spec, context.env);
         let state = match CheckState::new(
@@ -29,7 +37,7 @@ impl Runtime {
         ) {
             Ok(state) => state,
             Err(error) => {
-                return CheckRun::failed(
+                return Ok(CheckRun::failed(
                     &spec.name,
                     &spec.reference,
                     None,
@@ -38,7 +46,7 @@ impl Runtime {
                         context.project_dir.display(),
                         root_cause(&error)
                     ),
-                );
+                ));
             }
         };
         let mut store = Store::new(&self.engine, state);
@@ -59,7 +67,7 @@ impl Runtime {
             Ok(executor) => executor,
             Err(error) => {
                 let reason = format!("cannot start its executor: {error}");
-                return CheckRun::failed(&spec.name, &spec.reference, None, reason);
+                return Ok(CheckRun::failed(&spec.name, &spec.reference, None, reason));
             }
         };
         let mut info: Option<CheckInfo> = None;
@@ -83,6 +91,11 @@ impl Runtime {
         // project waits for a writer forever) must not hold the run: drop
         // the executor without waiting for it.
         executor.shutdown_background();
+        if info.as_ref().is_some_and(|info| info.id.trim().is_empty()) {
+            return Err(breach(
+                "`describe` returned an empty `id`: expected a short kebab-case identifier such as `openapi`".into(),
+            ));
+        }
         let deadline = || {
             format!(
                 "it exceeded its deadline of {} ms (`limits.timeout_ms`) and was stopped",
@@ -100,6 +113,7 @@ impl Runtime {
                     outcome,
                     spec.limits.outcome_bytes,
                 )
+                .map_err(breach)?
             }
             Ok(Ok(Err(reason))) => CheckRun::failed(
                 &spec.name,
@@ -152,7 +166,7 @@ impl Runtime {
             );
         }
         context.redactor.check_run(&mut run);
-        run
+        Ok(run)
     }
 }
 

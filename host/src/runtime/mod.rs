@@ -4,6 +4,7 @@
 
 pub mod bindings;
 pub mod cache;
+mod contract;
 mod execute;
 mod host_api;
 pub(crate) mod outcome;
@@ -41,13 +42,24 @@ pub enum RuntimeError {
     #[error("internal error: {0}")]
     Internal(String),
     /// A component failed to compile or link.
-    #[error("check `{check}` (`{reference}`) cannot be loaded: {reason}")]
+    #[error("check `{check}` (`{location}`) cannot be loaded: {reason}")]
     Load {
         /// The check's name.
         check: String,
-        /// Its `use:`.
-        reference: String,
+        /// Its file, or `builtin:<name>`.
+        location: String,
         /// Why.
+        reason: String,
+    },
+    /// A check returned something the contract forbids (an empty id, facts
+    /// that are not a JSON object): the check is broken, not the project.
+    #[error("check `{check}` (`{location}`) breaks the `{WORLD}` contract: {reason}")]
+    Contract {
+        /// The check's name.
+        check: String,
+        /// Its file, or `builtin:<name>`.
+        location: String,
+        /// What it returned and what was expected.
         reason: String,
     },
 }
@@ -113,10 +125,13 @@ impl Runtime {
     pub fn prepare(&self, spec: &CheckSpec) -> Result<CheckPre<CheckState>, RuntimeError> {
         let fail = |reason: String| RuntimeError::Load {
             check: spec.name.clone(),
-            reference: spec.reference.clone(),
+            location: spec.source.location(),
             reason,
         };
         let started = Instant::now();
+        if let Some(reason) = contract::not_a_component(spec.source.bytes()) {
+            return Err(fail(reason));
+        }
         let (component, provenance) = self
             .cache
             .load(&self.engine, spec.source.bytes(), &spec.digest)
@@ -142,28 +157,16 @@ impl Runtime {
                 started.elapsed().as_millis()
             );
         }
-        let exports: Vec<String> = component
-            .component_type()
-            .exports(&self.engine)
-            .map(|(name, _)| name.to_owned())
+        let component_type = component.component_type();
+        let imports: Vec<&str> = component_type
+            .imports(&self.engine)
+            .map(|(name, _)| name)
             .collect();
-        if !["describe", "run"]
-            .iter()
-            .all(|needed| exports.iter().any(|e| e == needed))
-        {
-            return Err(fail(format!(
-                "it is not a gonogo check: the world `{WORLD}` exports `describe` and `run`, this component exports {}",
-                if exports.is_empty() {
-                    "nothing".to_owned()
-                } else {
-                    exports
-                        .iter()
-                        .map(|e| format!("`{e}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                }
-            )));
-        }
+        let exports: Vec<&str> = component_type
+            .exports(&self.engine)
+            .map(|(name, _)| name)
+            .collect();
+        contract::check_world(&imports, &exports).map_err(fail)?;
         // Imports the host does not provide (wasi:http from a JS runtime, a
         // newer interface) trap if called, instead of refusing the check.
         // Only then: stubbing every import would shadow the semver-compatible
@@ -212,7 +215,8 @@ impl Runtime {
             .min(jobs.len())
             .max(1);
         let mut worker_panicked = false;
-        let mut results: Vec<Option<CheckRun>> = (0..jobs.len()).map(|_| None).collect();
+        let mut results: Vec<Option<Result<CheckRun, RuntimeError>>> =
+            (0..jobs.len()).map(|_| None).collect();
         std::thread::scope(|scope| {
             let ticker = scope.spawn(|| {
                 while !done.load(Ordering::Relaxed) {
@@ -257,20 +261,20 @@ impl Runtime {
                 "a thread running checks panicked; please report this bug".into(),
             ));
         }
-        Ok(results
+        results
             .into_iter()
             .zip(&jobs)
             .map(|(run, (spec, _))| {
                 run.unwrap_or_else(|| {
-                    CheckRun::failed(
+                    Ok(CheckRun::failed(
                         &spec.name,
                         &spec.reference,
                         None,
                         "it was never run (internal error)".into(),
-                    )
+                    ))
                 })
             })
-            .collect())
+            .collect()
     }
 }
 

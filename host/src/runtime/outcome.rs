@@ -1,17 +1,18 @@
-//! Turns what a check returned into a [`CheckRun`], refusing malformed or
-//! oversized outcomes (they become status `error`: fail closed).
+//! Turns what a check returned into a [`CheckRun`]. An oversized outcome
+//! becomes status `error` (fail closed); facts that are not a JSON object
+//! break the contract (the caller stops with no decision).
 
 use super::bindings::{WitOutcome, WitSeverity, WitStatus};
 use crate::model::{CheckInfo, CheckRun, Finding, Location, Severity, Status};
 
-/// Validates and converts an outcome.
+/// Validates and converts an outcome; `Err` says how it breaks the contract.
 pub fn convert(
     name: &str,
     source: &str,
     info: CheckInfo,
     outcome: WitOutcome,
     cap_bytes: usize,
-) -> CheckRun {
+) -> Result<CheckRun, String> {
     let size = outcome.facts.len()
         + outcome
             .findings
@@ -24,7 +25,7 @@ pub fn convert(
             })
             .sum::<usize>();
     if size > cap_bytes {
-        return CheckRun::failed(
+        return Ok(CheckRun::failed(
             name,
             source,
             Some(info),
@@ -32,25 +33,21 @@ pub fn convert(
                 "its outcome is {size} bytes, over its limit of {} KiB (`limits.outcome_kb`)",
                 cap_bytes >> 10
             ),
-        );
+        ));
     }
+    const EXPECTED: &str = "expected a JSON object, `{}` when there are none";
     let facts = match serde_json::from_str::<serde_json::Value>(&outcome.facts) {
         Ok(serde_json::Value::Object(map)) => map,
-        Ok(_) => {
-            return CheckRun::failed(
-                name,
-                source,
-                Some(info),
-                "its facts are not a JSON object".into(),
-            );
+        Ok(other) => {
+            return Err(format!(
+                "`run` returned facts that are {}, not an object: {EXPECTED}",
+                json_kind(&other)
+            ));
         }
         Err(error) => {
-            return CheckRun::failed(
-                name,
-                source,
-                Some(info),
-                format!("its facts are not valid JSON: {error}"),
-            );
+            return Err(format!(
+                "`run` returned facts that are not valid JSON ({error}): {EXPECTED}"
+            ));
         }
     };
     let findings: Vec<Finding> = outcome
@@ -68,7 +65,7 @@ pub fn convert(
             remediation: f.remediation,
         })
         .collect();
-    CheckRun {
+    Ok(CheckRun {
         name: name.to_owned(),
         source: source.to_owned(),
         info: Some(info),
@@ -79,6 +76,18 @@ pub fn convert(
         logs: Vec::new(),
         probes_refused: Vec::new(),
         duration_ms: 0,
+    })
+}
+
+/// "a JSON array", "a JSON string"…
+fn json_kind(value: &serde_json::Value) -> &'static str {
+    match value {
+        serde_json::Value::Null => "JSON `null`",
+        serde_json::Value::Bool(_) => "a JSON boolean",
+        serde_json::Value::Number(_) => "a JSON number",
+        serde_json::Value::String(_) => "a JSON string",
+        serde_json::Value::Array(_) => "a JSON array",
+        serde_json::Value::Object(_) => "a JSON object",
     }
 }
 

@@ -266,7 +266,13 @@ struct Exported;
 
 impl gonogo_check::bindings::Guest for Exported {
     fn describe() -> gonogo_check::bindings::gonogo::check::types::CheckInfo {
-        gonogo_check::__describe::<Hostile>()
+        let mut info = gonogo_check::__describe::<Hostile>();
+        // `describe` gets no configuration: a granted variable asks for an
+        // empty id, which breaks the contract.
+        if std::env::var_os("HOSTILE_EMPTY_ID").is_some() {
+            info.id.clear();
+        }
+        info
     }
     fn run(
         config: String,
@@ -291,6 +297,12 @@ impl gonogo_check::bindings::Guest for Exported {
             return Ok(gonogo_check::bindings::gonogo::check::types::Outcome {
                 findings: Vec::new(),
                 facts: "[\"not\", \"an object\"".into(),
+            });
+        }
+        if config.contains("array-facts") {
+            return Ok(gonogo_check::bindings::gonogo::check::types::Outcome {
+                findings: Vec::new(),
+                facts: "[\"not\", \"an object\"]".into(),
             });
         }
         gonogo_check::__run::<Hostile>(&config)
