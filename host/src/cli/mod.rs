@@ -2,6 +2,7 @@
 
 mod attest;
 mod check;
+mod checks;
 mod completions;
 mod eval;
 mod explain;
@@ -25,6 +26,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     Check(check::CheckArgs),
+    Checks(checks::ChecksArgs),
     Test(test::TestArgs),
     Eval(eval::EvalArgs),
     Explain(explain::ExplainArgs),
@@ -43,6 +45,7 @@ pub fn main() -> std::process::ExitCode {
     };
     let exit = match cli.command {
         Command::Check(args) => check::run(args),
+        Command::Checks(args) => checks::run(args),
         Command::Test(args) => test::run(args),
         Command::Eval(args) => eval::run(args),
         Command::Explain(args) => explain::run(args),

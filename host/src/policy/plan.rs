@@ -91,7 +91,7 @@ pub struct EnvGrant {
 }
 
 /// What a check may see beyond `/project`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Grants {
     /// Environment variables.
     pub env: Vec<EnvGrant>,

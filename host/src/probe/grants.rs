@@ -41,6 +41,26 @@ pub enum HostEntry {
     FromEnv(String),
 }
 
+impl std::fmt::Display for HostEntry {
+    /// The entry as a pack would write it (`*.example.com:8443`, `env:URL`).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            HostEntry::FromEnv(name) => write!(f, "env:{name}"),
+            HostEntry::Literal(grant) => {
+                let host = match &grant.host {
+                    HostMatch::Exact(host) if host.contains(':') => format!("[{host}]"),
+                    HostMatch::Exact(host) => host.clone(),
+                    HostMatch::Subdomains(domain) => format!("*.{domain}"),
+                };
+                match grant.port {
+                    Some(port) => write!(f, "{host}:{port}"),
+                    None => write!(f, "{host}"),
+                }
+            }
+        }
+    }
+}
+
 impl HostEntry {
     /// Parses one entry; the error says what is wrong with it.
     pub fn parse(text: &str) -> Result<Self, String> {
@@ -252,6 +272,19 @@ mod tests {
 
     fn url(text: &str) -> url::Url {
         url::Url::parse(text).unwrap()
+    }
+
+    #[test]
+    fn entries_display_as_a_pack_writes_them() {
+        for text in [
+            "api.example.com",
+            "*.example.com:8443",
+            "[::1]:9000",
+            "127.0.0.1",
+            "env:APP_URL",
+        ] {
+            assert_eq!(HostEntry::parse(text).unwrap().to_string(), text);
+        }
     }
 
     #[test]

@@ -6,11 +6,15 @@
 
 use super::bindings::CheckPre;
 use super::state::{self, CheckState};
-use super::{EPOCH_TICK, RunContext, Runtime, RuntimeError, outcome, root_cause};
+use super::{RunContext, Runtime, RuntimeError, outcome, root_cause};
 use crate::model::{CheckInfo, CheckRun};
 use crate::policy::CheckSpec;
 use std::time::Instant;
 use wasmtime::{Store, Trap};
+
+/// How an empty `describe` id breaks the contract.
+pub(super) const EMPTY_ID: &str =
+    "`describe` returned an empty `id`: expected a short kebab-case identifier such as `openapi`";
 
 impl Runtime {
     /// Runs one check in a fresh store: problems of the run become status
@@ -51,12 +55,7 @@ impl Runtime {
         };
         let mut store = Store::new(&self.engine, state);
         store.limiter(|state| &mut state.limiter);
-        let ticks = spec
-            .limits
-            .timeout
-            .as_millis()
-            .div_ceil(EPOCH_TICK.as_millis()) as u64;
-        store.set_epoch_deadline(ticks.max(1));
+        store.set_epoch_deadline(Runtime::deadline_ticks(spec));
         store.epoch_deadline_trap();
 
         let executor = match tokio::runtime::Builder::new_current_thread()
@@ -92,9 +91,7 @@ impl Runtime {
         // the executor without waiting for it.
         executor.shutdown_background();
         if info.as_ref().is_some_and(|info| info.id.trim().is_empty()) {
-            return Err(breach(
-                "`describe` returned an empty `id`: expected a short kebab-case identifier such as `openapi`".into(),
-            ));
+            return Err(breach(EMPTY_ID.into()));
         }
         let deadline = || {
             format!(

@@ -5,6 +5,7 @@
 pub mod bindings;
 pub mod cache;
 mod contract;
+mod describe;
 mod execute;
 mod host_api;
 pub(crate) mod outcome;
@@ -18,6 +19,7 @@ use crate::policy::{CheckSpec, Plan};
 use crate::redact::Redactor;
 use bindings::CheckPre;
 use cache::{CompileCache, Provenance};
+pub use describe::Description;
 use state::CheckState;
 use std::collections::HashMap;
 use std::path::Path;
@@ -209,7 +211,6 @@ impl Runtime {
             jobs.push((spec, digest));
         }
         let next = AtomicUsize::new(0);
-        let done = AtomicBool::new(false);
         let workers = std::thread::available_parallelism()
             .map_or(2, |n| n.get())
             .min(jobs.len())
@@ -217,43 +218,37 @@ impl Runtime {
         let mut worker_panicked = false;
         let mut results: Vec<Option<Result<CheckRun, RuntimeError>>> =
             (0..jobs.len()).map(|_| None).collect();
-        std::thread::scope(|scope| {
-            let ticker = scope.spawn(|| {
-                while !done.load(Ordering::Relaxed) {
-                    std::thread::sleep(EPOCH_TICK);
-                    self.engine.increment_epoch();
-                }
-            });
-            let handles: Vec<_> = (0..workers)
-                .map(|_| {
-                    scope.spawn(|| {
-                        let mut mine = Vec::new();
-                        loop {
-                            let index = next.fetch_add(1, Ordering::Relaxed);
-                            let Some((spec, digest)) = jobs.get(index) else {
-                                break;
-                            };
-                            mine.push((index, self.run(spec, &prepared[digest], context)));
-                            if let Some(on_finished) = context.on_finished {
-                                on_finished(&spec.name);
+        self.with_epoch_ticker(|| {
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = (0..workers)
+                    .map(|_| {
+                        scope.spawn(|| {
+                            let mut mine = Vec::new();
+                            loop {
+                                let index = next.fetch_add(1, Ordering::Relaxed);
+                                let Some((spec, digest)) = jobs.get(index) else {
+                                    break;
+                                };
+                                mine.push((index, self.run(spec, &prepared[digest], context)));
+                                if let Some(on_finished) = context.on_finished {
+                                    on_finished(&spec.name);
+                                }
+                            }
+                            mine
+                        })
+                    })
+                    .collect();
+                for handle in handles {
+                    match handle.join() {
+                        Ok(runs) => {
+                            for (index, run) in runs {
+                                results[index] = Some(run);
                             }
                         }
-                        mine
-                    })
-                })
-                .collect();
-            for handle in handles {
-                match handle.join() {
-                    Ok(runs) => {
-                        for (index, run) in runs {
-                            results[index] = Some(run);
-                        }
+                        Err(_) => worker_panicked = true,
                     }
-                    Err(_) => worker_panicked = true,
                 }
-            }
-            done.store(true, Ordering::Relaxed);
-            let _ = ticker.join();
+            })
         });
         // A bug of the host is no verdict on the project: no decision.
         if worker_panicked {
@@ -275,6 +270,36 @@ impl Runtime {
                 })
             })
             .collect()
+    }
+}
+
+impl Runtime {
+    /// Runs `work` while a thread advances the engine's epoch every
+    /// [`EPOCH_TICK`], so that deadlines stop wasm that never yields.
+    fn with_epoch_ticker<R>(&self, work: impl FnOnce() -> R) -> R {
+        let done = AtomicBool::new(false);
+        std::thread::scope(|scope| {
+            let ticker = scope.spawn(|| {
+                while !done.load(Ordering::Relaxed) {
+                    std::thread::sleep(EPOCH_TICK);
+                    self.engine.increment_epoch();
+                }
+            });
+            let result = work();
+            done.store(true, Ordering::Relaxed);
+            let _ = ticker.join();
+            result
+        })
+    }
+
+    /// The deadline of a store, in epoch ticks.
+    fn deadline_ticks(spec: &CheckSpec) -> u64 {
+        (spec
+            .limits
+            .timeout
+            .as_millis()
+            .div_ceil(EPOCH_TICK.as_millis()) as u64)
+            .max(1)
     }
 }
 
