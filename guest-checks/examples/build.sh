@@ -77,14 +77,17 @@ MOD
     -o "$out/k8s-probes.wasm"
 }
 
+# Each check's documentation beside it, as `gonogo checks info` reads it.
+docs() { cp "$here/$1/README.md" "$out/$2.md"; }
+
 examples=("$@")
 [ ${#examples[@]} -eq 0 ] && examples=(openapi-py package-scripts-js licence-header-c k8s-probes-go)
 for example in "${examples[@]}"; do
   case "$example" in
-    openapi-py) build_openapi_py ;;
-    package-scripts-js) build_package_scripts_js ;;
-    licence-header-c) build_licence_header_c ;;
-    k8s-probes-go) build_k8s_probes_go ;;
+    openapi-py) build_openapi_py && docs openapi-py openapi ;;
+    package-scripts-js) build_package_scripts_js && docs package-scripts-js package-scripts ;;
+    licence-header-c) build_licence_header_c && docs licence-header-c licence-header ;;
+    k8s-probes-go) build_k8s_probes_go && docs k8s-probes-go k8s-probes ;;
     *) echo "examples: unknown example \`$example\`" >&2; exit 2 ;;
   esac
 done

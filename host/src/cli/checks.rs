@@ -48,8 +48,8 @@ pub struct ListArgs {
 /// grants, limits and rules a pack gives it, and its documentation.
 ///
 /// CHECK is `builtin:<name>`, the name of a check in the pack, or the path
-/// of a `.wasm` component (its documentation is the `README.md` beside it
-/// or one folder up).
+/// of a `.wasm` component (its documentation is `<name>.md` beside it, or
+/// the `README.md` beside it or one folder up).
 ///
 /// Examples:
 ///   gonogo checks info builtin:http
@@ -309,10 +309,16 @@ fn resolve(reference: &str, plan: &Plan) -> Result<Resolved, Exit> {
     }
 }
 
-/// The `README.md` beside a component, or one folder up (a `build/` folder).
+/// A component's documentation: `<name>.md` beside it (`check.wasm` →
+/// `check.md`), else the `README.md` beside it or one folder up (for a
+/// `build/` folder).
 fn readme_beside(component: &Path) -> Option<String> {
     let dir = component.parent()?;
-    [dir.join("README.md"), dir.parent()?.join("README.md")]
+    let mut candidates = vec![component.with_extension("md"), dir.join("README.md")];
+    if let Some(parent) = dir.parent() {
+        candidates.push(parent.join("README.md"));
+    }
+    candidates
         .iter()
         .find_map(|p| std::fs::read_to_string(p).ok())
 }
@@ -493,7 +499,9 @@ fn info_text(
     }
     match &resolved.docs {
         Some(docs) => text.push_str(&format!("\nDocumentation\n\n{}\n", docs.trim_end())),
-        None => text.push_str("\nNo documentation: put a README.md beside the `.wasm`.\n"),
+        None => text.push_str(
+            "\nNo documentation: publish a `<name>.md` (or README.md) beside the `.wasm`.\n",
+        ),
     }
     text
 }
