@@ -38,8 +38,8 @@ fn statuses(report: &serde_json::Value) -> Vec<(String, String)> {
         .iter()
         .map(|r| {
             (
-                r["id"].as_str().unwrap().to_owned(),
-                r["status"].as_str().unwrap().to_owned(),
+                r["id"].as_str().expect("rule id").to_owned(),
+                r["status"].as_str().expect("rule status").to_owned(),
             )
         })
         .collect()
@@ -58,7 +58,7 @@ fn located(report: &serde_json::Value, name: &str) -> Vec<(String, String, Optio
         .filter(|f| f["status"] == "fail" || f["status"] == "warn")
         .map(|f| {
             (
-                f["id"].as_str().unwrap().to_owned(),
+                f["id"].as_str().expect("finding id").to_owned(),
                 f["location"]["path"]
                     .as_str()
                     .unwrap_or_default()
@@ -221,4 +221,45 @@ fn checks_list_and_info_show_the_pack_s_grants_and_rules() {
             "rules    scripts-production-start, scripts-tests-run, scripts-no-schema-reset, scripts-no-inline-secret",
         ))
         .stdout(predicate::str::contains("`start-dev-tool`"));
+}
+
+#[test]
+fn checks_info_of_a_built_in_shows_its_settings_findings_and_docs() {
+    gonogo()
+        .args([
+            "checks",
+            "info",
+            "builtin:http",
+            "--policy",
+            "builtin:production-readiness",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("builtin:http — Live HTTP probes"))
+        .stdout(predicate::str::contains(
+            "gonogo:check/probe@0.1.0 (live probes, only to the hosts the pack grants)",
+        ))
+        .stdout(predicate::str::contains("hosts    env:GONOGO_BASE_URL"))
+        .stdout(predicate::str::contains("## What it checks"));
+    gonogo()
+        .args(["checks", "info", "builtin:nope"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "`builtin:nope` is not a built-in check",
+        ))
+        .stderr(predicate::str::contains("builtin:env"));
+    gonogo()
+        .args([
+            "checks",
+            "info",
+            "no-such-check",
+            "--policy",
+            "builtin:production-readiness",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "is neither `builtin:<name>`, a check of pack `production-readiness`",
+        ));
 }

@@ -23,5 +23,6 @@ pub mod probe;
 pub mod redact;
 pub mod report;
 pub mod runtime;
+pub mod scaffold;
 pub mod target;
 pub mod workspace;

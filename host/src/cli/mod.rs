@@ -6,6 +6,7 @@ mod checks;
 mod completions;
 mod eval;
 mod explain;
+mod new;
 mod outputs;
 mod progress;
 mod test;
@@ -30,6 +31,7 @@ enum Command {
     Test(test::TestArgs),
     Eval(eval::EvalArgs),
     Explain(explain::ExplainArgs),
+    New(new::NewArgs),
     Keygen(attest::KeygenArgs),
     Attest(attest::AttestArgs),
     Completions(completions::CompletionsArgs),
@@ -49,6 +51,7 @@ pub fn main() -> std::process::ExitCode {
         Command::Test(args) => test::run(args),
         Command::Eval(args) => eval::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::New(args) => new::run(args),
         Command::Keygen(args) => attest::keygen(args),
         Command::Attest(args) => attest::attest(args),
         Command::Completions(args) => completions::completions(args),
