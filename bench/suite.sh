@@ -129,6 +129,11 @@ detect_secrets_run() { (cd "$1" && "$detect_secrets" scan --all-files .); }
   echo
 } | tee "$report"
 
+# One check in five languages: first and later runs.
+echo | tee -a "$report"
+bash bench/languages.sh $($quick && echo --quick) | tee -a "$report"
+echo | tee -a "$report"
+
 if $quick; then
   # The micro-benchmarks once each, as tests (criterion's test mode).
   cargo test -q --bench engine > /dev/null

@@ -291,7 +291,20 @@ mod tests {
             let written = write("api-docs", language, &dir).expect("writes");
             for relative in written.iter().filter(|f| !f.ends_with(".wasm")) {
                 let text = std::fs::read_to_string(dir.join(relative)).expect("text");
-                assert!(!text.contains("{{"), "{relative} keeps a placeholder");
+                for placeholder in [
+                    "{{name}}",
+                    "{{ident}}",
+                    "{{crate}}",
+                    "{{lang}}",
+                    "{{language}}",
+                    "{{files}}",
+                    "{{toolchain}}",
+                ] {
+                    assert!(
+                        !text.contains(placeholder),
+                        "{relative} keeps {placeholder}"
+                    );
+                }
             }
             std::fs::remove_dir_all(&dir).expect("cleanup");
         }
