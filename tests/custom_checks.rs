@@ -263,3 +263,41 @@ fn checks_info_of_a_built_in_shows_its_settings_findings_and_docs() {
             "is neither `builtin:<name>`, a check of pack `production-readiness`",
         ));
 }
+
+#[test]
+fn checks_list_as_json_describes_every_check_with_its_grants() {
+    let output = gonogo()
+        .args([
+            "checks",
+            "list",
+            "--format",
+            "json",
+            "--policy",
+            "builtin:production-readiness",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(0));
+    let list: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let builtins = list["builtins"].as_array().expect("builtins");
+    assert!(
+        builtins
+            .iter()
+            .any(|b| b["use"] == "builtin:node" && b["describe"]["id"] == "node")
+    );
+    assert!(
+        builtins
+            .iter()
+            .all(|b| b["sha256"].as_str().is_some_and(|d| d.len() == 64))
+    );
+    let http = list["pack"]["checks"]
+        .as_array()
+        .expect("pack checks")
+        .iter()
+        .find(|c| c["name"] == "http")
+        .expect("the pack's http check");
+    assert_eq!(
+        http["grants"]["hosts"],
+        serde_json::json!(["env:GONOGO_BASE_URL", "env:GONOGO_HTTP_URL"])
+    );
+}
