@@ -3,7 +3,7 @@
 //! deadline, and asked what it is. `run` is never called.
 
 use super::state::CheckState;
-use super::{RunContext, Runtime, RuntimeError, root_cause};
+use super::{Runtime, RuntimeError, root_cause};
 use crate::envsource::EnvSource;
 use crate::model::CheckInfo;
 use crate::policy::{CheckSpec, Grants};
@@ -44,26 +44,11 @@ impl Runtime {
         };
         let env = EnvSource::from_pairs([]);
         let workspace = Arc::new(crate::workspace::SharedWorkspace::new(&empty.0));
-        let probes = Arc::new(crate::probe::Prober::live(
-            Redactor::new(std::iter::empty::<&str>()),
-            false,
-        ));
-        let context = RunContext {
-            project_dir: &empty.0,
-            env: &env,
-            redactor: &Redactor::new(std::iter::empty::<&str>()),
-            workspace: &workspace,
-            probes: &probes,
-            on_finished: None,
-        };
-        let state = CheckState::new(
-            &ungranted,
-            context.project_dir,
-            context.env,
-            context.workspace,
-            context.probes.session(&ungranted, context.env),
-        )
-        .map_err(|e| broken(root_cause(&e)))?;
+        let no_secrets = Redactor::new(std::iter::empty::<&str>());
+        let probes = Arc::new(crate::probe::Prober::live(no_secrets, false));
+        let session = probes.session(&ungranted, &env);
+        let state = CheckState::new(&ungranted, &empty.0, &env, &workspace, session)
+            .map_err(|e| broken(root_cause(&e)))?;
         let mut store = Store::new(&self.engine, state);
         store.limiter(|state| &mut state.limiter);
         store.set_epoch_deadline(Runtime::deadline_ticks(spec));

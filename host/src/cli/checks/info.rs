@@ -1,48 +1,14 @@
-//! `gonogo checks list` and `gonogo checks info`: what each check is (its
-//! `describe()`), where it comes from, what a pack grants it, which rules
-//! read it, and its documentation.
+//! `gonogo checks info`: one check in full, found by built-in name, by its
+//! name in the pack, or by path.
 
-use super::fail;
+use super::{Format, grants_json, load_pack, loose_spec, runtime};
+use crate::cli::fail;
 use crate::exit::Exit;
-use crate::policy::{self, CheckSource, CheckSpec, Grants, Limits, PackRef, Plan};
-use crate::runtime::cache::CompileCache;
-use crate::runtime::{Description, Runtime, RuntimeError};
+use crate::policy::{CheckSource, CheckSpec, Limits, Plan};
+use crate::runtime::Description;
 use serde_json::json;
-use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-
-/// The checks gonogo knows: the built-in ones and those of a pack.
-#[derive(Debug, clap::Args)]
-pub struct ChecksArgs {
-    #[command(subcommand)]
-    command: ChecksCommand,
-}
-
-#[derive(Debug, clap::Subcommand)]
-enum ChecksCommand {
-    List(ListArgs),
-    Info(InfoArgs),
-}
-
-/// List the built-in checks and the checks of a pack, with what each
-/// `describe()` says.
-///
-/// Examples:
-///   gonogo checks list
-///   gonogo checks list --policy guest-checks/examples/pack/gonogo.yaml
-#[derive(Debug, clap::Args)]
-#[command(verbatim_doc_comment)]
-pub struct ListArgs {
-    /// The pack (default: `./gonogo.yaml` if present, else the built-in
-    /// production-readiness pack).
-    #[arg(long, short = 'p', value_name = "PACK")]
-    policy: Option<String>,
-
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
-}
 
 /// Show one check: its `describe()`, digest, the interfaces it imports, the
 /// grants, limits and rules a pack gives it, and its documentation.
@@ -70,161 +36,6 @@ pub struct InfoArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum Format {
-    Text,
-    Json,
-}
-
-/// Runs `gonogo checks`.
-pub fn run(args: ChecksArgs) -> Exit {
-    match args.command {
-        ChecksCommand::List(args) => list(args),
-        ChecksCommand::Info(args) => info(args),
-    }
-}
-
-fn load_pack(policy: Option<&str>) -> Result<Plan, Exit> {
-    let pack = policy
-        .map(PackRef::parse)
-        .unwrap_or_else(|| PackRef::default_for(Path::new(".")));
-    policy::load(&pack).map_err(|error| {
-        for diagnostic in &error.diagnostics {
-            fail(diagnostic);
-        }
-        Exit::Error
-    })
-}
-
-fn runtime() -> Result<Runtime, Exit> {
-    let cache = CompileCache::default_dir().map_or_else(CompileCache::disabled, CompileCache::at);
-    Runtime::new(cache, false).map_err(fail)
-}
-
-/// A spec for a component that is not in the pack: no grants, default limits.
-fn loose_spec(name: &str, reference: &str, source: CheckSource) -> CheckSpec {
-    CheckSpec {
-        name: name.to_owned(),
-        reference: reference.to_owned(),
-        digest: hex::encode(Sha256::digest(source.bytes())),
-        source,
-        config_json: "{}".into(),
-        grants: Grants::default(),
-        limits: Limits::DEFAULT,
-    }
-}
-
-fn builtin_specs() -> Vec<CheckSpec> {
-    crate::builtins::BUILTINS
-        .iter()
-        .map(|b| {
-            let reference = format!("builtin:{}", b.name);
-            loose_spec(b.name, &reference, CheckSource::Builtin(b))
-        })
-        .collect()
-}
-
-fn list(args: ListArgs) -> Exit {
-    let plan = match load_pack(args.policy.as_deref()) {
-        Ok(plan) => plan,
-        Err(exit) => return exit,
-    };
-    let runtime = match runtime() {
-        Ok(runtime) => runtime,
-        Err(exit) => return exit,
-    };
-    let builtins: Vec<(CheckSpec, Result<Description, RuntimeError>)> = builtin_specs()
-        .into_iter()
-        .map(|spec| {
-            let described = runtime.describe(&spec);
-            (spec, described)
-        })
-        .collect();
-    let in_pack: Vec<(&CheckSpec, Result<Description, RuntimeError>)> = plan
-        .checks
-        .iter()
-        .map(|spec| (spec, runtime.describe(spec)))
-        .collect();
-    let broken = in_pack.iter().any(|(_, d)| d.is_err());
-    match args.format {
-        Format::Json => {
-            let entry = |spec: &CheckSpec, described: &Result<Description, RuntimeError>| {
-                let mut value = json!({
-                    "name": spec.name,
-                    "use": spec.reference,
-                    "sha256": spec.digest,
-                });
-                match described {
-                    Ok(d) => value["describe"] = json!(d),
-                    Err(e) => value["error"] = json!(e.to_string()),
-                }
-                value
-            };
-            let report = json!({
-                "builtins": builtins.iter().map(|(s, d)| entry(s, d)).collect::<Vec<_>>(),
-                "pack": {
-                    "name": plan.name,
-                    "origin": plan.origin,
-                    "checks": in_pack.iter().map(|(s, d)| {
-                        let mut value = entry(s, d);
-                        value["grants"] = grants_json(&s.grants);
-                        value
-                    }).collect::<Vec<_>>(),
-                },
-            });
-            println!("{report:#}");
-        }
-        Format::Text => {
-            println!("Built-in checks (use them as `builtin:<name>`):");
-            for (spec, described) in &builtins {
-                println!("  {}", line(&spec.reference, described));
-            }
-            println!("\nChecks of pack `{}` ({}):", plan.name, plan.origin);
-            if in_pack.is_empty() {
-                println!("  none");
-            }
-            for (spec, described) in &in_pack {
-                println!(
-                    "  {}",
-                    line(&format!("{} ({})", spec.name, spec.reference), described)
-                );
-            }
-            println!("\nMore about one: `gonogo checks info <name>`.");
-        }
-    }
-    if broken { Exit::Error } else { Exit::Go }
-}
-
-/// One line of the list: the check, its version and the first sentence of
-/// its description, or why it cannot be loaded.
-fn line(label: &str, described: &Result<Description, RuntimeError>) -> String {
-    match described {
-        Ok(d) => format!(
-            "{label:<34} {} {} — {}",
-            d.info.name,
-            d.info.version,
-            first_sentence(&d.info.description)
-        ),
-        Err(error) => format!("{label:<34} cannot be loaded: {error}"),
-    }
-}
-
-fn first_sentence(text: &str) -> &str {
-    let text = text.trim();
-    match text.find(". ") {
-        Some(end) => &text[..=end],
-        None => text,
-    }
-}
-
-fn grants_json(grants: &Grants) -> serde_json::Value {
-    json!({
-        "env": grants.env.iter().map(|g| json!({"name": g.name, "secret": g.secret})).collect::<Vec<_>>(),
-        "hosts": grants.hosts.iter().map(ToString::to_string).collect::<Vec<_>>(),
-        "ca_bundle": grants.ca_bundle.as_ref().map(|p| p.display().to_string()),
-    })
 }
 
 /// What `gonogo checks info` resolved CHECK to.
@@ -323,7 +134,8 @@ fn readme_beside(component: &Path) -> Option<String> {
         .find_map(|p| std::fs::read_to_string(p).ok())
 }
 
-fn info(args: InfoArgs) -> Exit {
+/// Runs `gonogo checks info`.
+pub(super) fn info(args: InfoArgs) -> Exit {
     let plan = match load_pack(args.policy.as_deref()) {
         Ok(plan) => plan,
         Err(exit) => return exit,
