@@ -9,6 +9,7 @@ mod explain;
 mod new;
 mod outputs;
 mod progress;
+mod pull;
 mod test;
 
 use crate::exit::Exit;
@@ -32,6 +33,7 @@ enum Command {
     Eval(eval::EvalArgs),
     Explain(explain::ExplainArgs),
     New(new::NewArgs),
+    Pull(pull::PullArgs),
     Keygen(attest::KeygenArgs),
     Attest(attest::AttestArgs),
     Completions(completions::CompletionsArgs),
@@ -52,6 +54,7 @@ pub fn main() -> std::process::ExitCode {
         Command::Eval(args) => eval::run(args),
         Command::Explain(args) => explain::run(args),
         Command::New(args) => new::run(args),
+        Command::Pull(args) => pull::run(args),
         Command::Keygen(args) => attest::keygen(args),
         Command::Attest(args) => attest::attest(args),
         Command::Completions(args) => completions::completions(args),

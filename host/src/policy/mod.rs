@@ -9,6 +9,7 @@ pub mod exceptions;
 pub mod expr;
 pub mod plan;
 mod raw;
+pub mod remote;
 pub mod template;
 mod validate;
 pub(crate) use validate::is_env_name;
@@ -149,11 +150,8 @@ fn extended(
         }],
     };
     let reference = extends.pack.value.trim();
-    if reference.starts_with("http://") || reference.starts_with("https://") {
-        return Err(here(
-            format!("`extends: {reference}`: remote packs are not supported yet"),
-            Some("download the pack, check it, and extend it by path with `sha256:`".into()),
-        ));
+    if remote::is_remote(reference) {
+        return remote_extended(extends, reference, here, chain);
     }
     let pack = match PackRef::parse(reference) {
         PackRef::Path(path) => match base {
@@ -215,6 +213,48 @@ fn extended(
     }
     chain.push(key);
     let plan = load_in_chain(&pack, chain);
+    chain.pop();
+    plan
+}
+
+/// A baseline by URL: pinned (or explicitly unpinned), from the offline
+/// cache or fetched, parsed without a folder (it may not use checks by path).
+fn remote_extended(
+    extends: &raw::RawExtends,
+    url: &str,
+    here: impl Fn(String, Option<String>) -> PolicyError,
+    chain: &mut Vec<String>,
+) -> Result<Plan, PolicyError> {
+    let pinned = extends.sha256.as_ref().map(|p| {
+        p.value
+            .trim()
+            .trim_start_matches("sha256:")
+            .to_ascii_lowercase()
+    });
+    if pinned.is_none() && !extends.allow_unpinned {
+        return Err(here(
+            format!("`extends: {url}`: a remote pack must be pinned with `sha256:`"),
+            Some("fetch it once (`gonogo pull` prints its digest), check it, and pin it; or set `allow_unpinned: true` to follow whatever the URL serves".into()),
+        ));
+    }
+    let (bytes, _) = remote::load(url, pinned.as_deref())
+        .map_err(|reason| here(format!("`extends: {url}`: {reason}"), None))?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        here(
+            format!("`extends: {url}`: the pack is not UTF-8 text"),
+            None,
+        )
+    })?;
+    if chain.iter().any(|key| key == url) || chain.len() >= MAX_EXTENDS_DEPTH {
+        return Err(here(
+            format!(
+                "`extends: {url}` makes a cycle or a chain deeper than {MAX_EXTENDS_DEPTH} packs"
+            ),
+            None,
+        ));
+    }
+    chain.push(url.to_owned());
+    let plan = parse_in_chain(&text, url, None, chain);
     chain.pop();
     plan
 }

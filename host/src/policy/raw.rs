@@ -80,11 +80,15 @@ pub struct RawScope {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawExtends {
-    /// `builtin:<name>`, or a path relative to this pack's folder.
+    /// `builtin:<name>`, a path relative to this pack's folder, or an
+    /// `https://` (or `http://`) URL.
     pub pack: Spanned<String>,
     /// The sha256 of the extended pack file, when pinned.
     #[serde(default)]
     pub sha256: Option<Spanned<String>>,
+    /// Accept a remote pack without `sha256:` (fetched on every load).
+    #[serde(default)]
+    pub allow_unpinned: bool,
 }
 
 /// One entry of `overrides:`.

@@ -290,7 +290,7 @@ impl Validator<'_> {
         let Some(base) = self.base else {
             self.error(
                 &raw.source,
-                format!("check `{name}`: a built-in pack cannot use checks by path"),
+                format!("check `{name}`: a built-in or remote pack cannot use checks by path, only `builtin:` checks"),
                 None,
             );
             return None;

@@ -164,6 +164,18 @@ pub enum Failure {
     BudgetExhausted,
 }
 
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failure::NotGranted(why) => write!(f, "not granted: {why}"),
+            Failure::InvalidRequest(why) => write!(f, "invalid request: {why}"),
+            Failure::Timeout => write!(f, "no answer in time"),
+            Failure::Connection(why) => write!(f, "connection failed: {why}"),
+            Failure::BudgetExhausted => write!(f, "the call budget is used up"),
+        }
+    }
+}
+
 /// A reply: an answer or a failure.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]

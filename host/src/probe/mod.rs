@@ -11,7 +11,7 @@
 
 pub mod exchange;
 pub mod grants;
-mod net;
+pub(crate) mod net;
 pub mod tls;
 
 use crate::envsource::EnvSource;

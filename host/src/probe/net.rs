@@ -135,6 +135,16 @@ async fn send_once(
 trait Io: tokio::io::AsyncRead + tokio::io::AsyncWrite + Send + Unpin {}
 impl<T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Send + Unpin> Io for T {}
 
+/// A plain GET of `url` (no redirect followed), for the host's own fetches
+/// such as remote packs, which no grant governs.
+pub(crate) async fn get(trust: &Trust, url: &url::Url, cap: usize) -> Result<HttpAnswer, Failure> {
+    let headers = [(
+        "user-agent".to_owned(),
+        format!("gonogo/{}", env!("CARGO_PKG_VERSION")),
+    )];
+    send_once(trust, &hyper::Method::GET, url, &headers, None, cap).await
+}
+
 /// Performs an HTTP request, following redirects within the grants when asked.
 pub async fn http(
     trust: &Trust,

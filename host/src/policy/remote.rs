@@ -1,0 +1,162 @@
+//! Baseline packs by URL (`extends: { pack: https://…, sha256: … }`): fetched
+//! once, verified against their pin, and kept in a content-addressed cache
+//! (`<cache>/packs/<sha256>.yaml`) that later runs read without the network.
+//! An unpinned remote pack is refused unless `allow_unpinned: true`; then it
+//! is fetched on every load and never cached.
+
+use sha2::{Digest, Sha256};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// How long a fetch may take, redirects included.
+const FETCH_TIMEOUT: Duration = Duration::from_secs(20);
+/// The largest pack accepted.
+const MAX_PACK_BYTES: usize = 4 << 20;
+/// Redirects followed.
+const MAX_REDIRECTS: usize = 5;
+
+/// Whether a reference names a remote pack.
+pub fn is_remote(reference: &str) -> bool {
+    reference.starts_with("https://") || reference.starts_with("http://")
+}
+
+/// Where fetched packs are kept: `$GONOGO_CACHE_DIR/packs`, else the
+/// compile cache's folder (`~/.cache/gonogo`) + `packs`.
+pub fn cache_dir() -> Option<PathBuf> {
+    std::env::var_os("GONOGO_CACHE_DIR")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(crate::runtime::cache::CompileCache::default_dir)
+        .map(|dir| dir.join("packs"))
+}
+
+thread_local! {
+    /// Every remote pack loaded on this thread, for `gonogo pull`.
+    static LOADED: std::cell::RefCell<Vec<Loaded>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// A remote pack that was loaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Loaded {
+    /// Its URL.
+    pub url: String,
+    /// Its sha256, hex.
+    pub sha256: String,
+    /// Where it came from.
+    pub origin: Origin,
+    /// Whether it was pinned (and so is cached).
+    pub pinned: bool,
+}
+
+/// The remote packs loaded on this thread since the last call.
+pub fn take_loaded() -> Vec<Loaded> {
+    LOADED.with(|loaded| std::mem::take(&mut *loaded.borrow_mut()))
+}
+
+/// Where a remote pack's bytes came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// The offline cache.
+    Cache,
+    /// The network (and now cached, when pinned).
+    Fetched,
+}
+
+/// The pack at `url`: from the cache when `pinned` (hex sha256) is there,
+/// else fetched and, when pinned, verified and cached. The error is one
+/// sentence for a diagnostic.
+pub fn load(url: &str, pinned: Option<&str>) -> Result<(Vec<u8>, Origin), String> {
+    let (bytes, origin) = load_unlogged(url, pinned)?;
+    LOADED.with(|loaded| {
+        loaded.borrow_mut().push(Loaded {
+            url: url.to_owned(),
+            sha256: hex::encode(Sha256::digest(&bytes)),
+            origin,
+            pinned: pinned.is_some(),
+        })
+    });
+    Ok((bytes, origin))
+}
+
+fn load_unlogged(url: &str, pinned: Option<&str>) -> Result<(Vec<u8>, Origin), String> {
+    let cached = pinned.and_then(|digest| Some(cache_dir()?.join(format!("{digest}.yaml"))));
+    if let Some(path) = &cached
+        && let Ok(bytes) = std::fs::read(path)
+        && pinned == Some(hex::encode(Sha256::digest(&bytes)).as_str())
+    {
+        return Ok((bytes, Origin::Cache));
+    }
+    let bytes = fetch(url)?;
+    if let Some(expected) = pinned {
+        let actual = hex::encode(Sha256::digest(&bytes));
+        if actual != expected {
+            return Err(format!(
+                "sha256 mismatch: pinned `{expected}`, the pack at this URL is `{actual}`"
+            ));
+        }
+        if let Some(path) = &cached {
+            store(path, &bytes);
+        }
+    }
+    Ok((bytes, Origin::Fetched))
+}
+
+/// Writes atomically; a cache that cannot be written only costs a fetch.
+fn store(path: &std::path::Path, bytes: &[u8]) {
+    let Some(dir) = path.parent() else { return };
+    if std::fs::create_dir_all(dir).is_err() {
+        return;
+    }
+    let temp = path.with_extension(format!("tmp{}", std::process::id()));
+    if std::fs::write(&temp, bytes).is_ok() && std::fs::rename(&temp, path).is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+}
+
+/// GETs `url`, following up to [`MAX_REDIRECTS`] redirects; certificates
+/// are verified against the system's roots.
+fn fetch(url: &str) -> Result<Vec<u8>, String> {
+    let executor = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the fetch: {e}"))?;
+    let trust = crate::probe::tls::Trust::new(&[]);
+    executor.block_on(async {
+        tokio::time::timeout(FETCH_TIMEOUT, async {
+            let mut url = url::Url::parse(url).map_err(|e| format!("not a URL: {e}"))?;
+            for _ in 0..=MAX_REDIRECTS {
+                let answer = crate::probe::net::get(&trust, &url, MAX_PACK_BYTES)
+                    .await
+                    .map_err(|failure| format!("cannot fetch it: {failure}"))?;
+                if (300..400).contains(&answer.status) {
+                    let location = answer
+                        .headers
+                        .iter()
+                        .find(|(name, _)| name == "location")
+                        .map(|(_, value)| value.clone())
+                        .ok_or_else(|| format!("HTTP {} without a Location", answer.status))?;
+                    url = url
+                        .join(&location)
+                        .map_err(|_| format!("bad redirect location `{location}`"))?;
+                    if !is_remote(url.as_str()) {
+                        return Err(format!("redirect to `{url}`, which is not http(s)"));
+                    }
+                    continue;
+                }
+                if answer.status != 200 {
+                    return Err(format!("the server answered HTTP {}", answer.status));
+                }
+                if answer.body_truncated {
+                    return Err(format!(
+                        "the pack is larger than {} MiB",
+                        MAX_PACK_BYTES >> 20
+                    ));
+                }
+                return Ok(answer.body.0);
+            }
+            Err(format!("more than {MAX_REDIRECTS} redirects"))
+        })
+        .await
+        .map_err(|_| format!("no answer within {} s", FETCH_TIMEOUT.as_secs()))?
+    })
+}
