@@ -6,6 +6,7 @@ mod common;
 
 use base64::Engine as _;
 use common::{Project, git, gonogo, json_report, rule};
+use predicates::prelude::*;
 use std::path::{Path, PathBuf};
 
 /// Keys made with `gonogo keygen` in a folder outside the project.
@@ -328,4 +329,36 @@ fn keys_are_never_overwritten_and_attest_needs_a_commit() {
         .expect("runs");
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("is not in a git repository"));
+}
+
+#[test]
+fn pack_tests_can_take_attestation_rules_as_attested() {
+    let keys = Keys::new(&["alice", "bob"]);
+    let project = project(&keys);
+    project.write(
+        "tests/manual.yaml",
+        "tests:\n\
+         \x20 - name: nothing attested blocks\n    checks: {}\n    expect: { decision: no-go, rules: { restore-drill: fail, launch-signoff: fail } }\n\
+         \x20 - name: attested rules pass, one signer short of two does not\n    checks: {}\n    attested: { restore-drill: 1, security-signoff: 1, launch-signoff: 1 }\n    expect: { decision: no-go, rules: { restore-drill: pass, security-signoff: pass, launch-signoff: fail } }\n\
+         \x20 - name: a list means as many signers as each rule needs\n    checks: {}\n    attested: [restore-drill, security-signoff, launch-signoff]\n    expect: { decision: go }\n",
+    );
+    gonogo()
+        .arg("test")
+        .arg(project.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("3 passed, 0 failed"));
+    project.write(
+        "tests/manual.yaml",
+        "tests:\n  - name: not an attestation rule\n    checks: {}\n    attested: [no-such-rule]\n    expect: { decision: go }\n",
+    );
+    gonogo()
+        .arg("test")
+        .arg(project.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("manual.yaml:4"))
+        .stderr(predicate::str::contains(
+            "`attested` names `no-such-rule`, which is not an attestation rule of the pack",
+        ));
 }

@@ -45,6 +45,7 @@ pub struct Case {
     environment: String,
     now: chrono::DateTime<chrono::Utc>,
     target: Target,
+    attested: std::collections::BTreeMap<String, usize>,
     expect: raw::RawExpect,
 }
 
@@ -226,6 +227,33 @@ fn build_case(
                 )
             })?,
     };
+    let mut attested = std::collections::BTreeMap::new();
+    if let Some(spanned) = &case.attested {
+        let entries: Vec<(String, Option<usize>)> = match &spanned.value {
+            raw::RawAttested::Rules(rules) => rules.iter().map(|r| (r.clone(), None)).collect(),
+            raw::RawAttested::Signers(map) => {
+                map.iter().map(|(r, n)| (r.clone(), Some(*n))).collect()
+            }
+        };
+        for (id, signers) in entries {
+            let Some(requirement) = plan
+                .rules
+                .iter()
+                .find(|rule| rule.id == id)
+                .and_then(|rule| rule.attestation.as_ref())
+            else {
+                return Err(error_at(
+                    file,
+                    Some(spanned),
+                    format!(
+                        "`attested` names `{id}`, which is not an attestation rule of the pack"
+                    ),
+                    None,
+                ));
+            };
+            attested.insert(id, signers.unwrap_or(requirement.signers));
+        }
+    }
     // A check of the pack missing from the recording fails closed, as a
     // check that could not run does.
     for spec in &plan.checks {
@@ -249,6 +277,7 @@ fn build_case(
             commit: case.target.as_ref().and_then(|t| t.commit.clone()),
             branch: case.target.as_ref().and_then(|t| t.branch.clone()),
         },
+        attested,
         expect: case.expect,
     })
 }
@@ -292,7 +321,7 @@ fn run_case(plan: &Plan, case: Case) -> CaseResult {
         target: &case.target,
         environment: &case.environment,
         now: case.now,
-        attestations: &crate::attest::store::Attestations::none(),
+        attestations: &crate::attest::store::Attestations::simulated(case.attested.clone()),
     };
     let rules = eval::evaluate(plan, &case.runs, &inputs);
     let decision = decide(

@@ -29,7 +29,21 @@ pub struct RawCase {
     pub now: Option<Spanned<String>>,
     #[serde(default)]
     pub target: Option<RawTarget>,
+    /// Attestation rules taken as attested: `[rule, …]` (by as many signers
+    /// as each needs) or `{ rule: signers }`.
+    #[serde(default)]
+    pub attested: Option<Spanned<RawAttested>>,
     pub expect: RawExpect,
+}
+
+/// `attested:` of a case.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum RawAttested {
+    /// Rules attested by as many signers as they need.
+    Rules(Vec<String>),
+    /// Rules and how many distinct valid signers attest each.
+    Signers(IndexMap<String, usize>),
 }
 
 /// `target:` of a case.
