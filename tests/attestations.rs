@@ -362,3 +362,62 @@ fn pack_tests_can_take_attestation_rules_as_attested() {
             "`attested` names `no-such-rule`, which is not an attestation rule of the pack",
         ));
 }
+
+#[test]
+fn open_roles_of_a_baseline_are_keyed_once_by_the_pack_extending_it() {
+    let keys = Keys::new(&["alice", "mallory"]);
+    let project = Project::new();
+    project.write(
+        "baseline/gonogo.yaml",
+        "name: starter\ntrust:\n  roles:\n    sre: []\nrules:\n  - id: restore-drill\n    title: A backup was restored\n    severity: high\n    enforcement: warn\n    attestation: { roles: [sre], max_age_days: 90 }\n",
+    );
+    project.write(
+        "org/gonogo.yaml",
+        &format!(
+            "name: org\nextends: {{ pack: ../baseline }}\ntrust:\n  roles:\n    sre: [\"{}\"]\noverrides:\n  - rule: restore-drill\n    enforcement: block\n    reason: the organisation requires restore drills\n",
+            keys.public("alice")
+        ),
+    );
+    project.write(
+        "team/gonogo.yaml",
+        &format!(
+            "name: team\nextends: {{ pack: ../org }}\ntrust:\n  roles:\n    sre: [\"{}\"]\n",
+            keys.public("mallory")
+        ),
+    );
+    // The starter pack alone: the rule warns and says why no one can sign yet.
+    let output = gonogo()
+        .args(["check", "--format", "json", "--policy"])
+        .arg(project.path().join("baseline"))
+        .arg(project.path())
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(0));
+    let report = json_report(&output);
+    let message = rule(&report, "restore-drill")["message"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        message.contains("no key is trusted for `sre` yet"),
+        "{message}"
+    );
+    // The organisation keys the open role and makes the rule block.
+    gonogo()
+        .args(["check", "--policy"])
+        .arg(project.path().join("org"))
+        .arg(project.path())
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("restore-drill"));
+    // A team cannot key it again.
+    gonogo()
+        .args(["check", "--policy"])
+        .arg(project.path().join("team"))
+        .arg(project.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "role `sre` has its trusted keys in the extended pack",
+        ));
+}

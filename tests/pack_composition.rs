@@ -193,7 +193,7 @@ fn redefining_inherited_rules_checks_or_trusted_roles_is_refused() {
     );
     let stderr = load_error(&project);
     for expected in [
-        "role `security` is defined by the extended pack",
+        "role `security` has its trusted keys in the extended pack",
         "check `env` is already declared by the extended pack `base`",
     ] {
         assert!(
@@ -243,5 +243,5 @@ overrides:
     let report = json_report(&output);
     assert_eq!(report["decision"]["verdict"], "go");
     assert_eq!(report["pack"]["extends"][0], "builtin:production-readiness");
-    assert_eq!(report["rules"].as_array().map(Vec::len), Some(80));
+    assert_eq!(report["rules"].as_array().map(Vec::len), Some(90));
 }

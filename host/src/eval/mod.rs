@@ -93,6 +93,24 @@ pub fn evaluate(plan: &Plan, runs: &[CheckRun], inputs: &Inputs<'_>) -> Vec<Rule
         .iter()
         .map(|rule| {
             let mut result = evaluate_rule(rule, &context, &by_name, inputs);
+            if let Some(requirement) = &rule.attestation
+                && result.status == Status::Fail
+                && requirement
+                    .roles
+                    .iter()
+                    .all(|role| plan.trust.roles.get(role).is_none_or(Vec::is_empty))
+            {
+                // Open roles: the pack leaves their keys to a baseline extending it.
+                let roles: Vec<String> = requirement.roles.iter().map(|r| format!("`{r}`")).collect();
+                let note = format!(
+                    "no key is trusted for {} yet: a baseline extending this pack sets `trust.roles`",
+                    roles.join(" or ")
+                );
+                result.message = Some(match result.message.take() {
+                    Some(message) => format!("{message}; {note}"),
+                    None => note,
+                });
+            }
             // Phased enforcement: a blocking rule only warns until its date.
             if let Some(from) = rule.enforce_from
                 && today < from

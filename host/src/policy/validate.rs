@@ -609,17 +609,20 @@ impl Validator<'_> {
         })
     }
 
-    /// `trust.roles`: each key parsed; the roles of an extended pack are
-    /// kept as they are (an extending pack cannot add keys to them, so a
-    /// team cannot vouch for itself where the baseline decides who may).
+    /// `trust.roles`: each key parsed. A role an extended pack declares
+    /// without keys (`security: []`, as the built-in starter pack does) is
+    /// open: the first extending pack that lists keys for it sets them. A
+    /// role with keys is final: an extending pack cannot add keys to it, so
+    /// a team cannot vouch for itself where the baseline decides who may.
     fn trust(&mut self, raw: Option<&RawTrust>, parent: Option<&Plan>) -> Trust {
         let mut trust = parent.map(|p| p.trust.clone()).unwrap_or_default();
         for (role, keys) in raw.iter().flat_map(|t| &t.roles) {
-            if trust.roles.contains_key(role) && parent.is_some() {
+            let inherited_keys = trust.roles.get(role).map(Vec::len);
+            if parent.is_some() && inherited_keys.is_some_and(|n| n > 0) {
                 if let Some(first) = keys.first() {
                     self.error(
                         first,
-                        format!("role `{role}` is defined by the extended pack: its trusted keys cannot be changed here"),
+                        format!("role `{role}` has its trusted keys in the extended pack: they cannot be changed here"),
                         Some("ask the owners of the extended pack to trust the key, or use a role of your own".into()),
                     );
                 }
@@ -819,8 +822,11 @@ impl Validator<'_> {
             );
         }
         let mut keys = BTreeSet::new();
+        let mut open = false;
         for role in &value.roles {
             match trust.roles.get(&role.value) {
+                // An open role: its keys come from a pack extending this one.
+                Some(trusted) if trusted.is_empty() => open = true,
                 Some(trusted) => keys.extend(trusted.iter().map(crate::attest::keys::key_id)),
                 None => self.error(
                     role,
@@ -830,7 +836,9 @@ impl Validator<'_> {
             }
         }
         let signers = value.signers.as_ref().map_or(1, |s| s.value);
-        if signers == 0 || (self.diagnostics.len() == before && signers as usize > keys.len()) {
+        if signers == 0
+            || (!open && self.diagnostics.len() == before && signers as usize > keys.len())
+        {
             let at = value.signers.as_ref();
             let message = format!(
                 "rule `{id}`: `attestation.signers` is {signers}, and the pack trusts {} key{} for these roles",
