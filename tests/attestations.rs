@@ -421,3 +421,61 @@ fn open_roles_of_a_baseline_are_keyed_once_by_the_pack_extending_it() {
             "role `sre` has its trusted keys in the extended pack",
         ));
 }
+
+#[test]
+fn an_attestation_bound_to_an_artifact_counts_only_for_that_artifact() {
+    let keys = Keys::new(&["alice", "bob"]);
+    let project = project(&keys);
+    let image = format!("sha256:{}", "ab".repeat(32));
+    let other = format!("sha256:{}", "cd".repeat(32));
+    gonogo()
+        .args([
+            "attest",
+            "restore-drill",
+            "--role",
+            "sre",
+            "--artifact",
+            &image,
+            "--key",
+        ])
+        .arg(keys.private("alice"))
+        .arg(project.path())
+        .assert()
+        .success()
+        .stdout(predicates::str::contains(
+            "for artifact sha256:abababababab",
+        ));
+    let with_artifact = |artifact: Option<&str>| {
+        let mut command = gonogo();
+        command
+            .args(["check", "--format", "json"])
+            .arg(project.path());
+        if let Some(artifact) = artifact {
+            command.args(["--artifact", artifact]);
+        }
+        let report = json_report(&command.output().expect("runs"));
+        status_and_message(&report, "restore-drill")
+    };
+    let (status, message) = with_artifact(None);
+    assert_eq!(status, "fail");
+    assert!(
+        message.contains("this run names no artifact (`--artifact`)"),
+        "{message}"
+    );
+    let (status, message) = with_artifact(Some(&other));
+    assert_eq!(status, "fail");
+    assert!(
+        message.contains("this run gates sha256:cdcdcdcdcdcd"),
+        "{message}"
+    );
+    let (status, _) = with_artifact(Some(&image));
+    assert_eq!(status, "pass");
+    gonogo()
+        .args(["check", "--artifact", "sha256:nothex"])
+        .arg(project.path())
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "expected `sha256:` and 64 hex digits",
+        ));
+}

@@ -13,6 +13,10 @@ pub struct Target {
     pub commit: Option<String>,
     /// Current branch, when on one.
     pub branch: Option<String>,
+    /// The release artifact the run gates (`--artifact sha256:…`), as
+    /// `sha256:<hex>`: attestations signed for it count.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub artifact: Option<String>,
 }
 
 impl Target {
@@ -23,6 +27,7 @@ impl Target {
             path: path.display().to_string(),
             commit,
             branch,
+            artifact: None,
         }
     }
 }

@@ -60,6 +60,21 @@ pub struct Statement {
     pub predicate: Predicate,
 }
 
+/// Parses `sha256:<64 hex digits>` (the prefix optional) into lowercase hex.
+pub fn parse_artifact(text: &str) -> Result<String, String> {
+    let hex = text
+        .trim()
+        .trim_start_matches("sha256:")
+        .to_ascii_lowercase();
+    if hex.len() == 64 && hex.chars().all(|c| c.is_ascii_hexdigit()) {
+        Ok(hex)
+    } else {
+        Err(format!(
+            "`{text}` is not an artifact digest: expected `sha256:` and 64 hex digits (`sha256sum FILE`, or the image digest)"
+        ))
+    }
+}
+
 /// A subject of a statement.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Subject {

@@ -43,12 +43,16 @@ struct Verified {
     signed_at: DateTime<Utc>,
     expires_at: DateTime<Utc>,
     commit: Option<String>,
+    /// The artifact digest (sha256 hex) it names, if it names one.
+    artifact: Option<String>,
 }
 
 /// The project's attestations, verified against the pack's trust.
 pub struct Attestations {
     root: PathBuf,
     head: Option<String>,
+    /// The artifact the run gates (sha256 hex), from `--artifact`.
+    artifact: Option<String>,
     verified: Vec<Verified>,
     /// File → why it does not count, with the rule when it could be read.
     rejected: Vec<(Option<String>, String, String)>,
@@ -63,6 +67,7 @@ impl Attestations {
         Attestations {
             root: PathBuf::new(),
             head: None,
+            artifact: None,
             verified: Vec::new(),
             rejected: Vec::new(),
             ancestry: Mutex::new(HashMap::new()),
@@ -80,10 +85,13 @@ impl Attestations {
     }
 
     /// Reads `<project>/.gonogo/attestations/*.json` and verifies each.
-    pub fn load(project: &Path, head: Option<&str>, trust: &Trust) -> Self {
+    /// `artifact` is the digest (sha256 hex) of the release artifact the run
+    /// gates, if any: attestations signed for it count too.
+    pub fn load(project: &Path, head: Option<&str>, artifact: Option<&str>, trust: &Trust) -> Self {
         let mut store = Attestations::none();
         store.root = project.to_owned();
         store.head = head.map(str::to_owned);
+        store.artifact = artifact.map(str::to_owned);
         let dir = project.join(DIR);
         let Ok(entries) = std::fs::read_dir(&dir) else {
             return store;
@@ -184,8 +192,22 @@ impl Attestations {
                 a.signed_at.format("%Y-%m-%d")
             ));
         }
+        if let Some(artifact) = &a.artifact {
+            return match &self.artifact {
+                Some(gated) if gated == artifact => None,
+                Some(gated) => Some(format!(
+                    "wrong subject: signed for artifact sha256:{}, this run gates sha256:{}",
+                    short(artifact),
+                    short(gated)
+                )),
+                None => Some(format!(
+                    "wrong subject: signed for artifact sha256:{}, and this run names no artifact (`--artifact`)",
+                    short(artifact)
+                )),
+            };
+        }
         let Some(commit) = &a.commit else {
-            return Some("wrong subject: it names no git commit".into());
+            return Some("wrong subject: it names no git commit or artifact".into());
         };
         let Some(head) = &self.head else {
             return Some(format!(
@@ -319,6 +341,10 @@ fn verify_file(path: &Path, trust: &Trust) -> Result<Verified, (Option<String>, 
                 .subject
                 .iter()
                 .find_map(|s| s.digest.get("gitCommit").cloned()),
+            artifact: statement
+                .subject
+                .iter()
+                .find_map(|s| s.digest.get("sha256").map(|d| d.to_ascii_lowercase())),
         });
     }
     Err(fail(
@@ -380,7 +406,7 @@ mod tests {
     fn an_expired_attestation_stops_counting() {
         let now = Utc::now();
         let (dir, trust) = one(10, 30, now);
-        let store = Attestations::load(dir.path(), Some(COMMIT), &trust);
+        let store = Attestations::load(dir.path(), Some(COMMIT), None, &trust);
         assert!(store.judge("restore-drill", &requirement(None), now).0);
         let later = now + chrono::Duration::days(21);
         let (ok, message) = store.judge("restore-drill", &requirement(None), later);
@@ -395,7 +421,7 @@ mod tests {
     fn an_attestation_older_than_the_rule_allows_stops_counting() {
         let now = Utc::now();
         let (dir, trust) = one(100, 365, now);
-        let store = Attestations::load(dir.path(), Some(COMMIT), &trust);
+        let store = Attestations::load(dir.path(), Some(COMMIT), None, &trust);
         assert!(store.judge("restore-drill", &requirement(Some(120)), now).0);
         let (ok, message) = store.judge("restore-drill", &requirement(Some(90)), now);
         assert!(!ok);
@@ -406,7 +432,7 @@ mod tests {
     fn other_rules_attestations_are_not_counted_or_reported() {
         let now = Utc::now();
         let (dir, trust) = one(1, 30, now);
-        let store = Attestations::load(dir.path(), Some(COMMIT), &trust);
+        let store = Attestations::load(dir.path(), Some(COMMIT), None, &trust);
         let (ok, message) = store.judge("load-test", &requirement(None), now);
         assert!(!ok);
         assert_eq!(message, "0 of 1 signer (sre) attest it");

@@ -59,13 +59,16 @@ pub fn keygen(args: KeygenArgs) -> Exit {
 ///
 /// Writes a DSSE envelope holding an in-toto Statement (v1) into
 /// `.gonogo/attestations/` of the project, bound to its current git
-/// commit. Commit the file: `gonogo check` counts it for the rule when the
-/// pack trusts the key for the role, and until it expires.
+/// commit, or with `--artifact` to a release artifact's digest (counted by
+/// `gonogo check --artifact` with the same digest). Commit the file:
+/// `gonogo check` counts it for the rule when the pack trusts the key for
+/// the role, and until it expires.
 ///
 /// Examples:
 ///   gonogo attest restore-drill --role sre --key ~/.config/gonogo/keys/alice.key \
 ///     --note "restored last night's backup into staging in 14 min" --expires 90d
 ///   gonogo attest security-signoff --role security --key sec.key --expires 30d apps/api
+///   gonogo attest load-test --role qa --key qa.key --artifact sha256:4f0c…
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct AttestArgs {
@@ -91,6 +94,11 @@ pub struct AttestArgs {
     /// How long it counts: 30d, 12w, 6m, 1y.
     #[arg(long, default_value = "90d", value_name = "DURATION")]
     expires: String,
+
+    /// Bind it to this release artifact (`sha256:<hex>`, e.g. an image
+    /// digest) instead of the current commit.
+    #[arg(long, value_name = "DIGEST")]
+    artifact: Option<String>,
 }
 
 /// Runs `gonogo attest`.
@@ -104,20 +112,38 @@ pub fn attest(args: AttestArgs) -> Exit {
         Err(error) => return fail(error),
     };
     let target = Target::inspect(&args.dir);
-    let Some(commit) = target.commit.clone() else {
-        return fail(format_args!(
-            "`{}` is not in a git repository with a commit: an attestation is bound to the current commit",
-            args.dir.display()
-        ));
+    let (subject, bound_to) = match &args.artifact {
+        Some(text) => match attest::parse_artifact(text) {
+            Ok(hex) => (
+                Subject {
+                    name: "artifact".to_owned(),
+                    digest: [("sha256".to_owned(), hex.clone())].into(),
+                },
+                format!("artifact sha256:{}", &hex[..12]),
+            ),
+            Err(error) => return fail(format_args!("--artifact: {error}")),
+        },
+        None => match target.commit.clone() {
+            Some(commit) => (
+                Subject {
+                    name: target.path.clone(),
+                    digest: [("gitCommit".to_owned(), commit.clone())].into(),
+                },
+                format!("commit {}", &commit[..commit.len().min(12)]),
+            ),
+            None => {
+                return fail(format_args!(
+                    "`{}` is not in a git repository with a commit: an attestation is bound to the current commit (or give `--artifact sha256:…`)",
+                    args.dir.display()
+                ));
+            }
+        },
     };
     let now = chrono::Utc::now();
     let seconds = chrono::SecondsFormat::Secs;
     let statement = Statement {
         statement_type: attest::STATEMENT_TYPE.to_owned(),
-        subject: vec![Subject {
-            name: target.path.clone(),
-            digest: [("gitCommit".to_owned(), commit.clone())].into(),
-        }],
+        subject: vec![subject],
         predicate_type: attest::PREDICATE_TYPE.to_owned(),
         predicate: Predicate {
             rule: args.rule.clone(),
@@ -141,10 +167,9 @@ pub fn attest(args: AttestArgs) -> Exit {
         return fail(format_args!("cannot write `{}`: {error}", file.display()));
     }
     println!(
-        "attested `{}` as {} for commit {}, until {}: {}",
+        "attested `{}` as {} for {bound_to}, until {}: {}",
         args.rule,
         args.role,
-        &commit[..commit.len().min(12)],
         statement.predicate.expires_at,
         file.display()
     );

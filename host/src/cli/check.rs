@@ -116,6 +116,12 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     exceptions: Option<PathBuf>,
 
+    /// The release artifact this run gates (`sha256:<hex>`, e.g. an image
+    /// digest): attestations signed for it (`gonogo attest --artifact`)
+    /// count, besides those signed for the commit.
+    #[arg(long, value_name = "DIGEST")]
+    artifact: Option<String>,
+
     /// Report compilation, cache use and each check's run time on stderr.
     #[arg(long, short = 'v')]
     verbose: bool,
@@ -163,6 +169,11 @@ pub fn run(args: CheckArgs) -> Exit {
                 ));
             }
         },
+    };
+    let artifact = match args.artifact.as_deref().map(crate::attest::parse_artifact) {
+        None => None,
+        Some(Ok(hex)) => Some(hex),
+        Some(Err(error)) => return fail(format_args!("--artifact: {error}")),
     };
     let mut exceptions = plan.exceptions.clone();
     let exceptions_file = args
@@ -257,9 +268,17 @@ pub fn run(args: CheckArgs) -> Exit {
     {
         return fail(error);
     }
-    let target = Target::inspect(&args.dir);
-    let attestations =
-        crate::attest::store::Attestations::load(&args.dir, target.commit.as_deref(), &plan.trust);
+    let mut target = Target::inspect(&args.dir);
+    target.artifact = artifact.map(|hex| format!("sha256:{hex}"));
+    let attestations = crate::attest::store::Attestations::load(
+        &args.dir,
+        target.commit.as_deref(),
+        target
+            .artifact
+            .as_deref()
+            .map(|a| a.trim_start_matches("sha256:")),
+        &plan.trust,
+    );
     let inputs = Inputs {
         target: &target,
         environment: &args.environment,

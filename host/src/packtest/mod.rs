@@ -276,6 +276,7 @@ fn build_case(
             path: ".".into(),
             commit: case.target.as_ref().and_then(|t| t.commit.clone()),
             branch: case.target.as_ref().and_then(|t| t.branch.clone()),
+            artifact: None,
         },
         attested,
         expect: case.expect,
