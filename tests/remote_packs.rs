@@ -15,7 +15,11 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 const BASELINE: &str = "name: org-baseline\nchecks:\n  env:\n    use: builtin:env\n    grants:\n      public_env: [NODE_ENV]\nrules:\n  - id: node-env-production\n    title: NODE_ENV is production\n    severity: high\n    check: env\n    expr: facts.vars.NODE_ENV.value == 'production'\n";
 
-/// Serves `body` at `/baseline.yaml` (404 elsewhere) until dropped; counts hits.
+/// What the test server answers: status, headers, body.
+type Reply = (u16, Vec<(String, String)>, String);
+
+/// An HTTP server on 127.0.0.1 answering with `handler(path, headers)` until
+/// dropped; counts requests.
 struct Server {
     port: u16,
     hits: Arc<AtomicUsize>,
@@ -23,7 +27,18 @@ struct Server {
 }
 
 impl Server {
+    /// Serves `body` at `/baseline.yaml`, 404 elsewhere.
     fn start(body: &'static str) -> Self {
+        Server::with(move |path, _| {
+            if path == "/baseline.yaml" {
+                (200, Vec::new(), body.to_owned())
+            } else {
+                (404, Vec::new(), String::new())
+            }
+        })
+    }
+
+    fn with(handler: impl Fn(&str, &[(String, String)]) -> Reply + Send + 'static) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let port = listener.local_addr().expect("addr").port();
         listener.set_nonblocking(true).expect("nonblocking");
@@ -40,21 +55,27 @@ impl Server {
                 let mut reader = BufReader::new(stream.try_clone().expect("clone"));
                 let mut request = String::new();
                 let _ = reader.read_line(&mut request);
+                let mut headers = Vec::new();
                 let mut line = String::new();
                 while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                    if let Some((name, value)) = line.trim_end().split_once(':') {
+                        headers.push((name.trim().to_ascii_lowercase(), value.trim().to_owned()));
+                    }
                     line.clear();
                 }
                 counter.fetch_add(1, Ordering::Relaxed);
+                let path = request.split(' ').nth(1).unwrap_or_default().to_owned();
+                let (status, extra, body) = handler(&path, &headers);
+                let mut reply = format!(
+                    "HTTP/1.1 {status} X\r\ncontent-length: {}\r\nconnection: close\r\n",
+                    body.len()
+                );
+                for (name, value) in extra {
+                    reply.push_str(&format!("{name}: {value}\r\n"));
+                }
+                reply.push_str("\r\n");
+                reply.push_str(&body);
                 let mut stream = stream;
-                let reply = if request.starts_with("GET /baseline.yaml ") {
-                    format!(
-                        "HTTP/1.1 200 OK\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                        body.len()
-                    )
-                } else {
-                    "HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
-                        .to_owned()
-                };
                 let _ = stream.write_all(reply.as_bytes());
             }
         });
@@ -220,4 +241,99 @@ fn a_remote_pack_cannot_use_checks_by_path() {
     .stderr(predicate::str::contains(
         "a built-in or remote pack cannot use checks by path",
     ));
+}
+
+/// A registry on 127.0.0.1 holding the baseline at `acme/baseline:v1`, which
+/// wants an anonymous bearer token as ghcr.io and Docker Hub do.
+fn registry() -> Server {
+    let layer = digest(BASELINE);
+    let manifest = format!(
+        r#"{{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{{"mediaType":"application/vnd.oci.empty.v1+json","digest":"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a","size":2}},"layers":[{{"mediaType":"application/vnd.gonogo.pack.v1+yaml","digest":"sha256:{layer}","size":{},"annotations":{{"org.opencontainers.image.title":"gonogo.yaml"}}}}]}}"#,
+        BASELINE.len()
+    );
+    let port = Arc::new(std::sync::OnceLock::<u16>::new());
+    let known = port.clone();
+    let server = Server::with(move |path, headers| {
+        let authorised = headers
+            .iter()
+            .any(|(n, v)| n == "authorization" && v == "Bearer pull-token");
+        let challenge = vec![(
+            "www-authenticate".to_owned(),
+            format!(
+                r#"Bearer realm="http://127.0.0.1:{}/token",service="test-registry",scope="repository:acme/baseline:pull""#,
+                known.get().copied().unwrap_or_default()
+            ),
+        )];
+        if path.starts_with("/token?") {
+            let ok = path.contains("service=test-registry")
+                && path.contains("scope=repository%3Aacme%2Fbaseline%3Apull");
+            return if ok {
+                (200, Vec::new(), r#"{"token":"pull-token"}"#.to_owned())
+            } else {
+                (400, Vec::new(), String::new())
+            };
+        }
+        if !authorised {
+            return (401, challenge, String::new());
+        }
+        if path == "/v2/acme/baseline/manifests/v1" {
+            (
+                200,
+                vec![(
+                    "content-type".to_owned(),
+                    "application/vnd.oci.image.manifest.v1+json".to_owned(),
+                )],
+                manifest.clone(),
+            )
+        } else if path == format!("/v2/acme/baseline/blobs/sha256:{layer}") {
+            (200, Vec::new(), BASELINE.to_owned())
+        } else {
+            (404, Vec::new(), String::new())
+        }
+    });
+    port.set(server.port).expect("set once");
+    server
+}
+
+#[test]
+fn a_baseline_in_an_oci_registry_is_pulled_with_a_token_verified_and_cached() {
+    let registry = registry();
+    let reference = format!("oci://127.0.0.1:{}/acme/baseline:v1", registry.port);
+    let project = team(&reference, &format!("  sha256: {}\n", digest(BASELINE)));
+    let cache = Project::new();
+    check(&project, &cache)
+        .code(0)
+        .stdout(predicate::str::contains("node-env-production"));
+    // 401, token, manifest, blob.
+    assert_eq!(registry.hits(), 4);
+    drop(registry);
+    check(&project, &cache).code(0);
+    // Gone, and another pin is not in the cache: a clear error.
+    let uncached = team(&reference, &format!("  sha256: {}\n", "0".repeat(64)));
+    check(&uncached, &Project::new())
+        .code(2)
+        .stderr(predicate::str::contains("cannot fetch it"));
+}
+
+#[test]
+fn a_registry_serving_the_wrong_pack_is_a_mismatch() {
+    let registry = registry();
+    let reference = format!("oci://127.0.0.1:{}/acme/baseline:v1", registry.port);
+    let wrong = "1".repeat(64);
+    check(
+        &team(&reference, &format!("  sha256: {wrong}\n")),
+        &Project::new(),
+    )
+    .code(2)
+    .stderr(predicate::str::contains(format!(
+        "sha256 mismatch: pinned `{wrong}`"
+    )))
+    .stderr(predicate::str::contains(digest(BASELINE)));
+    let missing = format!("oci://127.0.0.1:{}/acme/other:v1", registry.port);
+    check(
+        &team(&missing, &format!("  sha256: {}\n", digest(BASELINE))),
+        &Project::new(),
+    )
+    .code(2)
+    .stderr(predicate::str::contains("HTTP 404"));
 }

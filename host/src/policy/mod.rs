@@ -7,6 +7,7 @@
 pub mod diagnostic;
 pub mod exceptions;
 pub mod expr;
+pub mod oci;
 pub mod plan;
 mod raw;
 pub mod remote;

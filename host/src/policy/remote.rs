@@ -1,4 +1,5 @@
-//! Baseline packs by URL (`extends: { pack: https://…, sha256: … }`): fetched
+//! Baseline packs by URL (`extends: { pack: https://…, sha256: … }`) or OCI
+//! reference (`oci://registry/repository:tag`, see [`super::oci`]): fetched
 //! once, verified against their pin, and kept in a content-addressed cache
 //! (`<cache>/packs/<sha256>.yaml`) that later runs read without the network.
 //! An unpinned remote pack is refused unless `allow_unpinned: true`; then it
@@ -15,9 +16,11 @@ const MAX_PACK_BYTES: usize = 4 << 20;
 /// Redirects followed.
 const MAX_REDIRECTS: usize = 5;
 
-/// Whether a reference names a remote pack.
+/// Whether a reference names a remote pack (a URL or an OCI reference).
 pub fn is_remote(reference: &str) -> bool {
-    reference.starts_with("https://") || reference.starts_with("http://")
+    ["https://", "http://", "oci://"]
+        .iter()
+        .any(|scheme| reference.starts_with(scheme))
 }
 
 /// Where fetched packs are kept: `$GONOGO_CACHE_DIR/packs`, else the
@@ -113,9 +116,9 @@ fn store(path: &std::path::Path, bytes: &[u8]) {
     }
 }
 
-/// GETs `url`, following up to [`MAX_REDIRECTS`] redirects; certificates
-/// are verified against the system's roots.
-fn fetch(url: &str) -> Result<Vec<u8>, String> {
+/// The pack's bytes from an `https://`/`http://` URL or an `oci://`
+/// reference; certificates are verified against the system's roots.
+fn fetch(reference: &str) -> Result<Vec<u8>, String> {
     let executor = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -123,40 +126,59 @@ fn fetch(url: &str) -> Result<Vec<u8>, String> {
     let trust = crate::probe::tls::Trust::new(&[]);
     executor.block_on(async {
         tokio::time::timeout(FETCH_TIMEOUT, async {
-            let mut url = url::Url::parse(url).map_err(|e| format!("not a URL: {e}"))?;
-            for _ in 0..=MAX_REDIRECTS {
-                let answer = crate::probe::net::get(&trust, &url, MAX_PACK_BYTES)
-                    .await
-                    .map_err(|failure| format!("cannot fetch it: {failure}"))?;
-                if (300..400).contains(&answer.status) {
-                    let location = answer
-                        .headers
-                        .iter()
-                        .find(|(name, _)| name == "location")
-                        .map(|(_, value)| value.clone())
-                        .ok_or_else(|| format!("HTTP {} without a Location", answer.status))?;
-                    url = url
-                        .join(&location)
-                        .map_err(|_| format!("bad redirect location `{location}`"))?;
-                    if !is_remote(url.as_str()) {
-                        return Err(format!("redirect to `{url}`, which is not http(s)"));
-                    }
-                    continue;
+            match reference.strip_prefix("oci://") {
+                Some(oci) => super::oci::pull(&trust, oci).await,
+                None => {
+                    let url = url::Url::parse(reference).map_err(|e| format!("not a URL: {e}"))?;
+                    let answer = get_following(&trust, url, &[]).await?;
+                    ok_body(answer)
                 }
-                if answer.status != 200 {
-                    return Err(format!("the server answered HTTP {}", answer.status));
-                }
-                if answer.body_truncated {
-                    return Err(format!(
-                        "the pack is larger than {} MiB",
-                        MAX_PACK_BYTES >> 20
-                    ));
-                }
-                return Ok(answer.body.0);
             }
-            Err(format!("more than {MAX_REDIRECTS} redirects"))
         })
         .await
         .map_err(|_| format!("no answer within {} s", FETCH_TIMEOUT.as_secs()))?
     })
+}
+
+/// GETs `url` with `headers`, following up to [`MAX_REDIRECTS`] redirects.
+pub(super) async fn get_following(
+    trust: &crate::probe::tls::Trust,
+    mut url: url::Url,
+    headers: &[(String, String)],
+) -> Result<crate::probe::exchange::HttpAnswer, String> {
+    for _ in 0..=MAX_REDIRECTS {
+        let answer = crate::probe::net::get(trust, &url, headers, MAX_PACK_BYTES)
+            .await
+            .map_err(|failure| format!("cannot fetch it: {failure}"))?;
+        if !(300..400).contains(&answer.status) {
+            return Ok(answer);
+        }
+        let location = answer
+            .headers
+            .iter()
+            .find(|(name, _)| name == "location")
+            .map(|(_, value)| value.clone())
+            .ok_or_else(|| format!("HTTP {} without a Location", answer.status))?;
+        url = url
+            .join(&location)
+            .map_err(|_| format!("bad redirect location `{location}`"))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(format!("redirect to `{url}`, which is not http(s)"));
+        }
+    }
+    Err(format!("more than {MAX_REDIRECTS} redirects"))
+}
+
+/// The body of a 200 answer that was not cut at the size cap.
+pub(super) fn ok_body(answer: crate::probe::exchange::HttpAnswer) -> Result<Vec<u8>, String> {
+    if answer.status != 200 {
+        return Err(format!("the server answered HTTP {}", answer.status));
+    }
+    if answer.body_truncated {
+        return Err(format!(
+            "the pack is larger than {} MiB",
+            MAX_PACK_BYTES >> 20
+        ));
+    }
+    Ok(answer.body.0)
 }

@@ -137,12 +137,18 @@ impl<T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Send + Unpin> Io for T {}
 
 /// A plain GET of `url` (no redirect followed), for the host's own fetches
 /// such as remote packs, which no grant governs.
-pub(crate) async fn get(trust: &Trust, url: &url::Url, cap: usize) -> Result<HttpAnswer, Failure> {
-    let headers = [(
+pub(crate) async fn get(
+    trust: &Trust,
+    url: &url::Url,
+    headers: &[(String, String)],
+    cap: usize,
+) -> Result<HttpAnswer, Failure> {
+    let mut all = vec![(
         "user-agent".to_owned(),
         format!("gonogo/{}", env!("CARGO_PKG_VERSION")),
     )];
-    send_once(trust, &hyper::Method::GET, url, &headers, None, cap).await
+    all.extend_from_slice(headers);
+    send_once(trust, &hyper::Method::GET, url, &all, None, cap).await
 }
 
 /// Performs an HTTP request, following redirects within the grants when asked.
