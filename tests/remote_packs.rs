@@ -337,3 +337,17 @@ fn a_registry_serving_the_wrong_pack_is_a_mismatch() {
     .code(2)
     .stderr(predicate::str::contains("HTTP 404"));
 }
+
+#[test]
+fn a_pin_that_is_not_a_digest_is_refused_before_any_fetch() {
+    let server = Server::start(BASELINE);
+    check(
+        &team(&server.url(), "  sha256: ../../../etc/passwd\n"),
+        &Project::new(),
+    )
+    .code(2)
+    .stderr(predicate::str::contains(
+        "is not a sha256 digest (64 hex digits)",
+    ));
+    assert_eq!(server.hits(), 0);
+}

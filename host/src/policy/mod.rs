@@ -232,6 +232,14 @@ fn remote_extended(
             .trim_start_matches("sha256:")
             .to_ascii_lowercase()
     });
+    if let Some(pin) = &pinned
+        && !(pin.len() == 64 && pin.chars().all(|c| c.is_ascii_hexdigit()))
+    {
+        return Err(here(
+            format!("`extends: {url}`: `sha256: {pin}` is not a sha256 digest (64 hex digits)"),
+            None,
+        ));
+    }
     if pinned.is_none() && !extends.allow_unpinned {
         return Err(here(
             format!("`extends: {url}`: a remote pack must be pinned with `sha256:`"),
