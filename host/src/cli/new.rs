@@ -5,7 +5,8 @@ use crate::exit::Exit;
 use crate::scaffold::{self, Language};
 use std::path::PathBuf;
 
-/// Create something new.
+/// Scaffold a new check in Rust, Python, JavaScript, C or Go
+/// (`gonogo new check NAME --lang LANG`).
 #[derive(Debug, clap::Args)]
 pub struct NewArgs {
     #[command(subcommand)]

@@ -14,7 +14,8 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use std::path::Path;
 
-/// The checks gonogo knows: the built-in ones and those of a pack.
+/// List the built-in checks and a pack's, or show one in full: its
+/// `describe()`, grants, rules and documentation.
 #[derive(Debug, clap::Args)]
 pub struct ChecksArgs {
     #[command(subcommand)]
