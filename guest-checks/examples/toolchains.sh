@@ -52,7 +52,9 @@ python_venv() {
   if ! fresh venv "$want" || [ ! -x "$root/venv/bin/python" ]; then
     log "pip install $want"
     rm -rf "$root/venv"
-    python3 -m venv "$root/venv"
+    # Debian's system Python needs python3-venv for this; pyenv's has it.
+    python3 -m venv "$root/venv" 2> /dev/null \
+      || { apt_packages python3-venv && rm -rf "$root/venv" && python3 -m venv "$root/venv"; }
     "$root/venv/bin/pip" install -q --disable-pip-version-check $want
     stamp venv "$want"
   fi
