@@ -351,3 +351,25 @@ fn a_pin_that_is_not_a_digest_is_refused_before_any_fetch() {
     ));
     assert_eq!(server.hits(), 0);
 }
+
+#[test]
+fn credentials_in_a_remote_reference_are_refused_and_never_printed() {
+    let server = Server::start(BASELINE);
+    let pin = format!("  sha256: {}\n", digest(BASELINE));
+    for reference in [
+        format!(
+            "http://ci:s3cr3t-token@127.0.0.1:{}/baseline.yaml",
+            server.port
+        ),
+        format!(
+            "oci://ci:s3cr3t-token@127.0.0.1:{}/acme/baseline:v1",
+            server.port
+        ),
+    ] {
+        check(&team(&reference, &pin), &Project::new())
+            .code(2)
+            .stderr(predicate::str::contains("credentials in its reference"))
+            .stderr(predicate::str::contains("s3cr3t-token").not());
+    }
+    assert_eq!(server.hits(), 0);
+}

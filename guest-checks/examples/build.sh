@@ -23,6 +23,13 @@ toolchains() { # languages…
 
 log() { echo "examples: $*" >&2; }
 
+# A WASI preview1 core module (C, Go) → a component, with the reactor
+# adapter of gonogo's wasmtime release.
+componentize() { # core.wasm out.wasm
+  wasm-tools component new "$1" \
+    --adapt "wasi_snapshot_preview1=$(ls "$tools"/adapters/wasi_snapshot_preview1.reactor-*.wasm)" -o "$2"
+}
+
 build_openapi_py() {
   toolchains python
   log "openapi-py (componentize-py)"
@@ -47,9 +54,7 @@ build_licence_header_c() {
   clang --target=wasm32-wasi -O2 -Wall -Wextra -Werror -mexec-model=reactor -Wl,--strip-all \
     -I"$work" -o "$work/core.wasm" \
     "$here/licence-header-c/check.c" "$work/check.c" "$work/check_component_type.o"
-  wasm-tools component new "$work/core.wasm" \
-    --adapt "wasi_snapshot_preview1=$(ls "$tools"/adapters/wasi_snapshot_preview1.reactor-*.wasm)" \
-    -o "$out/licence-header.wasm"
+  componentize "$work/core.wasm" "$out/licence-header.wasm"
 }
 
 build_k8s_probes_go() {
@@ -72,9 +77,7 @@ MOD
     GOCACHE="$tools/go-cache" GOPATH="$tools/go-path" \
     go build -buildmode=c-shared -trimpath -ldflags='-checklinkname=0 -s -w' -o core.wasm .)
   wasm-tools component embed "$wit" --world check "$work/core.wasm" -o "$work/embedded.wasm"
-  wasm-tools component new "$work/embedded.wasm" \
-    --adapt "wasi_snapshot_preview1=$(ls "$tools"/adapters/wasi_snapshot_preview1.reactor-*.wasm)" \
-    -o "$out/k8s-probes.wasm"
+  componentize "$work/embedded.wasm" "$out/k8s-probes.wasm"
 }
 
 # Each check's documentation beside it, as `gonogo checks info` reads it.

@@ -232,6 +232,13 @@ fn remote_extended(
             .trim_start_matches("sha256:")
             .to_ascii_lowercase()
     });
+    if remote::has_credentials(url) {
+        // The reference is printed in reports, `gonogo pull` and errors.
+        return Err(here(
+            "`extends:` names a remote pack with credentials in its reference; they would be printed in every report".into(),
+            Some("serve the baseline where it can be read anonymously (its sha256 pin guarantees its content)".into()),
+        ));
+    }
     if let Some(pin) = &pinned
         && !(pin.len() == 64 && pin.chars().all(|c| c.is_ascii_hexdigit()))
     {

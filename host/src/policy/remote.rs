@@ -23,6 +23,16 @@ pub fn is_remote(reference: &str) -> bool {
         .any(|scheme| reference.starts_with(scheme))
 }
 
+/// Whether a remote reference carries credentials (`https://user:token@…`,
+/// `oci://user:token@registry/…`), which would end up in reports.
+pub fn has_credentials(reference: &str) -> bool {
+    let rest = reference
+        .split_once("://")
+        .map_or(reference, |(_, rest)| rest);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    authority.contains('@')
+}
+
 /// Where fetched packs are kept: `$GONOGO_CACHE_DIR/packs`, else the
 /// compile cache's folder (`~/.cache/gonogo`) + `packs`.
 pub fn cache_dir() -> Option<PathBuf> {
@@ -98,22 +108,10 @@ fn load_unlogged(url: &str, pinned: Option<&str>) -> Result<(Vec<u8>, Origin), S
             ));
         }
         if let Some(path) = &cached {
-            store(path, &bytes);
+            crate::runtime::cache::store(path, &bytes);
         }
     }
     Ok((bytes, Origin::Fetched))
-}
-
-/// Writes atomically; a cache that cannot be written only costs a fetch.
-fn store(path: &std::path::Path, bytes: &[u8]) {
-    let Some(dir) = path.parent() else { return };
-    if std::fs::create_dir_all(dir).is_err() {
-        return;
-    }
-    let temp = path.with_extension(format!("tmp{}", std::process::id()));
-    if std::fs::write(&temp, bytes).is_ok() && std::fs::rename(&temp, path).is_err() {
-        let _ = std::fs::remove_file(&temp);
-    }
 }
 
 /// The pack's bytes from an `https://`/`http://` URL or an `oci://`

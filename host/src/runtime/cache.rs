@@ -90,9 +90,10 @@ fn entry_name(engine: &Engine, digest: &str) -> String {
     format!("{digest}-{:016x}.cwasm", hasher.finish())
 }
 
-/// Writes atomically (temp file + rename); a cache that cannot be written
-/// only costs time, so failures are ignored.
-fn store(entry: &Path, compiled: &[u8]) {
+/// Writes a cache entry atomically (temp file + rename); a cache that
+/// cannot be written only costs time, so failures are ignored. Shared by
+/// the compile cache and the remote-pack cache.
+pub(crate) fn store(entry: &Path, compiled: &[u8]) {
     let Some(dir) = entry.parent() else { return };
     if std::fs::create_dir_all(dir).is_err() {
         return;

@@ -4,8 +4,9 @@
 use super::{Format, builtin_specs, grants_json, load_pack, runtime};
 use crate::exit::Exit;
 use crate::policy::CheckSpec;
-use crate::runtime::{Description, RuntimeError};
+use crate::runtime::Description;
 use serde_json::json;
+use std::collections::HashMap;
 
 /// List the built-in checks and the checks of a pack, with what each
 /// `describe()` says.
@@ -36,22 +37,31 @@ pub(super) fn list(args: ListArgs) -> Exit {
         Ok(runtime) => runtime,
         Err(exit) => return exit,
     };
-    let builtins: Vec<(CheckSpec, Result<Description, RuntimeError>)> = builtin_specs()
+    // A component the pack uses under several names, or a built-in the pack
+    // uses, is described once.
+    let mut described: HashMap<String, Result<Description, String>> = HashMap::new();
+    let mut describe = |spec: &CheckSpec| {
+        described
+            .entry(spec.digest.clone())
+            .or_insert_with(|| runtime.describe(spec).map_err(|e| e.to_string()))
+            .clone()
+    };
+    let builtins: Vec<(CheckSpec, Result<Description, String>)> = builtin_specs()
         .into_iter()
         .map(|spec| {
-            let described = runtime.describe(&spec);
+            let described = describe(&spec);
             (spec, described)
         })
         .collect();
-    let in_pack: Vec<(&CheckSpec, Result<Description, RuntimeError>)> = plan
+    let in_pack: Vec<(&CheckSpec, Result<Description, String>)> = plan
         .checks
         .iter()
-        .map(|spec| (spec, runtime.describe(spec)))
+        .map(|spec| (spec, describe(spec)))
         .collect();
     let broken = in_pack.iter().any(|(_, d)| d.is_err());
     match args.format {
         Format::Json => {
-            let entry = |spec: &CheckSpec, described: &Result<Description, RuntimeError>| {
+            let entry = |spec: &CheckSpec, described: &Result<Description, String>| {
                 let mut value = json!({
                     "name": spec.name,
                     "use": spec.reference,
@@ -100,7 +110,7 @@ pub(super) fn list(args: ListArgs) -> Exit {
 
 /// One line of the list: the check, its version and the first sentence of
 /// its description, or why it cannot be loaded.
-fn line(label: &str, described: &Result<Description, RuntimeError>) -> String {
+fn line(label: &str, described: &Result<Description, String>) -> String {
     match described {
         Ok(d) => format!(
             "{label:<34} {} {} — {}",
