@@ -3,7 +3,7 @@
 //! paths with extensions and `index` files, `.js` written for `.ts`,
 //! `tsconfig.json` `baseUrl`/`paths`, and workspace packages of a monorepo).
 
-use crate::js::{self, Kind, Token};
+use crate::js::{self, Kind, Text, Token};
 use gonogo_check::workspace;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
@@ -39,7 +39,7 @@ pub struct Module {
     pub imports: Vec<Import>,
     /// Where each name is followed by `(` (calls, and declarations), by
     /// name: detectors look calls up instead of scanning every token.
-    pub call_sites: std::collections::HashMap<String, Vec<usize>>,
+    pub call_sites: rustc_hash::FxHashMap<Text, Vec<usize>>,
 }
 
 impl Module {
@@ -276,7 +276,9 @@ pub fn parse_jsonc(text: &str) -> Option<serde_json::Value> {
             continue;
         }
         match token.kind {
-            Kind::Str => out.push_str(&serde_json::Value::String(token.text.clone()).to_string()),
+            Kind::Str => {
+                out.push_str(&serde_json::Value::String(token.text.to_string()).to_string())
+            }
             _ => out.push_str(&token.text),
         }
         out.push(' ');
@@ -313,8 +315,7 @@ pub fn parse_module(path: &str, source: &str) -> Module {
             });
         }
     }
-    let mut call_sites: std::collections::HashMap<String, Vec<usize>> =
-        std::collections::HashMap::new();
+    let mut call_sites: rustc_hash::FxHashMap<Text, Vec<usize>> = Default::default();
     for (index, pair) in tokens.windows(2).enumerate() {
         if pair[0].kind == Kind::Ident && pair[1].is_punct("(") {
             call_sites
@@ -336,11 +337,11 @@ type Found = (String, Vec<String>, u32);
 fn static_or_dynamic_import(tokens: &[Token], index: usize) -> Option<Found> {
     let next = tokens.get(index + 1)?;
     if next.kind == Kind::Str {
-        return Some((next.text.clone(), Vec::new(), next.line));
+        return Some((next.text.to_string(), Vec::new(), next.line));
     }
     if next.is_punct("(") {
         let arg = tokens.get(index + 2)?;
-        return (arg.kind == Kind::Str).then(|| (arg.text.clone(), Vec::new(), arg.line));
+        return (arg.kind == Kind::Str).then(|| (arg.text.to_string(), Vec::new(), arg.line));
     }
     let mut bindings = Vec::new();
     let mut at = index + 1;
@@ -350,12 +351,12 @@ fn static_or_dynamic_import(tokens: &[Token], index: usize) -> Option<Found> {
         }
         if token.is_ident("from") && tokens.get(at + 1).is_some_and(|t| t.kind == Kind::Str) {
             let source = &tokens[at + 1];
-            return Some((source.text.clone(), bindings, source.line));
+            return Some((source.text.to_string(), bindings, source.line));
         }
         if token.kind == Kind::Ident && !matches!(token.text.as_str(), "type" | "as" | "typeof") {
             let aliased = tokens.get(at + 1).is_some_and(|t| t.is_ident("as"));
             if !aliased {
-                bindings.push(token.text.clone());
+                bindings.push(token.text.to_string());
             }
         } else if token.kind != Kind::Ident && !matches!(token.text.as_str(), "{" | "}" | "," | "*")
         {
@@ -374,7 +375,7 @@ fn reexport(tokens: &[Token], index: usize) -> Option<Found> {
         }
         if token.is_ident("from") && tokens.get(at + 1).is_some_and(|t| t.kind == Kind::Str) {
             let source = &tokens[at + 1];
-            return Some((source.text.clone(), Vec::new(), source.line));
+            return Some((source.text.to_string(), Vec::new(), source.line));
         }
         let allowed = token.kind == Kind::Ident && matches!(token.text.as_str(), "type" | "as")
             || matches!(token.text.as_str(), "{" | "}" | "," | "*")
@@ -400,18 +401,18 @@ fn require_call(tokens: &[Token], index: usize) -> Option<Found> {
     if index >= 2 && tokens[index - 1].is_punct("=") {
         let target = &tokens[index - 2];
         if target.kind == Kind::Ident {
-            bindings.push(target.text.clone());
+            bindings.push(target.text.to_string());
         } else if target.is_punct("}") {
             let mut at = index - 3;
             while at > 0 && !tokens[at].is_punct("{") {
                 if tokens[at].kind == Kind::Ident && !tokens[at + 1].is_punct(":") {
-                    bindings.push(tokens[at].text.clone());
+                    bindings.push(tokens[at].text.to_string());
                 }
                 at -= 1;
             }
         }
     }
-    Some((arg.text.clone(), bindings, arg.line))
+    Some((arg.text.to_string(), bindings, arg.line))
 }
 
 /// Every module reachable from `entries`, entries first, breadth-first.

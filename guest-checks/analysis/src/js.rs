@@ -20,13 +20,17 @@ pub enum Kind {
     Punct,
 }
 
+/// A token's text: inline up to 12 bytes (most identifiers and every
+/// punctuation), so tokenizing a module does not allocate once per token.
+pub type Text = compact_str::CompactString;
+
 /// One token.
 #[derive(Debug, Clone)]
 pub struct Token {
     /// What it is.
     pub kind: Kind,
     /// Its text (string values without quotes).
-    pub text: String,
+    pub text: Text,
     /// 1-based line.
     pub line: u32,
 }
@@ -91,7 +95,7 @@ pub fn tokenize(source: &str) -> Vec<Token> {
                 let end = template_end(bytes, i + 1, &mut line);
                 tokens.push(Token {
                     kind: Kind::Template,
-                    text: source[i + 1..end.saturating_sub(1).max(i + 1)].to_owned(),
+                    text: Text::from(&source[i + 1..end.saturating_sub(1).max(i + 1)]),
                     line: start_line,
                 });
                 i = end;
@@ -101,7 +105,7 @@ pub fn tokenize(source: &str) -> Vec<Token> {
                 i = regex_end(bytes, i + 1);
                 tokens.push(Token {
                     kind: Kind::Regex,
-                    text: source[start..i].to_owned(),
+                    text: Text::from(&source[start..i]),
                     line,
                 });
             }
@@ -114,7 +118,7 @@ pub fn tokenize(source: &str) -> Vec<Token> {
                 }
                 tokens.push(Token {
                     kind: Kind::Number,
-                    text: source[start..i].replace('_', ""),
+                    text: source[start..i].chars().filter(|c| *c != '_').collect(),
                     line,
                 });
             }
@@ -129,37 +133,45 @@ pub fn tokenize(source: &str) -> Vec<Token> {
                 }
                 tokens.push(Token {
                     kind: Kind::Ident,
-                    text: source[start..i].to_owned(),
+                    text: Text::from(&source[start..i]),
                     line,
                 });
             }
             _ => {
-                let rest = &source[i..];
-                let punct = [
-                    "===", "!==", "...", "=>", "||", "??", "==", "!=", "&&", "?.",
-                ]
-                .iter()
-                .find(|p| rest.starts_with(**p))
-                .map_or_else(
-                    || rest.chars().next().map(String::from).unwrap_or_default(),
-                    |p| (*p).to_owned(),
-                );
-                i += punct.len().max(1);
+                let len = punct_len(bytes, i).unwrap_or_else(|| utf8_len(c));
+                let end = (i + len).min(bytes.len());
                 tokens.push(Token {
                     kind: Kind::Punct,
-                    text: punct,
+                    text: Text::from(&source[i..end]),
                     line,
                 });
+                i = end;
             }
         }
     }
     tokens
 }
 
-fn string_literal(source: &str, start: usize, quote: u8, line: &mut u32) -> (String, usize) {
+/// The length of the multi-character punctuation at `i`: `===`, `!==`,
+/// `...`, `=>`, `||`, `??`, `==`, `!=`, `&&`, `?.`.
+fn punct_len(bytes: &[u8], i: usize) -> Option<usize> {
+    let at = |n: usize| bytes.get(i + n).copied();
+    match (at(0)?, at(1), at(2)) {
+        (b'=', Some(b'='), Some(b'='))
+        | (b'!', Some(b'='), Some(b'='))
+        | (b'.', Some(b'.'), Some(b'.')) => Some(3),
+        (b'=', Some(b'>' | b'='), _) | (b'|', Some(b'|'), _) | (b'?', Some(b'?' | b'.'), _) => {
+            Some(2)
+        }
+        (b'!', Some(b'='), _) | (b'&', Some(b'&'), _) => Some(2),
+        _ => None,
+    }
+}
+
+fn string_literal(source: &str, start: usize, quote: u8, line: &mut u32) -> (Text, usize) {
     let bytes = source.as_bytes();
     let mut i = start + 1;
-    let mut value = String::new();
+    let mut value = Text::default();
     while i < bytes.len() && bytes[i] != quote {
         if bytes[i] == b'\n' {
             *line += 1;
@@ -354,10 +366,10 @@ pub fn env_read(tokens: &[Token], index: usize) -> Option<(String, usize)> {
     let dot = t(3)?;
     if dot.is_punct(".") || dot.is_punct("?.") {
         let name = t(4)?;
-        return (name.kind == Kind::Ident).then(|| (name.text.clone(), index + 5));
+        return (name.kind == Kind::Ident).then(|| (name.text.to_string(), index + 5));
     }
     if dot.is_punct("[") && t(4)?.kind == Kind::Str && t(5)?.is_punct("]") {
-        return Some((t(4)?.text.clone(), index + 6));
+        return Some((t(4)?.text.to_string(), index + 6));
     }
     None
 }
@@ -367,7 +379,10 @@ mod tests {
     use super::*;
 
     fn texts(source: &str) -> Vec<String> {
-        tokenize(source).into_iter().map(|t| t.text).collect()
+        tokenize(source)
+            .into_iter()
+            .map(|t| t.text.to_string())
+            .collect()
     }
 
     #[test]
@@ -404,5 +419,25 @@ mod tests {
         let credentials =
             object_value(&tokens, args[0].clone(), "credentials").expect("credentials");
         assert!(tokens[credentials.start].is_ident("true"));
+    }
+
+    #[test]
+    fn punctuation_numbers_and_escapes_keep_their_text() {
+        assert_eq!(
+            texts("a === b !== c ... d => e || f ?? g == h != i && j?.k = !l"),
+            [
+                "a", "===", "b", "!==", "c", "...", "d", "=>", "e", "||", "f", "??", "g", "==",
+                "h", "!=", "i", "&&", "j", "?.", "k", "=", "!", "l"
+            ]
+        );
+        assert_eq!(
+            texts("x = 1_000 + 0x1F;"),
+            ["x", "=", "1000", "+", "0x1F", ";"]
+        );
+        assert_eq!(
+            texts(r"s = 'it\'s a very long string value'"),
+            ["s", "=", "it's a very long string value"]
+        );
+        assert_eq!(texts("n = 'é' + `t`"), ["n", "=", "é", "+", "t"]);
     }
 }

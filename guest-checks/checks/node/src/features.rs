@@ -5,7 +5,7 @@ use crate::scan::{self, At, calls, initializer, mentions, package_used};
 use gonogo_analysis::graph::Module;
 use gonogo_analysis::js::{self, Kind, Token};
 use gonogo_check::{Finding, Severity, Value, json};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
 
 /// Findings of one service, with where the service is.
@@ -281,7 +281,7 @@ fn limiter_names(modules: &[Module]) -> Vec<BTreeSet<String>> {
                 if assigned {
                     let rhs = &tokens[i + 2..(i + 5).min(tokens.len())];
                     if rhs.iter().any(|t| bindings.iter().any(|b| t.is_ident(b))) {
-                        set.insert(tokens[i].text.clone());
+                        set.insert(tokens[i].text.to_string());
                     }
                 }
             }
@@ -289,22 +289,25 @@ fn limiter_names(modules: &[Module]) -> Vec<BTreeSet<String>> {
         })
         .collect();
     // One level of local imports: `const { authLimiter } = require('./limits')`.
-    let defined: Vec<(String, BTreeSet<String>)> = modules
+    let by_path: HashMap<&str, usize> = modules
         .iter()
-        .zip(&names)
-        .map(|(m, n)| (m.path.clone(), n.clone()))
+        .enumerate()
+        .map(|(index, module)| (module.path.as_str(), index))
         .collect();
+    let defined = names.clone();
     for (module, set) in modules.iter().zip(names.iter_mut()) {
         for import in &module.imports {
-            let Some(target) = &import.resolved else {
+            let Some(&target) = import.resolved.as_deref().and_then(|t| by_path.get(t)) else {
                 continue;
             };
-            if let Some((_, exported)) = defined.iter().find(|(path, _)| path == target) {
-                let default_export = module_exports_limiter(modules, target, exported);
-                for binding in &import.bindings {
-                    if exported.contains(binding) || default_export {
-                        set.insert(binding.clone());
-                    }
+            let exported = &defined[target];
+            if exported.is_empty() {
+                continue;
+            }
+            let default_export = exports_limiter(&modules[target], exported);
+            for binding in &import.bindings {
+                if exported.contains(binding) || default_export {
+                    set.insert(binding.clone());
                 }
             }
         }
@@ -312,10 +315,9 @@ fn limiter_names(modules: &[Module]) -> Vec<BTreeSet<String>> {
     names
 }
 
-fn module_exports_limiter(modules: &[Module], path: &str, names: &BTreeSet<String>) -> bool {
-    let Some(module) = modules.iter().find(|m| m.path == path) else {
-        return false;
-    };
+/// Whether `module` exports (`module.exports =`, `export default`) and
+/// mentions one of the limiter `names` it defines.
+fn exports_limiter(module: &Module, names: &BTreeSet<String>) -> bool {
     module.tokens.windows(4).any(|w| {
         let exports = (w[0].is_ident("module")
             && w[1].is_punct(".")
@@ -820,7 +822,7 @@ fn config_get(tokens: &[Token], i: usize) -> Option<(String, usize)> {
             .text
             .chars()
             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
-    looks_like_env.then(|| (name.text.clone(), at + 2))
+    looks_like_env.then(|| (name.text.to_string(), at + 2))
 }
 
 /// Input validation libraries, and a global validation pipe.
@@ -956,7 +958,7 @@ pub fn jwt(modules: &[Module], sink: &mut Sink) -> Value {
             signs = true;
             let payload_has_exp = call.option(0, "exp").is_some();
             match call.option(2, "expiresIn") {
-                Some(range) => expires.push(call.tokens()[range.start].text.clone()),
+                Some(range) => expires.push(call.tokens()[range.start].text.to_string()),
                 None if !payload_has_exp => {
                     let at = call.at();
                     without_expiry.push(json!({"path": at.path, "line": at.line}));
@@ -987,7 +989,7 @@ pub fn jwt(modules: &[Module], sink: &mut Sink) -> Value {
                     Some(i) => expires.push(
                         tokens
                             .get(range.start + i + 2)
-                            .map_or(String::new(), |t| t.text.clone()),
+                            .map_or(String::new(), |t| t.text.to_string()),
                     ),
                     None => {
                         let at = call.at();

@@ -172,7 +172,7 @@ pub fn controller_prefix(module: &Module) -> Option<String> {
             tokens
                 .get(i + 2)
                 .filter(|t| t.kind == Kind::Str)
-                .map_or_else(String::new, |t| t.text.clone())
+                .map_or_else(String::new, |t| t.text.to_string())
         })
     })
 }
