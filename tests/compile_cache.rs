@@ -29,11 +29,19 @@ fn a_second_run_with_a_warm_cache_compiles_nothing() {
     assert!(first.contains("`builtin:env` compiled in"), "{first}");
     let entries = std::fs::read_dir(cache.path())
         .expect("cache written")
+        .filter(|e| {
+            e.as_ref()
+                .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "cwasm"))
+        })
         .count();
     assert_eq!(
         entries, 10,
         "ten components (env, the repository checks, http and email-dns), ten entries"
     );
+    // How long each check took, so that the next run starts the longest first.
+    let durations =
+        std::fs::read_to_string(cache.path().join("durations.json")).expect("durations recorded");
+    assert!(durations.contains("\"env@"), "{durations}");
     let second = run_verbose(cache.path());
     assert!(
         second.contains("`builtin:env` loaded from the compile cache"),

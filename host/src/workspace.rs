@@ -111,8 +111,18 @@ impl Workspace {
 #[derive(Debug)]
 pub struct SharedWorkspace {
     root: PathBuf,
-    scanned: std::sync::OnceLock<Workspace>,
-    contents: std::sync::Mutex<std::collections::HashMap<String, Option<std::sync::Arc<[u8]>>>>,
+    scanned: std::sync::OnceLock<Scanned>,
+}
+
+/// The scan, with each listed file's contents read at most once.
+#[derive(Debug)]
+struct Scanned {
+    workspace: Workspace,
+    /// Index in `workspace.files` by path.
+    index: std::collections::HashMap<String, usize, rustc_hash::FxBuildHasher>,
+    /// Contents by index: read by the first check that asks (another check
+    /// asking meanwhile waits for that read rather than repeating it).
+    contents: Vec<std::sync::OnceLock<Option<std::sync::Arc<[u8]>>>>,
 }
 
 impl SharedWorkspace {
@@ -121,7 +131,6 @@ impl SharedWorkspace {
         SharedWorkspace {
             root: root.to_path_buf(),
             scanned: std::sync::OnceLock::new(),
-            contents: std::sync::Mutex::new(std::collections::HashMap::new()),
         }
     }
 
@@ -129,40 +138,41 @@ impl SharedWorkspace {
     /// once and shared: `None` for anything else (unlisted, a symbolic link,
     /// a folder, too large).
     pub fn read(&self, path: &str) -> Option<std::sync::Arc<[u8]>> {
-        let listed = self
-            .get()
-            .files
-            .binary_search_by(|f| f.path.as_str().cmp(path))
-            .is_ok();
-        if !listed || !is_safe_relative(path) {
+        let scanned = self.scanned();
+        let &index = scanned.index.get(path)?;
+        if !is_safe_relative(path) {
             return None;
         }
-        if let Some(cached) = self.lock_contents().get(path) {
-            return cached.clone();
-        }
-        let full = self.root.join(path);
-        let read = std::fs::symlink_metadata(&full)
-            .ok()
-            .filter(|m| m.file_type().is_file() && m.len() <= MAX_READ_BYTES)
-            .and_then(|_| read_no_follow(&full))
-            .map(std::sync::Arc::from);
-        self.lock_contents().insert(path.to_owned(), read.clone());
-        read
-    }
-
-    fn lock_contents(
-        &self,
-    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, Option<std::sync::Arc<[u8]>>>>
-    {
-        // A panic while holding the lock leaves a usable map.
-        self.contents
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        scanned.contents[index]
+            .get_or_init(|| read_no_follow(&self.root.join(path)).map(std::sync::Arc::from))
+            .clone()
     }
 
     /// The scan, done on the first call.
     pub fn get(&self) -> &Workspace {
-        self.scanned.get_or_init(|| Workspace::scan(&self.root))
+        &self.scanned().workspace
+    }
+
+    fn scanned(&self) -> &Scanned {
+        self.scanned.get_or_init(|| {
+            let workspace = Workspace::scan(&self.root);
+            let index = workspace
+                .files
+                .iter()
+                .enumerate()
+                .map(|(i, file)| (file.path.clone(), i))
+                .collect();
+            let contents = workspace
+                .files
+                .iter()
+                .map(|_| std::sync::OnceLock::new())
+                .collect();
+            Scanned {
+                workspace,
+                index,
+                contents,
+            }
+        })
     }
 }
 
@@ -178,10 +188,12 @@ fn read_no_follow(path: &Path) -> Option<Vec<u8>> {
         .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
         .open(path)
         .ok()?;
-    if !file.metadata().ok()?.is_file() {
+    let metadata = file.metadata().ok()?;
+    if !metadata.is_file() || metadata.len() > MAX_READ_BYTES {
         return None;
     }
-    let mut bytes = Vec::new();
+    // One read for a file that did not grow since `fstat`; the cap holds if it did.
+    let mut bytes = Vec::with_capacity(metadata.len() as usize + 1);
     file.take(MAX_READ_BYTES + 1).read_to_end(&mut bytes).ok()?;
     (bytes.len() as u64 <= MAX_READ_BYTES).then_some(bytes)
 }
@@ -208,6 +220,8 @@ fn git_files(root: &Path) -> Result<Vec<FileEntry>, String> {
             "-t",
             "--cached",
             "--others",
+            // Tracked files deleted from the work tree come twice: `H` and `R`.
+            "--deleted",
             "--exclude-standard",
             "--full-name",
         ],
@@ -218,6 +232,7 @@ fn git_files(root: &Path) -> Result<Vec<FileEntry>, String> {
     let prefix = run_git(root, &["rev-parse", "--show-prefix"], None)?;
     let prefix = String::from_utf8_lossy(&prefix).trim().to_owned();
     let mut files: Vec<FileEntry> = Vec::new();
+    let mut deleted: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for record in output.split(|b| *b == 0).filter(|r| r.len() > 2) {
         let (tag, path) = record.split_at(2);
         let Ok(path) = std::str::from_utf8(path) else {
@@ -226,19 +241,19 @@ fn git_files(root: &Path) -> Result<Vec<FileEntry>, String> {
         let Some(path) = path.strip_prefix(prefix.as_str()) else {
             continue;
         };
-        if root.join(path).symlink_metadata().is_err() {
-            continue; // deleted in the work tree
+        if tag[0] == b'R' {
+            deleted.insert(path);
+            continue;
         }
         files.push(FileEntry {
             path: path.to_owned(),
             tracked: tag[0] != b'?',
         });
-        if files.len() >= MAX_FILES {
-            break;
-        }
     }
+    files.retain(|f| !deleted.contains(f.path.as_str()));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files.dedup_by(|a, b| a.path == b.path);
+    files.truncate(MAX_FILES);
     Ok(files)
 }
 
@@ -360,12 +375,21 @@ mod tests {
         write(root, ".env.production.bak");
         write(root, "node_modules/x/index.js");
         write(root, "notes.txt");
+        write(root, "src/removed.ts");
         git(
             root,
-            &["add", ".gitignore", "src/app.ts", ".env.production.bak"],
+            &[
+                "add",
+                ".gitignore",
+                "src/app.ts",
+                ".env.production.bak",
+                "src/removed.ts",
+            ],
         );
         git(root, &["add", "-f", ".env"]);
         git(root, &["commit", "-qm", "init"]);
+        // Tracked but deleted from the work tree: not a file of the project.
+        std::fs::remove_file(root.join("src/removed.ts")).expect("remove");
         let workspace = Workspace::scan(root);
         assert_eq!(workspace.vcs, Vcs::Git);
         let listed: Vec<(&str, bool)> = workspace

@@ -5,7 +5,7 @@
 
 use crate::js::{self, Kind, Text, Token};
 use gonogo_check::workspace;
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 
 /// Source extensions tried, in Node/TypeScript order.
 pub const EXTENSIONS: &[&str] = &["ts", "tsx", "js", "mjs", "cjs", "jsx", "mts", "cts"];
@@ -417,7 +417,7 @@ fn require_call(tokens: &[Token], index: usize) -> Option<Found> {
 
 /// Every module reachable from `entries`, entries first, breadth-first.
 pub fn reachable(entries: &[String], resolver: &Resolver) -> Vec<Module> {
-    let mut seen: BTreeSet<String> = BTreeSet::new();
+    let mut seen: rustc_hash::FxHashSet<String> = Default::default();
     let mut queue: VecDeque<String> = entries.iter().cloned().collect();
     let mut modules = Vec::new();
     while let Some(path) = queue.pop_front() {

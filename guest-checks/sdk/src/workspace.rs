@@ -41,11 +41,13 @@ pub fn ignored(paths: &[&str]) -> Vec<bool> {
     wit::ignored(&paths.iter().map(|p| (*p).to_owned()).collect::<Vec<_>>())
 }
 
-/// Whether `path` is in the file list.
+/// Whether `path` is in the file list (a hash lookup: import resolution
+/// asks this for every candidate extension of every import).
 pub fn exists(path: &str) -> bool {
-    files()
-        .binary_search_by(|f| f.path.as_str().cmp(path))
-        .is_ok()
+    static PATHS: OnceLock<rustc_hash::FxHashSet<&'static str>> = OnceLock::new();
+    PATHS
+        .get_or_init(|| files().iter().map(|f| f.path.as_str()).collect())
+        .contains(path)
 }
 
 /// The text of a project file [`files`] lists, when it is a regular file,

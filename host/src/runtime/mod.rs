@@ -10,6 +10,7 @@ mod execute;
 mod host_api;
 pub(crate) mod outcome;
 mod probe_api;
+mod schedule;
 pub mod state;
 mod workspace_api;
 
@@ -106,6 +107,9 @@ impl Runtime {
     pub fn new(cache: CompileCache, verbose: bool) -> Result<Self, RuntimeError> {
         let mut config = Config::new();
         config.wasm_component_model(true).epoch_interruption(true);
+        if std::env::var_os("GONOGO_PERFMAP").is_some() {
+            config.profiler(wasmtime::ProfilingStrategy::PerfMap);
+        }
         let engine = Engine::new(&config).map_err(|e| RuntimeError::Engine(e.to_string()))?;
         let mut linker = Linker::new(&engine);
         wasmtime_wasi::p2::add_to_linker_async(&mut linker)
@@ -210,6 +214,12 @@ impl Runtime {
             }
             jobs.push((spec, digest));
         }
+        let durations = schedule::Durations::load(self.cache.dir());
+        let keys: Vec<String> = jobs
+            .iter()
+            .map(|(spec, digest)| schedule::Durations::key(&spec.name, digest))
+            .collect();
+        let order = durations.order(&keys);
         let next = AtomicUsize::new(0);
         let workers = std::thread::available_parallelism()
             .map_or(2, |n| n.get())
@@ -224,11 +234,9 @@ impl Runtime {
                     .map(|_| {
                         scope.spawn(|| {
                             let mut mine = Vec::new();
-                            loop {
-                                let index = next.fetch_add(1, Ordering::Relaxed);
-                                let Some((spec, digest)) = jobs.get(index) else {
-                                    break;
-                                };
+                            while let Some(&index) = order.get(next.fetch_add(1, Ordering::Relaxed))
+                            {
+                                let (spec, digest) = &jobs[index];
                                 mine.push((index, self.run(spec, &prepared[digest], context)));
                                 if let Some(on_finished) = context.on_finished {
                                     on_finished(&spec.name);
@@ -256,6 +264,10 @@ impl Runtime {
                 "a thread running checks panicked; please report this bug".into(),
             ));
         }
+        durations.save(keys.into_iter().zip(&results).filter_map(|(key, run)| {
+            let Some(Ok(run)) = run else { return None };
+            Some((key, run.duration_ms))
+        }));
         results
             .into_iter()
             .zip(&jobs)
