@@ -191,7 +191,7 @@ pub fn source_of_output(path: &str) -> String {
         };
         let stem = after.trim_end_matches(".d.ts");
         for candidate in [format!("{before}src/{stem}"), format!("{before}{stem}")] {
-            if let Some(found) = resolve_file(&strip_js_extension(&candidate)) {
+            if let Some(found) = resolve_file(strip_js_extension(&candidate)) {
                 return found;
             }
         }
@@ -199,34 +199,38 @@ pub fn source_of_output(path: &str) -> String {
     path.to_owned()
 }
 
-fn strip_js_extension(path: &str) -> String {
-    for ext in [".js", ".mjs", ".cjs", ".jsx"] {
-        if let Some(stem) = path.strip_suffix(ext) {
-            return stem.to_owned();
-        }
-    }
-    path.to_owned()
+fn strip_js_extension(path: &str) -> &str {
+    [".js", ".mjs", ".cjs", ".jsx"]
+        .iter()
+        .find_map(|ext| path.strip_suffix(ext))
+        .unwrap_or(path)
 }
 
 /// Resolves `path` to an existing file: as is, with an extension, a `.js`
-/// written for a `.ts`, or an `index` file.
+/// written for a `.ts`, or an `index` file. (Called for every import of
+/// every module: candidates are written into one buffer.)
 pub fn resolve_file(path: &str) -> Option<String> {
-    let has_source_ext = EXTENSIONS.iter().any(|e| path.ends_with(&format!(".{e}")));
-    if has_source_ext && workspace::exists(path) {
+    let extension = path.rsplit_once('.').map(|(_, e)| e);
+    if extension.is_some_and(|e| EXTENSIONS.contains(&e)) && workspace::exists(path) {
         return Some(path.to_owned());
     }
     let stem = strip_js_extension(path);
-    for base in [stem.as_str(), path] {
+    let bases: &[&str] = if stem == path { &[path] } else { &[stem, path] };
+    let mut candidate = String::with_capacity(path.len() + 10);
+    let mut found = |parts: &[&str]| {
+        candidate.clear();
+        parts.iter().for_each(|p| candidate.push_str(p));
+        workspace::exists(&candidate)
+    };
+    for base in bases {
         for ext in EXTENSIONS {
-            let candidate = format!("{base}.{ext}");
-            if workspace::exists(&candidate) {
+            if found(&[base, ".", ext]) {
                 return Some(candidate);
             }
         }
     }
     for ext in EXTENSIONS {
-        let candidate = format!("{path}/index.{ext}");
-        if workspace::exists(&candidate) {
+        if found(&[path, "/index.", ext]) {
             return Some(candidate);
         }
     }

@@ -184,20 +184,71 @@ fn glob(pattern: &str, text: &str) -> bool {
 
 /// Whether `path` (relative to the project) names a file or folder of it
 /// (listed, or on disk); gitignored build output is asked about separately,
-/// in one batch per Dockerfile (each batch runs git once).
+/// in one batch for every Dockerfile (each batch runs git once).
 fn path_present(path: &str) -> bool {
     let path = graph::normalize(path);
     let prefix = format!("{path}/");
+    // The list is sorted: the first path not below `prefix` is in the folder, if any is.
+    let files = workspace::files();
+    let first_after = files.partition_point(|f| f.path.as_str() < prefix.as_str());
     path.is_empty()
         || workspace::exists(&path)
-        || workspace::files()
-            .iter()
-            .any(|f| f.path.starts_with(&prefix))
+        || files
+            .get(first_after)
+            .is_some_and(|f| f.path.starts_with(&prefix))
         || gonogo_check::project_path(&path).exists()
 }
 
-/// Checks one Dockerfile; returns its facts.
-pub fn check(report: &mut Report, path: &str, file: &Dockerfile) -> Value {
+/// A `COPY`/`ADD` source neither listed nor on disk.
+pub struct Absent<'a> {
+    copy: &'a Instruction,
+    /// As written.
+    source: String,
+    /// As seen from the project root (what git is asked about).
+    pub local: String,
+}
+
+/// The `COPY`/`ADD` sources of `file` (at `path`) neither listed nor on
+/// disk; whether git ignores them (build output) is asked for every
+/// Dockerfile at once.
+pub fn absent_sources<'a>(path: &str, file: &'a Dockerfile) -> Vec<Absent<'a>> {
+    let context = graph::parent(path);
+    let mut absent = Vec::new();
+    for copy in file.all("COPY").chain(file.all("ADD")) {
+        let words: Vec<String> = copy
+            .exec_words()
+            .into_iter()
+            .filter(|w| !w.starts_with("--"))
+            .collect();
+        if copy.args.contains("--from") || words.len() < 2 {
+            continue;
+        }
+        for source in &words[..words.len() - 1] {
+            if source.contains(['*', '?', '$']) || source.contains("://") {
+                continue;
+            }
+            let local = graph::normalize(&graph::join(context, source));
+            if !path_present(&local) && !path_present(source) {
+                absent.push(Absent {
+                    copy,
+                    source: source.clone(),
+                    local,
+                });
+            }
+        }
+    }
+    absent
+}
+
+/// Checks one Dockerfile, given its [`absent_sources`] and whether git
+/// ignores each; returns its facts.
+pub fn check(
+    report: &mut Report,
+    path: &str,
+    file: &Dockerfile,
+    absent: &[Absent],
+    ignored: &[bool],
+) -> Value {
     let Some(last) = file.final_stage() else {
         return json!({"path": path, "stages": 0});
     };
@@ -350,33 +401,9 @@ pub fn check(report: &mut Report, path: &str, file: &Dockerfile) -> Value {
             );
         }
     }
-    // COPY sources neither listed nor on disk: (instruction, source, path as
-    // seen from the Dockerfile's folder).
-    let mut absent: Vec<(&Instruction, String, String)> = Vec::new();
-    for copy in file.all("COPY").chain(file.all("ADD")) {
-        let words: Vec<String> = copy
-            .exec_words()
-            .into_iter()
-            .filter(|w| !w.starts_with("--"))
-            .collect();
-        if copy.args.contains("--from") || words.len() < 2 {
-            continue;
-        }
-        for source in &words[..words.len() - 1] {
-            if source.contains(['*', '?', '$']) || source.contains("://") {
-                continue;
-            }
-            let local = graph::normalize(&graph::join(context, source));
-            if !path_present(&local) && !path_present(source) {
-                absent.push((copy, source.clone(), local));
-            }
-        }
-    }
-    let queries: Vec<&str> = absent.iter().map(|(_, _, local)| local.as_str()).collect();
-    let ignored = workspace::ignored(&queries);
     let mut missing_paths = Vec::new();
-    for ((copy, source, _), ignored) in absent.iter().zip(ignored) {
-        if ignored {
+    for (Absent { copy, source, .. }, ignored) in absent.iter().zip(ignored) {
+        if *ignored {
             continue; // build output, made before `docker build`
         }
         missing_paths.push(json!({"path": source, "line": copy.line}));

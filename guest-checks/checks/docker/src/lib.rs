@@ -85,8 +85,7 @@ impl Check for Docker {
 
     fn run(_: ()) -> Result<Report, String> {
         let mut report = Report::new();
-        let mut dockerfiles = Vec::new();
-        let mut compose_files = Vec::new();
+        let mut found = Vec::new();
         for file in workspace::files() {
             let path = file.path.as_str();
             if path.split('/').any(|p| p == "node_modules") || gonogo_analysis::is_test_path(path) {
@@ -104,16 +103,47 @@ impl Check for Docker {
             let Some(text) = workspace::read_text(path) else {
                 continue;
             };
-            if is_dockerfile {
-                dockerfiles.push(image::check(&mut report, path, &dockerfile::parse(&text)));
+            found.push(if is_dockerfile {
+                Found::Dockerfile(path, dockerfile::parse(&text))
             } else {
-                compose_files.push(compose::check(&mut report, path, &text));
+                Found::Compose(path, text)
+            });
+        }
+        // One git call for the COPY sources of every Dockerfile.
+        let absent: Vec<Vec<image::Absent>> = found
+            .iter()
+            .map(|found| match found {
+                Found::Dockerfile(path, file) => image::absent_sources(path, file),
+                Found::Compose(..) => Vec::new(),
+            })
+            .collect();
+        let queries: Vec<&str> = absent.iter().flatten().map(|a| a.local.as_str()).collect();
+        let mut ignored = workspace::ignored(&queries).into_iter();
+        let mut dockerfiles = Vec::new();
+        let mut compose_files = Vec::new();
+        for (found, absent) in found.iter().zip(&absent) {
+            match found {
+                Found::Dockerfile(path, file) => {
+                    let ignored: Vec<bool> = ignored.by_ref().take(absent.len()).collect();
+                    dockerfiles.push(image::check(&mut report, path, file, absent, &ignored));
+                }
+                Found::Compose(path, text) => {
+                    compose_files.push(compose::check(&mut report, path, text));
+                }
             }
         }
         report.fact("dockerfiles", dockerfiles);
         report.fact("compose_files", compose_files);
         Ok(report)
     }
+}
+
+/// A file the check looks at, in the order of the file list.
+enum Found<'a> {
+    /// A Dockerfile at a path.
+    Dockerfile(&'a str, dockerfile::Dockerfile),
+    /// A Compose file at a path, with its text.
+    Compose(&'a str, String),
 }
 
 gonogo_check::export_check!(Docker);

@@ -276,7 +276,9 @@ fn limiter_names(modules: &[Module]) -> Vec<BTreeSet<String>> {
             let bindings = scan::bindings_of(module, RATE_LIMIT_PACKAGES);
             let mut set: BTreeSet<String> = bindings.iter().map(|b| (*b).to_owned()).collect();
             let tokens = &module.tokens;
-            for i in 1..tokens.len().saturating_sub(2) {
+            // Variables made from a binding: none without bindings.
+            let scanned = if bindings.is_empty() { 0 } else { tokens.len() };
+            for i in 1..scanned.saturating_sub(2) {
                 let assigned = tokens[i].kind == Kind::Ident && tokens[i + 1].is_punct("=");
                 if assigned {
                     let rhs = &tokens[i + 2..(i + 5).min(tokens.len())];
@@ -364,11 +366,15 @@ pub fn rate_limit(modules: &[Module], sink: &mut Sink) -> Value {
                 _ => {}
             }
         }
+        let routes = scan::routes(single);
+        if routes.is_empty() {
+            continue;
+        }
         let prefix = scan::controller_prefix(module).unwrap_or_default();
         let nest_throttle = tokens
             .windows(2)
             .any(|w| w[0].is_punct("@") && w[1].is_ident("Throttle"));
-        for (path, call) in scan::routes(single) {
+        for (path, call) in routes {
             if call.tokens()[call.name_index].text == "Controller"
                 || call.tokens()[call.name_index].text == "use"
             {

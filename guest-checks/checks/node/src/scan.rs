@@ -164,11 +164,9 @@ pub fn routes(modules: &[Module]) -> Vec<(String, Call<'_>)> {
 /// A Nest controller's prefix (`@Controller('auth')`) in a module.
 pub fn controller_prefix(module: &Module) -> Option<String> {
     let tokens = &module.tokens;
-    (1..tokens.len().saturating_sub(2)).find_map(|i| {
-        (tokens[i - 1].is_punct("@")
-            && tokens[i].is_ident("Controller")
-            && tokens[i + 1].is_punct("("))
-        .then(|| {
+    let sites = module.call_sites.get("Controller")?;
+    sites.iter().find_map(|&i| {
+        (i >= 1 && tokens[i - 1].is_punct("@")).then(|| {
             tokens
                 .get(i + 2)
                 .filter(|t| t.kind == Kind::Str)
