@@ -37,12 +37,28 @@ pub struct Module {
     pub tokens: Vec<Token>,
     /// Its imports, in order.
     pub imports: Vec<Import>,
-    /// Where each name is followed by `(` (calls, and declarations), by
-    /// name: detectors look calls up instead of scanning every token.
-    pub call_sites: rustc_hash::FxHashMap<Text, Vec<usize>>,
+    /// See [`Module::call_sites`]: built on first use (following imports
+    /// needs none).
+    call_sites: std::sync::OnceLock<CallSites>,
 }
 
+/// Token indexes of the names followed by `(`, by name.
+pub type CallSites = rustc_hash::FxHashMap<Text, Vec<usize>>;
+
 impl Module {
+    /// Where each name is followed by `(` (calls, and declarations), by
+    /// name: detectors look calls up instead of scanning every token.
+    pub fn call_sites(&self) -> &CallSites {
+        self.call_sites.get_or_init(|| {
+            let mut sites = CallSites::default();
+            for (index, pair) in self.tokens.windows(2).enumerate() {
+                if pair[0].kind == Kind::Ident && pair[1].is_punct("(") {
+                    sites.entry(pair[0].text.clone()).or_default().push(index);
+                }
+            }
+            sites
+        })
+    }
     /// The package a bare specifier names (`@sentry/node/x` → `@sentry/node`).
     pub fn imports_package(&self, package: &str) -> Option<&Import> {
         self.imports
@@ -319,20 +335,11 @@ pub fn parse_module(path: &str, source: &str) -> Module {
             });
         }
     }
-    let mut call_sites: rustc_hash::FxHashMap<Text, Vec<usize>> = Default::default();
-    for (index, pair) in tokens.windows(2).enumerate() {
-        if pair[0].kind == Kind::Ident && pair[1].is_punct("(") {
-            call_sites
-                .entry(pair[0].text.clone())
-                .or_default()
-                .push(index);
-        }
-    }
     Module {
         path: path.to_owned(),
         tokens,
         imports,
-        call_sites,
+        call_sites: std::sync::OnceLock::new(),
     }
 }
 

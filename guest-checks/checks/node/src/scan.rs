@@ -76,7 +76,7 @@ pub fn calls<'a>(modules: &'a [Module], name: &'a str) -> impl Iterator<Item = C
     modules.iter().flat_map(move |module| {
         let tokens = &module.tokens;
         module
-            .call_sites
+            .call_sites()
             .get(name)
             .into_iter()
             .flatten()
@@ -164,7 +164,7 @@ pub fn routes(modules: &[Module]) -> Vec<(String, Call<'_>)> {
 /// A Nest controller's prefix (`@Controller('auth')`) in a module.
 pub fn controller_prefix(module: &Module) -> Option<String> {
     let tokens = &module.tokens;
-    let sites = module.call_sites.get("Controller")?;
+    let sites = module.call_sites().get("Controller")?;
     sites.iter().find_map(|&i| {
         (i >= 1 && tokens[i - 1].is_punct("@")).then(|| {
             tokens
