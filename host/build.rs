@@ -73,10 +73,40 @@ fn main() {
         "cargo:rustc-env=GONOGO_GUEST_WASM_DIR={}",
         wasm_dir.display()
     );
+    write_digests(&wasm_dir);
     println!(
         "cargo:rustc-env=GONOGO_CHECKS_VERSION={}",
         guest_version(&guest_dir)
     );
+}
+
+/// Writes `$OUT_DIR/guest_digests.rs`: a `guest_digest!("file.wasm")` macro
+/// giving the sha256 of each embedded component, so that a run does not
+/// hash the built-in checks it carries (they are part of the binary).
+fn write_digests(wasm_dir: &Path) {
+    use sha2::{Digest, Sha256};
+    let mut arms = String::new();
+    let mut names: Vec<PathBuf> = std::fs::read_dir(wasm_dir)
+        .expect("the guest checks were built")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "wasm"))
+        .collect();
+    names.sort();
+    for path in names {
+        let bytes = std::fs::read(&path).expect("a built guest check");
+        let name = path.file_name().expect("a file").to_string_lossy();
+        let digest: String = Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        arms.push_str(&format!("    ({name:?}) => {{ {digest:?} }};\n"));
+    }
+    let out = PathBuf::from(env::var("OUT_DIR").expect("set by cargo")).join("guest_digests.rs");
+    std::fs::write(
+        out,
+        format!("/// The sha256 of each embedded guest component (written by build.rs).\nmacro_rules! guest_digest {{\n{arms}}}\n"),
+    )
+    .expect("OUT_DIR is writable");
 }
 
 /// The version of the built-in checks: the guest workspace's

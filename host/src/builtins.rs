@@ -10,6 +10,8 @@ pub struct Builtin {
     pub name: &'static str,
     /// The component.
     pub wasm: &'static [u8],
+    /// The component's sha256 (hex), computed when gonogo was built.
+    pub digest: &'static str,
     /// Every finding id it may emit.
     pub findings: &'static [&'static str],
     /// The keys its `with:` accepts (checked when the pack loads).
@@ -17,6 +19,8 @@ pub struct Builtin {
     /// Its source file, whose module doc is its documentation.
     pub source: &'static str,
 }
+
+include!(concat!(env!("OUT_DIR"), "/guest_digests.rs"));
 
 macro_rules! guest_wasm {
     ($file:literal) => {
@@ -29,6 +33,7 @@ pub static BUILTINS: &[Builtin] = &[
     Builtin {
         name: "env",
         wasm: guest_wasm!("gonogo_check_env.wasm"),
+        digest: guest_digest!("gonogo_check_env.wasm"),
         findings: &["empty", "placeholder", "shared-secret"],
         settings: &["placeholders"],
         source: include_str!("../../guest-checks/checks/env/src/lib.rs"),
@@ -36,6 +41,7 @@ pub static BUILTINS: &[Builtin] = &[
     Builtin {
         name: "secrets",
         wasm: guest_wasm!("gonogo_check_secrets.wasm"),
+        digest: guest_digest!("gonogo_check_secrets.wasm"),
         findings: &[
             "env-file-committed",
             "env-file-unignored",
@@ -50,6 +56,7 @@ pub static BUILTINS: &[Builtin] = &[
     Builtin {
         name: "deps",
         wasm: guest_wasm!("gonogo_check_deps.wasm"),
+        digest: guest_digest!("gonogo_check_deps.wasm"),
         findings: &[
             "lockfile-missing",
             "lockfile-not-committed",
@@ -66,6 +73,7 @@ pub static BUILTINS: &[Builtin] = &[
     Builtin {
         name: "prisma",
         wasm: guest_wasm!("gonogo_check_prisma.wasm"),
+        digest: guest_digest!("gonogo_check_prisma.wasm"),
         findings: &[
             "unindexed-relation",
             "migrations-missing",
@@ -80,6 +88,7 @@ pub static BUILTINS: &[Builtin] = &[
     Builtin {
         name: "docker",
         wasm: guest_wasm!("gonogo_check_docker.wasm"),
+        digest: guest_digest!("gonogo_check_docker.wasm"),
         findings: &[
             "runs-as-root",
             "healthcheck-missing",
@@ -106,6 +115,7 @@ pub static BUILTINS: &[Builtin] = &[
     Builtin {
         name: "ci",
         wasm: guest_wasm!("gonogo_check_ci.wasm"),
+        digest: guest_digest!("gonogo_check_ci.wasm"),
         findings: &[
             "ci-missing",
             "ci-unparsable",
@@ -124,6 +134,7 @@ pub static BUILTINS: &[Builtin] = &[
     Builtin {
         name: "docs",
         wasm: guest_wasm!("gonogo_check_docs.wasm"),
+        digest: guest_digest!("gonogo_check_docs.wasm"),
         findings: &[
             "readme-missing",
             "readme-no-setup",
@@ -144,6 +155,7 @@ pub static BUILTINS: &[Builtin] = &[
     Builtin {
         name: "node",
         wasm: guest_wasm!("gonogo_check_node.wasm"),
+        digest: guest_digest!("gonogo_check_node.wasm"),
         findings: &[
             "entry-not-found",
             "security-headers-missing",
@@ -175,6 +187,7 @@ pub static BUILTINS: &[Builtin] = &[
     Builtin {
         name: "http",
         wasm: guest_wasm!("gonogo_check_http.wasm"),
+        digest: guest_digest!("gonogo_check_http.wasm"),
         findings: &[
             "not-configured",
             "unreachable",
@@ -221,6 +234,7 @@ pub static BUILTINS: &[Builtin] = &[
     Builtin {
         name: "email-dns",
         wasm: guest_wasm!("gonogo_check_email_dns.wasm"),
+        digest: guest_digest!("gonogo_check_email_dns.wasm"),
         findings: &[
             "not-configured",
             "lookup-failed",
@@ -282,6 +296,19 @@ pub fn docs(builtin: &Builtin) -> String {
 mod tests {
     use super::*;
     use std::collections::BTreeSet;
+
+    #[test]
+    fn build_time_digests_are_the_embedded_components_digests() {
+        use sha2::{Digest, Sha256};
+        for builtin in BUILTINS {
+            assert_eq!(
+                builtin.digest,
+                hex::encode(Sha256::digest(builtin.wasm)),
+                "builtin:{}",
+                builtin.name
+            );
+        }
+    }
 
     /// `docs/checks/<name>.md` is generated from the check's module doc, so
     /// the docs are written once. `GONOGO_UPDATE_DOCS=1 cargo test` rewrites them.

@@ -275,7 +275,7 @@ impl Validator<'_> {
                 );
                 return None;
             };
-            let digest = hex::encode(Sha256::digest(builtin.wasm));
+            let digest = builtin.digest.to_owned();
             self.verify_digest(name, raw, &digest, reference);
             return Some((CheckSource::Builtin(builtin), digest));
         }
