@@ -186,3 +186,35 @@ fn a_monorepo_is_followed_across_workspace_packages() {
     );
     insta::assert_json_snapshot!("repo_monorepo", outcome);
 }
+
+#[test]
+fn docker_tells_missing_copy_sources_from_build_output_in_every_dockerfile() {
+    // git is asked about the sources of every Dockerfile at once; each
+    // answer must land on its own Dockerfile.
+    let project = common::Project::new();
+    project.write(".gitignore", "dist/\nbuild/\n");
+    project.write(
+        "a/Dockerfile",
+        "FROM node:20.14\nCOPY dist ./dist\nCOPY assets ./assets\nUSER node\nCMD [\"node\", \"dist/main.js\"]\n",
+    );
+    project.write(
+        "b/Dockerfile",
+        "FROM node:20.14\nCOPY public ./public\nCOPY build ./build\nUSER node\nCMD [\"node\", \"build/main.js\"]\n",
+    );
+    commit_all(&project);
+    let outcome = repo_check_outcome(&project, "docker");
+    let missing: Vec<serde_json::Value> = outcome["facts"]["dockerfiles"]
+        .as_array()
+        .expect("dockerfiles")
+        .iter()
+        .map(|d| serde_json::json!([d["path"], d["missing_copy_sources"]]))
+        .collect();
+    assert_eq!(
+        missing,
+        [
+            serde_json::json!(["a/Dockerfile", [{"path": "assets", "line": 3}]]),
+            serde_json::json!(["b/Dockerfile", [{"path": "public", "line": 2}]]),
+        ],
+        "{outcome:#}"
+    );
+}

@@ -79,7 +79,11 @@ impl Workspace {
         if self.vcs != Vcs::Git || paths.is_empty() {
             return vec![false; paths.len()];
         }
-        let safe: Vec<bool> = paths.iter().map(|p| is_safe_relative(p)).collect();
+        // A trailing `/` asks about a folder (git's own notation).
+        let safe: Vec<bool> = paths
+            .iter()
+            .map(|p| is_safe_relative(p.strip_suffix('/').unwrap_or(p)))
+            .collect();
         let mut input = Vec::new();
         for (path, ok) in paths.iter().zip(&safe) {
             if *ok {
@@ -412,8 +416,12 @@ mod tests {
             "src/app.ts".into(),
             "node_modules/x/index.js".into(),
             "../outside".into(),
+            // `node_modules/` matches a folder only: absent, it is asked about as one.
+            "lib/node_modules".into(),
+            "lib/node_modules/".into(),
+            "x//".into(),
         ]);
-        assert_eq!(ignored, [true, false, true, false]);
+        assert_eq!(ignored, [true, false, true, false, false, true, false]);
     }
 
     #[test]

@@ -204,7 +204,8 @@ pub struct Absent<'a> {
     copy: &'a Instruction,
     /// As written.
     source: String,
-    /// As seen from the project root (what git is asked about).
+    /// As seen from the project root (what git is asked about, as a file
+    /// and as a folder).
     pub local: String,
 }
 

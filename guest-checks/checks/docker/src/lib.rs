@@ -117,8 +117,22 @@ impl Check for Docker {
                 Found::Compose(..) => Vec::new(),
             })
             .collect();
-        let queries: Vec<&str> = absent.iter().flatten().map(|a| a.local.as_str()).collect();
-        let mut ignored = workspace::ignored(&queries).into_iter();
+        // Each source is asked about as a file and as a folder: `dist/`, the
+        // usual way to ignore build output, matches only a folder, and git
+        // cannot tell what an absent path would be.
+        let as_folders: Vec<String> = absent
+            .iter()
+            .flatten()
+            .map(|a| format!("{}/", a.local))
+            .collect();
+        let queries: Vec<&str> = absent
+            .iter()
+            .flatten()
+            .zip(&as_folders)
+            .flat_map(|(a, folder)| [a.local.as_str(), folder.as_str()])
+            .collect();
+        let answers = workspace::ignored(&queries);
+        let mut ignored = answers.chunks(2).map(|pair| pair.iter().any(|i| *i));
         let mut dockerfiles = Vec::new();
         let mut compose_files = Vec::new();
         for (found, absent) in found.iter().zip(&absent) {
