@@ -7,6 +7,9 @@
 //! settings neutralised (`core.fsmonitor`), since the project is untrusted.
 //! Without git, the folder is walked instead.
 
+mod open;
+
+use open::ProjectDir;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -110,8 +113,8 @@ impl Workspace {
     }
 }
 
-/// The workspace of one run, scanned on first use and then shared by every
-/// check (most packs never ask, and a scan runs git).
+/// The workspace of one run, scanned once and shared by every check: on
+/// first use, or ahead of it with [`SharedWorkspace::scan_in_background`].
 #[derive(Debug)]
 pub struct SharedWorkspace {
     root: PathBuf,
@@ -122,6 +125,9 @@ pub struct SharedWorkspace {
 #[derive(Debug)]
 struct Scanned {
     workspace: Workspace,
+    /// The project folder, opened once: files are opened beneath it
+    /// (`None` when it cannot be opened; nothing is read then).
+    dir: Option<ProjectDir>,
     /// Index in `workspace.files` by path.
     index: std::collections::HashMap<String, usize, rustc_hash::FxBuildHasher>,
     /// Contents by index: read by the first check that asks (another check
@@ -139,17 +145,28 @@ impl SharedWorkspace {
     }
 
     /// The bytes of a listed regular file up to [`MAX_READ_BYTES`], read
-    /// once and shared: `None` for anything else (unlisted, a symbolic link,
-    /// a folder, too large).
+    /// once and shared: `None` for anything else (unlisted, a symbolic link
+    /// or a path through one, a folder, too large).
     pub fn read(&self, path: &str) -> Option<std::sync::Arc<[u8]>> {
         let scanned = self.scanned();
         let &index = scanned.index.get(path)?;
         if !is_safe_relative(path) {
             return None;
         }
+        let dir = scanned.dir.as_ref()?;
         scanned.contents[index]
-            .get_or_init(|| read_no_follow(&self.root.join(path)).map(std::sync::Arc::from))
+            .get_or_init(|| dir.read(path, MAX_READ_BYTES).map(std::sync::Arc::from))
             .clone()
+    }
+
+    /// Starts the scan on its own thread: git lists the files while the
+    /// caller does other work (loads the pack, prepares the checks); a check
+    /// asking before it is done waits for it, as it would for its own scan.
+    pub fn scan_in_background(self: &std::sync::Arc<Self>) {
+        let shared = std::sync::Arc::clone(self);
+        std::thread::spawn(move || {
+            shared.scanned();
+        });
     }
 
     /// The scan, done on the first call.
@@ -173,33 +190,12 @@ impl SharedWorkspace {
                 .collect();
             Scanned {
                 workspace,
+                dir: ProjectDir::open(&self.root),
                 index,
                 contents,
             }
         })
     }
-}
-
-/// Reads a regular file without following a symbolic link at its last
-/// component (`O_NOFOLLOW`), up to [`MAX_READ_BYTES`]; parents were checked
-/// by the listing (git and the walk never descend through links).
-fn read_no_follow(path: &Path) -> Option<Vec<u8>> {
-    use std::io::Read;
-    use std::os::unix::fs::OpenOptionsExt;
-    let file = std::fs::OpenOptions::new()
-        .read(true)
-        // Not through a symbolic link; a FIFO does not wait for a writer.
-        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
-        .open(path)
-        .ok()?;
-    let metadata = file.metadata().ok()?;
-    if !metadata.is_file() || metadata.len() > MAX_READ_BYTES {
-        return None;
-    }
-    // One read for a file that did not grow since `fstat`; the cap holds if it did.
-    let mut bytes = Vec::with_capacity(metadata.len() as usize + 1);
-    file.take(MAX_READ_BYTES + 1).read_to_end(&mut bytes).ok()?;
-    (bytes.len() as u64 <= MAX_READ_BYTES).then_some(bytes)
 }
 
 /// A relative path without `..`, empty or absolute parts.
@@ -474,7 +470,8 @@ mod tests {
         write(&root, "inside.txt");
         std::os::unix::fs::symlink(dir.path().join("outside.txt"), root.join("link.txt"))
             .expect("symlink");
-        let shared = SharedWorkspace::new(&root);
+        let shared = std::sync::Arc::new(SharedWorkspace::new(&root));
+        shared.scan_in_background();
         assert_eq!(shared.read("inside.txt").as_deref(), Some(&b"x"[..]));
         assert_eq!(
             shared.read("link.txt"),

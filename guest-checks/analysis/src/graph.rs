@@ -26,6 +26,18 @@ pub struct Import {
     pub resolved: Option<String>,
     /// `import type …`: erased at build time, never loaded at run time.
     pub type_only: bool,
+    /// The part of the specifier naming a package (see [`package_of`]),
+    /// found once: detectors ask every import of every module about
+    /// package after package.
+    package: Option<std::ops::Range<usize>>,
+}
+
+impl Import {
+    /// The package a bare specifier names (`@sentry/node/x` → `@sentry/node`),
+    /// `None` for relative and absolute paths.
+    pub fn package(&self) -> Option<&str> {
+        self.package.clone().map(|range| &self.specifier[range])
+    }
 }
 
 /// A parsed module.
@@ -37,39 +49,63 @@ pub struct Module {
     pub tokens: Vec<Token>,
     /// Its imports, in order.
     pub imports: Vec<Import>,
-    /// See [`Module::call_sites`]: built on first use (following imports
-    /// needs none).
-    call_sites: std::sync::OnceLock<CallSites>,
+    /// See [`Module::call_sites`] and [`Module::may_mention`]: built on
+    /// first use (following imports needs neither).
+    index: std::sync::OnceLock<Index>,
 }
 
 /// Token indexes of the names followed by `(`, by name.
 pub type CallSites = rustc_hash::FxHashMap<Text, Vec<usize>>;
 
+/// What detectors look up instead of scanning every token of every module.
+#[derive(Debug, Default)]
+struct Index {
+    calls: CallSites,
+    /// The hash of every identifier's text.
+    identifiers: rustc_hash::FxHashSet<u64>,
+}
+
+fn identifier_hash(text: &str) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(text)
+}
+
 impl Module {
+    fn index(&self) -> &Index {
+        self.index.get_or_init(|| {
+            let mut index = Index::default();
+            for (at, token) in self.tokens.iter().enumerate() {
+                if token.kind != Kind::Ident {
+                    continue;
+                }
+                index.identifiers.insert(identifier_hash(&token.text));
+                if self.tokens.get(at + 1).is_some_and(|t| t.is_punct("(")) {
+                    index.calls.entry(token.text.clone()).or_default().push(at);
+                }
+            }
+            index
+        })
+    }
     /// Where each name is followed by `(` (calls, and declarations), by
     /// name: detectors look calls up instead of scanning every token.
     pub fn call_sites(&self) -> &CallSites {
-        self.call_sites.get_or_init(|| {
-            let mut sites = CallSites::default();
-            for (index, pair) in self.tokens.windows(2).enumerate() {
-                if pair[0].kind == Kind::Ident && pair[1].is_punct("(") {
-                    sites.entry(pair[0].text.clone()).or_default().push(index);
-                }
-            }
-            sites
-        })
+        &self.index().calls
     }
-    /// The package a bare specifier names (`@sentry/node/x` → `@sentry/node`).
+    /// Whether identifier `name` may appear in the module: `false` means it
+    /// does not (a hash lookup, to skip modules before scanning their
+    /// tokens); `true` must be confirmed by the scan.
+    pub fn may_mention(&self, name: &str) -> bool {
+        self.index().identifiers.contains(&identifier_hash(name))
+    }
+    /// The first import of `package` (`@sentry/node/x` imports `@sentry/node`).
     pub fn imports_package(&self, package: &str) -> Option<&Import> {
-        self.imports
-            .iter()
-            .find(|i| package_of(&i.specifier) == Some(package))
+        self.imports.iter().find(|i| i.package() == Some(package))
     }
     /// Whether a binding from an import of `package` is used after the import.
     pub fn uses_package(&self, package: &str) -> bool {
         self.imports
             .iter()
-            .filter(|i| package_of(&i.specifier) == Some(package))
+            .filter(|i| i.package() == Some(package))
             .any(|import| {
                 import.bindings.is_empty() || import.bindings.iter().any(|b| self.binding_used(b))
             })
@@ -83,18 +119,24 @@ impl Module {
 
 /// The package name of a bare specifier; `None` for relative or absolute paths.
 pub fn package_of(specifier: &str) -> Option<&str> {
-    let specifier = specifier.strip_prefix("node:").unwrap_or(specifier);
-    if specifier.starts_with('.') || specifier.starts_with('/') {
+    package_range(specifier).map(|range| &specifier[range])
+}
+
+/// Where [`package_of`] is in the specifier.
+fn package_range(specifier: &str) -> Option<std::ops::Range<usize>> {
+    let start = if specifier.starts_with("node:") { 5 } else { 0 };
+    let bare = &specifier[start..];
+    if bare.starts_with('.') || bare.starts_with('/') {
         return None;
     }
-    let mut parts = specifier.splitn(3, '/');
+    let mut parts = bare.splitn(3, '/');
     let first = parts.next()?;
-    if first.starts_with('@') {
-        let second = parts.next()?;
-        Some(&specifier[..first.len() + 1 + second.len()])
+    let len = if first.starts_with('@') {
+        first.len() + 1 + parts.next()?.len()
     } else {
-        Some(first)
-    }
+        first.len()
+    };
+    Some(start..start + len)
 }
 
 /// How bare specifiers map to project folders.
@@ -327,6 +369,7 @@ pub fn parse_module(path: &str, source: &str) -> Module {
                 && tokens.get(index + 1).is_some_and(|t| t.is_ident("type"))
                 && tokens.get(index + 2).is_some_and(|t| !t.is_ident("from"));
             imports.push(Import {
+                package: package_range(&specifier),
                 specifier,
                 bindings,
                 line,
@@ -339,7 +382,7 @@ pub fn parse_module(path: &str, source: &str) -> Module {
         path: path.to_owned(),
         tokens,
         imports,
-        call_sites: std::sync::OnceLock::new(),
+        index: std::sync::OnceLock::new(),
     }
 }
 
@@ -501,6 +544,25 @@ mod tests {
                 ("./instrument", vec![]),
                 ("./lazy", vec![]),
             ]
+        );
+    }
+
+    #[test]
+    fn identifiers_calls_and_packages_are_indexed() {
+        let module = parse_module(
+            "src/app.ts",
+            "import * as Sentry from 'node:@sentry/node/tracing';\nimport x from './x';\n\
+             // helmet()\nSentry.init({ dsn });\nconst s = 'APP_GUARD';",
+        );
+        assert!(module.may_mention("Sentry") && module.may_mention("dsn"));
+        assert!(!module.may_mention("helmet"), "in a comment");
+        assert!(!module.may_mention("APP_GUARD"), "in a string");
+        assert_eq!(module.call_sites().get("init"), Some(&vec![14]));
+        let packages: Vec<Option<&str>> = module.imports.iter().map(Import::package).collect();
+        assert_eq!(packages, [Some("@sentry/node"), None]);
+        assert_eq!(
+            module.imports_package("@sentry/node").map(|i| i.line),
+            Some(1)
         );
     }
 

@@ -170,6 +170,16 @@ fn punct_len(bytes: &[u8], i: usize) -> Option<usize> {
 
 fn string_literal(source: &str, start: usize, quote: u8, line: &mut u32) -> (Text, usize) {
     let bytes = source.as_bytes();
+    // Most literals have no escape: their value is their text.
+    let body = &bytes[start + 1..];
+    if let Some(end) = body
+        .iter()
+        .position(|b| matches!(*b, b'\\' | b'\n') || *b == quote)
+        .filter(|&n| body[n] == quote)
+    {
+        let end = start + 1 + end;
+        return (Text::from(&source[start + 1..end]), end + 1);
+    }
     let mut i = start + 1;
     let mut value = Text::default();
     while i < bytes.len() && bytes[i] != quote {

@@ -135,6 +135,10 @@ pub fn run(args: CheckArgs) -> Exit {
             args.dir.display()
         ));
     }
+    // Git lists the files while the pack compiles and the checks load (a
+    // pack without a check reading files leaves git's answer unused).
+    let workspace = std::sync::Arc::new(SharedWorkspace::new(&args.dir));
+    workspace.scan_in_background();
     let pack = args
         .policy
         .as_deref()
@@ -237,7 +241,6 @@ pub fn run(args: CheckArgs) -> Exit {
             progress.finished(name);
         }
     };
-    let workspace = std::sync::Arc::new(SharedWorkspace::new(&args.dir));
     let context = RunContext {
         project_dir: &args.dir,
         env: &env,

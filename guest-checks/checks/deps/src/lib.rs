@@ -49,7 +49,7 @@
 //! - `install-not-frozen` (fail, medium): an install may rewrite the lockfile.
 //! - `dev-dependency-at-runtime` (fail, high): shipped code imports a devDependency.
 
-use gonogo_analysis::{ci, dockerfile, graph, node};
+use gonogo_analysis::{ci, dockerfile, node};
 use gonogo_check::workspace::{self, VcsKind};
 use gonogo_check::{Check, Finding, Info, Report, Severity, Value, json};
 
@@ -373,7 +373,7 @@ fn runtime_dev_dependencies(
                 .iter()
                 .filter(|i| !i.type_only && i.resolved.is_none())
             {
-                let Some(name) = graph::package_of(&import.specifier) else {
+                let Some(name) = import.package() else {
                     continue;
                 };
                 if dev_only(name) {

@@ -343,10 +343,10 @@ pub fn rate_limit(modules: &[Module], sink: &mut Sink) -> Value {
     for (module, limiters) in modules.iter().zip(&names) {
         let tokens = &module.tokens;
         // Nest: ThrottlerGuard as APP_GUARD or a global guard.
-        let guard = tokens.iter().any(|t| t.is_ident("ThrottlerGuard"));
-        if guard
-            && (tokens.iter().any(|t| t.is_ident("APP_GUARD"))
-                || tokens.iter().any(|t| t.is_ident("useGlobalGuards")))
+        let mentions_ident =
+            |name: &str| module.may_mention(name) && tokens.iter().any(|t| t.is_ident(name));
+        if mentions_ident("ThrottlerGuard")
+            && (mentions_ident("APP_GUARD") || mentions_ident("useGlobalGuards"))
         {
             global = true;
         }
@@ -371,9 +371,10 @@ pub fn rate_limit(modules: &[Module], sink: &mut Sink) -> Value {
             continue;
         }
         let prefix = scan::controller_prefix(module).unwrap_or_default();
-        let nest_throttle = tokens
-            .windows(2)
-            .any(|w| w[0].is_punct("@") && w[1].is_ident("Throttle"));
+        let nest_throttle = module.may_mention("Throttle")
+            && tokens
+                .windows(2)
+                .any(|w| w[0].is_punct("@") && w[1].is_ident("Throttle"));
         for (path, call) in routes {
             if call.tokens()[call.name_index].text == "Controller"
                 || call.tokens()[call.name_index].text == "use"
@@ -546,7 +547,7 @@ fn explicit_body_limit(modules: &[Module]) -> Value {
             }
         }
     }
-    for module in modules {
+    for module in modules.iter().filter(|m| m.may_mention("bodyLimit")) {
         let tokens = &module.tokens;
         if let Some(i) = tokens
             .windows(3)
@@ -576,9 +577,10 @@ pub fn logger(modules: &[Module], sink: &mut Sink) -> Value {
     .filter(|(package, _)| {
         package != "@nestjs/common"
             || modules.iter().any(|m| {
-                m.tokens
-                    .windows(2)
-                    .any(|w| w[0].is_ident("new") && w[1].is_ident("Logger"))
+                m.may_mention("Logger")
+                    && m.tokens
+                        .windows(2)
+                        .any(|w| w[0].is_ident("new") && w[1].is_ident("Logger"))
             })
     });
     // Fastify logs JSON through its built-in pino: `Fastify({ logger: … })`.
@@ -605,7 +607,7 @@ pub fn logger(modules: &[Module], sink: &mut Sink) -> Value {
     });
     let console_calls = modules
         .iter()
-        .filter(|m| !gonogo_analysis::is_test_path(&m.path))
+        .filter(|m| m.may_mention("console") && !gonogo_analysis::is_test_path(&m.path))
         .map(|m| {
             m.tokens
                 .windows(3)
@@ -754,7 +756,11 @@ fn secret_name(name: &str) -> bool {
 pub fn env_reads(modules: &[Module], sink: &mut Sink) -> (BTreeSet<String>, Vec<Value>) {
     let mut names = BTreeSet::new();
     let mut fallbacks = Vec::new();
-    for module in modules {
+    // `process.env…` or `….get(`/`….getOrThrow(`.
+    let may_read = |m: &Module| {
+        m.may_mention("process") || m.may_mention("get") || m.may_mention("getOrThrow")
+    };
+    for module in modules.iter().filter(|m| may_read(m)) {
         let tokens = &module.tokens;
         for i in 0..tokens.len() {
             let (name, after) = if let Some(found) = js::env_read(tokens, i) {
@@ -862,15 +868,16 @@ pub fn validation(modules: &[Module], sink: &mut Sink) -> Value {
             .any(|r| mentions(c.tokens(), r.clone(), "ValidationPipe"))
     }) || modules
         .iter()
-        .any(|m| m.tokens.iter().any(|t| t.is_ident("APP_PIPE")));
+        .any(|m| m.may_mention("APP_PIPE") && m.tokens.iter().any(|t| t.is_ident("APP_PIPE")));
     let whitelist = calls(modules, "ValidationPipe").any(|c| {
         c.option(0, "whitelist")
             .is_some_and(|r| c.tokens()[r.start].is_ident("true"))
     });
     let fastify_schemas = modules.iter().any(|m| {
-        m.tokens
-            .windows(2)
-            .any(|w| w[0].is_ident("schema") && w[1].is_punct(":"))
+        m.may_mention("schema")
+            && m.tokens
+                .windows(2)
+                .any(|w| w[0].is_ident("schema") && w[1].is_punct(":"))
     });
     if libraries.is_empty() && !fastify_schemas {
         sink.push(
@@ -1013,11 +1020,13 @@ pub fn jwt(modules: &[Module], sink: &mut Sink) -> Value {
                 }
             }
         }
-        signs |= module.tokens.iter().any(|t| t.is_ident("SignJWT"));
-        if module
-            .tokens
-            .iter()
-            .any(|t| t.is_ident("setExpirationTime"))
+        signs |=
+            module.may_mention("SignJWT") && module.tokens.iter().any(|t| t.is_ident("SignJWT"));
+        if module.may_mention("setExpirationTime")
+            && module
+                .tokens
+                .iter()
+                .any(|t| t.is_ident("setExpirationTime"))
         {
             expires.push("jose".into());
         }

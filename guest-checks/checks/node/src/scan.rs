@@ -1,7 +1,7 @@
 //! Helpers over the modules a service's entry point reaches: calls,
 //! route definitions, package bindings, and where each was found.
 
-use gonogo_analysis::graph::{self, Module};
+use gonogo_analysis::graph::Module;
 use gonogo_analysis::js::{self, Kind, Token};
 use std::ops::Range;
 
@@ -120,7 +120,7 @@ pub fn bindings_of<'a>(module: &'a Module, packages: &[&str]) -> Vec<&'a str> {
     module
         .imports
         .iter()
-        .filter(|i| graph::package_of(&i.specifier).is_some_and(|p| packages.contains(&p)))
+        .filter(|i| i.package().is_some_and(|p| packages.contains(&p)))
         .flat_map(|i| i.bindings.iter().map(String::as_str))
         .collect()
 }

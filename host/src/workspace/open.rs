@@ -1,0 +1,113 @@
+//! Reading a project file for a check: opened relative to a handle on the
+//! project folder, never through a symbolic link, only when it is a regular
+//! file no larger than the cap.
+//!
+//! The listing never goes through a link (git lists a link as one entry;
+//! the walk does not descend into one), so a path with a link in it can
+//! only be one swapped in after the listing: on Linux, `openat2` with
+//! `RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS` refuses it in any component.
+//! Opening relative to the folder's handle also spares the kernel walking
+//! the folder's own path again for each of thousands of files.
+
+use rustix::fs::{FileType, Mode, OFlags};
+use std::os::fd::OwnedFd;
+use std::path::Path;
+
+/// Not through a symbolic link; a FIFO does not wait for a writer.
+const FLAGS: OFlags = OFlags::RDONLY
+    .union(OFlags::NOFOLLOW)
+    .union(OFlags::NONBLOCK)
+    .union(OFlags::CLOEXEC);
+
+/// A handle on the project folder.
+#[derive(Debug)]
+pub(super) struct ProjectDir(OwnedFd);
+
+impl ProjectDir {
+    /// Opens the folder (following a link the user named as the project).
+    pub(super) fn open(root: &Path) -> Option<ProjectDir> {
+        rustix::fs::open(
+            root,
+            OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+            Mode::empty(),
+        )
+        .ok()
+        .map(ProjectDir)
+    }
+
+    /// The bytes of the regular file at the relative `path`, up to `cap`
+    /// bytes: `None` for a link, a folder, a device, a larger file or an
+    /// error.
+    pub(super) fn read(&self, path: &str, cap: u64) -> Option<Vec<u8>> {
+        use std::io::Read;
+        let file = std::fs::File::from(self.open_beneath(path)?);
+        let stat = rustix::fs::fstat(&file).ok()?;
+        let size = u64::try_from(stat.st_size).ok()?;
+        if FileType::from_raw_mode(stat.st_mode) != FileType::RegularFile || size > cap {
+            return None;
+        }
+        // One read for a file that did not grow since `fstat`; the cap holds if it did.
+        let mut bytes = Vec::with_capacity(size as usize + 1);
+        file.take(cap + 1).read_to_end(&mut bytes).ok()?;
+        (bytes.len() as u64 <= cap).then_some(bytes)
+    }
+
+    #[cfg(target_os = "linux")]
+    fn open_beneath(&self, path: &str) -> Option<OwnedFd> {
+        use rustix::fs::ResolveFlags;
+        use rustix::io::Errno;
+        use std::sync::atomic::{AtomicBool, Ordering};
+        // Kernels before 5.6, and sandboxes whose filters refuse the call.
+        static UNAVAILABLE: AtomicBool = AtomicBool::new(false);
+        if !UNAVAILABLE.load(Ordering::Relaxed) {
+            let resolve =
+                ResolveFlags::BENEATH | ResolveFlags::NO_SYMLINKS | ResolveFlags::NO_MAGICLINKS;
+            match rustix::fs::openat2(&self.0, path, FLAGS, Mode::empty(), resolve) {
+                Ok(fd) => return Some(fd),
+                Err(Errno::NOSYS | Errno::PERM) => UNAVAILABLE.store(true, Ordering::Relaxed),
+                Err(_) => return None,
+            }
+        }
+        rustix::fs::openat(&self.0, path, FLAGS, Mode::empty()).ok()
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    fn open_beneath(&self, path: &str) -> Option<OwnedFd> {
+        rustix::fs::openat(&self.0, path, FLAGS, Mode::empty()).ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_regular_files_under_the_cap_are_read() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::create_dir(dir.path().join("sub")).expect("mkdir");
+        std::fs::write(dir.path().join("sub/a.txt"), "abc").expect("write");
+        std::fs::write(dir.path().join("big.txt"), "0123456789").expect("write");
+        let project = ProjectDir::open(dir.path()).expect("opens");
+        assert_eq!(project.read("sub/a.txt", 10).as_deref(), Some(&b"abc"[..]));
+        assert_eq!(project.read("big.txt", 10).map(|b| b.len()), Some(10));
+        assert_eq!(project.read("big.txt", 9), None, "over the cap");
+        assert_eq!(project.read("sub", 10), None, "a folder");
+        assert_eq!(project.read("missing", 10), None);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_folder_swapped_for_a_link_after_the_listing_is_not_followed() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path().join("project");
+        let outside = dir.path().join("outside");
+        std::fs::create_dir_all(&outside).expect("mkdir");
+        std::fs::create_dir_all(&root).expect("mkdir");
+        std::fs::write(outside.join("secret.txt"), "secret").expect("write");
+        // `config/secret.txt` was listed; `config` is now a link out of the project.
+        std::os::unix::fs::symlink(&outside, root.join("config")).expect("symlink");
+        let project = ProjectDir::open(&root).expect("opens");
+        assert_eq!(project.read("config/secret.txt", 100), None);
+        assert_eq!(project.read("../outside/secret.txt", 100), None);
+    }
+}
