@@ -46,7 +46,10 @@ fn cel(c: &mut Criterion) {
     };
     let mut group = c.benchmark_group("cel");
     group.bench_function("context: the recorded outcomes converted to CEL", |b| {
-        b.iter(|| eval::base_context(&runs, &inputs))
+        b.iter(|| {
+            let outcomes = eval::Outcomes::new(&runs);
+            drop(eval::base_context(&outcomes, &inputs));
+        })
     });
     // The cost of one rule is the slope between 200 and 400 rules (the
     // context is built once per evaluation, whatever the number of rules).

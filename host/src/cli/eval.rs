@@ -74,8 +74,9 @@ pub fn run(args: EvalArgs) -> Exit {
         now: chrono::Utc::now(),
         attestations: &crate::attest::store::Attestations::none(),
     };
-    let base = eval::base_context(&runs, &inputs);
-    let context = eval::scoped(&base, scoped_run);
+    let outcomes = eval::Outcomes::new(&runs);
+    let base = eval::base_context(&outcomes, &inputs);
+    let context = eval::scoped(&base, &outcomes, scoped_run.map(|run| run.name.as_str()));
     match eval::execute(&compiled, &context) {
         Ok(value) => {
             println!("{}", display(&value));

@@ -14,11 +14,12 @@ use crate::policy::expr::CompiledExpr;
 use crate::policy::template::{Piece, Template};
 use crate::policy::{Enforcement, Plan, Rule};
 use crate::target::Target;
+use cel::common::types::{CelNull, CelString};
+use cel::common::value::Val;
 use cel::{Context, Value};
 use serde::Serialize;
 use std::collections::HashMap;
-use std::sync::Arc;
-use values::{display, from_json, object};
+use values::{display, from_json, to_val, val_map};
 
 /// The result of one rule.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -77,15 +78,18 @@ pub struct Inputs<'a> {
 
 /// Evaluates every rule of `plan` over `runs`.
 pub fn evaluate(plan: &Plan, runs: &[CheckRun], inputs: &Inputs<'_>) -> Vec<RuleResult> {
-    let context = base_context(runs, inputs);
+    let outcomes = Outcomes::new(runs);
+    let context = base_context(&outcomes, inputs);
     // Each check's scope (`facts`, `findings`, `status`) is built once and
     // shared by the rules that read it: binding a variable converts its whole
     // value for the interpreter, which per rule cost ~100 µs on a large check.
-    let by_name: HashMap<&str, (&CheckRun, Context<'_, 'static>)> = runs
+    let by_name: HashMap<&str, (&CheckRun, Context<'_, '_>)> = runs
         .iter()
         .map(|r| {
-            let value = check_value(r);
-            (r.name.as_str(), (r, scoped_value(&context, Some(&value))))
+            (
+                r.name.as_str(),
+                (r, scoped(&context, &outcomes, Some(&r.name))),
+            )
         })
         .collect();
     let today = inputs.now.date_naive();
@@ -129,11 +133,59 @@ pub fn evaluate(plan: &Plan, runs: &[CheckRun], inputs: &Inputs<'_>) -> Vec<Rule
         .collect()
 }
 
+/// The checks' outcomes as rules read them. The interpreter's values are
+/// built from them for each context and borrow their text: on a large
+/// project a check reports tens of thousands of strings, and copying them
+/// (twice: to a `Value`, then to what the interpreter binds) cost more than
+/// evaluating every rule.
+pub struct Outcomes<'r> {
+    runs: &'r [CheckRun],
+    /// Each run's findings as JSON, which the values borrow.
+    findings: Vec<serde_json::Value>,
+}
+
+impl<'r> Outcomes<'r> {
+    /// The outcomes of `runs`.
+    pub fn new(runs: &'r [CheckRun]) -> Self {
+        let findings = runs
+            .iter()
+            .map(|run| serde_json::to_value(&run.findings).unwrap_or_default())
+            .collect();
+        Outcomes { runs, findings }
+    }
+
+    /// `status`, `findings`, `facts` and `error` of run `index`.
+    fn entries(&self, index: usize) -> [(&str, Box<dyn Val + '_>); 4] {
+        let run = &self.runs[index];
+        [
+            ("status", Box::new(CelString::from(run.status.as_str()))),
+            ("findings", to_val(&self.findings[index])),
+            (
+                "facts",
+                val_map(run.facts.iter().map(|(k, v)| (k.as_str(), to_val(v)))),
+            ),
+            (
+                "error",
+                run.error.as_deref().map_or_else(
+                    || Box::new(CelNull) as Box<dyn Val>,
+                    |e| Box::new(CelString::from(e)),
+                ),
+            ),
+        ]
+    }
+}
+
 /// The variables every expression sees: `checks`, `target`, `environment`, `now`.
-pub fn base_context(runs: &[CheckRun], inputs: &Inputs<'_>) -> Context<'static, 'static> {
+pub fn base_context<'o>(outcomes: &'o Outcomes<'_>, inputs: &Inputs<'_>) -> Context<'o, 'o> {
     let mut context = Context::with_env(crate::policy::expr::environment());
-    let checks = object(runs.iter().map(|run| (run.name.as_str(), check_value(run))));
-    context.add_variable_from_value("checks", checks);
+    let checks = val_map(
+        outcomes
+            .runs
+            .iter()
+            .enumerate()
+            .map(|(i, run)| (run.name.as_str(), val_map(outcomes.entries(i)))),
+    );
+    context.add_variable_as_val("checks", checks);
     let target = serde_json::to_value(inputs.target).unwrap_or_default();
     context.add_variable_from_value("target", from_json(&target));
     context.add_variable_from_value("environment", inputs.environment.to_owned());
@@ -141,25 +193,19 @@ pub fn base_context(runs: &[CheckRun], inputs: &Inputs<'_>) -> Context<'static, 
     context
 }
 
-/// `base` plus `facts`, `findings` and `status` of `run`: a rule's `check:` scope.
-pub fn scoped<'a>(
-    base: &'a Context<'static, 'static>,
-    run: Option<&CheckRun>,
-) -> Context<'a, 'static> {
-    scoped_value(base, run.map(check_value).as_ref())
-}
-
-/// [`scoped`] for a run already converted with `check_value`.
-fn scoped_value<'a>(
-    base: &'a Context<'static, 'static>,
-    value: Option<&Value>,
-) -> Context<'a, 'static> {
+/// `base` plus `facts`, `findings` and `status` of the check named `check`:
+/// a rule's `check:` scope.
+pub fn scoped<'a, 'o>(
+    base: &'a Context<'o, 'o>,
+    outcomes: &'o Outcomes<'_>,
+    check: Option<&str>,
+) -> Context<'a, 'o> {
     let mut context = base.new_inner_scope();
-    if let Some(Value::Map(map)) = value {
-        for key in ["facts", "findings", "status"] {
-            let k = cel::objects::Key::String(Arc::new(key.to_owned()));
-            if let Some(v) = map.map.get(&k) {
-                context.add_variable_from_value(key, v.clone());
+    let index = check.and_then(|name| outcomes.runs.iter().position(|r| r.name == name));
+    if let Some(index) = index {
+        for (key, value) in outcomes.entries(index) {
+            if key != "error" {
+                context.add_variable_as_val(key, value);
             }
         }
     }
@@ -173,31 +219,10 @@ pub fn execute(expr: &CompiledExpr, context: &Context<'_, '_>) -> Result<Value, 
         .map_err(|error| error.to_string())
 }
 
-fn check_value(run: &CheckRun) -> Value {
-    let findings = serde_json::to_value(&run.findings).unwrap_or_default();
-    object([
-        (
-            "status",
-            Value::String(Arc::new(run.status.as_str().to_owned())),
-        ),
-        ("findings", from_json(&findings)),
-        (
-            "facts",
-            from_json(&serde_json::Value::Object(run.facts.clone())),
-        ),
-        (
-            "error",
-            run.error
-                .as_ref()
-                .map_or(Value::Null, |e| Value::String(Arc::new(e.clone()))),
-        ),
-    ])
-}
-
 fn evaluate_rule(
     rule: &Rule,
-    base: &Context<'static, 'static>,
-    runs: &HashMap<&str, (&CheckRun, Context<'_, 'static>)>,
+    base: &Context<'_, '_>,
+    runs: &HashMap<&str, (&CheckRun, Context<'_, '_>)>,
     inputs: &Inputs<'_>,
 ) -> RuleResult {
     let mut result = RuleResult {

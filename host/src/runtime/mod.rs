@@ -24,7 +24,8 @@ pub use describe::Description;
 use state::CheckState;
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::RecvTimeoutError;
 use std::time::{Duration, Instant};
 use wasmtime::component::{HasSelf, Linker};
 use wasmtime::{Config, Engine};
@@ -287,19 +288,19 @@ impl Runtime {
 
 impl Runtime {
     /// Runs `work` while a thread advances the engine's epoch every
-    /// [`EPOCH_TICK`], so that deadlines stop wasm that never yields.
+    /// [`EPOCH_TICK`], so that deadlines stop wasm that never yields. The
+    /// ticker stops as soon as `work` returns, not at its next tick (a sleep
+    /// would add up to a tick to every run).
     fn with_epoch_ticker<R>(&self, work: impl FnOnce() -> R) -> R {
-        let done = AtomicBool::new(false);
+        let (stop, stopped) = std::sync::mpsc::channel::<()>();
         std::thread::scope(|scope| {
-            let ticker = scope.spawn(|| {
-                while !done.load(Ordering::Relaxed) {
-                    std::thread::sleep(EPOCH_TICK);
+            scope.spawn(move || {
+                while let Err(RecvTimeoutError::Timeout) = stopped.recv_timeout(EPOCH_TICK) {
                     self.engine.increment_epoch();
                 }
             });
             let result = work();
-            done.store(true, Ordering::Relaxed);
-            let _ = ticker.join();
+            drop(stop);
             result
         })
     }
