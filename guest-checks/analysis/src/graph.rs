@@ -58,11 +58,44 @@ pub struct Module {
 pub type CallSites = rustc_hash::FxHashMap<Text, Vec<usize>>;
 
 /// What detectors look up instead of scanning every token of every module.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Index {
     calls: CallSites,
-    /// The hash of every identifier's text.
-    identifiers: rustc_hash::FxHashSet<u64>,
+    /// Every identifier's text.
+    identifiers: Identifiers,
+}
+
+/// A Bloom filter of a module's identifiers: whether a name may appear, in
+/// two bit tests, without a hash set's allocations and probing. A false
+/// positive costs only the scan that confirms it.
+#[derive(Debug)]
+struct Identifiers {
+    bits: Vec<u64>,
+}
+
+impl Identifiers {
+    /// Room for `count` identifiers at about 1 % false positives.
+    fn with_capacity(count: usize) -> Self {
+        let words = (count * 10 / 64 + 1).next_power_of_two();
+        Identifiers {
+            bits: vec![0; words],
+        }
+    }
+    fn positions(&self, hash: u64) -> [usize; 2] {
+        let mask = self.bits.len() * 64 - 1;
+        // FxHash mixes its high bits best.
+        [(hash >> 40) as usize & mask, (hash >> 18) as usize & mask]
+    }
+    fn insert(&mut self, hash: u64) {
+        for at in self.positions(hash) {
+            self.bits[at / 64] |= 1 << (at % 64);
+        }
+    }
+    fn may_contain(&self, hash: u64) -> bool {
+        self.positions(hash)
+            .iter()
+            .all(|&at| self.bits[at / 64] & (1 << (at % 64)) != 0)
+    }
 }
 
 fn identifier_hash(text: &str) -> u64 {
@@ -73,7 +106,10 @@ fn identifier_hash(text: &str) -> u64 {
 impl Module {
     fn index(&self) -> &Index {
         self.index.get_or_init(|| {
-            let mut index = Index::default();
+            let mut index = Index {
+                calls: CallSites::default(),
+                identifiers: Identifiers::with_capacity(self.tokens.len()),
+            };
             for (at, token) in self.tokens.iter().enumerate() {
                 if token.kind != Kind::Ident {
                     continue;
@@ -95,7 +131,7 @@ impl Module {
     /// does not (a hash lookup, to skip modules before scanning their
     /// tokens); `true` must be confirmed by the scan.
     pub fn may_mention(&self, name: &str) -> bool {
-        self.index().identifiers.contains(&identifier_hash(name))
+        self.index().identifiers.may_contain(identifier_hash(name))
     }
     /// The first import of `package` (`@sentry/node/x` imports `@sentry/node`).
     pub fn imports_package(&self, package: &str) -> Option<&Import> {
@@ -563,6 +599,23 @@ mod tests {
         assert_eq!(
             module.imports_package("@sentry/node").map(|i| i.line),
             Some(1)
+        );
+    }
+
+    #[test]
+    fn the_identifier_filter_never_misses_and_seldom_errs() {
+        let source: String = (0..2000)
+            .map(|n| format!("let name{n} = f{n}(x);\n"))
+            .collect();
+        let module = parse_module("big.ts", &source);
+        assert!((0..2000).all(|n| module.may_mention(&format!("name{n}"))));
+        assert!((0..2000).all(|n| module.may_mention(&format!("f{n}"))));
+        let false_positives = (0..10_000)
+            .filter(|n| module.may_mention(&format!("absent{n}")))
+            .count();
+        assert!(
+            false_positives < 300,
+            "{false_positives} of 10,000 absent names"
         );
     }
 

@@ -1,7 +1,7 @@
 //! What a service configures, detected in the modules its entry point
 //! reaches: each detector returns facts and pushes findings.
 
-use crate::scan::{self, At, calls, initializer, mentions, package_used};
+use crate::scan::{self, At, Call, calls, initializer, mentions, package_used};
 use gonogo_analysis::graph::Module;
 use gonogo_analysis::js::{self, Kind, Token};
 use gonogo_check::{Finding, Severity, Value, json};
@@ -334,13 +334,17 @@ fn exports_limiter(module: &Module, names: &BTreeSet<String>) -> bool {
 }
 
 /// Rate limiting: global, and on authentication routes.
-pub fn rate_limit(modules: &[Module], sink: &mut Sink) -> Value {
+pub fn rate_limit(
+    modules: &[Module],
+    routes: &[Vec<(String, Call<'_>)>],
+    sink: &mut Sink,
+) -> Value {
     let names = limiter_names(modules);
     let via = package_used(modules, RATE_LIMIT_PACKAGES);
     let mut global = false;
     let mut auth_specific = false;
     let mut auth_routes = Vec::new();
-    for (module, limiters) in modules.iter().zip(&names) {
+    for ((module, limiters), routes) in modules.iter().zip(&names).zip(routes) {
         let tokens = &module.tokens;
         // Nest: ThrottlerGuard as APP_GUARD or a global guard.
         let mentions_ident =
@@ -366,7 +370,6 @@ pub fn rate_limit(modules: &[Module], sink: &mut Sink) -> Value {
                 _ => {}
             }
         }
-        let routes = scan::routes(single);
         if routes.is_empty() {
             continue;
         }
@@ -454,14 +457,13 @@ fn is_health_path(path: &str) -> bool {
 }
 
 /// Health and readiness routes.
-pub fn health(modules: &[Module], sink: &mut Sink) -> Value {
+pub fn health(modules: &[Module], routes: &[Vec<(String, Call<'_>)>], sink: &mut Sink) -> Value {
     let mut paths: BTreeSet<String> = BTreeSet::new();
     let mut dependency_checks = false;
-    for module in modules {
+    for (module, routes) in modules.iter().zip(routes) {
         let prefix = scan::controller_prefix(module).unwrap_or_default();
-        let single = std::slice::from_ref(module);
         let mut here = false;
-        for (path, call) in scan::routes(single) {
+        for (path, call) in routes {
             let name = call.tokens()[call.name_index].text.as_str();
             if name == "use" || name == "Controller" {
                 continue;

@@ -166,8 +166,9 @@ fn inspect(service: &node::Service, packages: &[node::Package], sink: &mut Sink)
     facts["modules"] = json!(modules.len());
     facts["security_headers"] = features::security_headers(&modules, sink);
     facts["cors"] = features::cors(&modules, sink);
-    facts["rate_limit"] = features::rate_limit(&modules, sink);
-    facts["health"] = features::health(&modules, sink);
+    let routes = scan::routes_by_module(&modules);
+    facts["rate_limit"] = features::rate_limit(&modules, &routes, sink);
+    facts["health"] = features::health(&modules, &routes, sink);
     facts["body_limit"] = features::body_limit(&modules, sink);
     facts["logger"] = features::logger(&modules, sink);
     facts["error_tracking"] = features::error_tracking(&modules, sink);

@@ -151,14 +151,52 @@ pub const ROUTE_METHODS: &[&str] = &[
 pub fn routes(modules: &[Module]) -> Vec<(String, Call<'_>)> {
     ROUTE_METHODS
         .iter()
-        .flat_map(|method| calls(modules, method))
-        .filter_map(|call| {
-            let path = call.string_arg(0)?.to_owned();
-            let decorator = call.name_index > 0 && call.tokens()[call.name_index - 1].is_punct("@");
-            let member = call.receiver().is_some();
-            (decorator || member).then_some((path, call))
+        .flat_map(|method| {
+            modules
+                .iter()
+                .flat_map(move |module| route_calls(module, method))
         })
         .collect()
+}
+
+/// The route-like calls of each module (`routes` of each alone), found once
+/// for the detectors that read them.
+pub fn routes_by_module(modules: &[Module]) -> Vec<Vec<(String, Call<'_>)>> {
+    modules
+        .iter()
+        .map(|module| routes(std::slice::from_ref(module)))
+        .collect()
+}
+
+/// The calls of `method` in `module` that define a route: a decorator or a
+/// member call whose first argument is a string alone. The arguments are
+/// split only for those (`config.get(key)` is a call of `get` too).
+fn route_calls<'a>(module: &'a Module, method: &str) -> impl Iterator<Item = (String, Call<'a>)> {
+    let tokens = &module.tokens;
+    module
+        .call_sites()
+        .get(method)
+        .into_iter()
+        .flatten()
+        .copied()
+        .filter(move |&i| {
+            let decorator_or_member =
+                i > 0 && (tokens[i - 1].is_punct("@") || tokens[i - 1].is_punct("."));
+            let string_alone = tokens.get(i + 2).is_some_and(Token::is_string)
+                && tokens
+                    .get(i + 3)
+                    .is_some_and(|t| t.is_punct(",") || t.is_punct(")"));
+            decorator_or_member && string_alone
+        })
+        .map(move |i| {
+            let call = Call {
+                module,
+                name_index: i,
+                open: i + 1,
+                args: js::arguments(tokens, i + 1),
+            };
+            (tokens[i + 2].text.to_string(), call)
+        })
 }
 
 /// A Nest controller's prefix (`@Controller('auth')`) in a module.
@@ -246,6 +284,28 @@ mod tests {
         assert_eq!(controller_prefix(&modules[0]).as_deref(), Some("health"));
         assert_eq!(join_route("health", "ready"), "/health/ready");
         assert_eq!(join_route("", "/"), "/");
+    }
+
+    #[test]
+    fn only_a_string_alone_as_first_argument_makes_a_route() {
+        let first = parse_module(
+            "a.ts",
+            "router.get('/a', h);\nconfig.get(KEY);\nrouter.get('/b' + x, h);\napp.use(`/c`);\nrouter.post('/d')",
+        );
+        let second = parse_module("b.ts", "@Get('e') e() {}");
+        let modules = [first, second];
+        let paths = |routes: &[(String, Call<'_>)]| -> Vec<String> {
+            routes.iter().map(|(p, _)| p.clone()).collect()
+        };
+        assert_eq!(paths(&routes(&modules)), ["/a", "/d", "/c", "e"]);
+        let by_module = routes_by_module(&modules);
+        assert_eq!(paths(&by_module[0]), ["/a", "/d", "/c"]);
+        assert_eq!(paths(&by_module[1]), ["e"]);
+        assert_eq!(
+            by_module[0][0].1.args.len(),
+            2,
+            "the arguments of a route are split"
+        );
     }
 
     #[test]
