@@ -384,7 +384,7 @@ pub fn rate_limit(
             {
                 continue;
             }
-            let full = scan::join_route(&prefix, &path);
+            let full = scan::join_route(&prefix, path);
             if !scan::is_auth_path(&full) {
                 continue;
             }
@@ -468,7 +468,7 @@ pub fn health(modules: &[Module], routes: &[Vec<(String, Call<'_>)>], sink: &mut
             if name == "use" || name == "Controller" {
                 continue;
             }
-            let full = scan::join_route(&prefix, &path);
+            let full = scan::join_route(&prefix, path);
             if is_health_path(&full) {
                 paths.insert(full);
                 here = true;
