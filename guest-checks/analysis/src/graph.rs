@@ -128,8 +128,8 @@ impl Module {
         &self.index().calls
     }
     /// Whether identifier `name` may appear in the module: `false` means it
-    /// does not (a hash lookup, to skip modules before scanning their
-    /// tokens); `true` must be confirmed by the scan.
+    /// does not (two bit tests of a Bloom filter, to skip modules before
+    /// scanning their tokens); `true` must be confirmed by the scan.
     pub fn may_mention(&self, name: &str) -> bool {
         self.index().identifiers.may_contain(identifier_hash(name))
     }
