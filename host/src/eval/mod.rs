@@ -19,7 +19,7 @@ use cel::common::value::Val;
 use cel::{Context, Value};
 use serde::Serialize;
 use std::collections::HashMap;
-use values::{display, from_json, to_val, val_map};
+use values::{display, to_val, val_map};
 
 /// The result of one rule.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -187,7 +187,8 @@ pub fn base_context<'o>(outcomes: &'o Outcomes<'_>, inputs: &Inputs<'_>) -> Cont
     );
     context.add_variable_as_val("checks", checks);
     let target = serde_json::to_value(inputs.target).unwrap_or_default();
-    context.add_variable_from_value("target", from_json(&target));
+    let target = Value::try_from(to_val(&target).as_ref()).unwrap_or(Value::Null);
+    context.add_variable_from_value("target", target);
     context.add_variable_from_value("environment", inputs.environment.to_owned());
     context.add_variable_from_value("now", Value::Timestamp(inputs.now.fixed_offset()));
     context

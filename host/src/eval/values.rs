@@ -6,32 +6,12 @@ use cel::common::types::{
     CelBool, CelDouble, CelInt, CelList, CelMap, CelMapKey, CelNull, CelString, CelUInt,
 };
 use cel::common::value::Val;
-use cel::objects::{Key, Map};
 use serde_json::Value as Json;
 use std::collections::HashMap;
-use std::sync::Arc;
 
-/// Converts a JSON value.
-pub fn from_json(json: &Json) -> Value {
-    match json {
-        Json::Null => Value::Null,
-        Json::Bool(b) => Value::Bool(*b),
-        Json::Number(n) => match (n.as_i64(), n.as_u64(), n.as_f64()) {
-            (Some(i), _, _) => Value::Int(i),
-            (None, Some(u), _) => Value::UInt(u),
-            (_, _, Some(f)) => Value::Float(f),
-            _ => Value::Null,
-        },
-        Json::String(s) => Value::String(Arc::new(s.clone())),
-        Json::Array(items) => Value::List(Arc::new(items.iter().map(from_json).collect())),
-        Json::Object(map) => object(map.iter().map(|(k, v)| (k.as_str(), from_json(v)))),
-    }
-}
-
-/// Converts a JSON value straight into the interpreter's representation,
-/// borrowing every string and key: what [`from_json`] and the interpreter's
-/// own conversion of a bound [`Value`] give, without copying the text (a
-/// large check's facts hold tens of thousands of strings).
+/// Converts a JSON value into the interpreter's representation, borrowing
+/// every string and key rather than copying them (a large check's facts
+/// hold tens of thousands of strings).
 pub fn to_val(json: &Json) -> Box<dyn Val + '_> {
     match json {
         Json::Null => Box::new(CelNull),
@@ -59,15 +39,6 @@ pub fn val_map<'v>(
     Box::new(CelMap::from(map))
 }
 
-/// A CEL map from string keys.
-pub fn object<'a>(entries: impl IntoIterator<Item = (&'a str, Value)>) -> Value {
-    let map: HashMap<Key, Value> = entries
-        .into_iter()
-        .map(|(k, v)| (Key::String(Arc::new(k.to_owned())), v))
-        .collect();
-    Value::Map(Map { map: Arc::new(map) })
-}
-
 /// A CEL value as text in a message: strings bare, the rest as CEL would print them.
 pub fn display(value: &Value) -> String {
     match value {
@@ -89,6 +60,8 @@ pub fn display(value: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use cel::objects::Key;
+    use std::sync::Arc;
 
     #[test]
     fn borrowed_values_are_the_values_of_the_json() {
@@ -97,13 +70,24 @@ mod tests {
             "flag": true, "list": [1, "b", {"nested": [false]}], "empty": {}
         });
         let borrowed = to_val(&json);
-        let converted = Value::try_from(borrowed.as_ref()).expect("converts");
-        assert_eq!(converted, from_json(&json));
-        // Integers stay `int`, as in `from_json`: `facts.n >= 32` compares like with like.
-        let Value::Map(map) = converted else {
+        let Ok(Value::Map(map)) = Value::try_from(borrowed.as_ref()) else {
             panic!("a map")
         };
-        let int = map.map.get(&Key::String(Arc::new("int".into())));
-        assert_eq!(int, Some(&Value::Int(-3)));
+        let get = |key: &str| map.map.get(&Key::String(Arc::new(key.into()))).cloned();
+        // Integers are `int` (`facts.n >= 32` compares like with like);
+        // only what does not fit is `uint`.
+        assert_eq!(get("int"), Some(Value::Int(-3)));
+        assert_eq!(get("big"), Some(Value::UInt(u64::MAX)));
+        assert_eq!(get("float"), Some(Value::Float(1.5)));
+        assert_eq!(get("text"), Some(Value::String(Arc::new("a".into()))));
+        assert_eq!(get("null"), Some(Value::Null));
+        assert_eq!(get("flag"), Some(Value::Bool(true)));
+        let Some(Value::List(list)) = get("list") else {
+            panic!("a list")
+        };
+        assert_eq!(list.len(), 3);
+        assert_eq!(list[0], Value::Int(1));
+        assert!(matches!(&list[2], Value::Map(m) if m.map.len() == 1));
+        assert!(matches!(get("empty"), Some(Value::Map(m)) if m.map.is_empty()));
     }
 }
