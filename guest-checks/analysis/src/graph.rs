@@ -98,6 +98,23 @@ impl Identifiers {
     }
 }
 
+/// A name looked up in many modules ([`Module::call_sites_of`]), hashed once.
+#[derive(Debug, Clone, Copy)]
+pub struct Name<'a> {
+    text: &'a str,
+    hash: u64,
+}
+
+impl<'a> Name<'a> {
+    /// `text`, hashed.
+    pub fn new(text: &'a str) -> Self {
+        Name {
+            text,
+            hash: identifier_hash(text),
+        }
+    }
+}
+
 fn identifier_hash(text: &str) -> u64 {
     use std::hash::BuildHasher;
     rustc_hash::FxBuildHasher.hash_one(text)
@@ -126,6 +143,16 @@ impl Module {
     /// name: detectors look calls up instead of scanning every token.
     pub fn call_sites(&self) -> &CallSites {
         &self.index().calls
+    }
+    /// The token indexes where `name` is followed by `(`: [`Module::call_sites`]
+    /// of one name, asked of module after module with the name hashed once;
+    /// most modules are ruled out by two bit tests of the identifier filter.
+    pub fn call_sites_of(&self, name: &Name<'_>) -> &[usize] {
+        let index = self.index();
+        if !index.identifiers.may_contain(name.hash) {
+            return &[];
+        }
+        index.calls.get(name.text).map_or(&[], Vec::as_slice)
     }
     /// Whether identifier `name` may appear in the module: `false` means it
     /// does not (two bit tests of a Bloom filter, to skip modules before
@@ -337,7 +364,12 @@ pub fn join(dir: &str, path: &str) -> String {
     if dir.is_empty() || dir == "." {
         path.to_owned()
     } else {
-        format!("{}/{path}", dir.trim_end_matches('/'))
+        let dir = dir.trim_end_matches('/');
+        let mut joined = String::with_capacity(dir.len() + 1 + path.len());
+        joined.push_str(dir);
+        joined.push('/');
+        joined.push_str(path);
+        joined
     }
 }
 
@@ -347,18 +379,22 @@ pub fn parent(path: &str) -> &str {
 }
 
 /// Resolves `.` and `..` parts; a path escaping the root stays at the root.
+/// (Called for every import of every module: written into one string.)
 pub fn normalize(path: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
+    let mut normal = String::with_capacity(path.len());
     for part in path.split('/') {
         match part {
             "" | "." => {}
-            ".." => {
-                parts.pop();
+            ".." => normal.truncate(normal.rfind('/').unwrap_or(0)),
+            part => {
+                if !normal.is_empty() {
+                    normal.push('/');
+                }
+                normal.push_str(part);
             }
-            part => parts.push(part),
         }
     }
-    parts.join("/")
+    normal
 }
 
 /// Parses JSON with comments and trailing commas (tsconfig, VS Code style).
@@ -547,6 +583,10 @@ mod tests {
     fn paths_normalize() {
         assert_eq!(normalize(&join("src/routes", "../app")), "src/app");
         assert_eq!(normalize("../../x"), "x");
+        assert_eq!(normalize("a/./b//c/../../d/"), "a/d");
+        assert_eq!(normalize("a/.."), "");
+        assert_eq!(join("a/", "./b"), "a/b");
+        assert_eq!(join("", "b"), "b");
     }
 
     #[test]
@@ -594,6 +634,15 @@ mod tests {
         assert!(!module.may_mention("helmet"), "in a comment");
         assert!(!module.may_mention("APP_GUARD"), "in a string");
         assert_eq!(module.call_sites().get("init"), Some(&vec![14]));
+        assert_eq!(module.call_sites_of(&Name::new("init")), [14]);
+        assert!(
+            module.call_sites_of(&Name::new("helmet")).is_empty(),
+            "in a comment"
+        );
+        assert!(
+            module.call_sites_of(&Name::new("dsn")).is_empty(),
+            "not called"
+        );
         let packages: Vec<Option<&str>> = module.imports.iter().map(Import::package).collect();
         assert_eq!(packages, [Some("@sentry/node"), None]);
         assert_eq!(

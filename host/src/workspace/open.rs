@@ -46,9 +46,23 @@ impl ProjectDir {
         if FileType::from_raw_mode(stat.st_mode) != FileType::RegularFile || size > cap {
             return None;
         }
-        // One read for a file that did not grow since `fstat`; the cap holds if it did.
-        let mut bytes = Vec::with_capacity(size as usize + 1);
-        file.take(cap + 1).read_to_end(&mut bytes).ok()?;
+        // One `read` asking for a byte more than `fstat` said: getting the
+        // size exactly means the end was reached (a regular file reads short
+        // only at its end), so the usual second `read` that returns 0 is not
+        // needed. A file that changed since `fstat` is read to its end; the
+        // cap holds either way.
+        let mut bytes = vec![0; size as usize + 1];
+        let mut file = file.take(cap + 1);
+        let first = loop {
+            match file.read(&mut bytes) {
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                result => break result.ok()?,
+            }
+        };
+        bytes.truncate(first);
+        if first as u64 != size {
+            file.read_to_end(&mut bytes).ok()?;
+        }
         (bytes.len() as u64 <= cap).then_some(bytes)
     }
 

@@ -1,7 +1,7 @@
 //! Helpers over the modules a service's entry point reaches: calls,
 //! route definitions, package bindings, and where each was found.
 
-use gonogo_analysis::graph::Module;
+use gonogo_analysis::graph::{Module, Name};
 use gonogo_analysis::js::{self, Kind, Token};
 use std::ops::Range;
 
@@ -73,13 +73,12 @@ impl<'a> Call<'a> {
 
 /// Every call of a function or method named `name` in `modules`.
 pub fn calls<'a>(modules: &'a [Module], name: &'a str) -> impl Iterator<Item = Call<'a>> + 'a {
+    let name = Name::new(name);
     modules.iter().flat_map(move |module| {
         let tokens = &module.tokens;
         module
-            .call_sites()
-            .get(name)
-            .into_iter()
-            .flatten()
+            .call_sites_of(&name)
+            .iter()
             .copied()
             // `function name(` declares, it does not call.
             .filter(move |&i| i == 0 || !tokens[i - 1].is_ident("function"))
@@ -147,37 +146,36 @@ pub const ROUTE_METHODS: &[&str] = &[
     "Controller",
 ];
 
-/// Every route-like call with a string path, with that path.
-pub fn routes(modules: &[Module]) -> Vec<(String, Call<'_>)> {
-    ROUTE_METHODS
+/// Every route-like call with a string path, with that path, module by
+/// module: found once for the detectors that read them.
+pub fn routes_by_module(modules: &[Module]) -> Vec<Vec<(String, Call<'_>)>> {
+    let methods = route_methods();
+    modules
         .iter()
-        .flat_map(|method| {
-            modules
+        .map(|module| {
+            methods
                 .iter()
-                .flat_map(move |module| route_calls(module, method))
+                .flat_map(|method| route_calls(module, method))
+                .collect()
         })
         .collect()
 }
 
-/// The route-like calls of each module (`routes` of each alone), found once
-/// for the detectors that read them.
-pub fn routes_by_module(modules: &[Module]) -> Vec<Vec<(String, Call<'_>)>> {
-    modules
-        .iter()
-        .map(|module| routes(std::slice::from_ref(module)))
-        .collect()
+fn route_methods() -> Vec<Name<'static>> {
+    ROUTE_METHODS.iter().map(|m| Name::new(m)).collect()
 }
 
 /// The calls of `method` in `module` that define a route: a decorator or a
 /// member call whose first argument is a string alone. The arguments are
 /// split only for those (`config.get(key)` is a call of `get` too).
-fn route_calls<'a>(module: &'a Module, method: &str) -> impl Iterator<Item = (String, Call<'a>)> {
+fn route_calls<'a>(
+    module: &'a Module,
+    method: &Name<'_>,
+) -> impl Iterator<Item = (String, Call<'a>)> {
     let tokens = &module.tokens;
     module
-        .call_sites()
-        .get(method)
-        .into_iter()
-        .flatten()
+        .call_sites_of(method)
+        .iter()
         .copied()
         .filter(move |&i| {
             let decorator_or_member =
@@ -215,19 +213,35 @@ pub fn controller_prefix(module: &Module) -> Option<String> {
 
 /// Joins route parts into `/a/b`.
 pub fn join_route(prefix: &str, path: &str) -> String {
-    let joined = format!("{}/{}", prefix.trim_matches('/'), path.trim_matches('/'));
-    format!("/{}", joined.trim_matches('/'))
+    let (prefix, path) = (prefix.trim_matches('/'), path.trim_matches('/'));
+    let mut joined = String::with_capacity(prefix.len() + path.len() + 2);
+    for part in [prefix, path].into_iter().filter(|p| !p.is_empty()) {
+        joined.push('/');
+        joined.push_str(part);
+    }
+    if joined.is_empty() {
+        joined.push('/');
+    }
+    joined
 }
 
-/// Whether a route path is about authentication.
+/// Words that make a route path about authentication.
+const AUTH_WORDS: &[&str] = &[
+    "login", "signin", "sign-in", "auth", "token", "password", "register", "signup", "sign-up",
+    "otp", "session",
+];
+
+/// Whether a route path is about authentication (any letter case). Asked
+/// of every route of every module: it neither allocates nor builds a
+/// searcher per word.
 pub fn is_auth_path(path: &str) -> bool {
-    let lower = path.to_ascii_lowercase();
-    [
-        "login", "signin", "sign-in", "auth", "token", "password", "register", "signup", "sign-up",
-        "otp", "session",
-    ]
-    .iter()
-    .any(|w| lower.contains(w))
+    let path = path.as_bytes();
+    (0..path.len()).any(|start| {
+        let rest = &path[start..];
+        AUTH_WORDS.iter().any(|word| {
+            rest.len() >= word.len() && rest[..word.len()].eq_ignore_ascii_case(word.as_bytes())
+        })
+    })
 }
 
 /// The tokens of the initializer of `const|let|var NAME = …` in `module`.
@@ -279,11 +293,33 @@ mod tests {
             "@Controller('health')\nclass H { @Get() a() {} @Get('ready') b() {} }\nrouter.post('/login', limiter, h);\nfoo('/x');",
         );
         let modules = [module];
-        let found: Vec<String> = routes(&modules).into_iter().map(|(p, _)| p).collect();
+        let found: Vec<String> = routes_by_module(&modules)
+            .into_iter()
+            .flatten()
+            .map(|(p, _)| p)
+            .collect();
         assert_eq!(found, ["/login", "ready", "health"]);
         assert_eq!(controller_prefix(&modules[0]).as_deref(), Some("health"));
         assert_eq!(join_route("health", "ready"), "/health/ready");
         assert_eq!(join_route("", "/"), "/");
+        assert_eq!(join_route("/api/", ""), "/api");
+        assert_eq!(join_route("", "login"), "/login");
+    }
+
+    #[test]
+    fn auth_paths_are_found_in_any_case() {
+        for path in [
+            "/login",
+            "/api/v1/Auth/refresh",
+            "/users/SIGN-UP",
+            "/otp",
+            "/x/session",
+        ] {
+            assert!(is_auth_path(path), "{path}");
+        }
+        for path in ["/items/5", "/health", "/", "", "/logi", "/sign_in"] {
+            assert!(!is_auth_path(path), "{path}");
+        }
     }
 
     #[test]
@@ -297,7 +333,6 @@ mod tests {
         let paths = |routes: &[(String, Call<'_>)]| -> Vec<String> {
             routes.iter().map(|(p, _)| p.clone()).collect()
         };
-        assert_eq!(paths(&routes(&modules)), ["/a", "/d", "/c", "e"]);
         let by_module = routes_by_module(&modules);
         assert_eq!(paths(&by_module[0]), ["/a", "/d", "/c"]);
         assert_eq!(paths(&by_module[1]), ["e"]);
