@@ -19,6 +19,22 @@ pub mod js;
 pub mod node;
 pub mod yaml;
 
+/// Whether `haystack` contains `needle` in any ASCII letter case, without
+/// lowercasing a copy (asked of every path or route of large projects).
+pub fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
+    let (haystack, needle) = (haystack.as_bytes(), needle.as_bytes());
+    needle.is_empty()
+        || haystack
+            .windows(needle.len())
+            .any(|window| window.eq_ignore_ascii_case(needle))
+}
+
+/// Whether `text` ends with `suffix` in any ASCII letter case.
+pub fn ends_with_ignore_case(text: &str, suffix: &str) -> bool {
+    text.len() >= suffix.len()
+        && text.as_bytes()[text.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
+}
+
 /// Whether `path` is a test, fixture, mock or example file rather than
 /// code that ships.
 pub fn is_test_path(path: &str) -> bool {
@@ -40,4 +56,18 @@ pub fn is_test_path(path: &str) -> bool {
     }) || [".test.", ".spec.", ".e2e-spec.", ".stories."]
         .iter()
         .any(|marker| lower.contains(marker))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn case_is_ignored_without_copies() {
+        assert!(contains_ignore_case("/api/Auth/refresh", "auth"));
+        assert!(contains_ignore_case("x", ""));
+        assert!(!contains_ignore_case("au", "auth"));
+        assert!(ends_with_ignore_case("docs/README.MD", ".md"));
+        assert!(!ends_with_ignore_case("md", ".md"));
+    }
 }

@@ -47,7 +47,7 @@
 //! - `changelog-missing`, `security-policy-missing` (warn, low).
 //! - `privacy-policy-missing`, `terms-missing` (fail, medium): user-facing only.
 
-use gonogo_analysis::node;
+use gonogo_analysis::{contains_ignore_case, ends_with_ignore_case, node};
 use gonogo_check::workspace;
 use gonogo_check::{Check, Finding, Info, Report, Severity};
 use serde::Deserialize;
@@ -79,10 +79,9 @@ fn documents() -> Vec<Document> {
                 .any(|p| p == "node_modules" || p == "vendor")
         })
         .filter(|f| {
-            let lower = f.path.to_ascii_lowercase();
             [".md", ".mdx", ".markdown", ".adoc", ".txt", ".rst"]
                 .iter()
-                .any(|e| lower.ends_with(e))
+                .any(|e| ends_with_ignore_case(&f.path, e))
         })
         .map(|f| {
             let headings = workspace::read_text(&f.path)
@@ -214,14 +213,15 @@ impl Check for Docs {
             "@hono/zod-openapi",
         ];
         let spec_file = workspace::files().iter().find(|f| {
-            let name = f
-                .path
-                .rsplit('/')
-                .next()
-                .unwrap_or_default()
-                .to_ascii_lowercase();
-            (name.starts_with("openapi") || name.starts_with("swagger"))
-                && [".yaml", ".yml", ".json"].iter().any(|e| name.ends_with(e))
+            let name = f.path.rsplit('/').next().unwrap_or_default();
+            let starts = |prefix: &str| {
+                name.get(..prefix.len())
+                    .is_some_and(|start| start.eq_ignore_ascii_case(prefix))
+            };
+            (starts("openapi") || starts("swagger"))
+                && [".yaml", ".yml", ".json"]
+                    .iter()
+                    .any(|e| ends_with_ignore_case(name, e))
                 && !f.path.contains("node_modules")
         });
         let generated = packages
@@ -328,10 +328,12 @@ impl Check for Docs {
                 .iter()
                 .filter(|f| !f.path.contains("node_modules"))
                 .find(|f| {
-                    let lower = f.path.to_ascii_lowercase();
-                    words
-                        .iter()
-                        .any(|w| lower.rsplit('/').take(2).any(|part| part.contains(w)))
+                    words.iter().any(|w| {
+                        f.path
+                            .rsplit('/')
+                            .take(2)
+                            .any(|part| contains_ignore_case(part, w))
+                    })
                 })
                 .map(|f| f.path.clone())
         };

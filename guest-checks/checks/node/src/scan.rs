@@ -231,17 +231,12 @@ const AUTH_WORDS: &[&str] = &[
     "otp", "session",
 ];
 
-/// Whether a route path is about authentication (any letter case). Asked
-/// of every route of every module: it neither allocates nor builds a
-/// searcher per word.
+/// Whether a route path is about authentication (any letter case; asked of
+/// every route of every module, so without a lowercased copy).
 pub fn is_auth_path(path: &str) -> bool {
-    let path = path.as_bytes();
-    (0..path.len()).any(|start| {
-        let rest = &path[start..];
-        AUTH_WORDS.iter().any(|word| {
-            rest.len() >= word.len() && rest[..word.len()].eq_ignore_ascii_case(word.as_bytes())
-        })
-    })
+    AUTH_WORDS
+        .iter()
+        .any(|word| gonogo_analysis::contains_ignore_case(path, word))
 }
 
 /// The tokens of the initializer of `const|let|var NAME = …` in `module`.
