@@ -151,6 +151,12 @@ pub fn tokenize(source: &str) -> Vec<Token> {
             }
         }
     }
+    // Mostly comments or long strings: give back what the estimate
+    // reserved beyond twice what is used (as much as growing by doubling
+    // would have left), since a service's tokens are kept for the run.
+    if tokens.capacity() > 2 * tokens.len() + 16 {
+        tokens.shrink_to_fit();
+    }
     tokens
 }
 
@@ -395,6 +401,14 @@ mod tests {
             .into_iter()
             .map(|t| t.text.to_string())
             .collect()
+    }
+
+    #[test]
+    fn token_vectors_reserve_at_most_twice_what_they_hold() {
+        let commented = format!("/* {} */ x", "c".repeat(10_000));
+        let tokens = tokenize(&commented);
+        assert_eq!(tokens.len(), 1);
+        assert!(tokens.capacity() <= 2 * tokens.len() + 16);
     }
 
     #[test]
