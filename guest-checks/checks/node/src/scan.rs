@@ -72,23 +72,30 @@ impl<'a> Call<'a> {
 }
 
 /// Every call of a function or method named `name` in `modules`.
+/// (Modules without such a call are passed over before an iterator over
+/// their calls is made: most are, in a large service.)
 pub fn calls<'a>(modules: &'a [Module], name: &'a str) -> impl Iterator<Item = Call<'a>> + 'a {
     let name = Name::new(name);
-    modules.iter().flat_map(move |module| {
-        let tokens = &module.tokens;
-        module
-            .call_sites_of(&name)
-            .iter()
-            .copied()
-            // `function name(` declares, it does not call.
-            .filter(move |&i| i == 0 || !tokens[i - 1].is_ident("function"))
-            .map(move |i| Call {
-                module,
-                name_index: i,
-                open: i + 1,
-                args: js::arguments(tokens, i + 1),
-            })
-    })
+    modules
+        .iter()
+        .filter_map(move |module| {
+            let sites = module.call_sites_of(&name);
+            (!sites.is_empty()).then_some((module, sites))
+        })
+        .flat_map(move |(module, sites)| {
+            let tokens = &module.tokens;
+            sites
+                .iter()
+                .copied()
+                // `function name(` declares, it does not call.
+                .filter(move |&i| i == 0 || !tokens[i - 1].is_ident("function"))
+                .map(move |i| Call {
+                    module,
+                    name_index: i,
+                    open: i + 1,
+                    args: js::arguments(tokens, i + 1),
+                })
+        })
 }
 
 /// Whether the tokens in `range` mention identifier `name`.
