@@ -39,31 +39,13 @@ impl ProjectDir {
     /// bytes: `None` for a link, a folder, a device, a larger file or an
     /// error.
     pub(super) fn read(&self, path: &str, cap: u64) -> Option<Vec<u8>> {
-        use std::io::Read;
         let file = std::fs::File::from(self.open_beneath(path)?);
         let stat = rustix::fs::fstat(&file).ok()?;
         let size = u64::try_from(stat.st_size).ok()?;
         if FileType::from_raw_mode(stat.st_mode) != FileType::RegularFile || size > cap {
             return None;
         }
-        // One `read` asking for a byte more than `fstat` said: getting the
-        // size exactly means the end was reached (a regular file reads short
-        // only at its end), so the usual second `read` that returns 0 is not
-        // needed. A file that changed since `fstat` is read to its end; the
-        // cap holds either way.
-        let mut bytes = vec![0; size as usize + 1];
-        let mut file = file.take(cap + 1);
-        let first = loop {
-            match file.read(&mut bytes) {
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                result => break result.ok()?,
-            }
-        };
-        bytes.truncate(first);
-        if first as u64 != size {
-            file.read_to_end(&mut bytes).ok()?;
-        }
-        (bytes.len() as u64 <= cap).then_some(bytes)
+        read_sized(file, size, cap)
     }
 
     #[cfg(target_os = "linux")]
@@ -91,6 +73,29 @@ impl ProjectDir {
     }
 }
 
+/// Reads a file `fstat` said is `size` bytes, up to `cap` bytes (`None`
+/// beyond). One `read` asking for a byte more than `size`: getting `size`
+/// bytes exactly means the end was reached (a regular file reads short
+/// only at its end), so the usual second `read` that returns 0 is not
+/// needed. A file that changed since `fstat`, or a short read, is read on
+/// to its end; the cap holds either way.
+fn read_sized(file: impl std::io::Read, size: u64, cap: u64) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = vec![0; usize::try_from(size.min(cap)).ok()? + 1];
+    let mut file = file.take(cap + 1);
+    let first = loop {
+        match file.read(&mut bytes) {
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            result => break result.ok()?,
+        }
+    };
+    bytes.truncate(first);
+    if first as u64 != size {
+        file.read_to_end(&mut bytes).ok()?;
+    }
+    (bytes.len() as u64 <= cap).then_some(bytes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,6 +112,45 @@ mod tests {
         assert_eq!(project.read("big.txt", 9), None, "over the cap");
         assert_eq!(project.read("sub", 10), None, "a folder");
         assert_eq!(project.read("missing", 10), None);
+    }
+
+    /// A reader that hands out its bytes `chunk` at a time, as a file
+    /// read short (or by another file system) would.
+    struct Chunked<'a> {
+        bytes: &'a [u8],
+        chunk: usize,
+    }
+
+    impl std::io::Read for Chunked<'_> {
+        fn read(&mut self, into: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.chunk.min(into.len()).min(self.bytes.len());
+            into[..n].copy_from_slice(&self.bytes[..n]);
+            self.bytes = &self.bytes[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn a_file_changed_since_fstat_or_read_short_is_read_to_its_end() {
+        let read = |bytes: &[u8], chunk, size, cap| read_sized(Chunked { bytes, chunk }, size, cap);
+        assert_eq!(read(b"abcdef", 100, 6, 10).as_deref(), Some(&b"abcdef"[..]));
+        assert_eq!(
+            read(b"abcdef", 2, 6, 10).as_deref(),
+            Some(&b"abcdef"[..]),
+            "short reads"
+        );
+        assert_eq!(
+            read(b"abcdefgh", 100, 6, 10).as_deref(),
+            Some(&b"abcdefgh"[..]),
+            "grew"
+        );
+        assert_eq!(
+            read(b"abc", 100, 6, 10).as_deref(),
+            Some(&b"abc"[..]),
+            "shrank"
+        );
+        assert_eq!(read(b"abcdefghijkl", 100, 6, 10), None, "grew past the cap");
+        assert_eq!(read(b"", 100, 0, 10).as_deref(), Some(&b""[..]));
     }
 
     #[cfg(target_os = "linux")]
