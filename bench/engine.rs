@@ -99,6 +99,7 @@ fn instantiate(c: &mut Criterion) {
         workspace: &workspace,
         probes: &probes,
         on_finished: None,
+        outcomes: None,
     };
     c.bench_function(
         "instantiate + describe + run (builtin:env, warm InstancePre)",

@@ -94,9 +94,11 @@ fn a_misconfigured_project_is_no_go_and_names_the_failing_rules() {
 
 #[test]
 fn the_json_report_matches_its_snapshot() {
+    // `--rerun`: not an outcome another test stored for the same example.
     let output = gonogo()
         .args([
             "check",
+            "--rerun",
             BAD,
             "--env-file",
             &env_file(BAD),

@@ -52,15 +52,24 @@ fn a_second_run_with_a_warm_cache_compiles_nothing() {
 }
 
 #[test]
-fn a_damaged_cache_entry_is_recompiled() {
+fn a_damaged_cache_entry_is_recompiled_and_a_damaged_outcome_run_again() {
     let cache = tempfile::tempdir().expect("temp dir");
     run_verbose(cache.path());
-    for entry in std::fs::read_dir(cache.path()).expect("cache written") {
-        std::fs::write(entry.expect("entry").path(), b"not a compiled component")
-            .expect("overwrite");
+    let reused = run_verbose(cache.path());
+    assert!(reused.contains("check `node` reused its stored outcome"), "{reused}");
+    // Every file: compiled components, durations, stored outcomes.
+    let outcomes = cache.path().join("outcomes");
+    for folder in [cache.path(), outcomes.as_path()] {
+        for entry in std::fs::read_dir(folder).expect("cache written") {
+            let path = entry.expect("entry").path();
+            if path.is_file() {
+                std::fs::write(path, b"not a compiled component").expect("overwrite");
+            }
+        }
     }
     let again = run_verbose(cache.path());
     assert!(again.contains("`builtin:env` compiled in"), "{again}");
+    assert!(again.contains("check `node` ran in"), "{again}");
 }
 
 #[test]

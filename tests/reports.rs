@@ -10,10 +10,13 @@ use predicates::prelude::*;
 
 const BAD: &str = "examples/shop-api-misconfigured";
 
+/// Every check runs (`--rerun`): an outcome another test stored for the
+/// same example would otherwise be reused and marked so.
 fn run_format(format: &str) -> String {
     let output = gonogo()
         .args([
             "check",
+            "--rerun",
             BAD,
             "--env-file",
             &common::example_env(BAD),

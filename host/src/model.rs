@@ -146,6 +146,10 @@ pub struct CheckRun {
     /// Wall-clock time of the run, in milliseconds.
     #[serde(skip, default)]
     pub duration_ms: u64,
+    /// Whether this outcome is the one stored by an earlier run, reused
+    /// because everything the check read is unchanged.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub reused: bool,
 }
 
 impl CheckRun {
@@ -162,6 +166,7 @@ impl CheckRun {
             logs: Vec::new(),
             probes_refused: Vec::new(),
             duration_ms: 0,
+            reused: false,
         }
     }
 

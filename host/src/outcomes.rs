@@ -46,8 +46,12 @@ pub enum OutcomesError {
 }
 
 impl Outcomes {
-    /// Outcomes of a run.
-    pub fn new(checks: Vec<CheckRun>) -> Self {
+    /// Outcomes of a run: what the checks reported, not whether this run
+    /// reused a stored outcome (the same file whichever it did).
+    pub fn new(mut checks: Vec<CheckRun>) -> Self {
+        for check in &mut checks {
+            check.reused = false;
+        }
         Outcomes {
             schema: SCHEMA.to_owned(),
             checks,

@@ -10,6 +10,7 @@
 mod open;
 
 use open::ProjectDir;
+use sha2::{Digest as _, Sha256};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -119,7 +120,12 @@ impl Workspace {
 pub struct SharedWorkspace {
     root: PathBuf,
     scanned: std::sync::OnceLock<Scanned>,
+    /// The sha256 of the listing, computed on first use.
+    listing_digest: std::sync::OnceLock<Digest>,
 }
+
+/// A sha256.
+pub type Digest = [u8; 32];
 
 /// The scan, with each listed file's contents read at most once.
 #[derive(Debug)]
@@ -133,6 +139,9 @@ struct Scanned {
     /// Contents by index: read by the first check that asks (another check
     /// asking meanwhile waits for that read rather than repeating it).
     contents: Vec<std::sync::OnceLock<Option<std::sync::Arc<[u8]>>>>,
+    /// The sha256 of each file's contents as `read` gives them, by index,
+    /// computed at most once.
+    digests: Vec<std::sync::OnceLock<Option<Digest>>>,
 }
 
 impl SharedWorkspace {
@@ -141,7 +150,32 @@ impl SharedWorkspace {
         SharedWorkspace {
             root: root.to_path_buf(),
             scanned: std::sync::OnceLock::new(),
+            listing_digest: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The sha256 of what [`SharedWorkspace::read`] gives for `path`
+    /// (`None` when it gives nothing), hashed at most once per run.
+    pub fn read_digest(&self, path: &str) -> Option<Digest> {
+        let scanned = self.scanned();
+        let &index = scanned.index.get(path)?;
+        *scanned.digests[index]
+            .get_or_init(|| self.read(path).map(|bytes| Sha256::digest(&bytes).into()))
+    }
+
+    /// The sha256 of the listing: every path with its tracked status, in
+    /// order, and how the project is versioned.
+    pub fn listing_digest(&self) -> Digest {
+        *self.listing_digest.get_or_init(|| {
+            let workspace = self.get();
+            let mut hasher = Sha256::new();
+            hasher.update([workspace.vcs as u8]);
+            for file in &workspace.files {
+                hasher.update(file.path.as_bytes());
+                hasher.update([0, u8::from(file.tracked)]);
+            }
+            hasher.finalize().into()
+        })
     }
 
     /// The bytes of a listed regular file up to [`MAX_READ_BYTES`], read
@@ -188,11 +222,17 @@ impl SharedWorkspace {
                 .iter()
                 .map(|_| std::sync::OnceLock::new())
                 .collect();
+            let digests = workspace
+                .files
+                .iter()
+                .map(|_| std::sync::OnceLock::new())
+                .collect();
             Scanned {
                 workspace,
                 dir: ProjectDir::open(&self.root),
                 index,
                 contents,
+                digests,
             }
         })
     }

@@ -10,6 +10,7 @@ use crate::probe::Prober;
 use crate::redact::Redactor;
 use crate::report::{Format, PackInfo, Report, SCHEMA};
 use crate::runtime::cache::CompileCache;
+use crate::runtime::reuse::OutcomeStore;
 use crate::runtime::{RunContext, Runtime};
 use crate::target::Target;
 use crate::workspace::SharedWorkspace;
@@ -29,6 +30,7 @@ use std::path::PathBuf;
 ///   gonogo check --fail-on warn                    # warnings are no-go too
 ///   gonogo check --record probes.json              # keep what live probes saw
 ///   gonogo check --replay probes.json              # same decision, no network
+///   gonogo check --rerun                           # run checks whose inputs are unchanged too
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct CheckArgs {
@@ -79,10 +81,15 @@ pub struct CheckArgs {
     #[arg(long, env = "GONOGO_CACHE_DIR", value_name = "DIR")]
     cache_dir: Option<PathBuf>,
 
-    /// Compile every component, without reading or writing the cache
-    /// (wins over `--cache-dir` and `GONOGO_CACHE_DIR`).
+    /// Compile every component and run every check, without reading or
+    /// writing the cache (wins over `--cache-dir` and `GONOGO_CACHE_DIR`).
     #[arg(long)]
     no_cache: bool,
+
+    /// Run every check even when nothing it read has changed since its
+    /// outcome was stored (which is otherwise reused); store the new ones.
+    #[arg(long)]
+    rerun: bool,
 
     /// Also write the checks' outcomes (redacted) to FILE, for
     /// `gonogo test` and `gonogo eval`.
@@ -231,6 +238,9 @@ pub fn run(args: CheckArgs) -> Exit {
             .or_else(CompileCache::default_dir)
             .map_or_else(CompileCache::disabled, CompileCache::at)
     };
+    let outcomes = cache
+        .dir()
+        .map(|dir| OutcomeStore::new(dir, &args.dir, !args.rerun));
     let runtime = match Runtime::new(cache, args.verbose) {
         Ok(runtime) => runtime,
         Err(error) => return fail(error),
@@ -248,6 +258,7 @@ pub fn run(args: CheckArgs) -> Exit {
         workspace: &workspace,
         probes: &probes,
         on_finished: Some(&on_finished),
+        outcomes: outcomes.as_ref(),
     };
     let runs = runtime.run_all(&plan, &context);
     if let Some(progress) = &progress {

@@ -89,6 +89,7 @@ impl RawCheck {
             logs: Vec::new(),
             probes_refused: Vec::new(),
             duration_ms: 0,
+            reused: false,
         }
     }
 }

@@ -130,11 +130,16 @@ impl Renderer for Human {
                 )?,
                 None => writeln!(
                     out,
-                    "  {GREEN}✓{GREEN:#} {} ({}{version}): {} finding{}",
+                    "  {GREEN}✓{GREEN:#} {} ({}{version}): {} finding{}{}",
                     run.name,
                     run.source,
                     run.findings.len(),
-                    if run.findings.len() == 1 { "" } else { "s" }
+                    if run.findings.len() == 1 { "" } else { "s" },
+                    if run.reused {
+                        format!(" {DIM}(reused: nothing it read has changed){DIM:#}")
+                    } else {
+                        String::new()
+                    }
                 )?,
             }
             for refused in &run.probes_refused {

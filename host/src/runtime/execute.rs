@@ -1,4 +1,5 @@
-//! One run of one check: a fresh `Store` with the check's grants and
+//! One run of one check: its stored outcome when nothing it read has
+//! changed (`reuse`), else a fresh `Store` with the check's grants and
 //! limits, instantiate, `describe`, `run`, then the outcome validated and
 //! redacted. Every problem of the run becomes status `error` (fail closed);
 //! only a check that breaks the contract (an empty id, facts that are not a
@@ -17,14 +18,49 @@ pub(super) const EMPTY_ID: &str =
     "`describe` returned an empty `id`: expected a short kebab-case identifier such as `openapi`";
 
 impl Runtime {
-    /// Runs one check in a fresh store: problems of the run become status
-    /// `error`; `Err` only when the check breaks the contract.
+    /// Runs one check, or reuses its stored outcome when everything it read
+    /// is unchanged: problems of the run become status `error`; `Err` only
+    /// when the check breaks the contract.
     pub fn run(
         &self,
         spec: &CheckSpec,
         pre: &CheckPre<CheckState>,
         context: &RunContext<'_>,
     ) -> Result<CheckRun, RuntimeError> {
+        let started = Instant::now();
+        if let Some(store) = context.outcomes
+            && let Some(mut run) = store.recall(spec, context)
+        {
+            run.duration_ms = started.elapsed().as_millis() as u64;
+            if self.verbose {
+                eprintln!(
+                    "gonogo: check `{}` reused its stored outcome in {} ms: nothing it read has changed",
+                    spec.name, run.duration_ms
+                );
+            }
+            return Ok(run);
+        }
+        let (run, trace) = self.run_fresh(spec, pre, context)?;
+        if let (Some(store), Some(trace)) = (context.outcomes, trace)
+            && let Err(why) = store.keep(spec, context, &run, trace)
+            && self.verbose
+        {
+            eprintln!(
+                "gonogo: check `{}`: its outcome is not stored for reuse, since {why}",
+                spec.name
+            );
+        }
+        Ok(run)
+    }
+
+    /// Runs one check in a fresh store, noting what it asks when outcomes
+    /// are stored.
+    fn run_fresh(
+        &self,
+        spec: &CheckSpec,
+        pre: &CheckPre<CheckState>,
+        context: &RunContext<'_>,
+    ) -> Result<(CheckRun, Option<super::reuse::Trace>), RuntimeError> {
         let breach = |reason: String| RuntimeError::Contract {
             check: spec.name.clone(),
             location: spec.source.location(),
@@ -32,7 +68,7 @@ impl Runtime {
         };
         let started = Instant::now();
         let probes = context.probes.session(spec, context.env);
-        let state = match CheckState::new(
+        let mut state = match CheckState::new(
             spec,
             context.project_dir,
             context.env,
@@ -41,18 +77,24 @@ impl Runtime {
         ) {
             Ok(state) => state,
             Err(error) => {
-                return Ok(CheckRun::failed(
-                    &spec.name,
-                    &spec.reference,
-                    None,
-                    format!(
-                        "cannot mount the project `{}`: {}",
-                        context.project_dir.display(),
-                        root_cause(&error)
+                return Ok((
+                    CheckRun::failed(
+                        &spec.name,
+                        &spec.reference,
+                        None,
+                        format!(
+                            "cannot mount the project `{}`: {}",
+                            context.project_dir.display(),
+                            root_cause(&error)
+                        ),
                     ),
+                    None,
                 ));
             }
         };
+        if context.outcomes.is_some() {
+            state.trace = Some(super::reuse::Trace::default());
+        }
         let mut store = Store::new(&self.engine, state);
         store.limiter(|state| &mut state.limiter);
         store.set_epoch_deadline(Runtime::deadline_ticks(spec));
@@ -66,7 +108,10 @@ impl Runtime {
             Ok(executor) => executor,
             Err(error) => {
                 let reason = format!("cannot start its executor: {error}");
-                return Ok(CheckRun::failed(&spec.name, &spec.reference, None, reason));
+                return Ok((
+                    CheckRun::failed(&spec.name, &spec.reference, None, reason),
+                    None,
+                ));
             }
         };
         let mut info: Option<CheckInfo> = None;
@@ -138,6 +183,7 @@ impl Runtime {
             }
         };
         let mut state = store.into_data();
+        let trace = state.take_trace();
         context.probes.finish(&mut state.probes);
         if !state.probes.replay_misses.is_empty() && run.error.is_none() {
             let reason = format!(
@@ -163,7 +209,7 @@ impl Runtime {
             );
         }
         context.redactor.check_run(&mut run);
-        Ok(run)
+        Ok((run, trace))
     }
 }
 

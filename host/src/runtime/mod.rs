@@ -10,6 +10,7 @@ mod execute;
 mod host_api;
 pub(crate) mod outcome;
 mod probe_api;
+pub mod reuse;
 mod schedule;
 pub mod state;
 mod workspace_api;
@@ -101,6 +102,9 @@ pub struct RunContext<'a> {
     pub probes: &'a std::sync::Arc<crate::probe::Prober>,
     /// Called with each check's name as it finishes (for progress).
     pub on_finished: Option<&'a (dyn Fn(&str) + Sync)>,
+    /// Where outcomes are stored for reuse by a later run; `None` runs
+    /// every check without storing anything.
+    pub outcomes: Option<&'a reuse::OutcomeStore>,
 }
 
 impl Runtime {
@@ -115,6 +119,15 @@ impl Runtime {
         let mut linker = Linker::new(&engine);
         wasmtime_wasi::p2::add_to_linker_async(&mut linker)
             .map_err(|e| RuntimeError::Engine(e.to_string()))?;
+        // The preopens again, noting a check's reach into the project
+        // through WASI (see `reuse`).
+        linker.allow_shadowing(true);
+        wasmtime_wasi::p2::bindings::filesystem::preopens::add_to_linker::<_, HasSelf<_>>(
+            &mut linker,
+            |state| state,
+        )
+        .map_err(|e| RuntimeError::Engine(e.to_string()))?;
+        linker.allow_shadowing(false);
         bindings::Check::add_to_linker::<_, HasSelf<_>>(&mut linker, |state| state)
             .map_err(|e| RuntimeError::Engine(e.to_string()))?;
         Ok(Runtime {

@@ -76,6 +76,7 @@ pub fn convert(
         logs: Vec::new(),
         probes_refused: Vec::new(),
         duration_ms: 0,
+        reused: false,
     })
 }
 

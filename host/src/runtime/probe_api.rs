@@ -18,6 +18,10 @@ impl From<Failure> for ProbeError {
     }
 }
 
+/// Why a check that probes does not have its outcome reused: what a
+/// deployment answers is not in the project.
+const PROBED: &str = "it made a probe call";
+
 /// An answer of another kind than asked: only a corrupt recording gives one.
 fn mismatched() -> ProbeError {
     ProbeError::Connection(
@@ -30,6 +34,7 @@ impl probe::Host for CheckState {
         &mut self,
         request: probe::HttpRequest,
     ) -> Result<probe::HttpResponse, ProbeError> {
+        self.unrepeatable(PROBED);
         let call = Request::Http(HttpRequest {
             method: request.method.to_ascii_uppercase(),
             url: request.url,
@@ -51,6 +56,7 @@ impl probe::Host for CheckState {
     }
 
     async fn tls(&mut self, host: String, port: u16) -> Result<probe::TlsInfo, ProbeError> {
+        self.unrepeatable(PROBED);
         match self.probes.call(Request::Tls { host, port }, None).await? {
             Answer::Tls(answer) => Ok(probe::TlsInfo {
                 protocol: answer.protocol,
@@ -67,6 +73,7 @@ impl probe::Host for CheckState {
     }
 
     async fn dns_txt(&mut self, name: String) -> Result<Vec<String>, ProbeError> {
+        self.unrepeatable(PROBED);
         match self.probes.call(Request::DnsTxt { name }, None).await? {
             Answer::DnsTxt(records) => Ok(records),
             _ => Err(mismatched()),

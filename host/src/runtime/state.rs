@@ -4,8 +4,14 @@
 use crate::envsource::EnvSource;
 use crate::model::LogLine;
 use crate::policy::CheckSpec;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 use wasmtime::ResourceLimiter;
-use wasmtime::component::ResourceTable;
+use wasmtime::component::{Resource, ResourceTable};
+use wasmtime_wasi::clocks::{HostMonotonicClock, HostWallClock};
+use wasmtime_wasi::filesystem::{Descriptor, WasiFilesystemView};
+use wasmtime_wasi::p2::bindings::filesystem::preopens;
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::{FsPerms, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 
@@ -93,6 +99,10 @@ pub struct CheckState {
     pub stdout: MemoryOutputPipe,
     /// Captured stderr.
     pub stderr: MemoryOutputPipe,
+    /// What it asks the host, when its outcome may be stored for reuse.
+    pub trace: Option<super::reuse::Trace>,
+    /// Set when it reads a wall or monotonic clock.
+    clock_read: Arc<AtomicBool>,
 }
 
 impl CheckState {
@@ -106,8 +116,17 @@ impl CheckState {
     ) -> wasmtime::Result<Self> {
         let stdout = MemoryOutputPipe::new(STDIO_CAP_BYTES);
         let stderr = MemoryOutputPipe::new(STDIO_CAP_BYTES);
+        let clock_read = Arc::new(AtomicBool::new(false));
         let mut builder = WasiCtxBuilder::new();
         builder
+            .wall_clock(WatchedWallClock {
+                inner: wasmtime_wasi::clocks::wall_clock(),
+                read: clock_read.clone(),
+            })
+            .monotonic_clock(WatchedMonotonicClock {
+                inner: wasmtime_wasi::clocks::monotonic_clock(),
+                read: clock_read.clone(),
+            })
             .preopened_dir(project_dir, GUEST_PROJECT_DIR, FsPerms::ReadOnly)?
             .initial_cwd(GUEST_PROJECT_DIR)
             .stdout(stdout.clone())
@@ -133,7 +152,68 @@ impl CheckState {
             probes,
             stdout,
             stderr,
+            trace: None,
+            clock_read,
         })
+    }
+
+    /// Notes that something outside the trace could shape the outcome.
+    pub fn unrepeatable(&mut self, why: &'static str) {
+        if let Some(trace) = &mut self.trace {
+            trace.unrepeatable(why);
+        }
+    }
+
+    /// The trace of the run, with a clock read noted in it.
+    pub fn take_trace(&mut self) -> Option<super::reuse::Trace> {
+        if self.clock_read.load(Ordering::Relaxed) {
+            self.unrepeatable("it read a clock");
+        }
+        self.trace.take()
+    }
+}
+
+/// The host's wall clock, noting that it was read.
+struct WatchedWallClock {
+    inner: Box<dyn HostWallClock + Send>,
+    read: Arc<AtomicBool>,
+}
+
+impl HostWallClock for WatchedWallClock {
+    fn resolution(&self) -> Duration {
+        self.inner.resolution()
+    }
+
+    fn now(&self) -> Duration {
+        self.read.store(true, Ordering::Relaxed);
+        self.inner.now()
+    }
+}
+
+/// The host's monotonic clock, noting that it was read (a sleep reads it).
+struct WatchedMonotonicClock {
+    inner: Box<dyn HostMonotonicClock + Send>,
+    read: Arc<AtomicBool>,
+}
+
+impl HostMonotonicClock for WatchedMonotonicClock {
+    fn resolution(&self) -> u64 {
+        self.inner.resolution()
+    }
+
+    fn now(&self) -> u64 {
+        self.read.store(true, Ordering::Relaxed);
+        self.inner.now()
+    }
+}
+
+/// `wasi:filesystem/preopens`, in place of wasmtime-wasi's: the same
+/// folders, with the reach into the project noted, since a descriptor can
+/// read what the trace does not see.
+impl preopens::Host for CheckState {
+    fn get_directories(&mut self) -> wasmtime::Result<Vec<(Resource<Descriptor>, String)>> {
+        self.unrepeatable("it opened the project through WASI");
+        preopens::Host::get_directories(&mut WasiFilesystemView::filesystem(self))
     }
 }
 

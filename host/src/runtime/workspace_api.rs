@@ -1,5 +1,6 @@
 //! The `workspace` interface: the project's files and their git status,
-//! scanned once per run (on the first call of any check) and shared.
+//! scanned once per run (on the first call of any check) and shared. What
+//! a check asks is noted in its trace, when outcomes are stored.
 
 use super::bindings::gonogo::check::workspace::{self, FileEntry, VcsKind as Vcs};
 use super::state::CheckState;
@@ -7,8 +8,21 @@ use super::state::CheckState;
 /// Most paths one `ignored` call may ask about.
 const MAX_IGNORED_QUERY: usize = 10_000;
 
+/// The answers to an `ignored` call: paths past the limit are not ignored.
+pub(super) fn ignored_answers(
+    workspace: &crate::workspace::Workspace,
+    paths: &[String],
+) -> Vec<bool> {
+    let mut answers = workspace.ignored(&paths[..paths.len().min(MAX_IGNORED_QUERY)]);
+    answers.resize(paths.len(), false);
+    answers
+}
+
 impl workspace::Host for CheckState {
     fn vcs(&mut self) -> Vcs {
+        if let Some(trace) = &mut self.trace {
+            trace.asked_listing();
+        }
         match self.workspace.get().vcs {
             crate::workspace::Vcs::Git => Vcs::Git,
             crate::workspace::Vcs::None => Vcs::None,
@@ -17,6 +31,9 @@ impl workspace::Host for CheckState {
     }
 
     fn files(&mut self) -> Vec<FileEntry> {
+        if let Some(trace) = &mut self.trace {
+            trace.asked_listing();
+        }
         self.workspace
             .get()
             .files
@@ -29,16 +46,18 @@ impl workspace::Host for CheckState {
     }
 
     fn ignored(&mut self, paths: Vec<String>) -> Vec<bool> {
-        let asked = paths.len();
-        let mut answers = self
-            .workspace
-            .get()
-            .ignored(&paths[..asked.min(MAX_IGNORED_QUERY)]);
-        answers.resize(asked, false);
+        let answers = ignored_answers(self.workspace.get(), &paths);
+        if let Some(trace) = &mut self.trace {
+            trace.ignored(paths, answers.clone());
+        }
         answers
     }
 
     fn read(&mut self, path: String) -> Option<Vec<u8>> {
-        self.workspace.read(&path).map(|bytes| bytes.to_vec())
+        let bytes = self.workspace.read(&path).map(|bytes| bytes.to_vec());
+        if let Some(trace) = &mut self.trace {
+            trace.read(&path, &self.workspace);
+        }
+        bytes
     }
 }

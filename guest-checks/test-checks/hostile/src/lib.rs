@@ -24,6 +24,15 @@ pub struct Config {
     /// A granted variable whose value the `probe` attack sends as a bearer token.
     #[serde(default)]
     token_env: Option<String>,
+    /// Files the `inputs` mode reads through the `workspace` interface.
+    #[serde(default)]
+    read: Vec<String>,
+    /// Paths the `inputs` mode asks `workspace.ignored` about.
+    #[serde(default)]
+    ask_ignored: Vec<String>,
+    /// Whether the `inputs` mode counts the listing.
+    #[serde(default)]
+    list: bool,
 }
 
 /// One probe's outcome, as a short text fact.
@@ -241,6 +250,35 @@ impl Check for Hostile {
                     })
                     .collect();
                 report.fact("tls", tls);
+            }
+            // Not attacks: what the host may or may not reuse an outcome for.
+            "inputs" => {
+                use gonogo_check::bindings::gonogo::check::workspace as ws;
+                let read: gonogo_check::Map<String, Value> = config
+                    .read
+                    .iter()
+                    .map(|path| {
+                        let text = ws::read(path).map(|b| String::from_utf8_lossy(&b).into_owned());
+                        (path.clone(), json!(text))
+                    })
+                    .collect();
+                report.fact("read", read);
+                if !config.ask_ignored.is_empty() {
+                    report.fact("ignored", ws::ignored(&config.ask_ignored));
+                }
+                if config.list {
+                    report.fact("listed", ws::files().len());
+                }
+            }
+            "wall-clock" => {
+                let now = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_nanos());
+                report.fact("now_ns", now.to_string());
+            }
+            "monotonic-clock" => {
+                let started = std::time::Instant::now();
+                report.fact("elapsed_ns", started.elapsed().as_nanos().to_string());
             }
             "panic" => panic!("hostile check panics on purpose"),
             "err" => return Err("hostile check gives up on purpose".into()),

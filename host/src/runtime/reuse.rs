@@ -1,0 +1,211 @@
+//! Reusing a check's outcome when nothing it was given has changed since
+//! the run that stored it.
+//!
+//! A check sees the project only through the host, so the host can note
+//! what it asked: the listing (`workspace.files`, `workspace.vcs`), each
+//! file it read (`workspace.read`) and each `workspace.ignored` question,
+//! each answer kept as a sha256 or as it was. The outcome is stored in the
+//! cache folder with that trace, under a key of everything else the run
+//! depends on: this gonogo, the project's folder, the check's name, its
+//! component, configuration, grants and limits, and the values of its
+//! public variables. The next run under the same key asks the current
+//! project the same questions first; when every answer is the same, the
+//! check would be given exactly what it was given before, and its outcome
+//! is reused without running it. Asking costs what reading costs: the
+//! files are read and hashed (once per run, shared), never trusted by
+//! their size or time.
+//!
+//! An outcome is stored only when nothing outside the trace could have
+//! shaped it: not when the check read a clock, opened the project through
+//! WASI (a descriptor reaches files the listing leaves out), made a probe
+//! call, was given a secret variable that is set (its value is not to be
+//! hashed into a cache), or ended without an outcome (an error, a trap, a
+//! deadline). Randomness does not prevent it: the outcome reused is one a
+//! fresh run could have given.
+
+use super::RunContext;
+use crate::model::CheckRun;
+use crate::policy::CheckSpec;
+use crate::workspace::{Digest, SharedWorkspace};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest as _, Sha256};
+use std::path::{Path, PathBuf};
+
+/// Bumped when what a trace records, or how it is checked, changes.
+const FORMAT: u32 = 1;
+
+/// What one run of a check asked the host, noted while it runs.
+#[derive(Debug, Default)]
+pub struct Trace {
+    /// Whether it asked for the listing or the version control.
+    listing: bool,
+    /// Each file it read, with the sha256 of what it got.
+    reads: rustc_hash::FxHashMap<String, Option<Digest>>,
+    /// Each `ignored` question with its answers.
+    ignored: Vec<(Vec<String>, Vec<bool>)>,
+    /// Why its outcome may not be reused, when something outside the trace
+    /// could have shaped it.
+    unrepeatable: Option<&'static str>,
+}
+
+impl Trace {
+    /// It asked for the listing or how the project is versioned.
+    pub fn asked_listing(&mut self) {
+        self.listing = true;
+    }
+
+    /// It read `path` (the digest is computed once per run).
+    pub fn read(&mut self, path: &str, workspace: &SharedWorkspace) {
+        if !self.reads.contains_key(path) {
+            self.reads
+                .insert(path.to_owned(), workspace.read_digest(path));
+        }
+    }
+
+    /// It asked which of `paths` are ignored and got `answers`.
+    pub fn ignored(&mut self, paths: Vec<String>, answers: Vec<bool>) {
+        self.ignored.push((paths, answers));
+    }
+
+    /// Something outside the trace could shape its outcome.
+    pub fn unrepeatable(&mut self, why: &'static str) {
+        self.unrepeatable.get_or_insert(why);
+    }
+}
+
+/// A stored outcome and the trace it is valid for.
+#[derive(Debug, Serialize, Deserialize)]
+struct Entry {
+    format: u32,
+    /// The outcome, redacted.
+    run: CheckRun,
+    /// The sha256 of the listing, when the check asked for it (hex).
+    listing: Option<String>,
+    /// Each file read, with the sha256 of its contents (hex).
+    reads: Vec<(String, Option<String>)>,
+    /// Each `ignored` question with its answers.
+    ignored: Vec<(Vec<String>, Vec<bool>)>,
+}
+
+impl Entry {
+    /// Whether the project gives the same answers now.
+    fn holds(&self, workspace: &SharedWorkspace) -> bool {
+        let same = |recorded: &Option<String>, now: Option<Digest>| {
+            recorded.as_deref() == now.map(hex::encode).as_deref()
+        };
+        if self.listing.is_some() && !same(&self.listing, Some(workspace.listing_digest())) {
+            return false;
+        }
+        self.reads
+            .iter()
+            .all(|(path, digest)| same(digest, workspace.read_digest(path)))
+            && self.ignored.iter().all(|(paths, answers)| {
+                super::workspace_api::ignored_answers(workspace.get(), paths) == *answers
+            })
+    }
+}
+
+/// Where outcomes are stored, and whether stored ones are reused.
+#[derive(Debug, Clone)]
+pub struct OutcomeStore {
+    dir: PathBuf,
+    project: PathBuf,
+    reuse: bool,
+}
+
+impl OutcomeStore {
+    /// Outcomes of the project at `project_dir`, under `cache_dir/outcomes`.
+    /// With `reuse` false, every check runs and its outcome is stored.
+    pub fn new(cache_dir: &Path, project_dir: &Path, reuse: bool) -> Self {
+        OutcomeStore {
+            dir: cache_dir.join("outcomes"),
+            project: std::fs::canonicalize(project_dir)
+                .unwrap_or_else(|_| project_dir.to_path_buf()),
+            reuse,
+        }
+    }
+
+    /// The stored outcome of `spec`, when every answer it was given is the
+    /// same now; redacted with this run's secrets.
+    pub fn recall(&self, spec: &CheckSpec, context: &RunContext<'_>) -> Option<CheckRun> {
+        if !self.reuse {
+            return None;
+        }
+        let file = self.entry_path(spec, context)?;
+        let bytes = std::fs::read(file).ok()?;
+        let entry: Entry = serde_json::from_slice(&bytes).ok()?;
+        if entry.format != FORMAT || !entry.holds(context.workspace) {
+            return None;
+        }
+        let mut run = entry.run;
+        run.reused = true;
+        context.redactor.check_run(&mut run);
+        Some(run)
+    }
+
+    /// Stores the outcome of a fresh run with its trace; `Err` says why it
+    /// is not stored (something outside the trace could have shaped it).
+    pub fn keep(
+        &self,
+        spec: &CheckSpec,
+        context: &RunContext<'_>,
+        run: &CheckRun,
+        trace: Trace,
+    ) -> Result<(), &'static str> {
+        if run.error.is_some() {
+            return Err("it did not end with an outcome");
+        }
+        if let Some(why) = trace.unrepeatable {
+            return Err(why);
+        }
+        let file = self
+            .entry_path(spec, context)
+            .ok_or("a secret variable granted to it is set")?;
+        let workspace = context.workspace;
+        let mut reads: Vec<(String, Option<String>)> = trace
+            .reads
+            .into_iter()
+            .map(|(path, digest)| (path, digest.map(hex::encode)))
+            .collect();
+        reads.sort_unstable();
+        let entry = Entry {
+            format: FORMAT,
+            run: run.clone(),
+            listing: trace
+                .listing
+                .then(|| hex::encode(workspace.listing_digest())),
+            reads,
+            ignored: trace.ignored,
+        };
+        if let Ok(bytes) = serde_json::to_vec(&entry) {
+            super::cache::store(&file, &bytes);
+        }
+        Ok(())
+    }
+
+    /// The file of `spec`'s outcome; `None` when its outcome is not to be
+    /// stored at all (a secret variable of it is set).
+    fn entry_path(&self, spec: &CheckSpec, context: &RunContext<'_>) -> Option<PathBuf> {
+        let mut key = Sha256::new();
+        let mut field = |bytes: &[u8]| {
+            key.update((bytes.len() as u64).to_le_bytes());
+            key.update(bytes);
+        };
+        field(format!("gonogo {} outcome {FORMAT}", env!("CARGO_PKG_VERSION")).as_bytes());
+        field(self.project.as_os_str().as_encoded_bytes());
+        field(spec.name.as_bytes());
+        field(spec.reference.as_bytes());
+        field(spec.digest.as_bytes());
+        field(spec.config_json.as_bytes());
+        field(format!("{:?} {:?}", spec.grants, spec.limits).as_bytes());
+        for grant in &spec.grants.env {
+            match context.env.get(&grant.name) {
+                Some(_) if grant.secret => return None,
+                Some(value) => field(format!("{}={value}", grant.name).as_bytes()),
+                None => field(format!("{} unset", grant.name).as_bytes()),
+            }
+        }
+        let name = hex::encode(key.finalize());
+        Some(self.dir.join(format!("{name}.json")))
+    }
+}

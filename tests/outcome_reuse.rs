@@ -1,0 +1,248 @@
+//! Reusing outcomes across runs: a check whose every input is unchanged is
+//! not run again and decides the same; any change to what it read (a file,
+//! the listing, a gitignore answer, a public variable, its configuration)
+//! runs it again; an outcome that could depend on something outside what
+//! the host saw (a clock, WASI file access, a probe, a secret) is never
+//! stored.
+
+mod common;
+
+use common::{Project, check_run, commit_all, fixture_project, gonogo, hostile, json_report};
+use serde_json::Value;
+
+/// A pack with one `inputs` check of the hostile component, configured by
+/// `with`, and `extra` YAML for its entry.
+fn inputs_pack(pack: &Project, attack: &str, with: &str, extra: &str) -> std::path::PathBuf {
+    let check = common::pinned_check(
+        "probe_me",
+        &hostile(),
+        &format!("{{ attack: {attack}{with} }}"),
+        extra,
+    );
+    pack.write(
+        "gonogo.yaml",
+        &format!(
+            "name: reuse\nchecks:\n{check}rules:\n  - id: ran\n    title: The check ran\n    severity: low\n    check: probe_me\n    expr: status != 'error'\n"
+        ),
+    )
+}
+
+/// A JSON run of `pack` over `project` with the cache folder `cache`.
+fn run(
+    project: &Project,
+    pack: &std::path::Path,
+    cache: &Project,
+    args: &[&str],
+    envs: &[(&str, &str)],
+) -> (Value, String) {
+    let mut command = gonogo();
+    command
+        .args(["check", "--format", "json", "--verbose", "--policy"])
+        .arg(pack)
+        .arg("--cache-dir")
+        .arg(cache.path())
+        .args(args)
+        .arg(project.path());
+    for (name, value) in envs {
+        command.env(name, value);
+    }
+    let output = command.output().expect("runs");
+    let report = json_report(&output);
+    (report, String::from_utf8_lossy(&output.stderr).into_owned())
+}
+
+fn reused(report: &Value, check: &str) -> bool {
+    check_run(report, check)["reused"] == true
+}
+
+#[test]
+fn an_unchanged_project_reuses_outcomes_and_decides_the_same() {
+    let project = fixture_project("examples/shop-api-misconfigured");
+    commit_all(&project);
+    let cache = Project::new();
+    let pack = common::repo().join("policies/production-readiness");
+    let pack = pack.as_path();
+    let (first, _) = run(&project, pack, &cache, &[], &[]);
+    let (second, stderr) = run(&project, pack, &cache, &[], &[]);
+    for check in ["secrets", "node", "docs", "ci"] {
+        assert!(!reused(&first, check), "{check} had nothing to reuse");
+        assert!(reused(&second, check), "{check} was run again: {stderr}");
+        assert!(
+            stderr.contains(&format!("check `{check}` reused its stored outcome")),
+            "{stderr}"
+        );
+    }
+    let strip = |mut report: Value| {
+        for run in report["checks"].as_array_mut().expect("checks") {
+            run.as_object_mut().expect("run").remove("reused");
+        }
+        report
+    };
+    assert_eq!(
+        strip(first.clone())["checks"],
+        strip(second.clone())["checks"]
+    );
+    assert_eq!(first["rules"], second["rules"]);
+    assert_eq!(first["decision"], second["decision"]);
+    assert_eq!(
+        first["decision"]["go"], false,
+        "the fixture is misconfigured"
+    );
+
+    let human = gonogo()
+        .args(["check", "--policy"])
+        .arg(pack)
+        .arg("--cache-dir")
+        .arg(cache.path())
+        .arg(project.path())
+        .output()
+        .expect("runs");
+    let human = String::from_utf8_lossy(&human.stdout);
+    assert!(
+        human.lines().any(|l| l.contains("node (builtin:node")
+            && l.ends_with("(reused: nothing it read has changed)")),
+        "{human}"
+    );
+
+    // A leaked key in a file `secrets` reads: it runs again and finds it.
+    let before = check_run(&second, "secrets")["findings"].clone();
+    project.write(
+        "src/config.js",
+        "module.exports = { stripe: 'sk_live_51HxYzAbCdEfGhIjKlMnOpQrStUvWxYz0123456789' };\n",
+    );
+    common::git(&project, &["add", "-A"]);
+    let (third, _) = run(&project, pack, &cache, &[], &[]);
+    assert!(!reused(&third, "secrets"));
+    assert_ne!(check_run(&third, "secrets")["findings"], before);
+    let (fourth, _) = run(&project, pack, &cache, &["--rerun"], &[]);
+    for check in ["secrets", "node", "docs", "ci"] {
+        assert!(!reused(&fourth, check), "--rerun runs `{check}`");
+    }
+}
+
+#[test]
+fn a_changed_input_runs_the_check_again() {
+    let project = Project::new();
+    project.write("a.txt", "first\n");
+    project.write(".gitignore", "build/\n");
+    commit_all(&project);
+    let pack = Project::new();
+    let cache = Project::new();
+    let read_a = |pack_path: &std::path::Path, envs: &[(&str, &str)]| {
+        let (report, stderr) = run(&project, pack_path, &cache, &[], envs);
+        let run = check_run(&report, "probe_me").clone();
+        assert_eq!(run["error"], Value::Null, "{run:#}\n{stderr}");
+        run
+    };
+    let file = inputs_pack(&pack, "inputs", ", read: [a.txt]", "");
+    assert_eq!(read_a(&file, &[])["facts"]["read"]["a.txt"], "first\n");
+    assert!(read_a(&file, &[])["reused"] == true);
+    // The content changes; the size and the listing do not.
+    project.write("a.txt", "later\n");
+    let changed = read_a(&file, &[]);
+    assert!(changed["reused"] != true);
+    assert_eq!(changed["facts"]["read"]["a.txt"], "later\n");
+    // A file it did not read, and the listing it did not ask for.
+    project.write("b.txt", "unrelated\n");
+    assert!(read_a(&file, &[])["reused"] == true);
+
+    let listing = inputs_pack(&pack, "inputs", ", list: true", "");
+    assert_eq!(read_a(&listing, &[])["facts"]["listed"], 3);
+    assert!(read_a(&listing, &[])["reused"] == true);
+    project.write("c.txt", "new\n");
+    let listed = read_a(&listing, &[]);
+    assert!(listed["reused"] != true);
+    assert_eq!(listed["facts"]["listed"], 4);
+
+    let ignored = inputs_pack(&pack, "inputs", ", ask_ignored: [dist/]", "");
+    assert_eq!(
+        read_a(&ignored, &[])["facts"]["ignored"],
+        serde_json::json!([false])
+    );
+    assert!(read_a(&ignored, &[])["reused"] == true);
+    project.write(".gitignore", "build/\ndist/\n");
+    assert_eq!(
+        read_a(&ignored, &[])["facts"]["ignored"],
+        serde_json::json!([true])
+    );
+
+    // A public variable's value is part of what the check is given.
+    let public = inputs_pack(
+        &pack,
+        "inputs",
+        ", read: [a.txt]",
+        "    grants:\n      public_env: [GONOGO_TEST_PUBLIC]\n",
+    );
+    read_a(&public, &[("GONOGO_TEST_PUBLIC", "one")]);
+    assert!(read_a(&public, &[("GONOGO_TEST_PUBLIC", "one")])["reused"] == true);
+    assert!(read_a(&public, &[("GONOGO_TEST_PUBLIC", "two")])["reused"] != true);
+    // So is its configuration.
+    let other = inputs_pack(&pack, "inputs", ", read: [a.txt, b.txt]", "");
+    assert!(read_a(&other, &[])["reused"] != true);
+}
+
+#[test]
+fn outcomes_that_could_depend_on_more_than_the_project_are_never_reused() {
+    let project = Project::new();
+    project.write("inside.txt", "inside\n");
+    let pack = Project::new();
+    let cache = Project::new();
+    let secret = "    grants:\n      env: [GONOGO_TEST_SECRET]\n";
+    for (attack, extra, envs, why) in [
+        ("wall-clock", "", &[][..], "it read a clock"),
+        ("monotonic-clock", "", &[][..], "it read a clock"),
+        (
+            "escape-fs",
+            "",
+            &[][..],
+            "it opened the project through WASI",
+        ),
+        (
+            "probe",
+            "    grants:\n      hosts: [127.0.0.1]\n",
+            &[][..],
+            "it made a probe call",
+        ),
+        (
+            "inputs",
+            secret,
+            &[("GONOGO_TEST_SECRET", "s3cret-value-1234")][..],
+            "a secret variable granted to it is set",
+        ),
+    ] {
+        let with = if attack == "probe" {
+            ", urls: ['http://127.0.0.1:9/']"
+        } else {
+            ""
+        };
+        let file = inputs_pack(&pack, attack, with, extra);
+        for _ in 0..2 {
+            let (report, stderr) = run(&project, &file, &cache, &[], envs);
+            assert!(!reused(&report, "probe_me"), "{attack}: {stderr}");
+            assert!(stderr.contains(why), "{attack}: {stderr}");
+            assert!(!stderr.contains("s3cret-value-1234"));
+        }
+    }
+    // Not one of these outcomes was stored, and no file of the cache holds
+    // the secret.
+    assert!(!cache.path().join("outcomes").exists());
+    for entry in std::fs::read_dir(cache.path()).expect("cache written") {
+        let bytes = std::fs::read(entry.expect("entry").path()).expect("readable");
+        let secret: &[u8] = b"s3cret-value-1234";
+        assert!(!bytes.windows(secret.len()).any(|w| w == secret));
+    }
+}
+
+#[test]
+fn without_a_cache_nothing_is_stored() {
+    let project = Project::new();
+    project.write("a.txt", "first\n");
+    let pack = Project::new();
+    let cache = Project::new();
+    let file = inputs_pack(&pack, "inputs", ", read: [a.txt]", "");
+    for _ in 0..2 {
+        let (report, _) = run(&project, &file, &cache, &["--no-cache"], &[]);
+        assert!(!reused(&report, "probe_me"));
+    }
+    assert!(!cache.path().join("outcomes").exists());
+}
