@@ -56,7 +56,10 @@ fn a_damaged_cache_entry_is_recompiled_and_a_damaged_outcome_run_again() {
     let cache = tempfile::tempdir().expect("temp dir");
     run_verbose(cache.path());
     let reused = run_verbose(cache.path());
-    assert!(reused.contains("check `node` reused its stored outcome"), "{reused}");
+    assert!(
+        reused.contains("check `node` reused its stored outcome"),
+        "{reused}"
+    );
     // Every file: compiled components, durations, stored outcomes.
     let outcomes = cache.path().join("outcomes");
     for folder in [cache.path(), outcomes.as_path()] {
