@@ -27,6 +27,17 @@ impl Runtime {
         pre: &CheckPre<CheckState>,
         context: &RunContext<'_>,
     ) -> Result<CheckRun, RuntimeError> {
+        self.run_with(spec, || Ok(pre), context)
+    }
+
+    /// [`Runtime::run`], with the component prepared by `pre` only when the
+    /// check has to run.
+    pub(super) fn run_with<'p>(
+        &self,
+        spec: &CheckSpec,
+        pre: impl FnOnce() -> Result<&'p CheckPre<CheckState>, RuntimeError>,
+        context: &RunContext<'_>,
+    ) -> Result<CheckRun, RuntimeError> {
         let started = Instant::now();
         if let Some(store) = context.outcomes
             && let Some(mut run) = store.recall(spec, context)
@@ -40,7 +51,7 @@ impl Runtime {
             }
             return Ok(run);
         }
-        let (run, trace) = self.run_fresh(spec, pre, context)?;
+        let (run, trace) = self.run_fresh(spec, pre()?, context)?;
         if let (Some(store), Some(trace)) = (context.outcomes, trace)
             && let Err(why) = store.keep(spec, context, &run, trace)
             && self.verbose

@@ -25,6 +25,7 @@ pub use describe::Description;
 use state::CheckState;
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::RecvTimeoutError;
 use std::time::{Duration, Instant};
@@ -38,7 +39,7 @@ const EPOCH_TICK: Duration = Duration::from_millis(10);
 pub const WORLD: &str = "gonogo:check/check@0.1.0";
 
 /// A problem that prevents a decision (exit 2).
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum RuntimeError {
     /// The engine could not be set up.
     #[error("cannot start the WebAssembly engine: {0}")]
@@ -211,21 +212,23 @@ impl Runtime {
         })
     }
 
-    /// Prepares every check of the plan (each distinct component once) and
-    /// runs them in parallel. Results are in pack order.
+    /// Runs every check of the plan in parallel, preparing each distinct
+    /// component once, when a check first needs it. Results are in pack
+    /// order; the first problem in pack order that prevents a decision is
+    /// the `Err`.
     pub fn run_all(
         &self,
         plan: &Plan,
         context: &RunContext<'_>,
     ) -> Result<Vec<CheckRun>, RuntimeError> {
-        let mut prepared: HashMap<String, CheckPre<CheckState>> = HashMap::new();
+        // Each distinct component is prepared once, by the first check that
+        // runs it: a check whose stored outcome is reused loads nothing.
+        let mut prepared: HashMap<String, OnceLock<Result<CheckPre<CheckState>, RuntimeError>>> =
+            HashMap::new();
         let mut jobs = Vec::new();
         for spec in &plan.checks {
             let digest = spec.digest.clone();
-            if !prepared.contains_key(&digest) {
-                let pre = self.prepare(spec)?;
-                prepared.insert(digest.clone(), pre);
-            }
+            prepared.entry(digest.clone()).or_default();
             jobs.push((spec, digest));
         }
         let durations = schedule::Durations::load(self.cache.dir());
@@ -251,7 +254,13 @@ impl Runtime {
                             while let Some(&index) = order.get(next.fetch_add(1, Ordering::Relaxed))
                             {
                                 let (spec, digest) = &jobs[index];
-                                mine.push((index, self.run(spec, &prepared[digest], context)));
+                                let pre = || {
+                                    prepared[digest]
+                                        .get_or_init(|| self.prepare(spec))
+                                        .as_ref()
+                                        .map_err(Clone::clone)
+                                };
+                                mine.push((index, self.run_with(spec, pre, context)));
                                 if let Some(on_finished) = context.on_finished {
                                     on_finished(&spec.name);
                                 }

@@ -1,0 +1,111 @@
+//! The file of one stored outcome: the length of a JSON header (u32,
+//! little-endian), the header (the outcome, the listing's sha256, the
+//! `ignored` questions), then the files read, packed: for each, a tag byte
+//! (1: the file was read, its sha256 follows; 0: `read` gave nothing), the
+//! path's length (u32, little-endian) and the path. Tens of thousands of
+//! reads parse without an allocation each.
+
+use crate::model::CheckRun;
+use crate::workspace::{Digest, SharedWorkspace};
+use serde::{Deserialize, Serialize};
+
+/// Bumped when what an entry records, or how it is checked, changes.
+pub(super) const FORMAT: u32 = 2;
+
+/// Everything of an entry but its reads.
+#[derive(Debug, Serialize, Deserialize)]
+pub(super) struct Header {
+    pub format: u32,
+    /// The outcome, redacted.
+    pub run: CheckRun,
+    /// The sha256 of the listing (hex), when the check asked for it.
+    pub listing: Option<String>,
+    /// Each `ignored` question with its answers.
+    pub ignored: Vec<(Vec<String>, Vec<bool>)>,
+}
+
+/// The bytes of an entry.
+pub(super) fn encode(header: &Header, reads: &[(String, Option<Digest>)]) -> Option<Vec<u8>> {
+    let json = serde_json::to_vec(header).ok()?;
+    let mut bytes = Vec::with_capacity(4 + json.len() + reads.len() * 80);
+    bytes.extend_from_slice(&u32::try_from(json.len()).ok()?.to_le_bytes());
+    bytes.extend_from_slice(&json);
+    for (path, digest) in reads {
+        match digest {
+            Some(digest) => {
+                bytes.push(1);
+                bytes.extend_from_slice(digest);
+            }
+            None => bytes.push(0),
+        }
+        bytes.extend_from_slice(&u32::try_from(path.len()).ok()?.to_le_bytes());
+        bytes.extend_from_slice(path.as_bytes());
+    }
+    Some(bytes)
+}
+
+/// A stored entry, read back.
+pub(super) struct Stored {
+    pub header: Header,
+    bytes: Vec<u8>,
+    reads_at: usize,
+}
+
+impl Stored {
+    /// The entry in `bytes`; `None` when it is damaged or of another format.
+    pub fn decode(bytes: Vec<u8>) -> Option<Stored> {
+        let length = u32::from_le_bytes(bytes.get(..4)?.try_into().ok()?) as usize;
+        let json = bytes.get(4..4 + length)?;
+        let header: Header = serde_json::from_slice(json).ok()?;
+        (header.format == FORMAT).then_some(Stored {
+            header,
+            reads_at: 4 + length,
+            bytes,
+        })
+    }
+
+    /// The reads; `None` when the section is damaged.
+    fn reads(&self) -> Option<Vec<(&str, Option<&Digest>)>> {
+        let mut reads = Vec::new();
+        let mut rest = &self.bytes[self.reads_at..];
+        while let Some((&tag, after)) = rest.split_first() {
+            let (digest, after) = match tag {
+                1 => {
+                    let (digest, after) = after.split_first_chunk::<32>()?;
+                    (Some(digest), after)
+                }
+                0 => (None, after),
+                _ => return None,
+            };
+            let (length, after) = after.split_first_chunk::<4>()?;
+            let length = u32::from_le_bytes(*length) as usize;
+            let path = std::str::from_utf8(after.get(..length)?).ok()?;
+            reads.push((path, digest));
+            rest = &after[length..];
+        }
+        Some(reads)
+    }
+
+    /// Whether the project gives the same answers now. The files are read
+    /// from `start` (wrapping), so that checks verified at the same time on
+    /// other threads, which read many of the same files, begin elsewhere
+    /// and each finds the other's reads done rather than waiting on them.
+    pub fn holds(&self, workspace: &SharedWorkspace, start: usize) -> bool {
+        if let Some(listing) = &self.header.listing
+            && *listing != hex::encode(workspace.listing_digest())
+        {
+            return false;
+        }
+        let Some(reads) = self.reads() else {
+            return false;
+        };
+        let (before, after) = reads.split_at(start % reads.len().max(1));
+        after
+            .iter()
+            .chain(before)
+            .all(|(path, digest)| workspace.read_digest(path).as_ref() == *digest)
+            && self.header.ignored.iter().all(|(paths, answers)| {
+                super::super::workspace_api::ignored_answers(workspace.get(), paths) == *answers
+            })
+    }
+}
