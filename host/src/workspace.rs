@@ -142,6 +142,9 @@ struct Scanned {
     /// The sha256 of each file's contents as `read` gives them, by index,
     /// computed at most once.
     digests: Vec<std::sync::OnceLock<Option<Digest>>>,
+    /// Whether a thread has begun hashing each file (see
+    /// [`SharedWorkspace::read_digest_unless_busy`]).
+    hashing: Vec<std::sync::atomic::AtomicBool>,
 }
 
 impl SharedWorkspace {
@@ -161,6 +164,23 @@ impl SharedWorkspace {
         let &index = scanned.index.get(path)?;
         *scanned.digests[index]
             .get_or_init(|| self.read(path).map(|bytes| Sha256::digest(&bytes).into()))
+    }
+
+    /// [`SharedWorkspace::read_digest`], or `None` when another thread has
+    /// begun hashing that file: a caller with other files to hash can come
+    /// back to it later instead of waiting for it.
+    pub fn read_digest_unless_busy(&self, path: &str) -> Option<Option<Digest>> {
+        let scanned = self.scanned();
+        let Some(&index) = scanned.index.get(path) else {
+            return Some(None);
+        };
+        if let Some(digest) = scanned.digests[index].get() {
+            return Some(*digest);
+        }
+        if scanned.hashing[index].swap(true, std::sync::atomic::Ordering::AcqRel) {
+            return None;
+        }
+        Some(self.read_digest(path))
     }
 
     /// The sha256 of the listing: every path with its tracked status, in
@@ -227,12 +247,18 @@ impl SharedWorkspace {
                 .iter()
                 .map(|_| std::sync::OnceLock::new())
                 .collect();
+            let hashing = workspace
+                .files
+                .iter()
+                .map(|_| std::sync::atomic::AtomicBool::new(false))
+                .collect();
             Scanned {
                 workspace,
                 dir: ProjectDir::open(&self.root),
                 index,
                 contents,
                 digests,
+                hashing,
             }
         })
     }
@@ -521,6 +547,29 @@ mod tests {
         assert_eq!(shared.read("../outside.txt"), None);
         assert_eq!(shared.read("/etc/passwd"), None);
         assert_eq!(shared.read("missing.txt"), None);
+    }
+
+    #[test]
+    fn digests_are_of_what_read_gives_and_a_file_being_hashed_is_left_for_later() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        write(dir.path(), "a.txt");
+        write(dir.path(), "b.txt");
+        let shared = SharedWorkspace::new(dir.path());
+        let x: Digest = Sha256::digest(b"x").into();
+        assert_eq!(shared.read_digest("a.txt"), Some(x));
+        assert_eq!(shared.read_digest("missing.txt"), None);
+        assert_eq!(shared.read_digest_unless_busy("a.txt"), Some(Some(x)));
+        assert_eq!(shared.read_digest_unless_busy("missing.txt"), Some(None));
+        // Another thread has begun on `b.txt`.
+        let b = shared.scanned().index["b.txt"];
+        shared.scanned().hashing[b].store(true, std::sync::atomic::Ordering::Relaxed);
+        assert_eq!(shared.read_digest_unless_busy("b.txt"), None);
+        assert_eq!(shared.read_digest("b.txt"), Some(x), "waits for it instead");
+        assert_eq!(shared.read_digest_unless_busy("b.txt"), Some(Some(x)));
+        // The listing's digest changes with a file added.
+        let before = shared.listing_digest();
+        write(dir.path(), "c.txt");
+        assert_ne!(SharedWorkspace::new(dir.path()).listing_digest(), before);
     }
 
     #[test]

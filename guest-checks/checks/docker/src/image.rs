@@ -182,10 +182,10 @@ fn glob(pattern: &str, text: &str) -> bool {
     go(pattern.as_bytes(), text.as_bytes())
 }
 
-/// Whether `path` (relative to the project) names a file or folder of it
-/// (listed, or on disk); gitignored build output is asked about separately,
-/// in one batch for every Dockerfile (each batch runs git once).
-fn path_present(path: &str) -> bool {
+/// Whether `path` (relative to the project) names a listed file or folder;
+/// gitignored build output is asked about separately, in one batch for
+/// every Dockerfile (each batch runs git once).
+fn path_listed(path: &str) -> bool {
     let path = graph::normalize(path);
     let prefix = format!("{path}/");
     // The list is sorted: the first path not below `prefix` is in the folder, if any is.
@@ -196,7 +196,16 @@ fn path_present(path: &str) -> bool {
         || files
             .get(first_after)
             .is_some_and(|f| f.path.starts_with(&prefix))
-        || gonogo_check::project_path(&path).exists()
+}
+
+/// Whether a source the listing lacks and git does not ignore is on disk
+/// all the same (under `.git`, or `node_modules` of a project without git).
+/// Asked last, for those alone: looking on disk goes through WASI, and a
+/// check that does is run again on every run rather than reused.
+fn on_disk(absent: &Absent) -> bool {
+    [absent.local.clone(), graph::normalize(&absent.source)]
+        .iter()
+        .any(|path| gonogo_check::project_path(path).exists())
 }
 
 /// A `COPY`/`ADD` source neither listed nor on disk.
@@ -209,9 +218,9 @@ pub struct Absent<'a> {
     pub local: String,
 }
 
-/// The `COPY`/`ADD` sources of `file` (at `path`) neither listed nor on
-/// disk; whether git ignores them (build output) is asked for every
-/// Dockerfile at once.
+/// The `COPY`/`ADD` sources of `file` (at `path`) the listing lacks;
+/// whether git ignores them (build output) is asked for every Dockerfile at
+/// once.
 pub fn absent_sources<'a>(path: &str, file: &'a Dockerfile) -> Vec<Absent<'a>> {
     let context = graph::parent(path);
     let mut absent = Vec::new();
@@ -229,7 +238,7 @@ pub fn absent_sources<'a>(path: &str, file: &'a Dockerfile) -> Vec<Absent<'a>> {
                 continue;
             }
             let local = graph::normalize(&graph::join(context, source));
-            if !path_present(&local) && !path_present(source) {
+            if !path_listed(&local) && !path_listed(source) {
                 absent.push(Absent {
                     copy,
                     source: source.clone(),
@@ -403,10 +412,11 @@ pub fn check(
         }
     }
     let mut missing_paths = Vec::new();
-    for (Absent { copy, source, .. }, ignored) in absent.iter().zip(ignored) {
-        if *ignored {
+    for (source_absent, ignored) in absent.iter().zip(ignored) {
+        if *ignored || on_disk(source_absent) {
             continue; // build output, made before `docker build`
         }
+        let Absent { copy, source, .. } = source_absent;
         missing_paths.push(json!({"path": source, "line": copy.line}));
         report.push(
             Finding::fail(

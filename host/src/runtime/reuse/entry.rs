@@ -86,10 +86,11 @@ impl Stored {
         Some(reads)
     }
 
-    /// Whether the project gives the same answers now. The files are read
-    /// from `start` (wrapping), so that checks verified at the same time on
-    /// other threads, which read many of the same files, begin elsewhere
-    /// and each finds the other's reads done rather than waiting on them.
+    /// Whether the project gives the same answers now. Checks verified at
+    /// the same time on other threads read many of the same files: the
+    /// files are read from `start` (wrapping), so that two checks begin
+    /// apart, and a file another thread is hashing is left for the end
+    /// rather than waited for; each file is read and hashed once.
     pub fn holds(&self, workspace: &SharedWorkspace, start: usize) -> bool {
         if let Some(listing) = &self.header.listing
             && *listing != hex::encode(workspace.listing_digest())
@@ -100,12 +101,106 @@ impl Stored {
             return false;
         };
         let (before, after) = reads.split_at(start % reads.len().max(1));
-        after
-            .iter()
-            .chain(before)
+        let mut busy = Vec::new();
+        for read @ (path, digest) in after.iter().chain(before) {
+            match workspace.read_digest_unless_busy(path) {
+                Some(now) if now.as_ref() == *digest => {}
+                Some(_) => return false,
+                None => busy.push(read),
+            }
+        }
+        busy.into_iter()
             .all(|(path, digest)| workspace.read_digest(path).as_ref() == *digest)
             && self.header.ignored.iter().all(|(paths, answers)| {
                 super::super::workspace_api::ignored_answers(workspace.get(), paths) == *answers
             })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::CheckRun;
+    use sha2::{Digest as _, Sha256};
+
+    fn header(listing: Option<String>) -> Header {
+        Header {
+            format: FORMAT,
+            run: CheckRun::failed("x", "builtin:x", None, "stored".into()),
+            listing,
+            ignored: Vec::new(),
+        }
+    }
+
+    fn project() -> (tempfile::TempDir, SharedWorkspace) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join("a.txt"), "a\n").expect("write");
+        std::fs::write(dir.path().join("b.txt"), "b\n").expect("write");
+        let workspace = SharedWorkspace::new(dir.path());
+        (dir, workspace)
+    }
+
+    #[test]
+    fn an_entry_reads_back_and_holds_while_the_files_are_the_same() {
+        let (dir, workspace) = project();
+        let reads = vec![
+            ("a.txt".to_owned(), Some(Sha256::digest(b"a\n").into())),
+            ("b.txt".to_owned(), Some(Sha256::digest(b"b\n").into())),
+            ("missing.txt".to_owned(), None),
+        ];
+        let bytes = encode(&header(None), &reads).expect("encodes");
+        let stored = Stored::decode(bytes.clone()).expect("decodes");
+        assert_eq!(stored.header.run.error.as_deref(), Some("stored"));
+        for start in 0..4 {
+            assert!(stored.holds(&workspace, start), "from {start}");
+        }
+        // A run later, `b.txt` differs.
+        std::fs::write(dir.path().join("b.txt"), "B\n").expect("write");
+        let later = SharedWorkspace::new(dir.path());
+        assert!(!Stored::decode(bytes).expect("decodes").holds(&later, 0));
+    }
+
+    #[test]
+    fn the_listing_is_part_of_what_must_hold() {
+        let (dir, workspace) = project();
+        let listing = hex::encode(workspace.listing_digest());
+        let bytes = encode(&header(Some(listing)), &[]).expect("encodes");
+        assert!(
+            Stored::decode(bytes.clone())
+                .expect("decodes")
+                .holds(&workspace, 0)
+        );
+        std::fs::write(dir.path().join("c.txt"), "c\n").expect("write");
+        let later = SharedWorkspace::new(dir.path());
+        assert!(!Stored::decode(bytes).expect("decodes").holds(&later, 0));
+    }
+
+    #[test]
+    fn a_damaged_entry_is_never_reused() {
+        let (_dir, workspace) = project();
+        let reads = vec![("a.txt".to_owned(), Some(Sha256::digest(b"a\n").into()))];
+        let bytes = encode(&header(None), &reads).expect("encodes");
+        // Cut inside the reads: it decodes, but cannot hold.
+        let cut = bytes[..bytes.len() - 2].to_vec();
+        assert!(
+            !Stored::decode(cut)
+                .expect("header intact")
+                .holds(&workspace, 0)
+        );
+        // An unknown tag.
+        let mut tagged = bytes.clone();
+        let header_end = 4 + u32::from_le_bytes(bytes[..4].try_into().expect("4")) as usize;
+        tagged[header_end] = 7;
+        assert!(
+            !Stored::decode(tagged)
+                .expect("header intact")
+                .holds(&workspace, 0)
+        );
+        // A header cut short, or not JSON, or of another format.
+        assert!(Stored::decode(bytes[..10].to_vec()).is_none());
+        assert!(Stored::decode(b"\x02\0\0\0{]".to_vec()).is_none());
+        let mut old = header(None);
+        old.format = FORMAT - 1;
+        assert!(Stored::decode(encode(&old, &[]).expect("encodes")).is_none());
     }
 }
