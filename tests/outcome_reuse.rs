@@ -64,7 +64,7 @@ fn an_unchanged_project_reuses_outcomes_and_decides_the_same() {
     let pack = pack.as_path();
     let (first, _) = run(&project, pack, &cache, &[], &[]);
     let (second, stderr) = run(&project, pack, &cache, &[], &[]);
-    for check in ["secrets", "node", "docs", "ci"] {
+    for check in ["secrets", "node", "docs", "ci", "deps", "prisma"] {
         assert!(!reused(&first, check), "{check} had nothing to reuse");
         assert!(reused(&second, check), "{check} was run again: {stderr}");
         assert!(
@@ -231,6 +231,45 @@ fn outcomes_that_could_depend_on_more_than_the_project_are_never_reused() {
         let secret: &[u8] = b"s3cret-value-1234";
         assert!(!bytes.windows(secret.len()).any(|w| w == secret));
     }
+}
+
+#[test]
+fn a_check_looks_on_disk_only_when_a_finding_depends_on_it() {
+    let project = Project::new();
+    project.write(
+        "Dockerfile",
+        "FROM node:20\nCOPY package.json ./\nCOPY dist ./dist\nUSER node\nCMD [\"node\", \"dist/main.js\"]\n",
+    );
+    project.write("package.json", "{}\n");
+    project.write(".gitignore", "dist/\n");
+    commit_all(&project);
+    let pack = Project::new();
+    let file = pack.write(
+        "gonogo.yaml",
+        "name: docker\nchecks:\n  docker: { use: builtin:docker }\nrules:\n  - id: copied\n    title: COPY sources exist\n    severity: high\n    check: docker\n    expr: \"!findings.exists(f, f.id == 'copy-missing-path')\"\n",
+    );
+    let cache = Project::new();
+    // `dist` is build output git ignores: no need to look on disk.
+    let (first, _) = run(&project, &file, &cache, &[], &[]);
+    assert_eq!(first["decision"]["go"], true, "{first:#}");
+    let (second, stderr) = run(&project, &file, &cache, &[], &[]);
+    assert!(reused(&second, "docker"), "{stderr}");
+    // Not ignored any more, and not on disk: the finding rests on a look.
+    project.write(".gitignore", "node_modules/\n");
+    for _ in 0..2 {
+        let (report, stderr) = run(&project, &file, &cache, &[], &[]);
+        assert_eq!(report["decision"]["go"], false, "{report:#}");
+        assert!(!reused(&report, "docker"));
+        assert!(
+            stderr.contains("it opened the project through WASI"),
+            "{stderr}"
+        );
+    }
+    // Built: on disk, though git lists nothing in it (all its files ignored).
+    project.write("dist/main.js.map", "{}\n");
+    project.write(".gitignore", "*.map\n");
+    let (built, _) = run(&project, &file, &cache, &[], &[]);
+    assert_eq!(built["decision"]["go"], true, "{built:#}");
 }
 
 #[test]
