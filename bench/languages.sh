@@ -3,7 +3,8 @@
 # README.md, returns one finding and one fact) built in Rust, Python,
 # JavaScript, C and Go, then run through `gonogo check`: the component's
 # size, the first run (empty compile cache: gonogo compiles the component)
-# and later runs (loaded from the cache). Prints a Markdown table of medians.
+# and later runs (loaded from the cache, and run: `--rerun`, so that no
+# stored outcome is reused). Prints a Markdown table of medians.
 #
 #   bash bench/languages.sh            # release build, 5 first runs, 9 later runs
 #   bash bench/languages.sh --quick    # dev build, C only, one run of each kind (run by
@@ -45,7 +46,7 @@ for lang in $languages; do
   "$bin" new check "bench-$lang" --lang "$lang" --dir "$dir" > /dev/null
   (cd "$dir" && bash build.sh > /dev/null 2>&1) || { echo "| $lang | build failed | | |"; continue; }
   size=$(wc -c < "$dir/build/bench-$lang.wasm")
-  run() { "$bin" check "$dir/fixture" --policy "$dir/gonogo.yaml" --quiet --cache-dir "$1"; }
+  run() { "$bin" check "$dir/fixture" --policy "$dir/gonogo.yaml" --quiet --rerun --cache-dir "$1"; }
   cold=$(for i in $(seq "$cold_runs"); do time_ms run "$work/cache-$lang-$i"; done | median)
   run "$work/cache-$lang" > /dev/null
   warm=$(for _ in $(seq "$warm_runs"); do time_ms run "$work/cache-$lang"; done | median)

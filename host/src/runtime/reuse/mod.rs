@@ -6,7 +6,7 @@
 //! file it read (`workspace.read`) and each `workspace.ignored` question,
 //! each answer kept as a sha256 or as it was. The outcome is stored in the
 //! cache folder with that trace, under a key of everything else the run
-//! depends on: this gonogo, the project's folder, the check's name, its
+//! depends on: this build of gonogo, the project's folder, the check's name, its
 //! component, configuration, grants and limits, and the values of its
 //! public variables. The next run under the same key asks the current
 //! project the same questions first; when every answer is the same, the
@@ -19,8 +19,8 @@
 //! shaped it: not when the check read a clock, opened the project through
 //! WASI (a descriptor reaches files the listing leaves out), made a probe
 //! call, was given a secret variable that is set (its value is not to be
-//! hashed into a cache), or ended without an outcome (an error, a trap, a
-//! deadline). Randomness does not prevent it: the outcome reused is one a
+//! hashed into a cache), ended without an outcome (an error, a trap, a
+//! deadline), or asked more than a trace keeps. Randomness does not prevent it: the outcome reused is one a
 //! fresh run could have given.
 
 mod entry;
@@ -33,9 +33,15 @@ use entry::{FORMAT, Header, Stored};
 use sha2::{Digest as _, Sha256};
 use std::path::{Path, PathBuf};
 
+/// Most bytes of paths a trace keeps (files read, `ignored` questions):
+/// the host's memory is not the check's, and a check could ask without end.
+const MAX_TRACE_PATH_BYTES: usize = 64 << 20;
+
 /// What one run of a check asked the host, noted while it runs.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Trace {
+    /// Bytes of paths it may still keep.
+    budget: usize,
     /// Whether it asked for the listing or the version control.
     listing: bool,
     /// Each file it read, with the sha256 of what it got.
@@ -47,7 +53,44 @@ pub struct Trace {
     unrepeatable: Option<&'static str>,
 }
 
+impl Default for Trace {
+    fn default() -> Self {
+        Trace::with_budget(MAX_TRACE_PATH_BYTES)
+    }
+}
+
 impl Trace {
+    /// A trace that keeps at most `budget` bytes of paths.
+    fn with_budget(budget: usize) -> Self {
+        Trace {
+            budget,
+            listing: false,
+            reads: rustc_hash::FxHashMap::default(),
+            ignored: Vec::new(),
+            unrepeatable: None,
+        }
+    }
+
+    /// Takes `bytes` from the budget; past it, the trace keeps nothing more
+    /// and the run is not stored.
+    fn spend(&mut self, bytes: usize) -> bool {
+        if self.unrepeatable.is_some() {
+            return false;
+        }
+        match self.budget.checked_sub(bytes) {
+            Some(left) => {
+                self.budget = left;
+                true
+            }
+            None => {
+                self.unrepeatable("it asked more of the workspace than a trace keeps");
+                self.reads = rustc_hash::FxHashMap::default();
+                self.ignored = Vec::new();
+                false
+            }
+        }
+    }
+
     /// It asked for the listing or how the project is versioned.
     pub fn asked_listing(&mut self) {
         self.listing = true;
@@ -55,7 +98,7 @@ impl Trace {
 
     /// It read `path` (the digest is computed once per run).
     pub fn read(&mut self, path: &str, workspace: &SharedWorkspace) {
-        if !self.reads.contains_key(path) {
+        if !self.reads.contains_key(path) && self.spend(path.len() + 64) {
             self.reads
                 .insert(path.to_owned(), workspace.read_digest(path));
         }
@@ -63,7 +106,10 @@ impl Trace {
 
     /// It asked which of `paths` are ignored and got `answers`.
     pub fn ignored(&mut self, paths: Vec<String>, answers: Vec<bool>) {
-        self.ignored.push((paths, answers));
+        let bytes = paths.iter().map(|p| p.len() + 32).sum();
+        if self.spend(bytes) {
+            self.ignored.push((paths, answers));
+        }
     }
 
     /// Something outside the trace could shape its outcome.
@@ -98,7 +144,7 @@ impl OutcomeStore {
         if !self.reuse {
             return None;
         }
-        let file = self.entry_path(spec, context)?;
+        let file = self.entry_path(spec, context).ok()?;
         let stored = Stored::decode(std::fs::read(file).ok()?)?;
         // Where this check's reads begin: anywhere, as long as two checks
         // differ (their names do).
@@ -131,9 +177,7 @@ impl OutcomeStore {
         if let Some(why) = trace.unrepeatable {
             return Err(why);
         }
-        let file = self
-            .entry_path(spec, context)
-            .ok_or("a secret variable granted to it is set")?;
+        let file = self.entry_path(spec, context)?;
         let mut reads: Vec<(String, Option<Digest>)> = trace.reads.into_iter().collect();
         reads.sort_unstable();
         let header = Header {
@@ -150,15 +194,24 @@ impl OutcomeStore {
         Ok(())
     }
 
-    /// The file of `spec`'s outcome; `None` when its outcome is not to be
-    /// stored at all (a secret variable of it is set).
-    fn entry_path(&self, spec: &CheckSpec, context: &RunContext<'_>) -> Option<PathBuf> {
+    /// The file of `spec`'s outcome; `Err` says why its outcome is not to
+    /// be stored at all.
+    fn entry_path(
+        &self,
+        spec: &CheckSpec,
+        context: &RunContext<'_>,
+    ) -> Result<PathBuf, &'static str> {
         let mut key = Sha256::new();
         let mut field = |bytes: &[u8]| {
             key.update((bytes.len() as u64).to_le_bytes());
             key.update(bytes);
         };
         field(format!("gonogo {} outcome {FORMAT}", env!("CARGO_PKG_VERSION")).as_bytes());
+        field(
+            this_build()
+                .ok_or("this build of gonogo cannot be told from others")?
+                .as_bytes(),
+        );
         field(self.project.as_os_str().as_encoded_bytes());
         field(spec.name.as_bytes());
         field(spec.reference.as_bytes());
@@ -167,12 +220,55 @@ impl OutcomeStore {
         field(format!("{:?} {:?}", spec.grants, spec.limits).as_bytes());
         for grant in &spec.grants.env {
             match context.env.get(&grant.name) {
-                Some(_) if grant.secret => return None,
+                Some(_) if grant.secret => return Err("a secret variable granted to it is set"),
                 Some(value) => field(format!("{}={value}", grant.name).as_bytes()),
                 None => field(format!("{} unset", grant.name).as_bytes()),
             }
         }
         let name = hex::encode(key.finalize());
-        Some(self.dir.join(format!("{name}.outcome")))
+        Ok(self.dir.join(format!("{name}.outcome")))
+    }
+}
+
+/// What tells this build of gonogo from another of the same version (a
+/// rebuild may change what the host gives checks or how it treats their
+/// outcomes): the executable's size and modification time, read once.
+fn this_build() -> Option<&'static str> {
+    static BUILD: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    BUILD
+        .get_or_init(|| {
+            let exe = std::fs::metadata(std::env::current_exe().ok()?).ok()?;
+            let modified = exe
+                .modified()
+                .ok()?
+                .duration_since(std::time::UNIX_EPOCH)
+                .ok()?;
+            Some(format!("{} {}", exe.len(), modified.as_nanos()))
+        })
+        .as_deref()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_trace_past_its_budget_keeps_nothing_and_is_unrepeatable() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let workspace = SharedWorkspace::new(dir.path());
+        let mut trace = Trace::with_budget(200);
+        trace.read("a.txt", &workspace);
+        trace.ignored(vec!["dist/".into()], vec![false]);
+        assert_eq!(trace.reads.len(), 1);
+        assert_eq!(trace.ignored.len(), 1);
+        assert_eq!(trace.unrepeatable, None);
+        trace.ignored(vec!["x".repeat(200)], vec![false]);
+        assert!(trace.reads.is_empty() && trace.ignored.is_empty());
+        trace.read("b.txt", &workspace);
+        assert!(trace.reads.is_empty(), "nothing more is kept");
+        assert_eq!(
+            trace.unrepeatable,
+            Some("it asked more of the workspace than a trace keeps")
+        );
     }
 }
