@@ -64,6 +64,9 @@ fn an_unchanged_project_reuses_outcomes_and_decides_the_same() {
     let pack = pack.as_path();
     let (first, _) = run(&project, pack, &cache, &[], &[]);
     let (second, stderr) = run(&project, pack, &cache, &[], &[]);
+    // A reused check loads no component.
+    assert!(!stderr.contains("`builtin:node` loaded"), "{stderr}");
+    assert!(!stderr.contains("`builtin:node` compiled"), "{stderr}");
     for check in ["secrets", "node", "docs", "ci", "deps", "prisma"] {
         assert!(!reused(&first, check), "{check} had nothing to reuse");
         assert!(reused(&second, check), "{check} was run again: {stderr}");
