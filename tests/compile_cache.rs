@@ -1,5 +1,5 @@
-//! The compile cache: the first run compiles each component, a second run
-//! with a warm cache compiles none.
+//! The compile cache: the first run compiles each component and parses
+//! each expression, a second run with a warm cache does neither.
 
 mod common;
 
@@ -27,6 +27,10 @@ fn a_second_run_with_a_warm_cache_compiles_nothing() {
     let cache = tempfile::tempdir().expect("temp dir");
     let first = run_verbose(cache.path());
     assert!(first.contains("`builtin:env` compiled in"), "{first}");
+    assert!(
+        first.contains(" CEL expression(s) parsed, 0 decoded from the cache"),
+        "{first}"
+    );
     let entries = std::fs::read_dir(cache.path())
         .expect("cache written")
         .filter(|e| {
@@ -49,6 +53,11 @@ fn a_second_run_with_a_warm_cache_compiles_nothing() {
     );
     assert!(second.contains("gonogo: check `env` ran in "), "{second}");
     assert!(!second.contains("compiled in"), "{second}");
+    // The pack's expressions are decoded, none parsed again.
+    assert!(
+        second.contains("gonogo: 0 CEL expression(s) parsed, "),
+        "{second}"
+    );
 }
 
 #[test]
@@ -73,6 +82,7 @@ fn a_damaged_cache_entry_is_recompiled_and_a_damaged_outcome_run_again() {
     let again = run_verbose(cache.path());
     assert!(again.contains("`builtin:env` compiled in"), "{again}");
     assert!(again.contains("check `node` ran in"), "{again}");
+    assert!(again.contains(", 0 decoded from the cache"), "{again}");
 }
 
 #[test]

@@ -76,13 +76,14 @@ pub struct CheckArgs {
     #[arg(long, short = 'q')]
     quiet: bool,
 
-    /// Where compiled components are cached
-    /// [default: $XDG_CACHE_HOME/gonogo or ~/.cache/gonogo].
+    /// Where compiled components, parsed CEL expressions and reusable
+    /// outcomes are kept [default: $XDG_CACHE_HOME/gonogo or ~/.cache/gonogo].
     #[arg(long, env = "GONOGO_CACHE_DIR", value_name = "DIR")]
     cache_dir: Option<PathBuf>,
 
-    /// Compile every component and run every check, without reading or
-    /// writing the cache (wins over `--cache-dir` and `GONOGO_CACHE_DIR`).
+    /// Compile every component, parse every expression and run every
+    /// check, without reading or writing the cache (wins over `--cache-dir`
+    /// and `GONOGO_CACHE_DIR`).
     #[arg(long)]
     no_cache: bool,
 
@@ -146,12 +147,30 @@ pub fn run(args: CheckArgs) -> Exit {
     // pack without a check reading files leaves git's answer unused).
     let workspace = std::sync::Arc::new(SharedWorkspace::new(&args.dir));
     workspace.scan_in_background();
+    let cache = if args.no_cache {
+        CompileCache::disabled()
+    } else {
+        args.cache_dir
+            .clone()
+            .or_else(CompileCache::default_dir)
+            .map_or_else(CompileCache::disabled, CompileCache::at)
+    };
+    // Expressions this build parsed before are decoded, not parsed again.
+    if let Some(dir) = cache.dir() {
+        crate::policy::parsed::install(crate::policy::parsed::ParsedStore::open(dir));
+    }
     let pack = args
         .policy
         .as_deref()
         .map(PackRef::parse)
         .unwrap_or_else(|| PackRef::default_for(&args.dir));
-    let plan = match policy::load(&pack) {
+    let loaded = policy::load(&pack);
+    if let Some((parsed, decoded)) = crate::policy::parsed::save()
+        && args.verbose
+    {
+        eprintln!("gonogo: {parsed} CEL expression(s) parsed, {decoded} decoded from the cache");
+    }
+    let plan = match loaded {
         Ok(plan) => plan,
         Err(error) => {
             for diagnostic in &error.diagnostics {
@@ -230,14 +249,6 @@ pub fn run(args: CheckArgs) -> Exit {
         None => probes,
     };
     let probes = std::sync::Arc::new(probes);
-    let cache = if args.no_cache {
-        CompileCache::disabled()
-    } else {
-        args.cache_dir
-            .clone()
-            .or_else(CompileCache::default_dir)
-            .map_or_else(CompileCache::disabled, CompileCache::at)
-    };
     let outcomes = cache
         .dir()
         .map(|dir| OutcomeStore::new(dir, &args.dir, !args.rerun));

@@ -215,9 +215,7 @@ pub fn scoped<'a, 'o>(
 
 /// Runs one compiled expression; the error is the evaluator's message.
 pub fn execute(expr: &CompiledExpr, context: &Context<'_, '_>) -> Result<Value, String> {
-    expr.program
-        .execute(context)
-        .map_err(|error| error.to_string())
+    Value::resolve(&expr.expression, context).map_err(|error| error.to_string())
 }
 
 fn evaluate_rule(
@@ -326,7 +324,7 @@ fn render(template: &Template, context: &Context<'_, '_>) -> String {
         .iter()
         .map(|piece| match piece {
             Piece::Text(text) => text.clone(),
-            Piece::Expr(expr) => match expr.program.execute(context) {
+            Piece::Expr(expr) => match Value::resolve(&expr.expression, context) {
                 Ok(value) => display(&value),
                 Err(error) => format!("<{}: {error}>", expr.source),
             },

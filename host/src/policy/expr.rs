@@ -16,8 +16,9 @@ pub const SCOPED_VARIABLES: &[&str] = &["facts", "findings", "status"];
 pub struct CompiledExpr {
     /// The CEL source.
     pub source: String,
-    /// The program.
-    pub program: Arc<cel::Program>,
+    /// The parsed expression (shared with the other uses of the same
+    /// source; see [`super::parsed`]).
+    pub expression: Arc<IdedExpr>,
     /// Check names read through `checks.<name>`.
     pub checks_read: BTreeSet<String>,
 }
@@ -56,7 +57,7 @@ pub fn compile(
     scope: &Scope<'_>,
     bool_result: bool,
 ) -> Result<CompiledExpr, String> {
-    let program = env.compile(source).map_err(|errors| {
+    let expression = super::parsed::parse(env, source).map_err(|errors| {
         let first = errors.errors.first();
         match first {
             Some(error) if error.msg.contains("Recursion limit") => {
@@ -77,7 +78,7 @@ pub fn compile(
         checks_read: BTreeSet::new(),
         problem: None,
     };
-    let kind = walker.walk(program.expression());
+    let kind = walker.walk(&expression);
     if let Some(problem) = walker.problem {
         return Err(problem);
     }
@@ -88,7 +89,7 @@ pub fn compile(
     }
     Ok(CompiledExpr {
         source: source.to_owned(),
-        program: Arc::new(program),
+        expression,
         checks_read: walker.checks_read,
     })
 }

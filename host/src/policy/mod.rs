@@ -8,6 +8,7 @@ pub mod diagnostic;
 pub mod exceptions;
 pub mod expr;
 pub mod oci;
+pub mod parsed;
 pub mod plan;
 mod raw;
 pub mod remote;

@@ -103,3 +103,22 @@ pub(crate) fn store(entry: &Path, compiled: &[u8]) {
         let _ = std::fs::remove_file(&temp);
     }
 }
+
+/// What tells this build of gonogo from another of the same version (a
+/// rebuild may change what the host gives checks, how it treats their
+/// outcomes or how it parses CEL): the executable's size and modification
+/// time, read once. Keys the stored outcomes and parsed expressions.
+pub(crate) fn this_build() -> Option<&'static str> {
+    static BUILD: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    BUILD
+        .get_or_init(|| {
+            let exe = std::fs::metadata(std::env::current_exe().ok()?).ok()?;
+            let modified = exe
+                .modified()
+                .ok()?
+                .duration_since(std::time::UNIX_EPOCH)
+                .ok()?;
+            Some(format!("{} {}", exe.len(), modified.as_nanos()))
+        })
+        .as_deref()
+}

@@ -208,7 +208,7 @@ impl OutcomeStore {
         };
         field(format!("gonogo {} outcome {FORMAT}", env!("CARGO_PKG_VERSION")).as_bytes());
         field(
-            this_build()
+            super::cache::this_build()
                 .ok_or("this build of gonogo cannot be told from others")?
                 .as_bytes(),
         );
@@ -228,24 +228,6 @@ impl OutcomeStore {
         let name = hex::encode(key.finalize());
         Ok(self.dir.join(format!("{name}.outcome")))
     }
-}
-
-/// What tells this build of gonogo from another of the same version (a
-/// rebuild may change what the host gives checks or how it treats their
-/// outcomes): the executable's size and modification time, read once.
-fn this_build() -> Option<&'static str> {
-    static BUILD: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
-    BUILD
-        .get_or_init(|| {
-            let exe = std::fs::metadata(std::env::current_exe().ok()?).ok()?;
-            let modified = exe
-                .modified()
-                .ok()?
-                .duration_since(std::time::UNIX_EPOCH)
-                .ok()?;
-            Some(format!("{} {}", exe.len(), modified.as_nanos()))
-        })
-        .as_deref()
 }
 
 #[cfg(test)]
