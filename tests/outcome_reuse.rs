@@ -1,7 +1,7 @@
 //! Reusing outcomes across runs: a check whose every input is unchanged is
 //! not run again and decides the same; any change to what it read (a file,
-//! the listing, a gitignore answer, a public variable, its configuration)
-//! runs it again; an outcome that could depend on something outside what
+//! the listing, a gitignore or on-disk answer, a public variable, its
+//! configuration) runs it again; an outcome that could depend on something outside what
 //! the host saw (a clock, WASI file access, a probe, a secret) is never
 //! stored.
 
@@ -237,7 +237,7 @@ fn outcomes_that_could_depend_on_more_than_the_project_are_never_reused() {
 }
 
 #[test]
-fn a_check_looks_on_disk_only_when_a_finding_depends_on_it() {
+fn a_look_on_disk_asked_of_the_host_is_reused_until_its_answer_changes() {
     let project = Project::new();
     project.write(
         "Dockerfile",
@@ -257,22 +257,71 @@ fn a_check_looks_on_disk_only_when_a_finding_depends_on_it() {
     assert_eq!(first["decision"]["go"], true, "{first:#}");
     let (second, stderr) = run(&project, &file, &cache, &[], &[]);
     assert!(reused(&second, "docker"), "{stderr}");
-    // Not ignored any more, and not on disk: the finding rests on a look.
+    // Not ignored any more, and not on disk: the finding rests on a look,
+    // asked of the host, which notes the answer.
     project.write(".gitignore", "node_modules/\n");
-    for _ in 0..2 {
-        let (report, stderr) = run(&project, &file, &cache, &[], &[]);
-        assert_eq!(report["decision"]["go"], false, "{report:#}");
-        assert!(!reused(&report, "docker"));
-        assert!(
-            stderr.contains("it opened the project through WASI"),
-            "{stderr}"
-        );
-    }
-    // Built: on disk, though git lists nothing in it (all its files ignored).
+    let (missing, _) = run(&project, &file, &cache, &[], &[]);
+    assert_eq!(missing["decision"]["go"], false, "{missing:#}");
+    assert!(!reused(&missing, "docker"));
+    let (again, stderr) = run(&project, &file, &cache, &[], &[]);
+    assert_eq!(again["decision"]["go"], false, "{again:#}");
+    assert!(reused(&again, "docker"), "{stderr}");
+    assert!(!stderr.contains("through WASI"), "{stderr}");
+    // Built: on disk, though git lists nothing in it (all its files
+    // ignored). The listing and the gitignore answers are as before: only
+    // the look on disk tells.
     project.write("dist/main.js.map", "{}\n");
     project.write(".gitignore", "*.map\n");
     let (built, _) = run(&project, &file, &cache, &[], &[]);
     assert_eq!(built["decision"]["go"], true, "{built:#}");
+    assert!(!reused(&built, "docker"));
+    // Removed again: the stored answer no longer holds.
+    std::fs::remove_dir_all(project.path().join("dist")).expect("removed");
+    let (removed, _) = run(&project, &file, &cache, &[], &[]);
+    assert_eq!(removed["decision"]["go"], false, "{removed:#}");
+    assert!(!reused(&removed, "docker"));
+}
+
+#[cfg(unix)]
+#[test]
+fn present_answers_about_the_project_only_and_reruns_when_they_change() {
+    let project = Project::new();
+    project.write("inside.txt", "inside\n");
+    project.write("sub/file.txt", "in a folder\n");
+    let outside = Project::new();
+    outside.write("secret.txt", "outside\n");
+    std::os::unix::fs::symlink(outside.path(), project.path().join("link-out")).expect("symlink");
+    std::os::unix::fs::symlink("/etc/passwd", project.path().join("link-to-passwd"))
+        .expect("symlink");
+    let pack = Project::new();
+    let cache = Project::new();
+    let asked = [
+        ("inside.txt", true),
+        ("missing.txt", false),
+        ("sub/", true),
+        ("inside.txt/", false),
+        ("link-out", true),
+        ("link-out/", false),
+        ("link-out/secret.txt", false),
+        ("link-to-passwd", true),
+        ("../outside", false),
+        ("sub/../inside.txt", false),
+        ("/etc/passwd", false),
+        ("", false),
+    ];
+    let paths: Vec<String> = asked.iter().map(|(p, _)| format!("'{p}'")).collect();
+    let with = format!(", ask_present: [{}]", paths.join(", "));
+    let file = inputs_pack(&pack, "inputs", &with, "");
+    let expected: Vec<bool> = asked.iter().map(|(_, present)| *present).collect();
+    let (first, stderr) = run(&project, &file, &cache, &[], &[]);
+    let facts = &check_run(&first, "probe_me")["facts"];
+    assert_eq!(facts["present"], serde_json::json!(expected), "{stderr}");
+    let (second, _) = run(&project, &file, &cache, &[], &[]);
+    assert!(reused(&second, "probe_me"));
+    std::fs::remove_file(project.path().join("inside.txt")).expect("removed");
+    let (third, _) = run(&project, &file, &cache, &[], &[]);
+    assert!(!reused(&third, "probe_me"));
+    assert_eq!(check_run(&third, "probe_me")["facts"]["present"][0], false);
 }
 
 #[test]

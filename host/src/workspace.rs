@@ -213,6 +213,29 @@ impl SharedWorkspace {
             .clone()
     }
 
+    /// For each path, whether something is on disk there, listed or not (a
+    /// file, a folder, a symbolic link, anything); a path ending in `/`
+    /// asks for a folder. A path through a link, out of the project or
+    /// absolute is not present: nothing outside the folder is looked at.
+    pub fn present(&self, paths: &[String]) -> Vec<bool> {
+        let scanned = self.scanned();
+        paths
+            .iter()
+            .map(|path| {
+                let (path, folder) = match path.strip_suffix('/') {
+                    Some(folder) => (folder, true),
+                    None => (path.as_str(), false),
+                };
+                is_safe_relative(path)
+                    && scanned
+                        .dir
+                        .as_ref()
+                        .and_then(|dir| dir.kind(path))
+                        .is_some_and(|kind| !folder || kind == rustix::fs::FileType::Directory)
+            })
+            .collect()
+    }
+
     /// Starts the scan on its own thread: git lists the files while the
     /// caller does other work (loads the pack, prepares the checks); a check
     /// asking before it is done waits for it, as it would for its own scan.

@@ -17,7 +17,7 @@
 //!     };
 //!     fn run(_: ()) -> Result<Report, String> {
 //!         let mut report = Report::new();
-//!         let present = gonogo_check::project_path("README.md").exists();
+//!         let present = gonogo_check::workspace::present(&["README.md"])[0];
 //!         report.fact("present", present);
 //!         if !present {
 //!             report.push(Finding::fail("readme-missing", Severity::Low, "no README.md at the project root"));

@@ -41,6 +41,14 @@ pub fn ignored(paths: &[&str]) -> Vec<bool> {
     wit::ignored(&paths.iter().map(|p| (*p).to_owned()).collect::<Vec<_>>())
 }
 
+/// Whether something is on disk at each path, listed or not (build
+/// output, `.git`, `node_modules`); a path ending in `/` asks for a folder.
+/// Prefer it to a look through WASI (`project_path(p).exists()`): the host
+/// notes the answers, so the check's outcome stays reusable.
+pub fn present(paths: &[&str]) -> Vec<bool> {
+    wit::present(&paths.iter().map(|p| (*p).to_owned()).collect::<Vec<_>>())
+}
+
 /// Whether `path` is in the file list (a hash lookup: import resolution
 /// asks this for every candidate extension of every import).
 pub fn exists(path: &str) -> bool {

@@ -5,7 +5,7 @@
 use super::bindings::gonogo::check::workspace::{self, FileEntry, VcsKind as Vcs};
 use super::state::CheckState;
 
-/// Most paths one `ignored` call may ask about.
+/// Most paths one `ignored` or `present` call may ask about.
 const MAX_IGNORED_QUERY: usize = 10_000;
 
 /// The answers to an `ignored` call: paths past the limit are not ignored.
@@ -14,6 +14,16 @@ pub(super) fn ignored_answers(
     paths: &[String],
 ) -> Vec<bool> {
     let mut answers = workspace.ignored(&paths[..paths.len().min(MAX_IGNORED_QUERY)]);
+    answers.resize(paths.len(), false);
+    answers
+}
+
+/// The answers to a `present` call: paths past the limit are not present.
+pub(super) fn present_answers(
+    workspace: &crate::workspace::SharedWorkspace,
+    paths: &[String],
+) -> Vec<bool> {
+    let mut answers = workspace.present(&paths[..paths.len().min(MAX_IGNORED_QUERY)]);
     answers.resize(paths.len(), false);
     answers
 }
@@ -49,6 +59,14 @@ impl workspace::Host for CheckState {
         let answers = ignored_answers(self.workspace.get(), &paths);
         if let Some(trace) = &mut self.trace {
             trace.ignored(paths, answers.clone());
+        }
+        answers
+    }
+
+    fn present(&mut self, paths: Vec<String>) -> Vec<bool> {
+        let answers = present_answers(&self.workspace, &paths);
+        if let Some(trace) = &mut self.trace {
+            trace.present(paths, answers.clone());
         }
         answers
     }

@@ -48,8 +48,31 @@ impl ProjectDir {
         read_sized(file, size, cap)
     }
 
+    /// What kind of entry is at the relative `path`, never resolving a
+    /// symbolic link (a link itself is [`FileType::Symlink`]): `None` when
+    /// nothing is there, or the path leads through a link.
     #[cfg(target_os = "linux")]
+    pub(super) fn kind(&self, path: &str) -> Option<FileType> {
+        // `O_PATH` opens anything (a folder, a socket, the link itself with
+        // `O_NOFOLLOW`) without reading it or waiting on it.
+        let flags = OFlags::PATH | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+        let fd = self.open_beneath_with(path, flags)?;
+        let stat = rustix::fs::fstat(&fd).ok()?;
+        Some(FileType::from_raw_mode(stat.st_mode))
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    pub(super) fn kind(&self, path: &str) -> Option<FileType> {
+        let stat = rustix::fs::statat(&self.0, path, rustix::fs::AtFlags::SYMLINK_NOFOLLOW).ok()?;
+        Some(FileType::from_raw_mode(stat.st_mode))
+    }
+
     fn open_beneath(&self, path: &str) -> Option<OwnedFd> {
+        self.open_beneath_with(path, FLAGS)
+    }
+
+    #[cfg(target_os = "linux")]
+    fn open_beneath_with(&self, path: &str, flags: OFlags) -> Option<OwnedFd> {
         use rustix::fs::ResolveFlags;
         use rustix::io::Errno;
         use std::sync::atomic::{AtomicBool, Ordering};
@@ -58,18 +81,18 @@ impl ProjectDir {
         if !UNAVAILABLE.load(Ordering::Relaxed) {
             let resolve =
                 ResolveFlags::BENEATH | ResolveFlags::NO_SYMLINKS | ResolveFlags::NO_MAGICLINKS;
-            match rustix::fs::openat2(&self.0, path, FLAGS, Mode::empty(), resolve) {
+            match rustix::fs::openat2(&self.0, path, flags, Mode::empty(), resolve) {
                 Ok(fd) => return Some(fd),
                 Err(Errno::NOSYS | Errno::PERM) => UNAVAILABLE.store(true, Ordering::Relaxed),
                 Err(_) => return None,
             }
         }
-        rustix::fs::openat(&self.0, path, FLAGS, Mode::empty()).ok()
+        rustix::fs::openat(&self.0, path, flags, Mode::empty()).ok()
     }
 
     #[cfg(not(target_os = "linux"))]
-    fn open_beneath(&self, path: &str) -> Option<OwnedFd> {
-        rustix::fs::openat(&self.0, path, FLAGS, Mode::empty()).ok()
+    fn open_beneath_with(&self, path: &str, flags: OFlags) -> Option<OwnedFd> {
+        rustix::fs::openat(&self.0, path, flags, Mode::empty()).ok()
     }
 }
 

@@ -122,10 +122,18 @@ fn lockfiles(report: &mut Report, root: &node::Package) {
         .map(|(p, _)| *p)
         .filter(|p| !paths.contains(p))
         .collect();
-    let ignored_absent: Vec<&str> = ignored_absent
+    let ignored_paths: Vec<&str> = ignored_absent
         .iter()
         .zip(workspace::ignored(&ignored_absent))
-        .filter(|(p, ignored)| *ignored && project_file_exists(p))
+        .filter(|(_, ignored)| *ignored)
+        .map(|(p, _)| *p)
+        .collect();
+    // Asked of the host rather than through WASI, so that the outcome stays
+    // reusable.
+    let ignored_absent: Vec<&str> = ignored_paths
+        .iter()
+        .zip(workspace::present(&ignored_paths))
+        .filter(|(_, present)| *present)
         .map(|(p, _)| *p)
         .collect();
     let declared = root.manifest["packageManager"]
@@ -221,10 +229,6 @@ fn lockfiles(report: &mut Report, root: &node::Package) {
             Value::Null
         },
     );
-}
-
-fn project_file_exists(path: &str) -> bool {
-    gonogo_check::project_path(path).is_file()
 }
 
 fn engines(report: &mut Report, root: &node::Package, services: &[node::Service]) {

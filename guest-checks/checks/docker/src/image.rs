@@ -199,13 +199,14 @@ fn path_listed(path: &str) -> bool {
 }
 
 /// Whether a source the listing lacks and git does not ignore is on disk
-/// all the same (under `.git`, or `node_modules` of a project without git).
-/// Asked last, for those alone: looking on disk goes through WASI, and a
-/// check that does is run again on every run rather than reused.
+/// all the same (build output, under `.git`, or `node_modules` of a project
+/// without git). Asked last, for those alone, of the host, which notes the
+/// answers so that the outcome stays reusable.
 fn on_disk(absent: &Absent) -> bool {
-    [absent.local.clone(), graph::normalize(&absent.source)]
-        .iter()
-        .any(|path| gonogo_check::project_path(path).exists())
+    let normalized = graph::normalize(&absent.source);
+    workspace::present(&[absent.local.as_str(), normalized.as_str()])
+        .into_iter()
+        .any(|present| present)
 }
 
 /// A `COPY`/`ADD` source neither listed nor on disk.

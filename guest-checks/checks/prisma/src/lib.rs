@@ -163,9 +163,8 @@ fn migrations(report: &mut Report, schema: &str) {
     let lock = graph::join(&folder, "migration_lock.toml");
     let probe = graph::join(&folder, "0_init/migration.sql");
     let ignored = workspace::ignored(&[probe.as_str()])[0];
-    // Looked for on disk only when it matters: through WASI, which makes
-    // the run one that is not reused.
-    let on_disk = || gonogo_check::project_path(&folder).is_dir();
+    // Looked for on disk only when it matters (the host notes the answer).
+    let on_disk = || workspace::present(&[&format!("{folder}/")])[0];
     let tracked = match workspace::vcs() {
         VcsKind::Git => Some(!sql.is_empty() && sql.iter().all(|f| f.tracked)),
         _ => None,

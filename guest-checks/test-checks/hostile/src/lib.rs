@@ -30,6 +30,9 @@ pub struct Config {
     /// Paths the `inputs` mode asks `workspace.ignored` about.
     #[serde(default)]
     ask_ignored: Vec<String>,
+    /// Paths the `inputs` mode asks `workspace.present` about.
+    #[serde(default)]
+    ask_present: Vec<String>,
     /// Whether the `inputs` mode counts the listing.
     #[serde(default)]
     list: bool,
@@ -265,6 +268,9 @@ impl Check for Hostile {
                 report.fact("read", read);
                 if !config.ask_ignored.is_empty() {
                     report.fact("ignored", ws::ignored(&config.ask_ignored));
+                }
+                if !config.ask_present.is_empty() {
+                    report.fact("present", ws::present(&config.ask_present));
                 }
                 if config.list {
                     report.fact("listed", ws::files().len());

@@ -1,6 +1,6 @@
 //! The file of one stored outcome: the length of a JSON header (u32,
 //! little-endian), the header (the outcome, the listing's sha256, the
-//! `ignored` questions), then the files read, packed: for each, a tag byte
+//! `ignored` and `present` questions), then the files read, packed: for each, a tag byte
 //! (1: the file was read, its sha256 follows; 0: `read` gave nothing), the
 //! path's length (u32, little-endian) and the path. Tens of thousands of
 //! reads parse without an allocation each.
@@ -10,7 +10,7 @@ use crate::workspace::{Digest, SharedWorkspace};
 use serde::{Deserialize, Serialize};
 
 /// Bumped when what an entry records, or how it is checked, changes.
-pub(super) const FORMAT: u32 = 2;
+pub(super) const FORMAT: u32 = 3;
 
 /// Everything of an entry but its reads.
 #[derive(Debug, Serialize, Deserialize)]
@@ -22,6 +22,8 @@ pub(super) struct Header {
     pub listing: Option<String>,
     /// Each `ignored` question with its answers.
     pub ignored: Vec<(Vec<String>, Vec<bool>)>,
+    /// Each `present` question with its answers.
+    pub present: Vec<(Vec<String>, Vec<bool>)>,
 }
 
 /// The bytes of an entry.
@@ -114,6 +116,9 @@ impl Stored {
             && self.header.ignored.iter().all(|(paths, answers)| {
                 super::super::workspace_api::ignored_answers(workspace.get(), paths) == *answers
             })
+            && self.header.present.iter().all(|(paths, answers)| {
+                super::super::workspace_api::present_answers(workspace, paths) == *answers
+            })
     }
 }
 
@@ -129,6 +134,7 @@ mod tests {
             run: CheckRun::failed("x", "builtin:x", None, "stored".into()),
             listing,
             ignored: Vec::new(),
+            present: Vec::new(),
         }
     }
 

@@ -33,7 +33,8 @@ use entry::{FORMAT, Header, Stored};
 use sha2::{Digest as _, Sha256};
 use std::path::{Path, PathBuf};
 
-/// Most bytes of paths a trace keeps (files read, `ignored` questions):
+/// Most bytes of paths a trace keeps (files read, `ignored` and `present`
+/// questions):
 /// the host's memory is not the check's, and a check could ask without end.
 const MAX_TRACE_PATH_BYTES: usize = 64 << 20;
 
@@ -48,6 +49,8 @@ pub struct Trace {
     reads: rustc_hash::FxHashMap<String, Option<Digest>>,
     /// Each `ignored` question with its answers.
     ignored: Vec<(Vec<String>, Vec<bool>)>,
+    /// Each `present` question with its answers.
+    present: Vec<(Vec<String>, Vec<bool>)>,
     /// Why its outcome may not be reused, when something outside the trace
     /// could have shaped it.
     unrepeatable: Option<&'static str>,
@@ -67,6 +70,7 @@ impl Trace {
             listing: false,
             reads: rustc_hash::FxHashMap::default(),
             ignored: Vec::new(),
+            present: Vec::new(),
             unrepeatable: None,
         }
     }
@@ -86,6 +90,7 @@ impl Trace {
                 self.unrepeatable("it asked more of the workspace than a trace keeps");
                 self.reads = rustc_hash::FxHashMap::default();
                 self.ignored = Vec::new();
+                self.present = Vec::new();
                 false
             }
         }
@@ -109,6 +114,14 @@ impl Trace {
         let bytes = paths.iter().map(|p| p.len() + 32).sum();
         if self.spend(bytes) {
             self.ignored.push((paths, answers));
+        }
+    }
+
+    /// It asked which of `paths` are on disk and got `answers`.
+    pub fn present(&mut self, paths: Vec<String>, answers: Vec<bool>) {
+        let bytes = paths.iter().map(|p| p.len() + 32).sum();
+        if self.spend(bytes) {
+            self.present.push((paths, answers));
         }
     }
 
@@ -187,6 +200,7 @@ impl OutcomeStore {
                 .listing
                 .then(|| hex::encode(context.workspace.listing_digest())),
             ignored: trace.ignored,
+            present: trace.present,
         };
         if let Some(bytes) = entry::encode(&header, &reads) {
             super::cache::store(&file, &bytes);
@@ -241,11 +255,13 @@ mod tests {
         let mut trace = Trace::with_budget(200);
         trace.read("a.txt", &workspace);
         trace.ignored(vec!["dist/".into()], vec![false]);
+        trace.present(vec!["dist/".into()], vec![true]);
         assert_eq!(trace.reads.len(), 1);
         assert_eq!(trace.ignored.len(), 1);
+        assert_eq!(trace.present.len(), 1);
         assert_eq!(trace.unrepeatable, None);
-        trace.ignored(vec!["x".repeat(200)], vec![false]);
-        assert!(trace.reads.is_empty() && trace.ignored.is_empty());
+        trace.present(vec!["x".repeat(200)], vec![false]);
+        assert!(trace.reads.is_empty() && trace.ignored.is_empty() && trace.present.is_empty());
         trace.read("b.txt", &workspace);
         assert!(trace.reads.is_empty(), "nothing more is kept");
         assert_eq!(
