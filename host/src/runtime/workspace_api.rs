@@ -6,16 +6,22 @@ use super::bindings::gonogo::check::workspace::{self, FileEntry, VcsKind as Vcs}
 use super::state::CheckState;
 
 /// Most paths one `ignored` or `present` call may ask about.
-const MAX_IGNORED_QUERY: usize = 10_000;
+const MAX_PATHS_PER_QUESTION: usize = 10_000;
+
+/// `answer` for the first [`MAX_PATHS_PER_QUESTION`] paths, false for the
+/// rest: every path gets an answer.
+fn capped(paths: &[String], answer: impl FnOnce(&[String]) -> Vec<bool>) -> Vec<bool> {
+    let mut answers = answer(&paths[..paths.len().min(MAX_PATHS_PER_QUESTION)]);
+    answers.resize(paths.len(), false);
+    answers
+}
 
 /// The answers to an `ignored` call: paths past the limit are not ignored.
 pub(super) fn ignored_answers(
     workspace: &crate::workspace::Workspace,
     paths: &[String],
 ) -> Vec<bool> {
-    let mut answers = workspace.ignored(&paths[..paths.len().min(MAX_IGNORED_QUERY)]);
-    answers.resize(paths.len(), false);
-    answers
+    capped(paths, |paths| workspace.ignored(paths))
 }
 
 /// The answers to a `present` call: paths past the limit are not present.
@@ -23,9 +29,7 @@ pub(super) fn present_answers(
     workspace: &crate::workspace::SharedWorkspace,
     paths: &[String],
 ) -> Vec<bool> {
-    let mut answers = workspace.present(&paths[..paths.len().min(MAX_IGNORED_QUERY)]);
-    answers.resize(paths.len(), false);
-    answers
+    capped(paths, |paths| workspace.present(paths))
 }
 
 impl workspace::Host for CheckState {

@@ -1,8 +1,8 @@
 //! The file of one stored outcome: the length of a JSON header (u32,
 //! little-endian), the header (the outcome, the listing's sha256, the
-//! `ignored` and `present` questions), then the files read, packed: for each, a tag byte
-//! (1: the file was read, its sha256 follows; 0: `read` gave nothing), the
-//! path's length (u32, little-endian) and the path. Tens of thousands of
+//! `ignored` and `present` questions), then the files read, packed: for
+//! each, a tag byte (1: the file was read, its sha256 follows; 0: `read`
+//! gave nothing), the path's length (u32, little-endian) and the path. Tens of thousands of
 //! reads parse without an allocation each.
 
 use crate::model::CheckRun;
