@@ -185,6 +185,57 @@ fn a_changed_input_runs_the_check_again() {
 }
 
 #[test]
+fn the_gitignore_answers_of_stored_outcomes_are_asked_once_for_all_checks() {
+    let project = Project::new();
+    project.write(".gitignore", "build/\n");
+    commit_all(&project);
+    let pack = Project::new();
+    let cache = Project::new();
+    let checks: String = [("first", "[dist/, build/]"), ("second", "[build/, .env]")]
+        .iter()
+        .map(|(name, paths)| {
+            common::pinned_check(
+                name,
+                &hostile(),
+                &format!("{{ attack: inputs, ask_ignored: {paths} }}"),
+                "",
+            )
+        })
+        .collect();
+    let file = pack.write(
+        "gonogo.yaml",
+        &format!(
+            "name: reuse\nchecks:\n{checks}rules:\n  - id: ran\n    title: The checks ran\n    severity: low\n    check: first\n    expr: status != 'error'\n"
+        ),
+    );
+    let answers = |report: &Value| {
+        ["first", "second"].map(|check| check_run(report, check)["facts"]["ignored"].clone())
+    };
+    let (first, stderr) = run(&project, &file, &cache, &[], &[]);
+    assert!(!stderr.contains("asked of git at once"), "{stderr}");
+    let (second, stderr) = run(&project, &file, &cache, &[], &[]);
+    assert!(reused(&second, "first") && reused(&second, "second"));
+    assert_eq!(answers(&second), answers(&first));
+    // `dist/`, `build/` and `.env`: each path once, for both checks.
+    assert!(
+        stderr.contains("gonogo: 3 gitignore question(s) of stored outcomes asked of git at once"),
+        "{stderr}"
+    );
+    project.write(".gitignore", "dist/\n");
+    let (changed, _) = run(&project, &file, &cache, &[], &[]);
+    assert!(!reused(&changed, "first") && !reused(&changed, "second"));
+    assert_eq!(
+        answers(&changed),
+        [
+            serde_json::json!([true, false]),
+            serde_json::json!([false, false])
+        ]
+    );
+    let (_, stderr) = run(&project, &file, &cache, &["--rerun"], &[]);
+    assert!(!stderr.contains("asked of git at once"), "{stderr}");
+}
+
+#[test]
 fn outcomes_that_could_depend_on_more_than_the_project_are_never_reused() {
     let project = Project::new();
     project.write("inside.txt", "inside\n");

@@ -7,10 +7,12 @@
 //! settings neutralised (`core.fsmonitor`), since the project is untrusted.
 //! Without git, the folder is walked instead.
 
+mod ignored;
 mod open;
 
 use open::ProjectDir;
 use sha2::{Digest as _, Sha256};
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -80,37 +82,10 @@ impl Workspace {
 
     /// For each path, whether a gitignore rule matches it (tracked or not).
     pub fn ignored(&self, paths: &[String]) -> Vec<bool> {
-        if self.vcs != Vcs::Git || paths.is_empty() {
+        if self.vcs != Vcs::Git {
             return vec![false; paths.len()];
         }
-        // A trailing `/` asks about a folder (git's own notation).
-        let safe: Vec<bool> = paths
-            .iter()
-            .map(|p| is_safe_relative(p.strip_suffix('/').unwrap_or(p)))
-            .collect();
-        let mut input = Vec::new();
-        for (path, ok) in paths.iter().zip(&safe) {
-            if *ok {
-                input.extend_from_slice(path.as_bytes());
-                input.push(0);
-            }
-        }
-        let Ok(matched) = run_git(
-            &self.root,
-            &["check-ignore", "--no-index", "-z", "--stdin"],
-            Some(&input),
-        ) else {
-            return vec![false; paths.len()];
-        };
-        let matched: std::collections::HashSet<&[u8]> = matched
-            .split(|b| *b == 0)
-            .filter(|s| !s.is_empty())
-            .collect();
-        paths
-            .iter()
-            .zip(&safe)
-            .map(|(path, ok)| *ok && matched.contains(path.as_bytes()))
-            .collect()
+        ignored::ask_git(&self.root, paths)
     }
 }
 
@@ -122,6 +97,10 @@ pub struct SharedWorkspace {
     scanned: std::sync::OnceLock<Scanned>,
     /// The sha256 of the listing, computed on first use.
     listing_digest: std::sync::OnceLock<Digest>,
+    /// `ignored` answers asked of git ahead of need (see
+    /// [`SharedWorkspace::ask_ignored_ahead`]), once `asking_ahead` is set.
+    ignored_ahead: std::sync::OnceLock<HashMap<String, bool>>,
+    asking_ahead: std::sync::atomic::AtomicBool,
 }
 
 /// A sha256.
@@ -154,6 +133,8 @@ impl SharedWorkspace {
             root: root.to_path_buf(),
             scanned: std::sync::OnceLock::new(),
             listing_digest: std::sync::OnceLock::new(),
+            ignored_ahead: std::sync::OnceLock::new(),
+            asking_ahead: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
@@ -312,22 +293,14 @@ fn git_files(root: &Path) -> Result<Vec<FileEntry>, String> {
             // Tracked files deleted from the work tree come twice: `H` and `R`.
             "--deleted",
             "--exclude-standard",
-            "--full-name",
         ],
         None,
     )?;
-    // `--full-name` gives paths from the repository root; strip the prefix
-    // of the project folder when it is a subfolder of the repository.
-    let prefix = run_git(root, &["rev-parse", "--show-prefix"], None)?;
-    let prefix = String::from_utf8_lossy(&prefix).trim().to_owned();
     let mut files: Vec<FileEntry> = Vec::new();
     let mut deleted: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for record in output.split(|b| *b == 0).filter(|r| r.len() > 2) {
         let (tag, path) = record.split_at(2);
         let Ok(path) = std::str::from_utf8(path) else {
-            continue;
-        };
-        let Some(path) = path.strip_prefix(prefix.as_str()) else {
             continue;
         };
         if tag[0] == b'R' {
@@ -515,16 +488,27 @@ mod tests {
         let root = dir.path();
         git(root, &["init", "-q"]);
         write(root, "apps/api/package.json");
+        write(root, "apps/api/gone.ts");
         write(root, "README.md");
         git(root, &["add", "."]);
+        std::fs::remove_file(root.join("apps/api/gone.ts")).expect("remove");
+        write(root, "apps/api/src/new.ts");
+        write(root, "apps/web/untracked.ts");
         let workspace = Workspace::scan(&root.join("apps/api"));
         assert_eq!(workspace.vcs, Vcs::Git);
+        // Tracked, untracked and deleted files alike, from the subfolder.
         assert_eq!(
             workspace.files,
-            [FileEntry {
-                path: "package.json".into(),
-                tracked: true
-            }]
+            [
+                FileEntry {
+                    path: "package.json".into(),
+                    tracked: true
+                },
+                FileEntry {
+                    path: "src/new.ts".into(),
+                    tracked: false
+                }
+            ]
         );
     }
 

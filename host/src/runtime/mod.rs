@@ -231,6 +231,18 @@ impl Runtime {
             prepared.entry(digest.clone()).or_default();
             jobs.push((spec, digest));
         }
+        // The gitignore answers stored outcomes depend on, asked of git in
+        // one call while it still lists the files.
+        if let Some(store) = context.outcomes {
+            let paths = store.ignored_questions(&plan.checks, context.env);
+            if self.verbose && !paths.is_empty() {
+                eprintln!(
+                    "gonogo: {} gitignore question(s) of stored outcomes asked of git at once",
+                    paths.len()
+                );
+            }
+            context.workspace.ask_ignored_ahead(paths);
+        }
         let durations = schedule::Durations::load(self.cache.dir());
         let keys: Vec<String> = jobs
             .iter()

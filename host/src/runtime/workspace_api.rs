@@ -6,7 +6,7 @@ use super::bindings::gonogo::check::workspace::{self, FileEntry, VcsKind as Vcs}
 use super::state::CheckState;
 
 /// Most paths one `ignored` or `present` call may ask about.
-const MAX_PATHS_PER_QUESTION: usize = 10_000;
+pub(super) const MAX_PATHS_PER_QUESTION: usize = 10_000;
 
 /// `answer` for the first [`MAX_PATHS_PER_QUESTION`] paths, false for the
 /// rest: every path gets an answer.
@@ -18,7 +18,7 @@ fn capped(paths: &[String], answer: impl FnOnce(&[String]) -> Vec<bool>) -> Vec<
 
 /// The answers to an `ignored` call: paths past the limit are not ignored.
 pub(super) fn ignored_answers(
-    workspace: &crate::workspace::Workspace,
+    workspace: &crate::workspace::SharedWorkspace,
     paths: &[String],
 ) -> Vec<bool> {
     capped(paths, |paths| workspace.ignored(paths))
@@ -60,7 +60,7 @@ impl workspace::Host for CheckState {
     }
 
     fn ignored(&mut self, paths: Vec<String>) -> Vec<bool> {
-        let answers = ignored_answers(self.workspace.get(), &paths);
+        let answers = ignored_answers(&self.workspace, &paths);
         if let Some(trace) = &mut self.trace {
             trace.ignored(paths, answers.clone());
         }

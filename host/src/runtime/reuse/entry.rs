@@ -8,6 +8,7 @@
 use crate::model::CheckRun;
 use crate::workspace::{Digest, SharedWorkspace};
 use serde::{Deserialize, Serialize};
+use std::path::Path;
 
 /// Bumped when what an entry records, or how it is checked, changes.
 pub(super) const FORMAT: u32 = 3;
@@ -44,6 +45,25 @@ pub(super) fn encode(header: &Header, reads: &[(String, Option<Digest>)]) -> Opt
         bytes.extend_from_slice(path.as_bytes());
     }
     Some(bytes)
+}
+
+/// The header of the entry in `file`, without reading its reads; `None`
+/// when there is none or it is damaged or of another format.
+pub(super) fn read_header(file: &Path) -> Option<Header> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(file).ok()?;
+    let mut length = [0; 4];
+    file.read_exact(&mut length).ok()?;
+    let length = u32::from_le_bytes(length) as usize;
+    // A header is the outcome and a few questions: a length past the
+    // file's size is damage, not a reason to allocate it.
+    if length as u64 > file.metadata().ok()?.len() {
+        return None;
+    }
+    let mut json = vec![0; length];
+    file.read_exact(&mut json).ok()?;
+    let header: Header = serde_json::from_slice(&json).ok()?;
+    (header.format == FORMAT).then_some(header)
 }
 
 /// A stored entry, read back.
@@ -114,7 +134,7 @@ impl Stored {
         busy.into_iter()
             .all(|(path, digest)| workspace.read_digest(path).as_ref() == *digest)
             && self.header.ignored.iter().all(|(paths, answers)| {
-                super::super::workspace_api::ignored_answers(workspace.get(), paths) == *answers
+                super::super::workspace_api::ignored_answers(workspace, paths) == *answers
             })
             && self.header.present.iter().all(|(paths, answers)| {
                 super::super::workspace_api::present_answers(workspace, paths) == *answers

@@ -27,6 +27,7 @@
 mod entry;
 
 use super::RunContext;
+use crate::envsource::EnvSource;
 use crate::model::CheckRun;
 use crate::policy::CheckSpec;
 use crate::workspace::{Digest, SharedWorkspace};
@@ -158,7 +159,7 @@ impl OutcomeStore {
         if !self.reuse {
             return None;
         }
-        let file = self.entry_path(spec, context).ok()?;
+        let file = self.entry_path(spec, context.env).ok()?;
         let stored = Stored::decode(std::fs::read(file).ok()?)?;
         // Where this check's reads begin: anywhere, as long as two checks
         // differ (their names do).
@@ -176,6 +177,28 @@ impl OutcomeStore {
         Some(run)
     }
 
+    /// Every path the stored outcomes of `specs` asked `ignored` about:
+    /// asked of git in one call ahead of [`OutcomeStore::recall`], rather
+    /// than once per check (nothing when outcomes are not reused).
+    pub fn ignored_questions(&self, specs: &[CheckSpec], env: &EnvSource) -> Vec<String> {
+        if !self.reuse {
+            return Vec::new();
+        }
+        let mut paths: Vec<String> = specs
+            .iter()
+            .filter_map(|spec| entry::read_header(&self.entry_path(spec, env).ok()?))
+            .flat_map(|header| header.ignored)
+            .flat_map(|(paths, _)| {
+                paths
+                    .into_iter()
+                    .take(super::workspace_api::MAX_PATHS_PER_QUESTION)
+            })
+            .collect();
+        paths.sort_unstable();
+        paths.dedup();
+        paths
+    }
+
     /// Stores the outcome of a fresh run with its trace; `Err` says why it
     /// is not stored (something outside the trace could have shaped it).
     pub fn keep(
@@ -191,7 +214,7 @@ impl OutcomeStore {
         if let Some(why) = trace.unrepeatable {
             return Err(why);
         }
-        let file = self.entry_path(spec, context)?;
+        let file = self.entry_path(spec, context.env)?;
         let mut reads: Vec<(String, Option<Digest>)> = trace.reads.into_iter().collect();
         reads.sort_unstable();
         let header = Header {
@@ -211,11 +234,7 @@ impl OutcomeStore {
 
     /// The file of `spec`'s outcome; `Err` says why its outcome is not to
     /// be stored at all.
-    fn entry_path(
-        &self,
-        spec: &CheckSpec,
-        context: &RunContext<'_>,
-    ) -> Result<PathBuf, &'static str> {
+    fn entry_path(&self, spec: &CheckSpec, env: &EnvSource) -> Result<PathBuf, &'static str> {
         let mut key = Sha256::new();
         let mut field = |bytes: &[u8]| {
             key.update((bytes.len() as u64).to_le_bytes());
@@ -234,7 +253,7 @@ impl OutcomeStore {
         field(spec.config_json.as_bytes());
         field(format!("{:?} {:?}", spec.grants, spec.limits).as_bytes());
         for grant in &spec.grants.env {
-            match context.env.get(&grant.name) {
+            match env.get(&grant.name) {
                 Some(_) if grant.secret => return Err("a secret variable granted to it is set"),
                 Some(value) => field(format!("{}={value}", grant.name).as_bytes()),
                 None => field(format!("{} unset", grant.name).as_bytes()),
