@@ -236,6 +236,34 @@ fn the_gitignore_answers_of_stored_outcomes_are_asked_once_for_all_checks() {
 }
 
 #[test]
+fn a_reused_outcome_leaves_the_duration_of_the_check_s_last_run_on_record() {
+    let project = Project::new();
+    project.write("a.txt", "first\n");
+    commit_all(&project);
+    let pack = Project::new();
+    let cache = Project::new();
+    let file = inputs_pack(&pack, "inputs", ", read: [a.txt]", "");
+    run(&project, &file, &cache, &[], &[]);
+    // Checks start longest first by this record: say the check is long.
+    let record = cache.path().join("durations.json");
+    let mut durations: serde_json::Map<String, Value> =
+        serde_json::from_slice(&std::fs::read(&record).expect("recorded")).expect("JSON");
+    assert_eq!(durations.len(), 1);
+    durations.values_mut().for_each(|ms| *ms = 4321.into());
+    std::fs::write(&record, serde_json::to_vec(&durations).expect("JSON")).expect("write");
+    let (report, _) = run(&project, &file, &cache, &[], &[]);
+    assert!(reused(&report, "probe_me"));
+    let after: serde_json::Map<String, Value> =
+        serde_json::from_slice(&std::fs::read(&record).expect("recorded")).expect("JSON");
+    assert_eq!(after, durations, "the reused run left the record as it was");
+    // A run that does run the check records what it took.
+    run(&project, &file, &cache, &["--rerun"], &[]);
+    let rerun: serde_json::Map<String, Value> =
+        serde_json::from_slice(&std::fs::read(&record).expect("recorded")).expect("JSON");
+    assert_ne!(rerun, durations);
+}
+
+#[test]
 fn outcomes_that_could_depend_on_more_than_the_project_are_never_reused() {
     let project = Project::new();
     project.write("inside.txt", "inside\n");

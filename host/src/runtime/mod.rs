@@ -299,9 +299,11 @@ impl Runtime {
                 "a thread running checks panicked; please report this bug".into(),
             ));
         }
+        // A reused outcome took no time to run: what it took when it last
+        // ran stays on record.
         durations.save(keys.into_iter().zip(&results).filter_map(|(key, run)| {
             let Some(Ok(run)) = run else { return None };
-            Some((key, run.duration_ms))
+            (!run.reused).then_some((key, run.duration_ms))
         }));
         results
             .into_iter()

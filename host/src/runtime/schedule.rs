@@ -1,7 +1,8 @@
 //! The order checks start in. With fewer cores than checks, a long check
 //! that starts last sets the wall time alone; so checks start longest
-//! first, by how long each took in the previous run (kept beside the
-//! compiled components), and checks never timed start before all others.
+//! first, by how long each took the last time it ran (kept beside the
+//! compiled components; a reused outcome is not a run), and checks never
+//! timed start before all others.
 //! Only the order changes: results stay in pack order, and a missing or
 //! damaged record only means pack order.
 
@@ -53,12 +54,15 @@ impl Durations {
     }
 
     /// Remembers this run's durations, best effort (a cache that cannot be
-    /// written only costs time).
+    /// written only costs time); a run that timed nothing writes nothing.
     pub fn save(mut self, timed: impl IntoIterator<Item = (String, u64)>) {
         let Some(file) = self.file.take() else {
             return;
         };
         let timed: HashMap<String, u64> = timed.into_iter().collect();
+        if timed.is_empty() {
+            return;
+        }
         if self.known.len() + timed.len() > MAX_REMEMBERED {
             self.known.clear();
         }
@@ -98,6 +102,20 @@ mod tests {
         for durations in [Durations::load(Some(dir.path())), Durations::load(None)] {
             assert_eq!(durations.order(&keys(&["a", "b", "c"])), [0, 1, 2]);
         }
+    }
+
+    #[test]
+    fn a_run_that_timed_nothing_keeps_the_record_as_it_was() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        Durations::load(Some(dir.path())).save([]);
+        assert!(!dir.path().join(FILE_NAME).exists());
+        Durations::load(Some(dir.path())).save([(Durations::key("node", "d"), 300)]);
+        let before = std::fs::read(dir.path().join(FILE_NAME)).expect("record");
+        Durations::load(Some(dir.path())).save([]);
+        assert_eq!(
+            std::fs::read(dir.path().join(FILE_NAME)).expect("record"),
+            before
+        );
     }
 
     #[test]
