@@ -47,23 +47,31 @@ pub(super) fn encode(header: &Header, reads: &[(String, Option<Digest>)]) -> Opt
     Some(bytes)
 }
 
-/// The header of the entry in `file`, without reading its reads; `None`
-/// when there is none or it is damaged or of another format.
-pub(super) fn read_header(file: &Path) -> Option<Header> {
+/// What [`read_questions`] keeps of a header: the outcome is skipped
+/// unparsed (for `node` on a large tree, half a megabyte of facts).
+#[derive(Deserialize)]
+struct Questions {
+    format: u32,
+    ignored: Vec<(Vec<String>, Vec<bool>)>,
+}
+
+/// The `ignored` questions of the entry in `file`, without reading its
+/// reads or building its outcome; `None` when there is no entry or it is
+/// damaged or of another format.
+pub(super) fn read_questions(file: &Path) -> Option<Vec<(Vec<String>, Vec<bool>)>> {
     use std::io::Read;
     let mut file = std::fs::File::open(file).ok()?;
     let mut length = [0; 4];
     file.read_exact(&mut length).ok()?;
     let length = u32::from_le_bytes(length) as usize;
-    // A header is the outcome and a few questions: a length past the
-    // file's size is damage, not a reason to allocate it.
+    // A length past the file's size is damage, not a reason to allocate it.
     if length as u64 > file.metadata().ok()?.len() {
         return None;
     }
     let mut json = vec![0; length];
     file.read_exact(&mut json).ok()?;
-    let header: Header = serde_json::from_slice(&json).ok()?;
-    (header.format == FORMAT).then_some(header)
+    let questions: Questions = serde_json::from_slice(&json).ok()?;
+    (questions.format == FORMAT).then_some(questions.ignored)
 }
 
 /// A stored entry, read back.
@@ -228,5 +236,28 @@ mod tests {
         let mut old = header(None);
         old.format = FORMAT - 1;
         assert!(Stored::decode(encode(&old, &[]).expect("encodes")).is_none());
+    }
+
+    #[test]
+    fn the_ignored_questions_are_read_from_the_header_alone() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = dir.path().join("x.outcome");
+        let mut stored = header(None);
+        stored.ignored = vec![(vec!["dist/".into(), ".env".into()], vec![false, true])];
+        let reads = [("a.txt".to_owned(), Some([7; 32]))];
+        std::fs::write(&file, encode(&stored, &reads).expect("encodes")).expect("write");
+        assert_eq!(read_questions(&file), Some(stored.ignored.clone()));
+        // Missing, cut short, claiming more than the file holds, of another format.
+        assert_eq!(read_questions(&dir.path().join("none.outcome")), None);
+        let bytes = std::fs::read(&file).expect("read");
+        std::fs::write(&file, &bytes[..10]).expect("write");
+        assert_eq!(read_questions(&file), None);
+        let mut huge = u32::MAX.to_le_bytes().to_vec();
+        huge.extend_from_slice(&bytes[4..]);
+        std::fs::write(&file, huge).expect("write");
+        assert_eq!(read_questions(&file), None);
+        stored.format = FORMAT - 1;
+        std::fs::write(&file, encode(&stored, &reads).expect("encodes")).expect("write");
+        assert_eq!(read_questions(&file), None);
     }
 }

@@ -12,7 +12,9 @@
 //! public variables. The next run under the same key asks the current
 //! project the same questions first; when every answer is the same, the
 //! check would be given exactly what it was given before, and its outcome
-//! is reused without running it. Asking costs what reading costs: the
+//! is reused without running it. The `ignored` questions of every stored
+//! outcome are asked of git in one call, ahead, while it lists the files
+//! (see [`OutcomeStore::ignored_questions`]). Asking costs what reading costs: the
 //! files are read and hashed (once per run, shared), never trusted by
 //! their size or time.
 //!
@@ -186,8 +188,8 @@ impl OutcomeStore {
         }
         let mut paths: Vec<String> = specs
             .iter()
-            .filter_map(|spec| entry::read_header(&self.entry_path(spec, env).ok()?))
-            .flat_map(|header| header.ignored)
+            .filter_map(|spec| entry::read_questions(&self.entry_path(spec, env).ok()?))
+            .flatten()
             .flat_map(|(paths, _)| {
                 paths
                     .into_iter()
