@@ -64,16 +64,17 @@ impl SharedWorkspace {
         }
         let shared = AnswerOnExit(std::sync::Arc::clone(self));
         std::thread::spawn(move || {
+            // Without answers (no work tree, git failed), a later call asks
+            // for itself; without git, `ignored` answers false anyway.
             let root = &shared.0.root;
-            let answers = if in_git_work_tree(root) {
-                ask_git(root, &paths)
-            } else {
-                vec![false; paths.len()]
-            };
-            let _ = shared
-                .0
-                .ignored_ahead
-                .set(paths.into_iter().zip(answers).collect());
+            if in_git_work_tree(root)
+                && let Some(answers) = try_ask_git(root, &paths)
+            {
+                let _ = shared
+                    .0
+                    .ignored_ahead
+                    .set(paths.into_iter().zip(answers).collect());
+            }
         });
     }
 }
@@ -82,8 +83,13 @@ impl SharedWorkspace {
 /// false for a path that is empty, absolute or has `..`, and for every path
 /// when git cannot answer.
 pub(super) fn ask_git(root: &Path, paths: &[String]) -> Vec<bool> {
+    try_ask_git(root, paths).unwrap_or_else(|| vec![false; paths.len()])
+}
+
+/// [`ask_git`], `None` when git cannot answer.
+fn try_ask_git(root: &Path, paths: &[String]) -> Option<Vec<bool>> {
     if paths.is_empty() {
-        return Vec::new();
+        return Some(Vec::new());
     }
     let safe: Vec<bool> = paths
         .iter()
@@ -96,22 +102,23 @@ pub(super) fn ask_git(root: &Path, paths: &[String]) -> Vec<bool> {
             input.push(0);
         }
     }
-    let Ok(matched) = run_git(
+    let matched = run_git(
         root,
         &["check-ignore", "--no-index", "-z", "--stdin"],
         Some(&input),
-    ) else {
-        return vec![false; paths.len()];
-    };
+    )
+    .ok()?;
     let matched: std::collections::HashSet<&[u8]> = matched
         .split(|b| *b == 0)
         .filter(|s| !s.is_empty())
         .collect();
-    paths
-        .iter()
-        .zip(&safe)
-        .map(|(path, ok)| *ok && matched.contains(path.as_bytes()))
-        .collect()
+    Some(
+        paths
+            .iter()
+            .zip(&safe)
+            .map(|(path, ok)| *ok && matched.contains(path.as_bytes()))
+            .collect(),
+    )
 }
 
 #[cfg(test)]
