@@ -246,21 +246,23 @@ fn a_reused_outcome_leaves_the_duration_of_the_check_s_last_run_on_record() {
     run(&project, &file, &cache, &[], &[]);
     // Checks start longest first by this record: say the check is long.
     let record = cache.path().join("durations.json");
-    let mut durations: serde_json::Map<String, Value> =
-        serde_json::from_slice(&std::fs::read(&record).expect("recorded")).expect("JSON");
+    let recorded = || -> serde_json::Map<String, Value> {
+        serde_json::from_slice(&std::fs::read(&record).expect("recorded")).expect("JSON")
+    };
+    let mut durations = recorded();
     assert_eq!(durations.len(), 1);
     durations.values_mut().for_each(|ms| *ms = 4321.into());
     std::fs::write(&record, serde_json::to_vec(&durations).expect("JSON")).expect("write");
     let (report, _) = run(&project, &file, &cache, &[], &[]);
     assert!(reused(&report, "probe_me"));
-    let after: serde_json::Map<String, Value> =
-        serde_json::from_slice(&std::fs::read(&record).expect("recorded")).expect("JSON");
-    assert_eq!(after, durations, "the reused run left the record as it was");
+    assert_eq!(
+        recorded(),
+        durations,
+        "the reused run left the record as it was"
+    );
     // A run that does run the check records what it took.
     run(&project, &file, &cache, &["--rerun"], &[]);
-    let rerun: serde_json::Map<String, Value> =
-        serde_json::from_slice(&std::fs::read(&record).expect("recorded")).expect("JSON");
-    assert_ne!(rerun, durations);
+    assert_ne!(recorded(), durations);
 }
 
 #[test]
