@@ -97,6 +97,8 @@ pub struct SharedWorkspace {
     scanned: std::sync::OnceLock<Scanned>,
     /// The sha256 of the listing, computed on first use.
     listing_digest: std::sync::OnceLock<Digest>,
+    /// The listing packed (see [`SharedWorkspace::packed`]), on first use.
+    packed: std::sync::OnceLock<Packed>,
     /// `ignored` answers asked of git ahead of need (see
     /// [`SharedWorkspace::ask_ignored_ahead`]), once `asking_ahead` is set.
     ignored_ahead: std::sync::OnceLock<HashMap<String, bool>>,
@@ -105,6 +107,16 @@ pub struct SharedWorkspace {
 
 /// A sha256.
 pub type Digest = [u8; 32];
+
+/// The listing packed for one copy into a check's memory: every path
+/// followed by a NUL byte, and whether git tracks each.
+#[derive(Debug, Default)]
+pub struct Packed {
+    /// The paths, each followed by a NUL byte.
+    pub paths: Vec<u8>,
+    /// Whether git tracks each path.
+    pub tracked: Vec<bool>,
+}
 
 /// The scan, with each listed file's contents read at most once.
 #[derive(Debug)]
@@ -133,6 +145,7 @@ impl SharedWorkspace {
             root: root.to_path_buf(),
             scanned: std::sync::OnceLock::new(),
             listing_digest: std::sync::OnceLock::new(),
+            packed: std::sync::OnceLock::new(),
             ignored_ahead: std::sync::OnceLock::new(),
             asking_ahead: std::sync::atomic::AtomicBool::new(false),
         }
@@ -176,6 +189,23 @@ impl SharedWorkspace {
                 hasher.update([0, u8::from(file.tracked)]);
             }
             hasher.finalize().into()
+        })
+    }
+
+    /// The listing, packed (built once per run).
+    pub fn packed(&self) -> &Packed {
+        self.packed.get_or_init(|| {
+            let files = &self.get().files;
+            let mut packed = Packed {
+                paths: Vec::with_capacity(files.iter().map(|f| f.path.len() + 1).sum()),
+                tracked: Vec::with_capacity(files.len()),
+            };
+            for file in files {
+                packed.paths.extend_from_slice(file.path.as_bytes());
+                packed.paths.push(0);
+                packed.tracked.push(file.tracked);
+            }
+            packed
         })
     }
 

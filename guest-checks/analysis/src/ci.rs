@@ -73,7 +73,7 @@ impl Pipeline {
 pub fn pipelines() -> Vec<Pipeline> {
     let mut found = Vec::new();
     for file in workspace::files() {
-        let path = file.path.as_str();
+        let path = file.path;
         let github = path.starts_with(".github/workflows/")
             && (path.ends_with(".yml") || path.ends_with(".yaml"));
         let gitlab = path == ".gitlab-ci.yml" || path.ends_with(".gitlab-ci.yml");

@@ -58,10 +58,10 @@ pub fn packages() -> Vec<Package> {
         .filter(|f| f.path == "package.json" || f.path.ends_with("/package.json"))
         .filter(|f| !f.path.split('/').any(|p| p == "node_modules"))
         .filter_map(|f| {
-            let manifest = serde_json::from_str(&workspace::read_text(&f.path)?).ok()?;
+            let manifest = serde_json::from_str(&workspace::read_text(f.path)?).ok()?;
             Some(Package {
-                dir: parent(&f.path).to_owned(),
-                manifest_path: f.path.clone(),
+                dir: parent(f.path).to_owned(),
+                manifest_path: f.path.to_owned(),
                 manifest,
             })
         })
@@ -85,8 +85,20 @@ pub struct Service {
 /// The services of the project: packages with a web framework dependency
 /// (or a start script) that are not libraries, front-ends or test tooling.
 pub fn services(packages: &[Package]) -> Vec<Service> {
+    services_where(packages, |_| true)
+}
+
+/// The service in the folder `dir`, if that package is one (as
+/// [`services`] would find it, without working out the others).
+pub fn service_in(packages: &[Package], dir: &str) -> Option<Service> {
+    services_where(packages, |p| p.dir == dir).pop()
+}
+
+/// The services among the packages `chosen` keeps.
+fn services_where(packages: &[Package], chosen: impl Fn(&Package) -> bool) -> Vec<Service> {
     let mut services: Vec<Service> = packages
         .iter()
+        .filter(|p| chosen(p))
         .filter(|p| !crate::is_test_path(&p.manifest_path))
         .filter(|p| p.framework().is_some() && !is_frontend(p))
         .map(|p| {

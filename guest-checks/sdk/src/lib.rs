@@ -31,6 +31,13 @@
 //!
 //! The host calls `run` with the check's `with:` configuration, deserialised
 //! into `Config`; the project is mounted read-only at [`PROJECT_ROOT`].
+//!
+//! A check whose work falls into independent pieces (one per service of a
+//! monorepo) can have each worked out as a *part*: `run` calls
+//! [`part`] with a key, and the host runs [`Check::part`] with that key in
+//! a fresh instance, or gives back what it returned on an earlier run when
+//! nothing it read has changed. A part shares no memory with `run`: it
+//! must work from its key and what it asks the host alone.
 
 mod report;
 pub mod workspace;
@@ -41,7 +48,7 @@ pub use serde_json::{Map, Value, json};
 #[doc(hidden)]
 pub mod bindings {
     wit_bindgen::generate!({
-        world: "check",
+        world: "check-with-parts",
         path: "../../wit",
         pub_export_macro: true,
         export_macro_name: "__export_check_world",
@@ -78,6 +85,24 @@ pub trait Check {
     const INFO: Info;
     /// Inspects the project and reports; `Err` means the check could not run.
     fn run(config: Self::Config) -> Result<Report, String>;
+    /// Works out the part `key` that `run` asked for with [`part`], in an
+    /// instance of its own: from `key` and what it asks the host, never
+    /// from anything `run` computed. The default has no parts.
+    fn part(config: Self::Config, key: &str) -> Result<Report, String> {
+        let _ = (config, key);
+        Err("this check has no parts".into())
+    }
+}
+
+/// The part `key` of this run, as [`Check::part`] reported it: worked out
+/// in a fresh instance, or given back from an earlier run when every
+/// answer it was given is the same. `Err` when the part failed (its
+/// error, a trap, the deadline) or was refused (more than 1,000 parts, a
+/// key over 4 KiB, a part asking for parts).
+pub fn part(key: &str) -> Result<Report, String> {
+    let json = bindings::gonogo::check::host::part(key)?;
+    Report::from_json(&json)
+        .ok_or_else(|| format!("part `{key}` gave back something that is not a report"))
 }
 
 /// A path inside the project, e.g. `project_path("package.json")`.
@@ -134,20 +159,30 @@ pub fn __describe<C: Check>() -> bindings::gonogo::check::types::CheckInfo {
     }
 }
 
-#[doc(hidden)]
-pub fn __run<C: Check>(config: &str) -> Result<bindings::gonogo::check::types::Outcome, String> {
+/// The check's configuration from the `with:` JSON.
+fn config<C: Check>(config: &str) -> Result<C::Config, String> {
     let trimmed = config.trim();
     let json = if trimmed.is_empty() { "{}" } else { trimmed };
-    let config = match serde_json::from_str::<C::Config>(json) {
-        Ok(config) => config,
+    match serde_json::from_str::<C::Config>(json) {
+        Ok(config) => Ok(config),
         // A check without settings may use `()`: an absent `with:` is fine.
-        Err(_) if matches!(json, "{}" | "null") => C::Config::default(),
-        Err(error) => return Err(format!("invalid configuration: {error}")),
-    };
-    C::run(config).map(Report::into_outcome)
+        Err(_) if matches!(json, "{}" | "null") => Ok(C::Config::default()),
+        Err(error) => Err(format!("invalid configuration: {error}")),
+    }
 }
 
-/// Exports a type implementing [`Check`] as the component's `describe` and `run`.
+#[doc(hidden)]
+pub fn __run<C: Check>(config: &str) -> Result<bindings::gonogo::check::types::Outcome, String> {
+    C::run(self::config::<C>(config)?).map(Report::into_outcome)
+}
+
+#[doc(hidden)]
+pub fn __part<C: Check>(config: &str, key: &str) -> Result<String, String> {
+    C::part(self::config::<C>(config)?, key).map(|report| report.to_json())
+}
+
+/// Exports a type implementing [`Check`] as the component's `describe`,
+/// `run` and `part`.
 #[macro_export]
 macro_rules! export_check {
     ($check:ty) => {
@@ -165,6 +200,12 @@ macro_rules! export_check {
                 ::std::string::String,
             > {
                 $crate::__run::<$check>(&config)
+            }
+            fn part(
+                config: ::std::string::String,
+                key: ::std::string::String,
+            ) -> ::std::result::Result<::std::string::String, ::std::string::String> {
+                $crate::__part::<$check>(&config, &key)
             }
         }
 

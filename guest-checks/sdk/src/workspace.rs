@@ -4,12 +4,21 @@
 use crate::bindings::gonogo::check::workspace as wit;
 use std::sync::OnceLock;
 
-pub use wit::{FileEntry, VcsKind};
+pub use wit::VcsKind;
 
 /// Largest file [`read_text`] reads; bigger files are generated or data.
 pub const MAX_TEXT_BYTES: u64 = 2 << 20;
 
-static FILES: OnceLock<Vec<FileEntry>> = OnceLock::new();
+/// One file of the project, as [`files`] lists it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct File {
+    /// Path relative to the project root, with `/` separators.
+    pub path: &'static str,
+    /// Whether git tracks it (false unless [`vcs`] is git).
+    pub tracked: bool,
+}
+
+static FILES: OnceLock<Vec<File>> = OnceLock::new();
 static VCS: OnceLock<VcsKind> = OnceLock::new();
 
 /// How the project is versioned.
@@ -19,8 +28,22 @@ pub fn vcs() -> VcsKind {
 
 /// The project's files, sorted by path (asked of the host once per run).
 /// Under git: tracked files and untracked files that are not ignored.
-pub fn files() -> &'static [FileEntry] {
-    FILES.get_or_init(wit::files)
+pub fn files() -> &'static [File] {
+    FILES.get_or_init(|| {
+        // One copy of every path (`files-packed`), kept for the instance's
+        // life, rather than one string per path.
+        let packed = wit::files_packed();
+        let paths: &'static str = Box::leak(
+            String::from_utf8(packed.paths)
+                .unwrap_or_default()
+                .into_boxed_str(),
+        );
+        paths
+            .split_terminator('\0')
+            .zip(packed.tracked)
+            .map(|(path, tracked)| File { path, tracked })
+            .collect()
+    })
 }
 
 /// Whether git tracks `path`: `None` when the project is not under git or
@@ -31,7 +54,7 @@ pub fn tracked(path: &str) -> Option<bool> {
     }
     Some(
         files()
-            .binary_search_by(|f| f.path.as_str().cmp(path))
+            .binary_search_by(|f| f.path.cmp(path))
             .is_ok_and(|i| files()[i].tracked),
     )
 }
@@ -54,7 +77,7 @@ pub fn present(paths: &[&str]) -> Vec<bool> {
 pub fn exists(path: &str) -> bool {
     static PATHS: OnceLock<rustc_hash::FxHashSet<&'static str>> = OnceLock::new();
     PATHS
-        .get_or_init(|| files().iter().map(|f| f.path.as_str()).collect())
+        .get_or_init(|| files().iter().map(|f| f.path).collect())
         .contains(path)
 }
 

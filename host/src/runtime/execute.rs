@@ -106,6 +106,7 @@ impl Runtime {
         if context.outcomes.is_some() {
             state.trace = Some(super::reuse::Trace::default());
         }
+        state.parts = Some(self.parts(spec, pre, context, started));
         let mut store = Store::new(&self.engine, state);
         store.limiter(|state| &mut state.limiter);
         store.set_epoch_deadline(Runtime::deadline_ticks(spec));
@@ -149,14 +150,10 @@ impl Runtime {
         if info.as_ref().is_some_and(|info| info.id.trim().is_empty()) {
             return Err(breach(EMPTY_ID.into()));
         }
-        let deadline = || {
-            format!(
-                "it exceeded its deadline of {} ms (`limits.timeout_ms`) and was stopped",
-                spec.limits.timeout.as_millis()
-            )
-        };
         let mut run = match timed {
-            Err(_elapsed) => CheckRun::failed(&spec.name, &spec.reference, info, deadline()),
+            Err(_elapsed) => {
+                CheckRun::failed(&spec.name, &spec.reference, info, deadline_exceeded(spec))
+            }
             Ok(Ok(Ok(outcome))) => {
                 let info = info.unwrap_or_else(|| unreachable_info(spec));
                 outcome::convert(
@@ -174,24 +171,12 @@ impl Runtime {
                 info,
                 format!("the check reported an error: {reason}"),
             ),
-            Ok(Err(error)) => {
-                let reason = if error.downcast_ref::<Trap>() == Some(&Trap::Interrupt) {
-                    deadline()
-                } else if let Some(stream) = store.data().full_stdio() {
-                    format!(
-                        "it wrote more than {} KiB to {stream}",
-                        state::STDIO_CAP_BYTES >> 10
-                    )
-                } else if store.data().limiter.exceeded {
-                    format!(
-                        "it exceeded its memory limit of {} MiB (`limits.memory_mb`)",
-                        spec.limits.memory_bytes >> 20
-                    )
-                } else {
-                    format!("it trapped: {}", root_cause(&error))
-                };
-                CheckRun::failed(&spec.name, &spec.reference, info, reason)
-            }
+            Ok(Err(error)) => CheckRun::failed(
+                &spec.name,
+                &spec.reference,
+                info,
+                stopped_reason(&error, store.data(), spec),
+            ),
         };
         let mut state = store.into_data();
         let trace = state.take_trace();
@@ -224,6 +209,38 @@ impl Runtime {
     }
 }
 
+/// Why a run was stopped at its deadline.
+pub(super) fn deadline_exceeded(spec: &CheckSpec) -> String {
+    format!(
+        "it exceeded its deadline of {} ms (`limits.timeout_ms`) and was stopped",
+        spec.limits.timeout.as_millis()
+    )
+}
+
+/// Why wasm stopped with `error`: its deadline, a full stdout or stderr,
+/// its memory limit, or a trap.
+pub(super) fn stopped_reason(
+    error: &wasmtime::Error,
+    state: &CheckState,
+    spec: &CheckSpec,
+) -> String {
+    if error.downcast_ref::<Trap>() == Some(&Trap::Interrupt) {
+        deadline_exceeded(spec)
+    } else if let Some(stream) = state.full_stdio() {
+        format!(
+            "it wrote more than {} KiB to {stream}",
+            state::STDIO_CAP_BYTES >> 10
+        )
+    } else if state.limiter.exceeded {
+        format!(
+            "it exceeded its memory limit of {} MiB (`limits.memory_mb`)",
+            spec.limits.memory_bytes >> 20
+        )
+    } else {
+        format!("it trapped: {}", root_cause(error))
+    }
+}
+
 fn unreachable_info(spec: &CheckSpec) -> CheckInfo {
     CheckInfo {
         id: spec.name.clone(),
@@ -233,7 +250,7 @@ fn unreachable_info(spec: &CheckSpec) -> CheckInfo {
     }
 }
 
-fn collect_logs(state: CheckState) -> Vec<crate::model::LogLine> {
+pub(super) fn collect_logs(state: CheckState) -> Vec<crate::model::LogLine> {
     let mut logs = state.log.lines;
     if state.log.truncated {
         logs.push(crate::model::LogLine {

@@ -1,4 +1,5 @@
-//! The `host` interface every check imports: logging and its grants.
+//! The `host` interface every check imports: logging, its grants, and
+//! the parts of its run (see [`super::parts`]).
 
 use super::bindings::gonogo::check::{host, types};
 use super::bindings::{LogLevel, WitEnvGrant};
@@ -25,5 +26,22 @@ impl host::Host for CheckState {
                 secret: grant.secret,
             })
             .collect()
+    }
+
+    fn part(&mut self, key: String) -> Result<String, String> {
+        let Some(parts) = &mut self.parts else {
+            return Err("a part cannot ask for parts of its own".into());
+        };
+        let answer = parts.answer(&key);
+        if let Some(trace) = &mut self.trace {
+            match answer.trace {
+                Some(part) => trace.merge(part),
+                None => trace.unrepeatable("a part of it was refused"),
+            }
+        }
+        for line in answer.logs {
+            self.log.push(&line.level, line.message);
+        }
+        answer.value
     }
 }

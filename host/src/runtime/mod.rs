@@ -9,6 +9,7 @@ mod describe;
 mod execute;
 mod host_api;
 pub(crate) mod outcome;
+mod parts;
 mod probe_api;
 pub mod reuse;
 mod schedule;
@@ -343,12 +344,12 @@ impl Runtime {
 
     /// The deadline of a store, in epoch ticks.
     fn deadline_ticks(spec: &CheckSpec) -> u64 {
-        (spec
-            .limits
-            .timeout
-            .as_millis()
-            .div_ceil(EPOCH_TICK.as_millis()) as u64)
-            .max(1)
+        Runtime::ticks(spec.limits.timeout)
+    }
+
+    /// `time` in epoch ticks, at least one.
+    fn ticks(time: Duration) -> u64 {
+        (time.as_millis().div_ceil(EPOCH_TICK.as_millis()) as u64).max(1)
     }
 }
 

@@ -59,6 +59,17 @@ impl workspace::Host for CheckState {
             .collect()
     }
 
+    fn files_packed(&mut self) -> workspace::PackedFiles {
+        if let Some(trace) = &mut self.trace {
+            trace.asked_listing();
+        }
+        let packed = self.workspace.packed();
+        workspace::PackedFiles {
+            paths: packed.paths.clone(),
+            tracked: packed.tracked.clone(),
+        }
+    }
+
     fn ignored(&mut self, paths: Vec<String>) -> Vec<bool> {
         let answers = ignored_answers(&self.workspace, &paths);
         if let Some(trace) = &mut self.trace {

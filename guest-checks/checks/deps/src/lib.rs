@@ -103,7 +103,18 @@ impl Check for Deps {
         engines(&mut report, root, &services);
         loose_versions(&mut report, &packages);
         installs(&mut report);
-        runtime_dev_dependencies(&mut report, &packages, &services);
+        runtime_dev_dependencies(&mut report, &services)?;
+        Ok(report)
+    }
+
+    /// The service in the folder `dir`: its `dev-dependency-at-runtime`
+    /// findings, and the facts `bundled` (true or false) and `found`.
+    fn part(_: (), dir: &str) -> Result<Report, String> {
+        let packages = node::packages();
+        let service =
+            &node::service_in(&packages, dir).ok_or_else(|| format!("no service in `{dir}`"))?;
+        let mut report = Report::new();
+        service_dev_dependencies(&mut report, &packages, service);
         Ok(report)
     }
 }
@@ -326,12 +337,12 @@ fn installs(report: &mut Report) {
         {
             continue;
         }
-        let Some(text) = workspace::read_text(&file.path) else {
+        let Some(text) = workspace::read_text(file.path) else {
             continue;
         };
         for run in dockerfile::parse(&text).all("RUN") {
             for (kind, command) in ci::installs(&run.args, false) {
-                record(report, &file.path, run.line, &command, kind);
+                record(report, file.path, run.line, &command, kind);
             }
         }
     }
@@ -350,70 +361,92 @@ fn installs(report: &mut Report) {
     report.fact("installs", found);
 }
 
-fn runtime_dev_dependencies(
-    report: &mut Report,
-    packages: &[node::Package],
-    services: &[node::Service],
-) {
-    let root = packages.iter().find(|p| p.dir.is_empty());
+/// `dev-dependency-at-runtime` over every service, each service a part
+/// of the run: on a later run, only the services whose files changed are
+/// followed again.
+fn runtime_dev_dependencies(report: &mut Report, services: &[node::Service]) -> Result<(), String> {
     let mut found = Vec::new();
     let mut bundled = Vec::new();
     for service in services {
-        let package = &service.package;
-        let build = package.script("build").unwrap_or_default();
-        if BUNDLERS.iter().any(|b| build.contains(b)) {
-            bundled.push(package.dir.clone());
-            continue;
+        let (findings, mut facts) = gonogo_check::part(&service.package.dir)?.into_parts();
+        for finding in findings {
+            report.push(finding);
         }
-        let dev_only = |name: &str| {
-            let in_service = package.dev_depends_on(name) && !package.depends_on(name);
-            // In a monorepo, a root dependency is installed for every service.
-            let in_root = root.is_some_and(|r| r.depends_on(name));
-            in_service && !in_root
-        };
-        for module in node::service_modules(service, packages) {
-            for import in module
-                .imports
-                .iter()
-                .filter(|i| !i.type_only && i.resolved.is_none())
-            {
-                let Some(name) = import.package() else {
-                    continue;
-                };
-                if dev_only(name) {
-                    found.push(json!({"service": package.dir, "package": name, "path": module.path, "line": import.line}));
-                    report.push(
-                        Finding::fail(
-                            "dev-dependency-at-runtime",
-                            Severity::High,
-                            format!(
-                                "`{name}` is imported by shipped code but is only a devDependency"
-                            ),
-                        )
-                        .at(&module.path, Some(import.line))
-                        .fix("move it to `dependencies`: `npm ci --omit=dev` leaves it out"),
-                    );
-                }
-            }
+        if facts.get("bundled") == Some(&Value::Bool(true)) {
+            bundled.push(service.package.dir.clone());
         }
-        if let Some(start) = package.script("start") {
-            let first = start.split_whitespace().find(|w| !w.contains('='));
-            if let Some(tool) = first.filter(|t| DEV_RUNNERS.contains(t) && dev_only(t)) {
-                found.push(json!({"service": package.dir, "package": tool, "path": package.manifest_path, "line": null}));
-                report.push(
-                    Finding::fail(
-                        "dev-dependency-at-runtime",
-                        Severity::High,
-                        format!("the start script runs `{tool}`, a devDependency"),
-                    )
-                    .at(&package.manifest_path, None)
-                    .fix("build to JavaScript and start with `node dist/…`"),
-                );
-            }
+        if let Some(Value::Array(more)) = facts.remove("found") {
+            found.extend(more);
         }
     }
     report.fact("dev_dependencies_at_runtime", found);
     report.fact("bundled", bundled);
+    Ok(())
+}
+
+/// What one service imports at run time from its devDependencies (none
+/// when its build bundles them): findings, and the facts `bundled` and
+/// `found`.
+fn service_dev_dependencies(
+    report: &mut Report,
+    packages: &[node::Package],
+    service: &node::Service,
+) {
+    let root = packages.iter().find(|p| p.dir.is_empty());
+    let mut found = Vec::new();
+    let package = &service.package;
+    let build = package.script("build").unwrap_or_default();
+    let bundled = BUNDLERS.iter().any(|b| build.contains(b));
+    report.fact("bundled", bundled);
+    if bundled {
+        report.fact("found", found);
+        return;
+    }
+    let dev_only = |name: &str| {
+        let in_service = package.dev_depends_on(name) && !package.depends_on(name);
+        // In a monorepo, a root dependency is installed for every service.
+        let in_root = root.is_some_and(|r| r.depends_on(name));
+        in_service && !in_root
+    };
+    for module in node::service_modules(service, packages) {
+        for import in module
+            .imports
+            .iter()
+            .filter(|i| !i.type_only && i.resolved.is_none())
+        {
+            let Some(name) = import.package() else {
+                continue;
+            };
+            if dev_only(name) {
+                found.push(json!({"service": package.dir, "package": name, "path": module.path, "line": import.line}));
+                report.push(
+                    Finding::fail(
+                        "dev-dependency-at-runtime",
+                        Severity::High,
+                        format!("`{name}` is imported by shipped code but is only a devDependency"),
+                    )
+                    .at(&module.path, Some(import.line))
+                    .fix("move it to `dependencies`: `npm ci --omit=dev` leaves it out"),
+                );
+            }
+        }
+    }
+    if let Some(start) = package.script("start") {
+        let first = start.split_whitespace().find(|w| !w.contains('='));
+        if let Some(tool) = first.filter(|t| DEV_RUNNERS.contains(t) && dev_only(t)) {
+            found.push(json!({"service": package.dir, "package": tool, "path": package.manifest_path, "line": null}));
+            report.push(
+                Finding::fail(
+                    "dev-dependency-at-runtime",
+                    Severity::High,
+                    format!("the start script runs `{tool}`, a devDependency"),
+                )
+                .at(&package.manifest_path, None)
+                .fix("build to JavaScript and start with `node dist/…`"),
+            );
+        }
+    }
+    report.fact("found", found);
 }
 
 gonogo_check::export_check!(Deps);

@@ -190,7 +190,7 @@ fn path_listed(path: &str) -> bool {
     let prefix = format!("{path}/");
     // The list is sorted: the first path not below `prefix` is in the folder, if any is.
     let files = workspace::files();
-    let first_after = files.partition_point(|f| f.path.as_str() < prefix.as_str());
+    let first_after = files.partition_point(|f| f.path < prefix.as_str());
     path.is_empty()
         || workspace::exists(&path)
         || files

@@ -87,7 +87,7 @@ impl Check for Docker {
         let mut report = Report::new();
         let mut found = Vec::new();
         for file in workspace::files() {
-            let path = file.path.as_str();
+            let path = file.path;
             if path.split('/').any(|p| p == "node_modules") || gonogo_analysis::is_test_path(path) {
                 continue;
             }

@@ -81,10 +81,10 @@ fn documents() -> Vec<Document> {
         .filter(|f| {
             [".md", ".mdx", ".markdown", ".adoc", ".txt", ".rst"]
                 .iter()
-                .any(|e| ends_with_ignore_case(&f.path, e))
+                .any(|e| ends_with_ignore_case(f.path, e))
         })
         .map(|f| {
-            let headings = workspace::read_text(&f.path)
+            let headings = workspace::read_text(f.path)
                 .unwrap_or_default()
                 .lines()
                 .filter(|l| l.starts_with('#') || l.starts_with("=="))
@@ -97,7 +97,7 @@ fn documents() -> Vec<Document> {
                     .next()
                     .unwrap_or_default()
                     .to_ascii_lowercase(),
-                path: f.path.clone(),
+                path: f.path.to_owned(),
                 headings,
             }
         })
@@ -179,16 +179,13 @@ impl Check for Docs {
         report.fact("readme", readme);
         report.fact("readme_setup", setup);
 
-        let env_example = workspace::files()
-            .iter()
-            .map(|f| f.path.as_str())
-            .find(|p| {
-                let name = p.rsplit('/').next().unwrap_or(p);
-                matches!(
-                    name,
-                    ".env.example" | ".env.sample" | ".env.template" | ".env.dist" | "env.example"
-                )
-            });
+        let env_example = workspace::files().iter().map(|f| f.path).find(|p| {
+            let name = p.rsplit('/').next().unwrap_or(p);
+            matches!(
+                name,
+                ".env.example" | ".env.sample" | ".env.template" | ".env.dist" | "env.example"
+            )
+        });
         if env_example.is_none() {
             report.push(
                 Finding::warn(
@@ -335,7 +332,7 @@ impl Check for Docs {
                             .any(|part| contains_ignore_case(part, w))
                     })
                 })
-                .map(|f| f.path.clone())
+                .map(|f| f.path.to_owned())
         };
         let privacy = page(&["privacy"]);
         let terms = page(&["terms", "tos.", "conditions"]);

@@ -107,24 +107,42 @@ impl Check for Node {
                       validation, hashing, JWT expiry, cookies, undocumented env variables.",
     };
 
+    /// Each service is a part of the run: on a later run, only the
+    /// services whose files changed are looked at again.
     fn run(_: ()) -> Result<Report, String> {
         let mut report = Report::new();
         let packages = node::packages();
         let services = node::services(&packages);
         let mut facts = Vec::new();
         for service in &services {
-            let mut sink = Sink {
-                findings: Vec::new(),
-                manifest: &service.package.manifest_path,
-            };
-            facts.push(inspect(service, &packages, &mut sink));
-            for finding in sink.findings {
+            let (findings, mut part) = gonogo_check::part(&service.package.dir)?.into_parts();
+            for finding in findings {
                 report.push(finding);
             }
+            facts.push(part.remove("service").unwrap_or_default());
         }
         report.fact("service_count", services.len());
         report.fact("all", fold(&facts));
         report.fact("services", facts);
+        Ok(report)
+    }
+
+    /// The service in the folder `dir`: its findings, and its facts as
+    /// the fact `service`.
+    fn part(_: (), dir: &str) -> Result<Report, String> {
+        let packages = node::packages();
+        let service =
+            &node::service_in(&packages, dir).ok_or_else(|| format!("no service in `{dir}`"))?;
+        let mut sink = Sink {
+            findings: Vec::new(),
+            manifest: &service.package.manifest_path,
+        };
+        let facts = inspect(service, &packages, &mut sink);
+        let mut report = Report::new();
+        for finding in sink.findings {
+            report.push(finding);
+        }
+        report.fact("service", facts);
         Ok(report)
     }
 }

@@ -138,7 +138,7 @@ impl Check for Prisma {
 fn schema_paths() -> Vec<String> {
     workspace::files()
         .iter()
-        .map(|f| f.path.clone())
+        .map(|f| f.path.to_owned())
         .filter(|p| p.ends_with(".prisma") && !p.split('/').any(|s| s == "node_modules"))
         .filter(|p| !gonogo_analysis::is_test_path(p))
         .collect()
@@ -156,7 +156,7 @@ fn migrations(report: &mut Report, schema: &str) {
     }
     let folder = graph::join(&dir, "migrations");
     let prefix = format!("{folder}/");
-    let sql: Vec<&workspace::FileEntry> = workspace::files()
+    let sql: Vec<&workspace::File> = workspace::files()
         .iter()
         .filter(|f| f.path.starts_with(&prefix) && f.path.ends_with("/migration.sql"))
         .collect();
@@ -282,7 +282,7 @@ fn release_path_commands() -> Vec<Command> {
                     "RUN" | "CMD" | "ENTRYPOINT"
                 ) {
                     commands.push((
-                        path.clone(),
+                        path.to_string(),
                         Some(stage_instruction.line),
                         stage_instruction.keyword.clone(),
                         stage_instruction.exec_words().join(" "),
@@ -292,7 +292,7 @@ fn release_path_commands() -> Vec<Command> {
         } else {
             for (index, line) in text.lines().enumerate() {
                 commands.push((
-                    path.clone(),
+                    path.to_string(),
                     Some(index as u32 + 1),
                     name.to_owned(),
                     line.to_owned(),

@@ -125,7 +125,7 @@ fn is_env_file(path: &str) -> bool {
 fn env_files(report: &mut Report, vcs: VcsKind) {
     let candidates: Vec<&str> = workspace::files()
         .iter()
-        .map(|f| f.path.as_str())
+        .map(|f| f.path)
         .filter(|p| is_env_file(p))
         .collect();
     let ignored = workspace::ignored(&candidates);
@@ -230,7 +230,7 @@ fn scan_contents(report: &mut Report) -> Result<(), String> {
     let mut found = Vec::new();
     let mut scanned = 0u32;
     for file in workspace::files() {
-        let path = file.path.as_str();
+        let path = file.path;
         if !scannable(path) {
             continue;
         }

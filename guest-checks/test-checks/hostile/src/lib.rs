@@ -36,7 +36,14 @@ pub struct Config {
     /// Whether the `inputs` mode counts the listing.
     #[serde(default)]
     list: bool,
+    /// The keys the `parts` mode asks `host.part` for (see `Hostile::part`).
+    #[serde(default)]
+    parts: Vec<String>,
 }
+
+/// Set by `run` before it asks for parts: a part, in an instance of its
+/// own, must not see it.
+static SET_BY_RUN: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
 
 /// One probe's outcome, as a short text fact.
 fn probe_answer<T>(
@@ -276,6 +283,28 @@ impl Check for Hostile {
                     report.fact("listed", ws::files().len());
                 }
             }
+            "parts" => {
+                SET_BY_RUN.store(42, std::sync::atomic::Ordering::Relaxed);
+                let mut answers = gonogo_check::Map::new();
+                for key in &config.parts {
+                    let answer = match gonogo_check::part(key) {
+                        Ok(part) => {
+                            let (findings, facts) = part.into_parts();
+                            for finding in findings {
+                                report.push(finding);
+                            }
+                            Value::Object(facts)
+                        }
+                        Err(error) => json!({"error": error}),
+                    };
+                    answers.insert(key.clone(), answer);
+                }
+                report.fact("parts", answers);
+            }
+            "many-parts" => {
+                let refused = (0..=1_000).find_map(|_| gonogo_check::part("seen").err());
+                report.fact("refused", refused);
+            }
             "wall-clock" => {
                 let now = std::time::SystemTime::now()
                     .duration_since(std::time::UNIX_EPOCH)
@@ -292,6 +321,70 @@ impl Check for Hostile {
                 return Err("\x1b[2K\r\x1b[1A\x1b[2KGO · 0 blocking\x1b]0;pwned\x07".into());
             }
             other => return Err(format!("unknown attack `{other}`")),
+        }
+        Ok(report)
+    }
+
+    /// Each key is an attack from inside a part: `read:<path>` reads a file
+    /// through the host (and logs it), `seen` reports what `run` set in its
+    /// own memory, `ask-part` asks for a part of its own, `spin` never ends,
+    /// `memory` grows without end, `huge` returns more than the outcome
+    /// limit, `clock` reads the wall clock, `wasi` opens the project
+    /// through WASI, `probe` requests a URL, `err` and `panic` fail.
+    fn part(_: Config, key: &str) -> Result<Report, String> {
+        let mut report = Report::new();
+        match key {
+            "seen" => report.fact(
+                "seen",
+                SET_BY_RUN.load(std::sync::atomic::Ordering::Relaxed),
+            ),
+            "ask-part" => report.fact(
+                "nested",
+                gonogo_check::part("seen").err().unwrap_or_default(),
+            ),
+            "spin" => loop {
+                std::hint::spin_loop();
+            },
+            "memory" => {
+                let mut hoard: Vec<Vec<u8>> = Vec::new();
+                loop {
+                    hoard.push(vec![1; 16 << 20]);
+                }
+            }
+            "huge" => report.fact("huge", "x".repeat(2 << 20)),
+            "clock" => report.fact(
+                "now_s",
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_secs()),
+            ),
+            "wasi" => report.fact("text", try_read("/project/inside.txt")),
+            "probe" => {
+                use gonogo_check::probe;
+                let answer = probe::http(&probe::HttpRequest {
+                    method: "GET".into(),
+                    url: "http://127.0.0.1:9/".into(),
+                    headers: Vec::new(),
+                    body: None,
+                    follow_redirects: false,
+                    timeout_ms: Some(100),
+                });
+                report.fact("probe", probe_answer(answer, |r| r.status.to_string()));
+            }
+            "err" => return Err("hostile part gives up on purpose".into()),
+            "panic" => panic!("hostile part panics on purpose"),
+            other => {
+                let Some(path) = other.strip_prefix("read:") else {
+                    return Err(format!("unknown part `{other}`"));
+                };
+                gonogo_check::log(LogLevel::Info, &format!("part reads {path}"));
+                let text = gonogo_check::workspace::read_text(path);
+                report.push(
+                    Finding::warn("part-read", Severity::Low, format!("part read {path}"))
+                        .at(path, Some(1)),
+                );
+                report.fact("text", text);
+            }
         }
         Ok(report)
     }
@@ -350,6 +443,9 @@ impl gonogo_check::bindings::Guest for Exported {
             });
         }
         gonogo_check::__run::<Hostile>(&config)
+    }
+    fn part(config: String, key: String) -> Result<String, String> {
+        gonogo_check::__part::<Hostile>(&config, &key)
     }
 }
 

@@ -1,11 +1,12 @@
-//! The file of one stored outcome: the length of a JSON header (u32,
-//! little-endian), the header (the outcome, the listing's sha256, the
+//! The file of one stored outcome, or of one stored part of a run
+//! (`host.part`): the length of a JSON header (u32,
+//! little-endian), the header (the outcome or the part's value, the listing's sha256, the
 //! `ignored` and `present` questions), then the files read, packed: for
 //! each, a tag byte (1: the file was read, its sha256 follows; 0: `read`
 //! gave nothing), the path's length (u32, little-endian) and the path. Tens of thousands of
 //! reads parse without an allocation each.
 
-use crate::model::CheckRun;
+use crate::model::{CheckRun, LogLine};
 use crate::workspace::{Digest, SharedWorkspace};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -13,12 +14,13 @@ use std::path::Path;
 /// Bumped when what an entry records, or how it is checked, changes.
 pub(super) const FORMAT: u32 = 3;
 
-/// Everything of an entry but its reads.
+/// Everything of an entry but its reads; `R` is what was stored: a
+/// check's outcome, or a [`PartRun`].
 #[derive(Debug, Serialize, Deserialize)]
-pub(super) struct Header {
+pub(super) struct Header<R = CheckRun> {
     pub format: u32,
-    /// The outcome, redacted.
-    pub run: CheckRun,
+    /// The outcome (redacted) or the part.
+    pub run: R,
     /// The sha256 of the listing (hex), when the check asked for it.
     pub listing: Option<String>,
     /// Each `ignored` question with its answers.
@@ -27,8 +29,20 @@ pub(super) struct Header {
     pub present: Vec<(Vec<String>, Vec<bool>)>,
 }
 
+/// What one part of a run gave back, and what it logged.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PartRun {
+    /// What its `part` returned.
+    pub value: String,
+    /// Its log lines, given again to the check that asks for it.
+    pub logs: Vec<LogLine>,
+}
+
 /// The bytes of an entry.
-pub(super) fn encode(header: &Header, reads: &[(String, Option<Digest>)]) -> Option<Vec<u8>> {
+pub(super) fn encode<R: Serialize>(
+    header: &Header<R>,
+    reads: &[(String, Option<Digest>)],
+) -> Option<Vec<u8>> {
     let json = serde_json::to_vec(header).ok()?;
     let mut bytes = Vec::with_capacity(4 + json.len() + reads.len() * 80);
     bytes.extend_from_slice(&u32::try_from(json.len()).ok()?.to_le_bytes());
@@ -75,18 +89,18 @@ pub(super) fn read_questions(file: &Path) -> Option<Vec<(Vec<String>, Vec<bool>)
 }
 
 /// A stored entry, read back.
-pub(super) struct Stored {
-    pub header: Header,
+pub(super) struct Stored<R = CheckRun> {
+    pub header: Header<R>,
     bytes: Vec<u8>,
     reads_at: usize,
 }
 
-impl Stored {
+impl<R: serde::de::DeserializeOwned> Stored<R> {
     /// The entry in `bytes`; `None` when it is damaged or of another format.
-    pub fn decode(bytes: Vec<u8>) -> Option<Stored> {
+    pub fn decode(bytes: Vec<u8>) -> Option<Stored<R>> {
         let length = u32::from_le_bytes(bytes.get(..4)?.try_into().ok()?) as usize;
         let json = bytes.get(4..4 + length)?;
-        let header: Header = serde_json::from_slice(json).ok()?;
+        let header: Header<R> = serde_json::from_slice(json).ok()?;
         (header.format == FORMAT).then_some(Stored {
             header,
             reads_at: 4 + length,
@@ -95,7 +109,7 @@ impl Stored {
     }
 
     /// The reads; `None` when the section is damaged.
-    fn reads(&self) -> Option<Vec<(&str, Option<&Digest>)>> {
+    pub fn reads(&self) -> Option<Vec<(&str, Option<&Digest>)>> {
         let mut reads = Vec::new();
         let mut rest = &self.bytes[self.reads_at..];
         while let Some((&tag, after)) = rest.split_first() {
@@ -183,7 +197,7 @@ mod tests {
             ("missing.txt".to_owned(), None),
         ];
         let bytes = encode(&header(None), &reads).expect("encodes");
-        let stored = Stored::decode(bytes.clone()).expect("decodes");
+        let stored = Stored::<CheckRun>::decode(bytes.clone()).expect("decodes");
         assert_eq!(stored.header.run.error.as_deref(), Some("stored"));
         for start in 0..4 {
             assert!(stored.holds(&workspace, start), "from {start}");
@@ -191,7 +205,11 @@ mod tests {
         // A run later, `b.txt` differs.
         std::fs::write(dir.path().join("b.txt"), "B\n").expect("write");
         let later = SharedWorkspace::new(dir.path());
-        assert!(!Stored::decode(bytes).expect("decodes").holds(&later, 0));
+        assert!(
+            !Stored::<CheckRun>::decode(bytes)
+                .expect("decodes")
+                .holds(&later, 0)
+        );
     }
 
     #[test]
@@ -200,13 +218,17 @@ mod tests {
         let listing = hex::encode(workspace.listing_digest());
         let bytes = encode(&header(Some(listing)), &[]).expect("encodes");
         assert!(
-            Stored::decode(bytes.clone())
+            Stored::<CheckRun>::decode(bytes.clone())
                 .expect("decodes")
                 .holds(&workspace, 0)
         );
         std::fs::write(dir.path().join("c.txt"), "c\n").expect("write");
         let later = SharedWorkspace::new(dir.path());
-        assert!(!Stored::decode(bytes).expect("decodes").holds(&later, 0));
+        assert!(
+            !Stored::<CheckRun>::decode(bytes)
+                .expect("decodes")
+                .holds(&later, 0)
+        );
     }
 
     #[test]
@@ -217,7 +239,7 @@ mod tests {
         // Cut inside the reads: it decodes, but cannot hold.
         let cut = bytes[..bytes.len() - 2].to_vec();
         assert!(
-            !Stored::decode(cut)
+            !Stored::<CheckRun>::decode(cut)
                 .expect("header intact")
                 .holds(&workspace, 0)
         );
@@ -226,16 +248,16 @@ mod tests {
         let header_end = 4 + u32::from_le_bytes(bytes[..4].try_into().expect("4")) as usize;
         tagged[header_end] = 7;
         assert!(
-            !Stored::decode(tagged)
+            !Stored::<CheckRun>::decode(tagged)
                 .expect("header intact")
                 .holds(&workspace, 0)
         );
         // A header cut short, or not JSON, or of another format.
-        assert!(Stored::decode(bytes[..10].to_vec()).is_none());
-        assert!(Stored::decode(b"\x02\0\0\0{]".to_vec()).is_none());
+        assert!(Stored::<CheckRun>::decode(bytes[..10].to_vec()).is_none());
+        assert!(Stored::<CheckRun>::decode(b"\x02\0\0\0{]".to_vec()).is_none());
         let mut old = header(None);
         old.format = FORMAT - 1;
-        assert!(Stored::decode(encode(&old, &[]).expect("encodes")).is_none());
+        assert!(Stored::<CheckRun>::decode(encode(&old, &[]).expect("encodes")).is_none());
     }
 
     #[test]

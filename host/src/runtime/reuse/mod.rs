@@ -28,6 +28,8 @@
 
 mod entry;
 
+pub use entry::PartRun;
+
 use super::RunContext;
 use crate::envsource::EnvSource;
 use crate::model::CheckRun;
@@ -133,6 +135,47 @@ impl Trace {
     pub fn unrepeatable(&mut self, why: &'static str) {
         self.unrepeatable.get_or_insert(why);
     }
+
+    /// Why the outcome may not be reused, if it may not.
+    pub fn unrepeatable_because(&self) -> Option<&'static str> {
+        self.unrepeatable
+    }
+
+    /// Adds what a part of the run asked (`host.part`): the run's outcome
+    /// depends on it too.
+    pub fn merge(&mut self, part: Trace) {
+        if let Some(why) = part.unrepeatable {
+            self.unrepeatable(why);
+        }
+        self.listing |= part.listing;
+        for (path, digest) in part.reads {
+            if !self.reads.contains_key(&path) && self.spend(path.len() + 64) {
+                self.reads.insert(path, digest);
+            }
+        }
+        for (paths, answers) in part.ignored {
+            self.ignored(paths, answers);
+        }
+        for (paths, answers) in part.present {
+            self.present(paths, answers);
+        }
+    }
+
+    /// The trace of a stored part, which holds now: what the part asked.
+    fn of_stored(stored: &entry::Stored<PartRun>) -> Option<Trace> {
+        let mut trace = Trace {
+            listing: stored.header.listing.is_some(),
+            ..Trace::default()
+        };
+        for (path, digest) in stored.reads()? {
+            if trace.spend(path.len() + 64) {
+                trace.reads.insert(path.to_owned(), digest.copied());
+            }
+        }
+        trace.ignored = stored.header.ignored.clone();
+        trace.present = stored.header.present.clone();
+        Some(trace)
+    }
 }
 
 /// Where outcomes are stored, and whether stored ones are reused.
@@ -162,7 +205,7 @@ impl OutcomeStore {
             return None;
         }
         let file = self.entry_path(spec, context.env).ok()?;
-        let stored = Stored::decode(std::fs::read(file).ok()?)?;
+        let stored = Stored::<CheckRun>::decode(std::fs::read(file).ok()?)?;
         // Where this check's reads begin: anywhere, as long as two checks
         // differ (their names do).
         let start = spec
@@ -234,9 +277,91 @@ impl OutcomeStore {
         Ok(())
     }
 
+    /// The stored part `key` of `spec`'s run, with what it asked, when
+    /// every answer it was given is the same now.
+    pub fn recall_part(
+        &self,
+        spec: &CheckSpec,
+        env: &EnvSource,
+        workspace: &SharedWorkspace,
+        key: &str,
+    ) -> Option<(PartRun, Trace)> {
+        if !self.reuse {
+            return None;
+        }
+        let file = self.part_path(spec, env, key).ok()?;
+        let stored = entry::Stored::<PartRun>::decode(std::fs::read(file).ok()?)?;
+        if !stored.holds(workspace, 0) {
+            return None;
+        }
+        let trace = Trace::of_stored(&stored)?;
+        Some((stored.header.run, trace))
+    }
+
+    /// Stores a part of `spec`'s run with what it asked; `Err` says why it
+    /// is not stored.
+    pub fn keep_part(
+        &self,
+        spec: &CheckSpec,
+        env: &EnvSource,
+        workspace: &SharedWorkspace,
+        key: &str,
+        part: &PartRun,
+        trace: &Trace,
+    ) -> Result<(), &'static str> {
+        if let Some(why) = trace.unrepeatable {
+            return Err(why);
+        }
+        let file = self.part_path(spec, env, key)?;
+        let mut reads: Vec<(String, Option<Digest>)> = trace
+            .reads
+            .iter()
+            .map(|(path, digest)| (path.clone(), *digest))
+            .collect();
+        reads.sort_unstable();
+        let header = Header {
+            format: FORMAT,
+            run: part,
+            listing: trace
+                .listing
+                .then(|| hex::encode(workspace.listing_digest())),
+            ignored: trace.ignored.clone(),
+            present: trace.present.clone(),
+        };
+        if let Some(bytes) = entry::encode(&header, &reads) {
+            super::cache::store(&file, &bytes);
+        }
+        Ok(())
+    }
+
     /// The file of `spec`'s outcome; `Err` says why its outcome is not to
     /// be stored at all.
     fn entry_path(&self, spec: &CheckSpec, env: &EnvSource) -> Result<PathBuf, &'static str> {
+        let name = self.entry_key(spec, env)?;
+        Ok(self.dir.join(format!("{name}.outcome")))
+    }
+
+    /// The file of the part `key` of `spec`'s run: under the key of the
+    /// run's outcome, so that a part is reused only where the outcome
+    /// could be.
+    fn part_path(
+        &self,
+        spec: &CheckSpec,
+        env: &EnvSource,
+        key: &str,
+    ) -> Result<PathBuf, &'static str> {
+        let mut hash = Sha256::new();
+        hash.update(self.entry_key(spec, env)?.as_bytes());
+        hash.update(b" part ");
+        hash.update(key.as_bytes());
+        Ok(self
+            .dir
+            .join(format!("{}.part", hex::encode(hash.finalize()))))
+    }
+
+    /// The hex sha256 of everything `spec`'s outcome depends on besides
+    /// its trace; `Err` says why it is not to be stored at all.
+    fn entry_key(&self, spec: &CheckSpec, env: &EnvSource) -> Result<String, &'static str> {
         let mut key = Sha256::new();
         let mut field = |bytes: &[u8]| {
             key.update((bytes.len() as u64).to_le_bytes());
@@ -261,14 +386,108 @@ impl OutcomeStore {
                 None => field(format!("{} unset", grant.name).as_bytes()),
             }
         }
-        let name = hex::encode(key.finalize());
-        Ok(self.dir.join(format!("{name}.outcome")))
+        Ok(hex::encode(key.finalize()))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::policy::{CheckSource, Grants, Limits};
+
+    fn spec(config: &str) -> CheckSpec {
+        let builtin = crate::builtins::builtin("env").expect("a built-in");
+        CheckSpec {
+            name: "env".into(),
+            reference: "builtin:env".into(),
+            source: CheckSource::Builtin(builtin),
+            digest: "d".repeat(64),
+            config_json: config.into(),
+            grants: Grants::default(),
+            limits: Limits::DEFAULT,
+        }
+    }
+
+    #[test]
+    fn a_stored_part_comes_back_while_what_it_read_is_the_same() {
+        let project = tempfile::tempdir().expect("temp dir");
+        std::fs::write(project.path().join("a.txt"), "a\n").expect("write");
+        let cache = tempfile::tempdir().expect("temp dir");
+        let store = OutcomeStore::new(cache.path(), project.path(), true);
+        let env = EnvSource::default();
+        let workspace = SharedWorkspace::new(project.path());
+        let mut trace = Trace::default();
+        trace.asked_listing();
+        trace.read("a.txt", &workspace);
+        trace.present(vec!["dist/".into()], vec![false]);
+        let part = PartRun {
+            value: "value of a".into(),
+            logs: Vec::new(),
+        };
+        let check = spec("{}");
+        store
+            .keep_part(&check, &env, &workspace, "key-a", &part, &trace)
+            .expect("stored");
+
+        let (recalled, recalled_trace) = store
+            .recall_part(&check, &env, &workspace, "key-a")
+            .expect("recalled");
+        assert_eq!(recalled.value, "value of a");
+        assert!(recalled_trace.listing);
+        assert_eq!(recalled_trace.reads.len(), 1);
+        assert_eq!(recalled_trace.present, trace.present);
+        // Another key, another configuration: nothing stored.
+        assert!(
+            store
+                .recall_part(&check, &env, &workspace, "key-b")
+                .is_none()
+        );
+        assert!(
+            store
+                .recall_part(&spec(r#"{"x":1}"#), &env, &workspace, "key-a")
+                .is_none()
+        );
+        // Without reuse (`--rerun`), nothing is recalled.
+        let rerun = OutcomeStore::new(cache.path(), project.path(), false);
+        assert!(
+            rerun
+                .recall_part(&check, &env, &workspace, "key-a")
+                .is_none()
+        );
+        // A run later, `a.txt` differs.
+        std::fs::write(project.path().join("a.txt"), "A\n").expect("write");
+        let later = SharedWorkspace::new(project.path());
+        assert!(store.recall_part(&check, &env, &later, "key-a").is_none());
+        // An unrepeatable part is not stored.
+        let mut clock = Trace::default();
+        clock.unrepeatable("it read a clock");
+        assert_eq!(
+            store.keep_part(&check, &env, &later, "key-c", &part, &clock),
+            Err("it read a clock")
+        );
+    }
+
+    #[test]
+    fn what_a_part_asked_is_added_to_the_run_s_trace() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let workspace = SharedWorkspace::new(dir.path());
+        let mut run = Trace::default();
+        run.read("a.txt", &workspace);
+        let mut part = Trace::default();
+        part.asked_listing();
+        part.read("a.txt", &workspace);
+        part.read("b.txt", &workspace);
+        part.ignored(vec![".env".into()], vec![true]);
+        run.merge(part);
+        assert!(run.listing);
+        assert_eq!(run.reads.len(), 2);
+        assert_eq!(run.ignored, vec![(vec![".env".to_owned()], vec![true])]);
+        assert_eq!(run.unrepeatable, None);
+        let mut clock = Trace::default();
+        clock.unrepeatable("it read a clock");
+        run.merge(clock);
+        assert_eq!(run.unrepeatable, Some("it read a clock"));
+    }
 
     #[test]
     fn a_trace_past_its_budget_keeps_nothing_and_is_unrepeatable() {
