@@ -136,7 +136,7 @@ detect_secrets_run() { (cd "$1" && "$detect_secrets" scan --all-files .); }
   # run first, so that the order is the full pack's.
   gonogo_run "$last_dir" --rerun > /dev/null 2>&1 || true
   # (a no-go exits 1; under pipefail that must not end the script)
-  { "$bin" check "$last_dir" --rerun --quiet --verbose --cache-dir "$cache" 2>&1 > /dev/null || true; } | awk '/ran in/ { printf "- %s %s ms\n", $3, $6 }'
+  { "$bin" check "$last_dir" --rerun --quiet --verbose --cache-dir "$cache" 2>&1 > /dev/null || true; } | awk '/ran in/ && !/: part / { printf "- %s %s ms\n", $3, $6 }'
   echo
 } | tee "$report"
 
