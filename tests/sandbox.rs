@@ -378,6 +378,13 @@ fn a_component_with_extra_exports_runs_like_any_check() {
     assert_eq!(output.status.code(), Some(0), "{report:#}");
     assert_eq!(check_run(&report, "extra")["info"]["id"], "extra-exports");
     assert_eq!(rule(&report, "ran")["status"], "pass");
+    let part_error = check_run(&report, "extra")["facts"]["part_error"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        part_error.contains("the check exports no `part: func(config: string, key: string)"),
+        "{part_error}"
+    );
 }
 
 #[test]

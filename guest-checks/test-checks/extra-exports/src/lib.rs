@@ -1,5 +1,6 @@
 //! Test-only: a check whose component also exports `extra-hello`; the host
-//! must run it like any other check.
+//! must run it like any other check. It exports no `part`, so a part it
+//! asks for is refused with a message saying so.
 
 #![allow(missing_docs)] // generated bindings
 
@@ -22,9 +23,11 @@ impl Guest for ExtraExports {
     }
 
     fn run(_config: String) -> Result<Outcome, String> {
+        // This world has no `part` export: asking for a part must say so.
+        let part = gonogo::check::host::part("any").err().unwrap_or_default();
         Ok(Outcome {
             findings: Vec::new(),
-            facts: r#"{"ran": true}"#.into(),
+            facts: format!(r#"{{"ran": true, "part_error": {part:?}}}"#),
         })
     }
 
