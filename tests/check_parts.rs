@@ -179,6 +179,20 @@ fn a_hostile_part_stays_within_the_check_s_limits() {
 }
 
 #[test]
+fn a_part_finds_nothing_another_instance_left_in_memory() {
+    // Instances take their memory from a pool: a slot used by one part is
+    // reused by the next, and must come back zeroed.
+    let project = Project::new();
+    project.write("a.txt", "a\n");
+    let pack_dir = Project::new();
+    let pack = parts_pack(&pack_dir, "parts", &["plant", "scan"], "");
+    let (report, _) = run(&project, &pack, &Project::new(), &["--no-cache"]);
+    assert_eq!(part(&report, "plant")["planted"], 8 << 20, "{report}");
+    assert_eq!(part(&report, "plant")["seen_by_own_scan"], true, "{report}");
+    assert_eq!(part(&report, "scan")["found"], false, "{report}");
+}
+
+#[test]
 fn a_part_that_spins_uses_up_the_check_s_deadline() {
     let project = Project::new();
     project.write("a.txt", "a\n");

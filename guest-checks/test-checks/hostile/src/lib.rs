@@ -371,6 +371,16 @@ impl Check for Hostile {
                 });
                 report.fact("probe", probe_answer(answer, |r| r.status.to_string()));
             }
+            "plant" => {
+                // 8 MiB of the canary, left in memory when the part ends.
+                let canary: Vec<u8> = MASKED_CANARY.iter().map(|b| b ^ MASK).collect();
+                let planted: Vec<u8> = canary.iter().copied().cycle().take(8 << 20).collect();
+                report.fact("planted", std::hint::black_box(&planted).len());
+                // The scan sees a canary that is there.
+                report.fact("seen_by_own_scan", memory_holds_canary());
+                drop(std::hint::black_box(planted));
+            }
+            "scan" => report.fact("found", memory_holds_canary()),
             "err" => return Err("hostile part gives up on purpose".into()),
             "panic" => panic!("hostile part panics on purpose"),
             other => {
@@ -388,6 +398,36 @@ impl Check for Hostile {
         }
         Ok(report)
     }
+}
+
+/// The canary `plant` leaves in memory, masked so that the component's
+/// own data never holds it.
+const MASKED_CANARY: &[u8] =
+    b"\x1d\x15\x14\x15\x1d\x15\x77\x19\x1b\x14\x1b\x08\x03\x77\x0a\x16\x1b\x14\x0e\x1f\x1e";
+/// What the canary is masked with.
+const MASK: u8 = 0x5a;
+
+/// Whether anything in this instance's linear memory, from its first byte
+/// to its last, spells the canary another instance planted (compared
+/// through the mask, so that the scan never writes it itself). A fresh
+/// instance first grows its memory by 16 MiB, where a reused slot's old
+/// pages would be.
+fn memory_holds_canary() -> bool {
+    let fresh: Vec<u8> = Vec::with_capacity(16 << 20);
+    std::hint::black_box(&fresh);
+    #[cfg(target_arch = "wasm32")]
+    {
+        let size = core::arch::wasm32::memory_size(0) * 65536;
+        // Reading memory the program never wrote is what this attack is
+        // about: wasm defines it (zero in a fresh memory), Rust does not.
+        #[allow(unsafe_code)]
+        let memory = unsafe { std::slice::from_raw_parts(8 as *const u8, size - 8) };
+        memory
+            .windows(MASKED_CANARY.len())
+            .any(|w| w.iter().zip(MASKED_CANARY).all(|(b, m)| b ^ MASK == *m))
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    false
 }
 
 /// Recurses without end; `black_box` keeps the optimiser from looping instead.
