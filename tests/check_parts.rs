@@ -312,7 +312,14 @@ fn without_room_for_the_pool_instances_are_allocated_on_demand() {
         .arg("-c")
         .arg("ulimit -v 40000000 && exec \"$0\" \"$@\"")
         .arg(env!("CARGO_BIN_EXE_gonogo"))
-        .args(["check", "--format", "json", "--verbose", "--no-cache", "--policy"])
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--verbose",
+            "--no-cache",
+            "--policy",
+        ])
         .arg(&pack)
         .arg(project.path())
         .current_dir(common::repo())
