@@ -180,8 +180,8 @@ fn a_hostile_part_stays_within_the_check_s_limits() {
 
 #[test]
 fn a_part_finds_nothing_another_instance_left_in_memory() {
-    // Instances take their memory from a pool: a slot used by one part is
-    // reused by the next, and must come back zeroed.
+    // Each instance gets memory of its own, zeroed: what one part left in
+    // memory is gone for the next.
     let project = Project::new();
     project.write("a.txt", "a\n");
     let pack_dir = Project::new();
@@ -298,38 +298,4 @@ fn a_monorepo_service_whose_files_changed_is_the_only_one_followed_again() {
             "{check}"
         );
     }
-}
-
-#[cfg(target_os = "linux")]
-#[test]
-fn without_room_for_the_pool_instances_are_allocated_on_demand() {
-    // 40 GB of address space: room for a few memories, not for the pool.
-    let project = Project::new();
-    project.write("a.txt", "a\n");
-    let pack_dir = Project::new();
-    let pack = parts_pack(&pack_dir, "parts", &["read:a.txt"], "");
-    let output = std::process::Command::new("sh")
-        .arg("-c")
-        .arg("ulimit -v 40000000 && exec \"$0\" \"$@\"")
-        .arg(env!("CARGO_BIN_EXE_gonogo"))
-        .args([
-            "check",
-            "--format",
-            "json",
-            "--verbose",
-            "--no-cache",
-            "--policy",
-        ])
-        .arg(&pack)
-        .arg(project.path())
-        .current_dir(common::repo())
-        .output()
-        .expect("runs");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        stderr.contains("instances are allocated on demand, since the pool cannot be set up"),
-        "{stderr}"
-    );
-    let report = json_report(&output);
-    assert_eq!(part(&report, "read:a.txt")["text"], "a\n", "{report}");
 }

@@ -117,9 +117,7 @@ impl Runtime {
         if std::env::var_os("GONOGO_PERFMAP").is_some() {
             config.profiler(wasmtime::ProfilingStrategy::PerfMap);
         }
-        let engine = Runtime::pooling_engine(&config, verbose)
-            .or_else(|| Engine::new(&config).ok())
-            .ok_or_else(|| RuntimeError::Engine("cannot set up wasmtime's engine".into()))?;
+        let engine = Engine::new(&config).map_err(|e| RuntimeError::Engine(e.to_string()))?;
         let mut linker = Linker::new(&engine);
         wasmtime_wasi::p2::add_to_linker_async(&mut linker)
             .map_err(|e| RuntimeError::Engine(e.to_string()))?;
@@ -141,50 +139,6 @@ impl Runtime {
             verbose,
             stats: Stats::default(),
         })
-    }
-
-    /// An engine whose instances take their memories, tables and stacks
-    /// from a pool, so that a slot's pages stay resident for the next
-    /// instance rather than being faulted in again (parts of a run are each
-    /// an instance); `None` when the pool cannot be reserved (a small
-    /// address space), and the default allocator is used.
-    fn pooling_engine(config: &Config, verbose: bool) -> Option<Engine> {
-        let workers = std::thread::available_parallelism().map_or(2, |n| n.get()) as u32;
-        // A check and one of its parts per worker, `describe` calls, and room.
-        let slots = 4 * workers + 16;
-        let mut pool = wasmtime::PoolingAllocationConfig::default();
-        pool.total_component_instances(slots)
-            .total_core_instances(slots * 32)
-            .total_memories(slots * 2)
-            .total_tables(slots * 8)
-            .total_stacks(slots)
-            // Components of other languages hold many core modules and
-            // large tables (CPython, a JavaScript engine).
-            .max_core_instances_per_component(64)
-            .max_memories_per_component(4)
-            .max_tables_per_component(64)
-            .max_tables_per_module(8)
-            .max_memories_per_module(2)
-            .table_elements(1 << 20)
-            .max_core_instance_size(16 << 20)
-            .max_component_instance_size(16 << 20)
-            .max_memory_size(4 << 30)
-            .linear_memory_keep_resident(64 << 20)
-            .table_keep_resident(1 << 20);
-        let mut pooled = config.clone();
-        pooled.allocation_strategy(wasmtime::InstanceAllocationStrategy::Pooling(pool));
-        match Engine::new(&pooled) {
-            Ok(engine) => Some(engine),
-            Err(error) => {
-                if verbose {
-                    eprintln!(
-                        "gonogo: instances are allocated on demand, since the pool cannot be set up: {}",
-                        root_cause(&error)
-                    );
-                }
-                None
-            }
-        }
     }
 
     /// Compiles (or loads from cache) and links one component; checks that it

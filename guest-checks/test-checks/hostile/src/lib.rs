@@ -409,9 +409,9 @@ const MASK: u8 = 0x5a;
 
 /// Whether anything in this instance's linear memory, from its first byte
 /// to its last, spells the canary another instance planted (compared
-/// through the mask, so that the scan never writes it itself). A fresh
-/// instance first grows its memory by 16 MiB, where a reused slot's old
-/// pages would be.
+/// through the mask, so that the scan never writes it itself). It first
+/// grows its memory by 16 MiB, where pages another instance used would be
+/// if memory were ever handed on.
 fn memory_holds_canary() -> bool {
     let fresh: Vec<u8> = Vec::with_capacity(16 << 20);
     std::hint::black_box(&fresh);
