@@ -51,7 +51,7 @@ impl Runtime {
             .map_err(|e| broken(root_cause(&e)))?;
         let mut store = Store::new(&self.engine, state);
         store.limiter(|state| &mut state.limiter);
-        store.set_epoch_deadline(Runtime::deadline_ticks(spec));
+        store.set_epoch_deadline(Runtime::ticks(spec.limits.timeout));
         store.epoch_deadline_trap();
         let executor = tokio::runtime::Builder::new_current_thread()
             .enable_time()

@@ -107,19 +107,9 @@ impl Runtime {
             state.trace = Some(super::reuse::Trace::default());
         }
         state.parts = Some(self.parts(spec, pre, context, started));
-        let mut store = Store::new(&self.engine, state);
-        store.limiter(|state| &mut state.limiter);
-        store.set_epoch_deadline(Runtime::deadline_ticks(spec));
-        store.epoch_deadline_trap();
-
-        let executor = match tokio::runtime::Builder::new_current_thread()
-            .enable_time()
-            .enable_io()
-            .build()
-        {
-            Ok(executor) => executor,
-            Err(error) => {
-                let reason = format!("cannot start its executor: {error}");
+        let (mut store, executor) = match sandbox(&self.engine, state, spec.limits.timeout) {
+            Ok(sandbox) => sandbox,
+            Err(reason) => {
                 return Ok((
                     CheckRun::failed(&spec.name, &spec.reference, None, reason),
                     None,
@@ -207,6 +197,26 @@ impl Runtime {
         context.redactor.check_run(&mut run);
         Ok((run, trace))
     }
+}
+
+/// The store of one run (a check's or a part's), with its memory cap and
+/// a deadline `time` away that traps wasm that never yields, and the
+/// executor its calls run on; `Err` says why there is none.
+pub(super) fn sandbox(
+    engine: &wasmtime::Engine,
+    state: CheckState,
+    time: std::time::Duration,
+) -> Result<(Store<CheckState>, tokio::runtime::Runtime), String> {
+    let mut store = Store::new(engine, state);
+    store.limiter(|state| &mut state.limiter);
+    store.set_epoch_deadline(Runtime::ticks(time));
+    store.epoch_deadline_trap();
+    let executor = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .enable_io()
+        .build()
+        .map_err(|error| format!("cannot start its executor: {error}"))?;
+    Ok((store, executor))
 }
 
 /// Why a run was stopped at its deadline.

@@ -342,11 +342,6 @@ impl Runtime {
         })
     }
 
-    /// The deadline of a store, in epoch ticks.
-    fn deadline_ticks(spec: &CheckSpec) -> u64 {
-        Runtime::ticks(spec.limits.timeout)
-    }
-
     /// `time` in epoch ticks, at least one.
     fn ticks(time: Duration) -> u64 {
         (time.as_millis().div_ceil(EPOCH_TICK.as_millis()) as u64).max(1)

@@ -21,7 +21,7 @@ use crate::workspace::SharedWorkspace;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
-use wasmtime::{Engine, Store};
+use wasmtime::Engine;
 
 /// Most parts one run may ask for: each is an instance, a thread and a
 /// file in the cache folder.
@@ -193,17 +193,9 @@ impl Parts {
         if self.outcomes.is_some() {
             state.trace = Some(Trace::default());
         }
-        let mut store = Store::new(&self.engine, state);
-        store.limiter(|state| &mut state.limiter);
-        store.set_epoch_deadline(Runtime::ticks(left));
-        store.epoch_deadline_trap();
-        let executor = match tokio::runtime::Builder::new_current_thread()
-            .enable_time()
-            .enable_io()
-            .build()
-        {
-            Ok(executor) => executor,
-            Err(error) => return failed(format!("cannot start its executor: {error}")),
+        let (mut store, executor) = match execute::sandbox(&self.engine, state, left) {
+            Ok(sandbox) => sandbox,
+            Err(reason) => return failed(reason),
         };
         let call = async {
             let instance = self
