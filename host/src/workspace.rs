@@ -310,39 +310,52 @@ fn in_git_work_tree(root: &Path) -> bool {
     root.ancestors().any(|dir| dir.join(".git").exists())
 }
 
-/// `git ls-files`: tracked files present on disk and untracked, unignored ones.
+/// `git ls-files`: tracked files present on disk and untracked, unignored
+/// ones. The tracked files deleted from the work tree are asked of a
+/// second `git ls-files --deleted` at the same time: finding them takes an
+/// `lstat` of every tracked file, which is most of the time on a large
+/// tree (20,000 files: 26 ms of git's 39), and the two run side by side.
+/// (`git diff-files` would use more threads, but may run the repository's
+/// filter commands on files it has to compare.)
 fn git_files(root: &Path) -> Result<Vec<FileEntry>, String> {
-    let output = run_git(
-        root,
-        &[
-            "ls-files",
-            "-z",
-            "-t",
-            "--cached",
-            "--others",
-            // Tracked files deleted from the work tree come twice: `H` and `R`.
-            "--deleted",
-            "--exclude-standard",
-        ],
-        None,
-    )?;
+    let (output, deleted) = std::thread::scope(|scope| {
+        let deleted = scope.spawn(|| run_git(root, &["ls-files", "-z", "--deleted"], None));
+        let output = run_git(
+            root,
+            &[
+                "ls-files",
+                "-z",
+                "-t",
+                "--cached",
+                "--others",
+                "--exclude-standard",
+            ],
+            None,
+        );
+        let deleted = deleted
+            .join()
+            .unwrap_or_else(|_| Err("git ls-files: the thread running it panicked".into()));
+        (output, deleted)
+    });
+    let (output, deleted) = (output?, deleted?);
+    let deleted: std::collections::HashSet<&[u8]> = deleted
+        .split(|b| *b == 0)
+        .filter(|path| !path.is_empty())
+        .collect();
     let mut files: Vec<FileEntry> = Vec::new();
-    let mut deleted: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for record in output.split(|b| *b == 0).filter(|r| r.len() > 2) {
         let (tag, path) = record.split_at(2);
+        if deleted.contains(path) {
+            continue;
+        }
         let Ok(path) = std::str::from_utf8(path) else {
             continue;
         };
-        if tag[0] == b'R' {
-            deleted.insert(path);
-            continue;
-        }
         files.push(FileEntry {
             path: path.to_owned(),
             tracked: tag[0] != b'?',
         });
     }
-    files.retain(|f| !deleted.contains(f.path.as_str()));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files.dedup_by(|a, b| a.path == b.path);
     files.truncate(MAX_FILES);
