@@ -34,9 +34,10 @@
 //!
 //! A check whose work falls into independent pieces (one per service of a
 //! monorepo) can have each worked out as a *part*: `run` calls
-//! [`part`] with a key, and the host runs [`Check::part`] with that key in
-//! a fresh instance, or gives back what it returned on an earlier run when
-//! nothing it read has changed. A part shares no memory with `run`: it
+//! [`parts`] with their keys, and the host runs [`Check::part`] with each
+//! key in a fresh instance (those of one call at the same time), or gives
+//! back what it returned on an earlier run when nothing it read has
+//! changed. A part shares no memory with `run`: it
 //! must work from its key and what it asks the host alone.
 
 mod report;
@@ -94,15 +95,29 @@ pub trait Check {
     }
 }
 
-/// The part `key` of this run, as [`Check::part`] reported it: worked out
-/// in a fresh instance, or given back from an earlier run when every
-/// answer it was given is the same. `Err` when the part failed (its
-/// error, a trap, the deadline) or was refused (more than 1,000 parts, a
-/// key over 4 KiB, a part asking for parts).
+/// The parts `keys` of this run, in that order, as [`Check::part`]
+/// reported each: worked out in a fresh instance, or given back from an
+/// earlier run when every answer it was given is the same. The host works
+/// out the parts that do run at the same time, so ask for them all in one
+/// call. An answer is `Err` when that part failed (its error, a trap, the
+/// deadline) or was refused (more than 1,000 parts, a key over 4 KiB, a
+/// part asking for parts).
+pub fn parts(keys: &[String]) -> Vec<Result<Report, String>> {
+    bindings::gonogo::check::host::parts(keys)
+        .into_iter()
+        .zip(keys)
+        .map(|(answer, key)| {
+            Report::from_json(&answer?)
+                .ok_or_else(|| format!("part `{key}` gave back something that is not a report"))
+        })
+        .collect()
+}
+
+/// The one part `key` of this run: [`parts`] with one key.
 pub fn part(key: &str) -> Result<Report, String> {
-    let json = bindings::gonogo::check::host::part(key)?;
-    Report::from_json(&json)
-        .ok_or_else(|| format!("part `{key}` gave back something that is not a report"))
+    parts(&[key.to_owned()])
+        .pop()
+        .unwrap_or_else(|| Err(format!("the host gave no answer for part `{key}`")))
 }
 
 /// A path inside the project, e.g. `project_path("package.json")`.

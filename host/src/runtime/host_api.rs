@@ -28,20 +28,26 @@ impl host::Host for CheckState {
             .collect()
     }
 
-    fn part(&mut self, key: String) -> Result<String, String> {
+    fn parts(&mut self, keys: Vec<String>) -> Vec<Result<String, String>> {
         let Some(parts) = &mut self.parts else {
-            return Err("a part cannot ask for parts of its own".into());
+            let refused = "a part cannot ask for parts of its own";
+            return keys.iter().map(|_| Err(refused.to_owned())).collect();
         };
-        let answer = parts.answer(&key);
-        if let Some(trace) = &mut self.trace {
-            match answer.trace {
-                Some(part) => trace.merge(part),
-                None => trace.unrepeatable("a part of it was refused"),
-            }
-        }
-        for line in answer.logs {
-            self.log.push(&line.level, line.message);
-        }
-        answer.value
+        let answers = parts.answer_all(&keys);
+        answers
+            .into_iter()
+            .map(|answer| {
+                if let Some(trace) = &mut self.trace {
+                    match answer.trace {
+                        Some(part) => trace.merge(part),
+                        None => trace.unrepeatable("a part of it was refused"),
+                    }
+                }
+                for line in answer.logs {
+                    self.log.push(&line.level, line.message);
+                }
+                answer.value
+            })
+            .collect()
     }
 }

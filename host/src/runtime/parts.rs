@@ -1,8 +1,9 @@
-//! Parts of a check's run (`host.part`): `run` names a part by a key, and
-//! the host works it out in a fresh instance of the same component (its
-//! export `part`, world `check-with-parts`), with the check's grants,
+//! Parts of a check's run (`host.parts`): `run` names parts by their keys,
+//! and the host works each out in a fresh instance of the same component
+//! (its export `part`, world `check-with-parts`), with the check's grants,
 //! memory limit and what is left of its deadline, but no probes and no
-//! parts of its own. A part shares nothing with `run` but the key, so what
+//! parts of its own. The parts of one call that cannot be reused run at
+//! the same time, as many as there are cores, each on a thread of its own. A part shares nothing with `run` but the key, so what
 //! it returns depends on the key and on what it asked the host alone:
 //! the host notes that (its trace), stores the value under the key, and
 //! on a later run gives the stored value back without running the part
@@ -20,6 +21,7 @@ use crate::probe::Prober;
 use crate::workspace::SharedWorkspace;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 use wasmtime::Engine;
 
@@ -46,6 +48,8 @@ pub struct Parts {
     deadline: Instant,
     verbose: bool,
     asked: usize,
+    /// Most parts of one call worked out at the same time.
+    at_once: usize,
 }
 
 /// What the check that asked for a part gets back.
@@ -79,83 +83,119 @@ impl Runtime {
             deadline: started + spec.limits.timeout,
             verbose: self.verbose,
             asked: 0,
+            at_once: std::thread::available_parallelism().map_or(2, |n| n.get()),
         }
     }
 }
 
 impl Parts {
-    /// The part `key`: stored, when what it asked is unchanged, else worked
-    /// out now (and stored).
-    pub fn answer(&mut self, key: &str) -> Answer {
-        let refuse = |why: String| Answer {
-            value: Err(why),
-            logs: Vec::new(),
-            trace: None,
-        };
+    /// The parts `keys`, in that order: each stored one whose answers are
+    /// unchanged given back, the others worked out now, at the same time
+    /// (and stored).
+    pub fn answer_all(&mut self, keys: &[String]) -> Vec<Answer> {
+        let mut answers: Vec<Option<Answer>> = keys.iter().map(|key| self.recall(key)).collect();
+        let fresh: Vec<usize> = (0..keys.len()).filter(|&i| answers[i].is_none()).collect();
+        for (index, answer) in self.run_at_once(keys, &fresh) {
+            self.keep(&keys[index], &answer);
+            answers[index] = Some(answer);
+        }
+        answers
+            .into_iter()
+            .map(|answer| answer.unwrap_or_else(|| refusal("the host panicked running it (a bug)")))
+            .collect()
+    }
+
+    /// The part `key` without running it: refused (past the caps), or
+    /// stored with every answer unchanged; `None` when it has to run.
+    fn recall(&mut self, key: &str) -> Option<Answer> {
         if self.asked == MAX_PARTS_PER_RUN {
-            return refuse(format!(
+            return Some(refusal(&format!(
                 "a run may ask for at most {MAX_PARTS_PER_RUN} parts"
-            ));
+            )));
         }
         self.asked += 1;
         if key.len() > MAX_KEY_BYTES {
-            return refuse(format!(
+            return Some(refusal(&format!(
                 "a part's key may be at most {} KiB long",
                 MAX_KEY_BYTES >> 10
-            ));
+            )));
         }
         let started = Instant::now();
-        if let Some(store) = &self.outcomes
-            && let Some((part, trace)) =
-                store.recall_part(&self.spec, &self.env, &self.workspace, key)
-        {
-            if self.verbose {
-                eprintln!(
-                    "gonogo: check `{}`: part `{key}` reused in {} ms: nothing it read has changed",
-                    self.spec.name,
-                    started.elapsed().as_millis()
-                );
-            }
-            return Answer {
-                value: Ok(part.value),
-                logs: part.logs,
-                trace: Some(trace),
-            };
-        }
-        // The asking check is inside its executor on this thread: the part
-        // gets a thread, and an executor, of its own.
-        let answer = std::thread::scope(|scope| {
-            scope
-                .spawn(|| self.run_fresh(key))
-                .join()
-                .unwrap_or_else(|_| refuse("the host panicked running it (a bug)".into()))
-        });
+        let (part, trace) =
+            self.outcomes
+                .as_ref()?
+                .recall_part(&self.spec, &self.env, &self.workspace, key)?;
         if self.verbose {
             eprintln!(
-                "gonogo: check `{}`: part `{key}` ran in {} ms",
+                "gonogo: check `{}`: part `{key}` reused in {} ms: nothing it read has changed",
                 self.spec.name,
                 started.elapsed().as_millis()
             );
         }
-        // A failed part's trace is unrepeatable already (see `run_fresh`).
-        if let (Ok(value), Some(trace), Some(store)) =
-            (&answer.value, &answer.trace, &self.outcomes)
+        Some(Answer {
+            value: Ok(part.value),
+            logs: part.logs,
+            trace: Some(trace),
+        })
+    }
+
+    /// Works out the parts `keys[i]` for each `i` of `fresh`, up to
+    /// `at_once` of them at a time. The asking check is inside its
+    /// executor on this thread: each part gets a thread, and an executor,
+    /// of its own. A part whose thread panicked is left out.
+    fn run_at_once(&self, keys: &[String], fresh: &[usize]) -> Vec<(usize, Answer)> {
+        let next = AtomicUsize::new(0);
+        let threads = self.at_once.min(fresh.len());
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..threads)
+                .map(|_| {
+                    scope.spawn(|| {
+                        let mut mine = Vec::new();
+                        while let Some(&index) = fresh.get(next.fetch_add(1, Ordering::Relaxed)) {
+                            let started = Instant::now();
+                            let answer = self.run_fresh(&keys[index]);
+                            if self.verbose {
+                                eprintln!(
+                                    "gonogo: check `{}`: part `{}` ran in {} ms",
+                                    self.spec.name,
+                                    keys[index],
+                                    started.elapsed().as_millis()
+                                );
+                            }
+                            mine.push((index, answer));
+                        }
+                        mine
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .filter_map(|handle| handle.join().ok())
+                .flatten()
+                .collect()
+        })
+    }
+
+    /// Stores a part that was worked out, when it may be reused (a failed
+    /// part's trace is unrepeatable already: see `run_fresh`).
+    fn keep(&self, key: &str, answer: &Answer) {
+        let (Ok(value), Some(trace), Some(store)) = (&answer.value, &answer.trace, &self.outcomes)
+        else {
+            return;
+        };
+        let part = PartRun {
+            value: value.clone(),
+            logs: answer.logs.clone(),
+        };
+        let kept = store.keep_part(&self.spec, &self.env, &self.workspace, key, &part, trace);
+        if let Err(why) = kept
+            && self.verbose
         {
-            let part = PartRun {
-                value: value.clone(),
-                logs: answer.logs.clone(),
-            };
-            let kept = store.keep_part(&self.spec, &self.env, &self.workspace, key, &part, trace);
-            if let Err(why) = kept
-                && self.verbose
-            {
-                eprintln!(
-                    "gonogo: check `{}`: part `{key}` is not stored for reuse, since {why}",
-                    self.spec.name
-                );
-            }
+            eprintln!(
+                "gonogo: check `{}`: part `{key}` is not stored for reuse, since {why}",
+                self.spec.name
+            );
         }
-        answer
     }
 
     /// Runs the part `key` in a fresh store.
@@ -241,5 +281,14 @@ impl Parts {
             logs: execute::collect_logs(state),
             trace,
         }
+    }
+}
+
+/// A part that was not worked out, and why.
+fn refusal(why: &str) -> Answer {
+    Answer {
+        value: Err(why.to_owned()),
+        logs: Vec::new(),
+        trace: None,
     }
 }

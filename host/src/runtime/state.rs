@@ -101,7 +101,7 @@ pub struct CheckState {
     pub stderr: MemoryOutputPipe,
     /// What it asks the host, when its outcome may be stored for reuse.
     pub trace: Option<super::reuse::Trace>,
-    /// Its parts (`host.part`); `None` in a part, which has none.
+    /// Its parts (`host.parts`); `None` in a part, which has none.
     pub parts: Option<super::parts::Parts>,
     /// Set when it reads a wall or monotonic clock.
     clock_read: Arc<AtomicBool>,

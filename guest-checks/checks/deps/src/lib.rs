@@ -367,13 +367,14 @@ fn installs(report: &mut Report) {
 fn runtime_dev_dependencies(report: &mut Report, services: &[node::Service]) -> Result<(), String> {
     let mut found = Vec::new();
     let mut bundled = Vec::new();
-    for service in services {
-        let (findings, mut facts) = gonogo_check::part(&service.package.dir)?.into_parts();
+    let keys: Vec<String> = services.iter().map(|s| s.package.dir.clone()).collect();
+    for (answer, dir) in gonogo_check::parts(&keys).into_iter().zip(keys) {
+        let (findings, mut facts) = answer?.into_parts();
         for finding in findings {
             report.push(finding);
         }
         if facts.get("bundled") == Some(&Value::Bool(true)) {
-            bundled.push(service.package.dir.clone());
+            bundled.push(dir);
         }
         if let Some(Value::Array(more)) = facts.remove("found") {
             found.extend(more);

@@ -114,8 +114,9 @@ impl Check for Node {
         let packages = node::packages();
         let services = node::services(&packages);
         let mut facts = Vec::new();
-        for service in &services {
-            let (findings, mut part) = gonogo_check::part(&service.package.dir)?.into_parts();
+        let keys: Vec<String> = services.iter().map(|s| s.package.dir.clone()).collect();
+        for answer in gonogo_check::parts(&keys) {
+            let (findings, mut part) = answer?.into_parts();
             for finding in findings {
                 report.push(finding);
             }

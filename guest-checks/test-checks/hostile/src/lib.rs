@@ -36,7 +36,8 @@ pub struct Config {
     /// Whether the `inputs` mode counts the listing.
     #[serde(default)]
     list: bool,
-    /// The keys the `parts` mode asks `host.part` for (see `Hostile::part`).
+    /// The keys the `parts` mode asks `host.parts` for, in one call, and
+    /// `parts-one-by-one` in a call each (see `Hostile::part`).
     #[serde(default)]
     parts: Vec<String>,
 }
@@ -283,11 +284,22 @@ impl Check for Hostile {
                     report.fact("listed", ws::files().len());
                 }
             }
-            "parts" => {
+            "parts" | "parts-one-by-one" => {
                 SET_BY_RUN.store(42, std::sync::atomic::Ordering::Relaxed);
                 let mut answers = gonogo_check::Map::new();
-                for key in &config.parts {
-                    let answer = match gonogo_check::part(key) {
+                // In one call, the parts that run do so at the same time;
+                // one by one, each instance is gone before the next.
+                let answers_in_order: Vec<_> = if config.attack == "parts" {
+                    gonogo_check::parts(&config.parts)
+                } else {
+                    config
+                        .parts
+                        .iter()
+                        .map(|key| gonogo_check::part(key))
+                        .collect()
+                };
+                for (key, answer) in config.parts.iter().zip(answers_in_order) {
+                    let answer = match answer {
                         Ok(part) => {
                             let (findings, facts) = part.into_parts();
                             for finding in findings {

@@ -1,5 +1,5 @@
 //! The file of one stored outcome, or of one stored part of a run
-//! (`host.part`): the length of a JSON header (u32,
+//! (`host.parts`): the length of a JSON header (u32,
 //! little-endian), the header (the outcome or the part's value, the listing's sha256, the
 //! `ignored` and `present` questions), then the files read, packed: for
 //! each, a tag byte (1: the file was read, its sha256 follows; 0: `read`

@@ -141,7 +141,7 @@ impl Trace {
         self.unrepeatable
     }
 
-    /// Adds what a part of the run asked (`host.part`): the run's outcome
+    /// Adds what a part of the run asked (`host.parts`): the run's outcome
     /// depends on it too.
     pub fn merge(&mut self, part: Trace) {
         if let Some(why) = part.unrepeatable {
