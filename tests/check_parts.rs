@@ -302,3 +302,82 @@ fn a_monorepo_service_whose_files_changed_is_the_only_one_followed_again() {
         );
     }
 }
+
+#[test]
+fn secrets_scans_again_only_the_folders_whose_files_changed() {
+    // Two folders large enough to be parts of `secrets`' run, and files
+    // at the top that `run` scans itself.
+    let project = Project::new();
+    let token = format!("{}{}", "sk_live_", "4eC39HqLyjWDarjtT1zdp7dc");
+    for folder in ["api", "web"] {
+        for i in 0..120 {
+            project.write(&format!("{folder}/m{i}.ts"), "export const x = 1;\n");
+        }
+    }
+    project.write("api/m7.ts", &format!("const key = '{token}';\n"));
+    project.write(
+        "config.json",
+        "{\n  \"jwtSecret\": \"k3J9x0Qm2ZpL7vR1tY8wN4bC6dF5gH\"\n}\n",
+    );
+    commit_all(&project);
+    let pack = common::repo().join("bench/packs/secrets");
+    let cache = Project::new();
+    let (first, stderr) = run(&project, &pack, &cache, &[]);
+    for folder in ["api", "web"] {
+        assert!(
+            stderr.contains(&format!("check `secrets`: part `{folder}` ran in")),
+            "{stderr}"
+        );
+    }
+    let found = |report: &Value| check_run(report, "secrets")["facts"]["found"].clone();
+    assert_eq!(
+        found(&first),
+        serde_json::json!([
+            {"path": "api/m7.ts", "line": 1, "kind": "stripe-live-key"},
+            {"path": "config.json", "line": 2, "kind": "secret-assignment"},
+        ])
+    );
+    assert_eq!(check_run(&first, "secrets")["facts"]["files_scanned"], 241);
+
+    // A token lands in `web`, and a file is added at the top: `api`
+    // (which lists its own folder alone) is reused, `web` runs again.
+    project.write("web/m3.ts", &format!("const key = '{token}';\n"));
+    project.write("notes.md", "notes\n");
+    let (second, stderr) = run(&project, &pack, &cache, &[]);
+    assert!(
+        stderr.contains("check `secrets`: part `api` reused"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("check `secrets`: part `web` ran in"),
+        "{stderr}"
+    );
+    // In path order, as from one pass.
+    assert_eq!(
+        found(&second),
+        serde_json::json!([
+            {"path": "api/m7.ts", "line": 1, "kind": "stripe-live-key"},
+            {"path": "config.json", "line": 2, "kind": "secret-assignment"},
+            {"path": "web/m3.ts", "line": 1, "kind": "stripe-live-key"},
+        ])
+    );
+    // A file added to `api` runs that part again.
+    project.write("api/new.ts", "export const y = 2;\n");
+    let (third, stderr) = run(&project, &pack, &cache, &[]);
+    assert!(
+        stderr.contains("check `secrets`: part `api` ran in"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("check `secrets`: part `web` reused"),
+        "{stderr}"
+    );
+    // The same outcome, in the same order, as a run that reuses nothing.
+    let (fresh, _) = run(&project, &pack, &Project::new(), &["--no-cache"]);
+    let secrets = |report: &Value| {
+        let run = check_run(report, "secrets");
+        (run["facts"].clone(), run["findings"].clone())
+    };
+    assert_eq!(secrets(&third), secrets(&fresh));
+    assert_eq!(check_run(&third, "secrets")["facts"]["files_scanned"], 243);
+}

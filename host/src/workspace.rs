@@ -118,6 +118,21 @@ pub struct Packed {
     pub tracked: Vec<bool>,
 }
 
+impl Packed {
+    fn of(files: &[FileEntry]) -> Packed {
+        let mut packed = Packed {
+            paths: Vec::with_capacity(files.iter().map(|f| f.path.len() + 1).sum()),
+            tracked: Vec::with_capacity(files.len()),
+        };
+        for file in files {
+            packed.paths.extend_from_slice(file.path.as_bytes());
+            packed.paths.push(0);
+            packed.tracked.push(file.tracked);
+        }
+        packed
+    }
+}
+
 /// The scan, with each listed file's contents read at most once.
 #[derive(Debug)]
 struct Scanned {
@@ -192,21 +207,40 @@ impl SharedWorkspace {
         })
     }
 
+    /// The listed files under `folder`: those whose path starts with
+    /// `folder/`, a run of the sorted listing; none for an empty or unsafe
+    /// folder.
+    pub fn files_in(&self, folder: &str) -> &[FileEntry] {
+        let files = &self.get().files;
+        if !is_safe_relative(folder) {
+            return &[];
+        }
+        let prefix = format!("{folder}/");
+        let start = files.partition_point(|f| f.path.as_str() < prefix.as_str());
+        let length = files[start..].partition_point(|f| f.path.starts_with(&prefix));
+        &files[start..start + length]
+    }
+
+    /// The sha256 of what [`SharedWorkspace::files_in`] lists for
+    /// `folder`, and how the project is versioned.
+    pub fn folder_digest(&self, folder: &str) -> Digest {
+        let mut hasher = Sha256::new();
+        hasher.update([self.get().vcs as u8]);
+        for file in self.files_in(folder) {
+            hasher.update(file.path.as_bytes());
+            hasher.update([0, u8::from(file.tracked)]);
+        }
+        hasher.finalize().into()
+    }
+
+    /// The listed files under `folder`, packed.
+    pub fn packed_in(&self, folder: &str) -> Packed {
+        Packed::of(self.files_in(folder))
+    }
+
     /// The listing, packed (built once per run).
     pub fn packed(&self) -> &Packed {
-        self.packed.get_or_init(|| {
-            let files = &self.get().files;
-            let mut packed = Packed {
-                paths: Vec::with_capacity(files.iter().map(|f| f.path.len() + 1).sum()),
-                tracked: Vec::with_capacity(files.len()),
-            };
-            for file in files {
-                packed.paths.extend_from_slice(file.path.as_bytes());
-                packed.paths.push(0);
-                packed.tracked.push(file.tracked);
-            }
-            packed
-        })
+        self.packed.get_or_init(|| Packed::of(&self.get().files))
     }
 
     /// The bytes of a listed regular file up to [`MAX_READ_BYTES`], read
@@ -523,6 +557,52 @@ mod tests {
             "x//".into(),
         ]);
         assert_eq!(ignored, [true, false, true, false, false, true, false]);
+    }
+
+    #[test]
+    fn a_folder_lists_the_files_under_it_alone() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        for path in [
+            "apps/svc1/a.ts",
+            "apps/svc1/src/b.ts",
+            "apps/svc1.md",
+            "apps/svc10/c.ts",
+            "apps/svc1-old/d.ts",
+            "top.txt",
+        ] {
+            write(root, path);
+        }
+        let shared = SharedWorkspace::new(root);
+        let listed = |folder: &str| -> Vec<String> {
+            shared
+                .files_in(folder)
+                .iter()
+                .map(|f| f.path.clone())
+                .collect()
+        };
+        assert_eq!(
+            listed("apps/svc1"),
+            ["apps/svc1/a.ts", "apps/svc1/src/b.ts"]
+        );
+        assert_eq!(listed("apps").len(), 5);
+        for nothing in ["", "/apps", "apps/../apps", "apps/", "missing"] {
+            assert!(listed(nothing).is_empty(), "{nothing:?}");
+        }
+        let packed = shared.packed_in("apps/svc1");
+        assert_eq!(packed.paths, b"apps/svc1/a.ts\0apps/svc1/src/b.ts\0");
+        assert_eq!(packed.tracked, [false, false]);
+        let before = shared.folder_digest("apps/svc1");
+        write(root, "apps/svc10/e.ts");
+        assert_eq!(
+            SharedWorkspace::new(root).folder_digest("apps/svc1"),
+            before
+        );
+        write(root, "apps/svc1/f.ts");
+        assert_ne!(
+            SharedWorkspace::new(root).folder_digest("apps/svc1"),
+            before
+        );
     }
 
     #[test]

@@ -46,6 +46,47 @@ pub fn files() -> &'static [File] {
     })
 }
 
+/// The files under one folder, as [`files_in`] lists them, sorted by path.
+#[derive(Debug, Clone, Default)]
+pub struct FolderFiles {
+    /// Every path, each followed by a NUL byte.
+    paths: String,
+    tracked: Vec<bool>,
+}
+
+impl FolderFiles {
+    /// Each file, in order: its path (relative to the project root) and
+    /// whether git tracks it.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, bool)> {
+        self.paths
+            .split_terminator('\0')
+            .zip(self.tracked.iter().copied())
+    }
+
+    /// How many files it lists.
+    pub fn len(&self) -> usize {
+        self.tracked.len()
+    }
+
+    /// Whether it lists none.
+    pub fn is_empty(&self) -> bool {
+        self.tracked.is_empty()
+    }
+}
+
+/// The files under `folder` (relative to the project root, no trailing
+/// `/`): what [`files`] lists there. A check, or a part, that lists only
+/// its folders this way is reused when files come and go elsewhere;
+/// asking for [`files`] (or [`vcs`], [`tracked`], [`exists`]) makes the
+/// whole listing one of its inputs. Each call asks the host again.
+pub fn files_in(folder: &str) -> FolderFiles {
+    let packed = wit::files_in(folder);
+    FolderFiles {
+        paths: String::from_utf8(packed.paths).unwrap_or_default(),
+        tracked: packed.tracked,
+    }
+}
+
 /// Whether git tracks `path`: `None` when the project is not under git or
 /// git could not tell, so "not committed" is never claimed without knowing.
 pub fn tracked(path: &str) -> Option<bool> {

@@ -70,6 +70,17 @@ impl workspace::Host for CheckState {
         }
     }
 
+    fn files_in(&mut self, folder: String) -> workspace::PackedFiles {
+        let packed = self.workspace.packed_in(&folder);
+        if let Some(trace) = &mut self.trace {
+            trace.listed_folder(folder);
+        }
+        workspace::PackedFiles {
+            paths: packed.paths,
+            tracked: packed.tracked,
+        }
+    }
+
     fn ignored(&mut self, paths: Vec<String>) -> Vec<bool> {
         let answers = ignored_answers(&self.workspace, &paths);
         if let Some(trace) = &mut self.trace {

@@ -17,6 +17,13 @@
 //! Values are never reported: only file, line and kind. Test and fixture
 //! folders are scanned for tokens and keys (a live key there is still
 //! leaked) but not for high-entropy assignments, which are usually fakes.
+//! Key names are matched without regard to ASCII case.
+//!
+//! Each folder with 100 to 2,000 scannable files (a larger one is split
+//! into its subfolders) is scanned as a part of the run that lists that
+//! folder alone: on a later run, only the folders whose files changed, or
+//! gained or lost a file, are scanned again. The findings come in path
+//! order either way.
 //!
 //! ## Why it matters
 //! A committed `.env.production` or `sk_live_` key is readable by everyone
@@ -55,33 +62,57 @@ use regex::Regex;
 
 struct Secrets;
 
-/// Token formats: (kind, pattern).
-const TOKENS: &[(&str, &str)] = &[
-    ("aws-access-key", r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"),
-    ("stripe-live-key", r"\b(?:sk|rk)_live_[0-9A-Za-z]{20,}"),
+/// Token formats: (kind, pattern, literals). Every match of the pattern
+/// contains one of its literals: a file with none of them is not matched
+/// against the patterns at all (finding the literals is cheap; compiling
+/// the patterns costs milliseconds, in every instance).
+const TOKENS: &[(&str, &str, &[&str])] = &[
+    (
+        "aws-access-key",
+        r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b",
+        &["AKIA", "ASIA"],
+    ),
+    (
+        "stripe-live-key",
+        r"\b(?:sk|rk)_live_[0-9A-Za-z]{20,}",
+        &["sk_live_", "rk_live_"],
+    ),
     (
         "github-token",
         r"\b(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{40,})",
+        &["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"],
     ),
-    ("gitlab-token", r"\bglpat-[A-Za-z0-9_-]{20}"),
-    ("slack-token", r"\bxox[abprs]-[0-9A-Za-z-]{10,}"),
+    ("gitlab-token", r"\bglpat-[A-Za-z0-9_-]{20}", &["glpat-"]),
+    (
+        "slack-token",
+        r"\bxox[abprs]-[0-9A-Za-z-]{10,}",
+        &["xoxa-", "xoxb-", "xoxp-", "xoxr-", "xoxs-"],
+    ),
     (
         "slack-webhook",
         r"hooks\.slack\.com/services/T[0-9A-Z]+/B[0-9A-Z]+/[0-9A-Za-z]+",
+        &["hooks.slack.com/services/T"],
     ),
-    ("google-api-key", r"\bAIza[0-9A-Za-z_-]{35}"),
+    ("google-api-key", r"\bAIza[0-9A-Za-z_-]{35}", &["AIza"]),
     (
         "sendgrid-key",
         r"\bSG\.[0-9A-Za-z_-]{22}\.[0-9A-Za-z_-]{43}",
+        &["SG."],
     ),
-    ("npm-token", r"\bnpm_[A-Za-z0-9]{36}"),
+    ("npm-token", r"\bnpm_[A-Za-z0-9]{36}", &["npm_"]),
 ];
 
 const PRIVATE_KEY: &str =
     r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----";
+/// A literal every match of [`PRIVATE_KEY`] contains.
+const PRIVATE_KEY_LITERAL: &str = "PRIVATE KEY";
 
-/// `KEY = value`, `KEY: value`, `"key": "value"` with a secret-sounding key.
-const ASSIGNMENT: &str = r#"(?i)^\s*(?:export\s+)?["']?([A-Za-z0-9_.-]*(?:secret|passw(?:or)?d|token|api[_-]?key|private[_-]?key|access[_-]?key|client[_-]?secret|signing[_-]?key|encryption[_-]?key))["']?\s*[:=]\s*["']?([^"'\s#,]+)"#;
+/// `KEY = value`, `KEY: value`, `"key": "value"` with a secret-sounding
+/// key (its name matched without regard to ASCII case).
+const ASSIGNMENT: &str = r#"^\s*(?:(?i-u:export)\s+)?["']?((?i-u:[A-Za-z0-9_.-]*(?:secret|passw(?:or)?d|token|api[_-]?key|private[_-]?key|access[_-]?key|client[_-]?secret|signing[_-]?key|encryption[_-]?key)))["']?\s*[:=]\s*["']?([^"'\s#,]+)"#;
+/// Every key [`ASSIGNMENT`] matches contains one of these, ASCII
+/// lowercased: a line with none of them is not matched against it.
+const ASSIGNMENT_WORDS: &[&str] = &["secret", "passw", "token", "key"];
 
 impl Check for Secrets {
     type Config = ();
@@ -106,6 +137,24 @@ impl Check for Secrets {
         );
         env_files(&mut report, vcs);
         scan_contents(&mut report)?;
+        Ok(report)
+    }
+
+    /// Scans the files under the folder `folder`, listing that folder
+    /// alone: the part is reused while the files there are unchanged,
+    /// whatever comes and goes elsewhere.
+    fn part(_: (), folder: &str) -> Result<Report, String> {
+        let scanner = Scanner::new()?;
+        let mut scanned = Scanned::default();
+        for (path, _) in workspace::files_in(folder).iter() {
+            scanner.scan(path, &mut scanned)?;
+        }
+        let mut report = Report::new();
+        for finding in scanned.findings {
+            report.push(finding);
+        }
+        report.fact("found", scanned.found);
+        report.fact("files_scanned", scanned.files);
         Ok(report)
     }
 }
@@ -216,63 +265,170 @@ fn compile(pattern: &str) -> Result<Regex, String> {
     Regex::new(pattern).map_err(|e| format!("internal pattern error: {e}"))
 }
 
-fn scan_contents(report: &mut Report) -> Result<(), String> {
-    let tokens: Vec<(&str, Regex)> = TOKENS
-        .iter()
-        .map(|(kind, pattern)| compile(pattern).map(|r| (*kind, r)))
-        .collect::<Result<_, _>>()?;
-    let private_key = compile(PRIVATE_KEY)?;
-    let assignment = compile(ASSIGNMENT)?;
-    // One pass over a whole file says whether any line can match; most
-    // files match nothing and are never split into lines.
-    let any_token = regex::RegexSet::new(TOKENS.iter().map(|(_, p)| *p).chain([PRIVATE_KEY]))
-        .map_err(|e| format!("internal pattern error: {e}"))?;
-    let mut found = Vec::new();
-    let mut scanned = 0u32;
-    for file in workspace::files() {
-        let path = file.path;
+/// A folder with more scannable files than this is split into its
+/// subfolders, each a part of its own.
+const MAX_PART_FILES: usize = 2_000;
+/// A folder with fewer scannable files than this is scanned by `run`
+/// itself: a part costs an instance and a listing.
+const MIN_PART_FILES: usize = 100;
+/// Most parts of one run; the folders past it are scanned by `run`.
+const MAX_PARTS: usize = 256;
+/// How deep folders are split.
+const MAX_SPLIT_DEPTH: usize = 12;
+
+/// The folders of `paths` (the scannable files of the listing, sorted)
+/// scanned as parts of the run, in listing order: each holds between
+/// [`MIN_PART_FILES`] and [`MAX_PART_FILES`] of them, or more when none
+/// of its subfolders is large enough to be a part. The files in no such
+/// folder are `run`'s.
+fn part_folders(paths: &[&str]) -> Vec<String> {
+    fn split(paths: &[&str], prefix_len: usize, depth: usize, folders: &mut Vec<String>) {
+        let mut at = 0;
+        while at < paths.len() {
+            let Some(slash) = paths[at][prefix_len..].find('/') else {
+                at += 1;
+                continue;
+            };
+            // The files under one child folder are next to each other in
+            // a sorted listing.
+            let child = &paths[at][..prefix_len + slash + 1];
+            let count = paths[at..]
+                .iter()
+                .take_while(|p| p.starts_with(child))
+                .count();
+            let group = &paths[at..at + count];
+            let mut within = Vec::new();
+            if count > MAX_PART_FILES && depth < MAX_SPLIT_DEPTH {
+                split(group, child.len(), depth + 1, &mut within);
+            }
+            if !within.is_empty() {
+                folders.extend(within);
+            } else if count >= MIN_PART_FILES && child.len() < 1024 {
+                folders.push(child.trim_end_matches('/').to_owned());
+            }
+            at += count;
+        }
+    }
+    let mut folders = Vec::new();
+    split(paths, 0, 0, &mut folders);
+    folders.truncate(MAX_PARTS);
+    folders
+}
+
+/// The patterns, each compiled the first time a file has one of its
+/// literals: most instances (a part of a few hundred source files) compile
+/// none.
+struct Scanner {
+    /// Finds any token or private key literal in one pass.
+    literals: aho_corasick::AhoCorasick,
+    patterns: std::cell::OnceCell<Result<Patterns, String>>,
+    assignment: std::cell::OnceCell<Result<Regex, String>>,
+}
+
+/// The token and private key patterns, compiled.
+struct Patterns {
+    tokens: Vec<(&'static str, Regex)>,
+    private_key: Regex,
+}
+
+/// What scanning some files found.
+#[derive(Default)]
+struct Scanned {
+    findings: Vec<Finding>,
+    found: Vec<Value>,
+    files: u64,
+}
+
+impl Scanner {
+    fn new() -> Result<Scanner, String> {
+        let literals = TOKENS
+            .iter()
+            .flat_map(|(_, _, literals)| literals.iter())
+            .chain([&PRIVATE_KEY_LITERAL]);
+        Ok(Scanner {
+            literals: aho_corasick::AhoCorasick::new(literals)
+                .map_err(|e| format!("internal pattern error: {e}"))?,
+            patterns: std::cell::OnceCell::new(),
+            assignment: std::cell::OnceCell::new(),
+        })
+    }
+
+    fn patterns(&self) -> Result<&Patterns, String> {
+        self.patterns
+            .get_or_init(|| {
+                Ok(Patterns {
+                    tokens: TOKENS
+                        .iter()
+                        .map(|(kind, pattern, _)| compile(pattern).map(|r| (*kind, r)))
+                        .collect::<Result<_, _>>()?,
+                    private_key: compile(PRIVATE_KEY)?,
+                })
+            })
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    fn assignment(&self) -> Result<&Regex, String> {
+        self.assignment
+            .get_or_init(|| compile(ASSIGNMENT))
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    /// Scans the file at `path` (when it is scannable and text).
+    fn scan(&self, path: &str, into: &mut Scanned) -> Result<(), String> {
         if !scannable(path) {
-            continue;
+            return Ok(());
         }
         let Some(text) = workspace::read_text(path) else {
-            continue;
+            return Ok(());
         };
-        scanned += 1;
+        into.files += 1;
         let config = is_config(path) && !is_test_path(path);
-        if !config && !any_token.is_match(&text) {
-            continue;
+        let patterns = match self.literals.is_match(&text) {
+            true => Some(self.patterns()?),
+            false => None,
+        };
+        if !config && patterns.is_none() {
+            return Ok(());
         }
         for (index, line) in text.lines().enumerate() {
             let line_no = index as u32 + 1;
             let mut hit = |kind: &str, id: &str, severity: Severity, message: String, fix: &str| {
-                found.push(json!({"path": path, "line": line_no, "kind": kind}));
-                report.push(
+                into.found
+                    .push(json!({"path": path, "line": line_no, "kind": kind}));
+                into.findings.push(
                     Finding::fail(id, severity, message)
                         .at(path, Some(line_no))
                         .fix(fix),
                 );
             };
-            if private_key.is_match(line) {
-                hit(
-                    "private-key",
-                    "private-key",
-                    Severity::Critical,
-                    "a private key is in the repository".into(),
-                    "remove it, rotate the key pair, and mount the key from the secret store",
-                );
-                continue;
+            if let Some(patterns) = patterns {
+                if patterns.private_key.is_match(line) {
+                    hit(
+                        "private-key",
+                        "private-key",
+                        Severity::Critical,
+                        "a private key is in the repository".into(),
+                        "remove it, rotate the key pair, and mount the key from the secret store",
+                    );
+                    continue;
+                }
+                if let Some((kind, _)) = patterns.tokens.iter().find(|(_, r)| r.is_match(line)) {
+                    hit(
+                        kind,
+                        "token",
+                        Severity::Critical,
+                        format!("a {} is in the repository", kind.replace('-', " ")),
+                        "revoke it now, remove it, and load it from the secret store",
+                    );
+                    continue;
+                }
             }
-            if let Some((kind, _)) = tokens.iter().find(|(_, r)| r.is_match(line)) {
-                hit(
-                    kind,
-                    "token",
-                    Severity::Critical,
-                    format!("a {} is in the repository", kind.replace('-', " ")),
-                    "revoke it now, remove it, and load it from the secret store",
-                );
-                continue;
-            }
-            if config && let Some(captures) = assignment.captures(line) {
+            if config
+                && may_assign_a_secret(line)
+                && let Some(captures) = self.assignment()?.captures(line)
+            {
                 let key = captures.get(1).map_or("", |m| m.as_str());
                 let value = captures.get(2).map_or("", |m| m.as_str());
                 if looks_like_a_real_secret(value) {
@@ -286,9 +442,62 @@ fn scan_contents(report: &mut Report) -> Result<(), String> {
                 }
             }
         }
+        Ok(())
     }
-    report.fact("found", found);
-    report.fact("files_scanned", scanned);
+}
+
+/// Whether `line` has a word every secret-named key has ([`ASSIGNMENT`]).
+fn may_assign_a_secret(line: &str) -> bool {
+    let line = line.to_ascii_lowercase();
+    ASSIGNMENT_WORDS.iter().any(|word| line.contains(word))
+}
+
+/// Scans every file's contents. The large folders are parts of the run
+/// (see [`part_folders`]): on a later run, only the folders whose files
+/// changed are scanned again. What each found goes in at its place in the
+/// listing, so the findings come in path order as from one pass.
+fn scan_contents(report: &mut Report) -> Result<(), String> {
+    let scanner = Scanner::new()?;
+    let paths: Vec<&str> = workspace::files()
+        .iter()
+        .map(|f| f.path)
+        .filter(|p| scannable(p))
+        .collect();
+    let folders = part_folders(&paths);
+    let mut answers = folders.iter().zip(gonogo_check::parts(&folders)).peekable();
+    let mut all = Scanned::default();
+    let mut at = 0;
+    while at < paths.len() {
+        if let Some((folder, _)) = answers.peek()
+            && paths[at]
+                .strip_prefix(folder.as_str())
+                .is_some_and(|rest| rest.starts_with('/'))
+        {
+            let prefix = format!("{folder}/");
+            let (_, answer) = answers.next().expect("peeked");
+            let (findings, mut facts) = answer?.into_parts();
+            all.findings.extend(findings);
+            if let Some(Value::Array(found)) = facts.remove("found") {
+                all.found.extend(found);
+            }
+            all.files += facts
+                .get("files_scanned")
+                .and_then(Value::as_u64)
+                .unwrap_or(0);
+            at += paths[at..]
+                .iter()
+                .take_while(|p| p.starts_with(&prefix))
+                .count();
+            continue;
+        }
+        scanner.scan(paths[at], &mut all)?;
+        at += 1;
+    }
+    for finding in all.findings {
+        report.push(finding);
+    }
+    report.fact("found", all.found);
+    report.fact("files_scanned", all.files);
     Ok(())
 }
 
@@ -347,6 +556,79 @@ mod tests {
         assert!(!looks_like_a_real_secret("your-jwt-secret-change-me"));
         assert!(!looks_like_a_real_secret("${JWT_SECRET}"));
         assert!(!looks_like_a_real_secret("short"));
+    }
+
+    #[test]
+    fn large_folders_are_parts_split_until_they_fit_and_small_ones_stay_with_run() {
+        let mut paths: Vec<String> = vec!["README.md".into(), "apps-notes.md".into()];
+        for service in ["api", "web"] {
+            for i in 0..1_500 {
+                paths.push(format!("apps/{service}/src/m{i}.ts"));
+            }
+            paths.push(format!("apps/{service}/package.json"));
+        }
+        paths.push("apps/README.md".into());
+        for i in 0..150 {
+            paths.push(format!("docs/p{i}.md"));
+        }
+        for i in 0..10 {
+            paths.push(format!("tools/t{i}.sh"));
+        }
+        paths.push("zz.txt".into());
+        paths.sort();
+        let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
+        // `apps` (3,003 files) is split: each service is a part, and the
+        // file directly in `apps` is run's; `docs` fits; `tools` is small.
+        assert_eq!(part_folders(&paths), ["apps/api", "apps/web", "docs"]);
+        // A folder that cannot be split stays one part, however large.
+        let flat: Vec<String> = (0..2_500).map(|i| format!("src/f{i}.ts")).collect();
+        let flat: Vec<&str> = flat.iter().map(String::as_str).collect();
+        assert_eq!(part_folders(&flat), ["src"]);
+        assert!(part_folders(&["a.txt", "b/c.txt"]).is_empty());
+    }
+
+    #[test]
+    fn every_match_of_a_pattern_has_one_of_its_literals() {
+        use regex_syntax::hir::literal::{ExtractKind, Extractor};
+        let patterns = TOKENS
+            .iter()
+            .map(|(_, pattern, literals)| (*pattern, *literals))
+            .chain([(PRIVATE_KEY, &[PRIVATE_KEY_LITERAL][..])]);
+        for (pattern, literals) in patterns {
+            let hir = regex_syntax::parse(pattern).expect("parses");
+            // Every match begins with one of these.
+            let prefixes = Extractor::new().kind(ExtractKind::Prefix).extract(&hir);
+            let prefixes = prefixes.literals().expect("a finite set of prefixes");
+            for prefix in prefixes {
+                let prefix = String::from_utf8_lossy(prefix.as_bytes()).into_owned();
+                assert!(
+                    literals.iter().any(|l| prefix.contains(l)),
+                    "`{pattern}`: the prefix `{prefix}` has none of {literals:?}"
+                );
+            }
+        }
+        let scanner = Scanner::new().expect("builds");
+        assert!(
+            scanner
+                .literals
+                .is_match("-----BEGIN OPENSSH PRIVATE KEY-----")
+        );
+        assert!(!scanner.literals.is_match("export const x = 1;\n"));
+    }
+
+    #[test]
+    fn only_lines_with_a_secret_word_can_assign_a_secret() {
+        let assignment = Regex::new(ASSIGNMENT).expect("compiles");
+        for line in [
+            "JWT_SECRET=k3J9x0Qm2ZpL7vR1tY8wN4bC6dF5gH",
+            "  \"dbPassword\": \"x\"",
+            "EXPORT Api-Key: abc",
+            "githubToken = abc",
+        ] {
+            assert!(assignment.is_match(line), "{line}");
+            assert!(may_assign_a_secret(line), "{line}");
+        }
+        assert!(!may_assign_a_secret("  \"name\": \"orders\","));
     }
 
     #[test]

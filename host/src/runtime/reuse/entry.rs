@@ -1,7 +1,7 @@
 //! The file of one stored outcome, or of one stored part of a run
 //! (`host.parts`): the length of a JSON header (u32,
-//! little-endian), the header (the outcome or the part's value, the listing's sha256, the
-//! `ignored` and `present` questions), then the files read, packed: for
+//! little-endian), the header (the outcome or the part's value, the listing's sha256, that
+//! of each folder listed alone, the `ignored` and `present` questions), then the files read, packed: for
 //! each, a tag byte (1: the file was read, its sha256 follows; 0: `read`
 //! gave nothing), the path's length (u32, little-endian) and the path. Tens of thousands of
 //! reads parse without an allocation each.
@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use std::path::Path;
 
 /// Bumped when what an entry records, or how it is checked, changes.
-pub(super) const FORMAT: u32 = 3;
+pub(super) const FORMAT: u32 = 4;
 
 /// Everything of an entry but its reads; `R` is what was stored: a
 /// check's outcome, or a [`PartRun`].
@@ -23,6 +23,9 @@ pub(super) struct Header<R = CheckRun> {
     pub run: R,
     /// The sha256 of the listing (hex), when the check asked for it.
     pub listing: Option<String>,
+    /// Each folder it listed alone (`workspace.files-in`), with the sha256
+    /// of what it listed (hex).
+    pub folders: Vec<(String, String)>,
     /// Each `ignored` question with its answers.
     pub ignored: Vec<(Vec<String>, Vec<bool>)>,
     /// Each `present` question with its answers.
@@ -141,6 +144,14 @@ impl<R: serde::de::DeserializeOwned> Stored<R> {
         {
             return false;
         }
+        if self
+            .header
+            .folders
+            .iter()
+            .any(|(folder, digest)| *digest != hex::encode(workspace.folder_digest(folder)))
+        {
+            return false;
+        }
         let Some(reads) = self.reads() else {
             return false;
         };
@@ -175,6 +186,7 @@ mod tests {
             format: FORMAT,
             run: CheckRun::failed("x", "builtin:x", None, "stored".into()),
             listing,
+            folders: Vec::new(),
             ignored: Vec::new(),
             present: Vec::new(),
         }
@@ -229,6 +241,29 @@ mod tests {
                 .expect("decodes")
                 .holds(&later, 0)
         );
+    }
+
+    #[test]
+    fn a_folder_listed_alone_must_hold_and_nothing_else_of_the_listing() {
+        let (dir, _) = project();
+        std::fs::create_dir(dir.path().join("api")).expect("mkdir");
+        std::fs::write(dir.path().join("api/main.ts"), "x\n").expect("write");
+        let workspace = SharedWorkspace::new(dir.path());
+        let mut stored = header(None);
+        stored.folders = vec![("api".into(), hex::encode(workspace.folder_digest("api")))];
+        let bytes = encode(&stored, &[]).expect("encodes");
+        let holds_in = |workspace: &SharedWorkspace| {
+            Stored::<CheckRun>::decode(bytes.clone())
+                .expect("decodes")
+                .holds(workspace, 0)
+        };
+        assert!(holds_in(&workspace));
+        // A file added outside the folder: still the same.
+        std::fs::write(dir.path().join("c.txt"), "c\n").expect("write");
+        assert!(holds_in(&SharedWorkspace::new(dir.path())));
+        // A file added inside it: not.
+        std::fs::write(dir.path().join("api/new.ts"), "y\n").expect("write");
+        assert!(!holds_in(&SharedWorkspace::new(dir.path())));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //!
 //! A check sees the project only through the host, so the host can note
 //! what it asked: the listing (`workspace.files`, `workspace.vcs`), each
-//! file it read (`workspace.read`) and each `workspace.ignored` and
+//! folder it listed alone (`workspace.files-in`), each file it read (`workspace.read`) and each `workspace.ignored` and
 //! `workspace.present` question, each answer kept as a sha256 or as it
 //! was. The outcome is stored in the
 //! cache folder with that trace, under a key of everything else the run
@@ -51,6 +51,8 @@ pub struct Trace {
     budget: usize,
     /// Whether it asked for the listing or the version control.
     listing: bool,
+    /// The folders it listed alone (`workspace.files-in`).
+    folders: std::collections::BTreeSet<String>,
     /// Each file it read, with the sha256 of what it got.
     reads: rustc_hash::FxHashMap<String, Option<Digest>>,
     /// Each `ignored` question with its answers.
@@ -74,6 +76,7 @@ impl Trace {
         Trace {
             budget,
             listing: false,
+            folders: std::collections::BTreeSet::new(),
             reads: rustc_hash::FxHashMap::default(),
             ignored: Vec::new(),
             present: Vec::new(),
@@ -95,6 +98,7 @@ impl Trace {
             None => {
                 self.unrepeatable("it asked more of the workspace than a trace keeps");
                 self.reads = rustc_hash::FxHashMap::default();
+                self.folders = std::collections::BTreeSet::new();
                 self.ignored = Vec::new();
                 self.present = Vec::new();
                 false
@@ -105,6 +109,13 @@ impl Trace {
     /// It asked for the listing or how the project is versioned.
     pub fn asked_listing(&mut self) {
         self.listing = true;
+    }
+
+    /// It listed the files under `folder`.
+    pub fn listed_folder(&mut self, folder: String) {
+        if !self.folders.contains(&folder) && self.spend(folder.len() + 64) {
+            self.folders.insert(folder);
+        }
     }
 
     /// It read `path` (the digest is computed once per run).
@@ -148,6 +159,9 @@ impl Trace {
             self.unrepeatable(why);
         }
         self.listing |= part.listing;
+        for folder in part.folders {
+            self.listed_folder(folder);
+        }
         for (path, digest) in part.reads {
             if !self.reads.contains_key(&path) && self.spend(path.len() + 64) {
                 self.reads.insert(path, digest);
@@ -171,6 +185,9 @@ impl Trace {
             if trace.spend(path.len() + 64) {
                 trace.reads.insert(path.to_owned(), digest.copied());
             }
+        }
+        for (folder, _) in &stored.header.folders {
+            trace.listed_folder(folder.clone());
         }
         trace.ignored = stored.header.ignored.clone();
         trace.present = stored.header.present.clone();
@@ -268,6 +285,7 @@ impl OutcomeStore {
             listing: trace
                 .listing
                 .then(|| hex::encode(context.workspace.listing_digest())),
+            folders: folder_digests(&trace.folders, context.workspace),
             ignored: trace.ignored,
             present: trace.present,
         };
@@ -325,6 +343,7 @@ impl OutcomeStore {
             listing: trace
                 .listing
                 .then(|| hex::encode(workspace.listing_digest())),
+            folders: folder_digests(&trace.folders, workspace),
             ignored: trace.ignored.clone(),
             present: trace.present.clone(),
         };
@@ -388,6 +407,17 @@ impl OutcomeStore {
         }
         Ok(hex::encode(key.finalize()))
     }
+}
+
+/// Each folder listed alone, with the hex sha256 of what it lists now.
+fn folder_digests(
+    folders: &std::collections::BTreeSet<String>,
+    workspace: &SharedWorkspace,
+) -> Vec<(String, String)> {
+    folders
+        .iter()
+        .map(|folder| (folder.clone(), hex::encode(workspace.folder_digest(folder))))
+        .collect()
 }
 
 #[cfg(test)]
@@ -475,11 +505,13 @@ mod tests {
         run.read("a.txt", &workspace);
         let mut part = Trace::default();
         part.asked_listing();
+        part.listed_folder("api".into());
         part.read("a.txt", &workspace);
         part.read("b.txt", &workspace);
         part.ignored(vec![".env".into()], vec![true]);
         run.merge(part);
         assert!(run.listing);
+        assert!(run.folders.contains("api"));
         assert_eq!(run.reads.len(), 2);
         assert_eq!(run.ignored, vec![(vec![".env".to_owned()], vec![true])]);
         assert_eq!(run.unrepeatable, None);
