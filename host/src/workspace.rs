@@ -144,7 +144,7 @@ struct Scanned {
     index: std::collections::HashMap<String, usize, rustc_hash::FxBuildHasher>,
     /// Contents by index: read by the first check that asks (another check
     /// asking meanwhile waits for that read rather than repeating it).
-    contents: Vec<std::sync::OnceLock<Option<std::sync::Arc<[u8]>>>>,
+    contents: Vec<std::sync::OnceLock<Option<Vec<u8>>>>,
     /// The sha256 of each file's contents as `read` gives them, by index,
     /// computed at most once.
     digests: Vec<std::sync::OnceLock<Option<Digest>>>,
@@ -172,7 +172,7 @@ impl SharedWorkspace {
         let scanned = self.scanned();
         let &index = scanned.index.get(path)?;
         *scanned.digests[index]
-            .get_or_init(|| self.read(path).map(|bytes| Sha256::digest(&bytes).into()))
+            .get_or_init(|| self.read(path).map(|bytes| Sha256::digest(bytes).into()))
     }
 
     /// [`SharedWorkspace::read_digest`], or `None` when another thread has
@@ -246,16 +246,18 @@ impl SharedWorkspace {
     /// The bytes of a listed regular file up to [`MAX_READ_BYTES`], read
     /// once and shared: `None` for anything else (unlisted, a symbolic link
     /// or a path through one, a folder, too large).
-    pub fn read(&self, path: &str) -> Option<std::sync::Arc<[u8]>> {
+    pub fn read(&self, path: &str) -> Option<&[u8]> {
         let scanned = self.scanned();
         let &index = scanned.index.get(path)?;
         if !is_safe_relative(path) {
             return None;
         }
         let dir = scanned.dir.as_ref()?;
+        // Kept as read: the bytes are shared by reference, not copied into
+        // another allocation.
         scanned.contents[index]
-            .get_or_init(|| dir.read(path, MAX_READ_BYTES).map(std::sync::Arc::from))
-            .clone()
+            .get_or_init(|| dir.read(path, MAX_READ_BYTES))
+            .as_deref()
     }
 
     /// For each path, whether something is on disk there, listed or not (a
