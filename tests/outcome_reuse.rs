@@ -418,3 +418,49 @@ fn without_a_cache_nothing_is_stored() {
     }
     assert!(!cache.path().join("outcomes").exists());
 }
+
+#[test]
+fn outcomes_no_run_used_for_a_month_are_swept_and_a_reused_one_is_kept() {
+    let project = fixture_project("examples/shop-api-misconfigured");
+    commit_all(&project);
+    let cache = Project::new();
+    let pack = common::repo().join("policies/production-readiness");
+    run(&project, &pack, &cache, &[], &[]);
+    let outcomes = cache.path().join("outcomes");
+    let entries = || -> Vec<std::path::PathBuf> {
+        let mut entries: Vec<_> = std::fs::read_dir(&outcomes)
+            .expect("outcomes")
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "outcome"))
+            .collect();
+        entries.sort();
+        entries
+    };
+    let stored = entries();
+    assert!(!stored.is_empty());
+    // Every entry last used two months ago, a stale one of an old build,
+    // and the last sweep two days ago.
+    let long_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(60 * 86_400);
+    let age = |path: &std::path::Path, when: std::time::SystemTime| {
+        std::fs::File::options()
+            .write(true)
+            .open(path)
+            .and_then(|f| f.set_modified(when))
+            .expect("set mtime");
+    };
+    let stale = outcomes.join(format!("{}.outcome", "0".repeat(64)));
+    std::fs::write(&stale, b"an entry of another build").expect("write");
+    for entry in stored.iter().chain([&stale]) {
+        age(entry, long_ago);
+    }
+    age(
+        &outcomes.join("swept"),
+        std::time::SystemTime::now() - std::time::Duration::from_secs(2 * 86_400),
+    );
+    let (second, stderr) = run(&project, &pack, &cache, &[], &[]);
+    assert!(reused(&second, "node"), "{stderr}");
+    // The reused entries are used now, and stay; the stale one is gone.
+    assert!(!stale.exists());
+    assert_eq!(entries(), stored);
+}

@@ -272,6 +272,9 @@ pub fn run(args: CheckArgs) -> Exit {
         outcomes: outcomes.as_ref(),
     };
     let runs = runtime.run_all(&plan, &context);
+    if let Some(store) = &outcomes {
+        store.prune();
+    }
     if let Some(progress) = &progress {
         progress.clear();
     }

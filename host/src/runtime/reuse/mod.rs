@@ -27,6 +27,7 @@
 //! fresh run could have given.
 
 mod entry;
+mod prune;
 
 pub use entry::PartRun;
 
@@ -222,7 +223,7 @@ impl OutcomeStore {
             return None;
         }
         let file = self.entry_path(spec, context.env).ok()?;
-        let stored = Stored::<CheckRun>::decode(std::fs::read(file).ok()?)?;
+        let stored = Stored::<CheckRun>::decode(std::fs::read(&file).ok()?)?;
         // Where this check's reads begin: anywhere, as long as two checks
         // differ (their names do).
         let start = spec
@@ -233,6 +234,7 @@ impl OutcomeStore {
         if !stored.holds(context.workspace, start) {
             return None;
         }
+        prune::used(&file);
         let mut run = stored.header.run;
         run.reused = true;
         context.redactor.check_run(&mut run);
@@ -308,10 +310,11 @@ impl OutcomeStore {
             return None;
         }
         let file = self.part_path(spec, env, key).ok()?;
-        let stored = entry::Stored::<PartRun>::decode(std::fs::read(file).ok()?)?;
+        let stored = entry::Stored::<PartRun>::decode(std::fs::read(&file).ok()?)?;
         if !stored.holds(workspace, 0) {
             return None;
         }
+        prune::used(&file);
         let trace = Trace::of_stored(&stored)?;
         Some((stored.header.run, trace))
     }
@@ -351,6 +354,12 @@ impl OutcomeStore {
             super::cache::store(&file, &bytes);
         }
         Ok(())
+    }
+
+    /// Removes the stored outcomes and parts no run has used for
+    /// [`prune::UNUSED_FOR`], at most once a day (see [`prune`]).
+    pub fn prune(&self) {
+        prune::sweep(&self.dir, std::time::SystemTime::now());
     }
 
     /// The file of `spec`'s outcome; `Err` says why its outcome is not to
