@@ -3,8 +3,9 @@
 //! (its export `part`, world `check-with-parts`), with the check's grants,
 //! memory limit and what is left of its deadline, but no probes and no
 //! parts of its own. The parts of one call that cannot be reused run at
-//! the same time, as many as there are cores, each on a thread of its own. A part shares nothing with `run` but the key, so what
-//! it returns depends on the key and on what it asked the host alone:
+//! the same time, as many as there are cores, each on a thread of its
+//! own. A part shares nothing with `run` but the key, so what it returns
+//! depends on the key and on what it asked the host alone:
 //! the host notes that (its trace), stores the value under the key, and
 //! on a later run gives the stored value back without running the part
 //! when every answer is the same. Whatever a part asked is added to the
