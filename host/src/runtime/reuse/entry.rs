@@ -1,10 +1,11 @@
 //! The file of one stored outcome, or of one stored part of a run
-//! (`host.parts`): the length of a JSON header (u32,
-//! little-endian), the header (the outcome or the part's value, the listing's sha256, that
-//! of each folder listed alone, the `ignored` and `present` questions), then the files read, packed: for
-//! each, a tag byte (1: the file was read, its sha256 follows; 0: `read`
-//! gave nothing), the path's length (u32, little-endian) and the path. Tens of thousands of
-//! reads parse without an allocation each.
+//! (`host.parts`): the length of a JSON header (u32, little-endian), the
+//! header (the outcome or the part's value, the listing's sha256, that of
+//! each folder listed alone, the `ignored` and `present` questions), then
+//! the files read, packed: for each, a tag byte (1: the file was read, its
+//! sha256 follows; 0: `read` gave nothing), the path's length (u32,
+//! little-endian) and the path. Tens of thousands of reads parse without
+//! an allocation each.
 
 use crate::model::{CheckRun, LogLine};
 use crate::workspace::{Digest, SharedWorkspace};

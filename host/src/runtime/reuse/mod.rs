@@ -3,9 +3,9 @@
 //!
 //! A check sees the project only through the host, so the host can note
 //! what it asked: the listing (`workspace.files`, `workspace.vcs`), each
-//! folder it listed alone (`workspace.files-in`), each file it read (`workspace.read`) and each `workspace.ignored` and
-//! `workspace.present` question, each answer kept as a sha256 or as it
-//! was. The outcome is stored in the
+//! folder it listed alone (`workspace.files-in`), each file it read
+//! (`workspace.read`) and each `workspace.ignored` and `workspace.present`
+//! question, each answer kept as a sha256 or as it was. The outcome is stored in the
 //! cache folder with that trace, under a key of everything else the run
 //! depends on: this build of gonogo, the project's folder, the check's name, its
 //! component, configuration, grants and limits, and the values of its
