@@ -155,6 +155,12 @@ pub fn service_modules(service: &Service, packages: &[Package]) -> Vec<graph::Mo
     graph::reachable(&service.entries, &resolver(&service.package.dir, packages))
 }
 
+/// The modules [`service_modules`] finds, with their imports only (no
+/// tokens): for checks that only follow imports.
+pub fn service_imports(service: &Service, packages: &[Package]) -> Vec<graph::Module> {
+    graph::reachable_imports(&service.entries, &resolver(&service.package.dir, packages))
+}
+
 /// The source files a package's start command runs.
 pub fn entry_points(package: &Package) -> (Vec<String>, String) {
     let dir = package.dir.as_str();

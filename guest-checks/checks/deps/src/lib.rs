@@ -409,7 +409,7 @@ fn service_dev_dependencies(
         let in_root = root.is_some_and(|r| r.depends_on(name));
         in_service && !in_root
     };
-    for module in node::service_modules(service, packages) {
+    for module in node::service_imports(service, packages) {
         for import in module
             .imports
             .iter()
