@@ -105,7 +105,7 @@ fn an_active_exception_waives_the_failure_visibly() {
     );
     let markdown = std::fs::read_to_string(markdown).expect("markdown");
     assert!(
-        markdown.contains("`node-env-production` NODE_ENV is production — waived until"),
+        markdown.contains("<code>node-env-production</code> NODE\\_ENV is production — waived until"),
         "{markdown}"
     );
 }
@@ -182,4 +182,50 @@ fn malformed_exceptions_are_errors_with_their_line() {
             "missing `{expected}` in:\n{stderr}"
         );
     }
+}
+
+#[test]
+fn exceptions_past_the_limit_and_of_locked_rules_are_refused() {
+    // Past the default 90 days: the failure counts, and a note says why.
+    let far = project(&format!(
+        "exceptions:\n  - rule: node-env-production\n    reason: later\n    approver: jane@acme.example\n    expires: {}\n",
+        date(400)
+    ));
+    let (output, report) = check(&far, &[]);
+    assert_eq!(rule(&report, "node-env-production")["status"], "fail");
+    assert_eq!(output.status.code(), Some(1));
+    let notes = report["decision"]["notes"].to_string();
+    assert!(notes.contains("more than 90 days ahead"), "{notes}");
+    // A pack may shorten the limit.
+    far.write(
+        "gonogo.yaml",
+        &format!("{PACK}exception_limits:\n  max_days: 30\n"),
+    );
+    let near = format!(
+        "exceptions:\n  - rule: node-env-production\n    reason: soon\n    approver: jane@acme.example\n    expires: {}\n",
+        date(45)
+    );
+    far.write(".gonogo/exceptions.yaml", &near);
+    let (_, report) = check(&far, &[]);
+    assert_eq!(rule(&report, "node-env-production")["status"], "fail");
+    // A locked rule is never waived: a load error with the file and line.
+    far.write(
+        "gonogo.yaml",
+        &PACK.replace(
+            "    check: env\n    expr: facts.vars.NODE_ENV",
+            "    locked: true\n    check: env\n    expr: facts.vars.NODE_ENV",
+        ),
+    );
+    let output = gonogo()
+        .arg("check")
+        .arg(far.path())
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(".gonogo/exceptions.yaml:2")
+            && stderr.contains("which the pack locks: it is never waived"),
+        "{stderr}"
+    );
 }

@@ -201,7 +201,7 @@ fn fuzz_targets_survive_their_corpus_mutations_and_regressions() {
     let budget = std::env::var("GONOGO_FUZZ_SECONDS")
         .ok()
         .and_then(|s| s.parse().ok())
-        .map_or(Duration::from_secs(15), Duration::from_secs);
+        .map_or(Duration::from_secs(10), Duration::from_secs);
     let seed = std::env::var("GONOGO_FUZZ_SEED")
         .ok()
         .and_then(|s| s.parse().ok())

@@ -289,6 +289,38 @@ fn an_ungranted_host_is_refused_reported_and_never_contacted() {
 }
 
 #[test]
+fn a_check_cannot_name_another_virtual_host_nor_look_up_names_under_a_granted_address() {
+    let ca = TestCa::new();
+    let service = Service::start(&ca, Behaviour::good());
+    let folder = ca_folder(&ca);
+    for header in ["Host", "X-Forwarded-Host", "Forwarded", "x-forwarded-for", "Transfer-Encoding"] {
+        let (_, report) = hostile_probe(
+            &format!(
+                "{{ attack: probe, urls: ['{}/health'], headers: [['{header}', 'internal.example']], dns: ['stolen-data._x.127.0.0.1', '127.0.0.1'] }}",
+                service.base_url()
+            ),
+            &format!(
+                "    grants:\n      hosts: ['127.0.0.1:{}']\n      ca_bundle: {}\n",
+                service.https_port,
+                folder.path().join("ca.pem").display()
+            ),
+            &[],
+            &[],
+        );
+        let facts = &check_run(&report, "hostile")["facts"];
+        let answer = facts["http"][0].as_str().unwrap_or_default();
+        assert!(
+            answer.starts_with("invalid-request: header") && answer.contains("set by the host only"),
+            "{header}: {answer}"
+        );
+        for dns in facts["dns"].as_array().expect("dns answers") {
+            assert!(dns.as_str().unwrap_or_default().starts_with("not-granted:"), "{dns}");
+        }
+    }
+    assert_eq!(service.requests.load(std::sync::atomic::Ordering::SeqCst), 0);
+}
+
+#[test]
 fn only_http_and_https_urls_are_probed() {
     let (_, report) = hostile_probe(
         "{ attack: probe, urls: ['file:///etc/passwd', 'ftp://127.0.0.1/', 'gopher://127.0.0.1:70/', 'not a url'] }",

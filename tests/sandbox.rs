@@ -526,3 +526,138 @@ fn a_fifo_in_the_project_cannot_hang_the_run() {
         .to_owned();
     assert!(error.contains("deadline"), "{error}");
 }
+
+#[test]
+fn a_million_empty_findings_fail_closed() {
+    let project = Project::new();
+    hostile_pack(&project, "many-findings", "");
+    let (output, report) = run(&project, &[]);
+    assert_failed_closed(&output, &report, "findings, over the limit of 10000");
+}
+
+#[test]
+fn facts_nested_past_the_limit_fail_closed() {
+    let project = Project::new();
+    hostile_pack(&project, "deep-facts", "");
+    let (output, report) = run(&project, &[]);
+    assert_failed_closed(&output, &report, "nested 101 levels deep, over the limit of 32");
+}
+
+#[test]
+fn a_disguised_or_numeric_secret_is_redacted_in_every_format_stderr_and_saved_outcomes() {
+    let secret = "Sekr1t-canary-9Qx7Lm2Vb";
+    let pin = "73918264";
+    let project = Project::new();
+    hostile_pack(
+        &project,
+        "leak-disguised",
+        "    grants:\n      env: [GONOGO_TEST_SECRET, GONOGO_TEST_PIN]\n",
+    );
+    let env = project.write(
+        "prod.env",
+        &format!("GONOGO_TEST_SECRET={secret}\nGONOGO_TEST_PIN={pin}\n"),
+    );
+    let saved = project.path().join("outcomes.json");
+    for format in ["json", "human", "sarif", "junit", "markdown"] {
+        let output = gonogo()
+            .args(["check", "--verbose", "--rerun", "--format", format, "--env-file"])
+            .arg(&env)
+            .arg("--save-outcomes")
+            .arg(&saved)
+            .arg(project.path())
+            .output()
+            .expect("runs");
+        let all = format!(
+            "{}{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr),
+            std::fs::read_to_string(&saved).unwrap_or_default()
+        );
+        // What a person sees: no hidden character left, no fold undone.
+        let seen: String = all
+            .chars()
+            .filter(|c| !matches!(c, '\u{7}' | '\u{200b}' | '\u{202e}' | '\u{feff}'))
+            .collect();
+        for leaked in [secret, "Sekr1t", pin, "Ｓｅｋｒ１ｔ"] {
+            assert!(!seen.contains(leaked), "`{leaked}` leaked in {format}:\n{all}");
+        }
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!stderr.contains('\x1b'), "an escape reached stderr in {format}:\n{stderr}");
+        assert!(stderr.contains("part `]0;pwned[redacted]`"), "{stderr}");
+        if format == "json" {
+            let report = json_report(&output);
+            let facts = &check_run(&report, "hostile")["facts"];
+            assert_eq!(facts["pin_number"], "[redacted]");
+            assert_eq!(facts["pin_float"], "[redacted]");
+            for index in 0..5 {
+                assert_eq!(facts[format!("disguised_{index}")], "[redacted]", "{facts:#}");
+            }
+        }
+    }
+}
+
+#[test]
+fn check_text_in_the_markdown_summary_is_inert() {
+    let project = Project::new();
+    hostile_pack(&project, "markup", "");
+    project.write(
+        "gonogo.yaml",
+        &std::fs::read_to_string(project.path().join("gonogo.yaml"))
+            .expect("pack")
+            .replace("expr: \"true\"", "expr: \"false\"\n    message: \"${findings[0].message}\""),
+    );
+    let output = gonogo()
+        .args(["check", "--format", "markdown"])
+        .arg(project.path())
+        .output()
+        .expect("runs");
+    let markdown = String::from_utf8_lossy(&output.stdout);
+    assert!(markdown.contains("&lt;img src=x"), "{markdown}");
+    for raw in ["<img", "![GO]", "[ok](javascript", "```", "https://x"] {
+        assert!(!markdown.contains(raw), "`{raw}` in\n{markdown}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn files_the_host_reads_from_the_project_cannot_hang_it_grow_it_or_reach_the_report() {
+    let project = Project::new();
+    hostile_pack(&project, "err", "");
+    let git = project.path().join(".git");
+    std::fs::create_dir_all(git.join("refs/heads")).expect("git");
+    std::fs::write(git.join("HEAD"), "ref: refs/heads/../../../../../../proc/self/environ\n")
+        .expect("HEAD");
+    let attestations = project.path().join(".gonogo/attestations");
+    std::fs::create_dir_all(&attestations).expect("attestations");
+    let status = std::process::Command::new("mkfifo")
+        .arg(attestations.join("fifo.json"))
+        .status()
+        .expect("mkfifo runs");
+    assert!(status.success());
+    std::os::unix::fs::symlink("/dev/zero", attestations.join("zero.json")).expect("link");
+    std::os::unix::fs::symlink("/dev/zero", project.path().join(".gonogo/exceptions.yaml"))
+        .expect("link");
+    let run = || {
+        gonogo()
+            .args(["check", "--format", "json"])
+            .arg(project.path())
+            .env("GONOGO_CANARY_ENV", "canary-in-the-environment")
+            .timeout(std::time::Duration::from_secs(60))
+            .output()
+            .expect("runs")
+    };
+    let output = run();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    // The exceptions file is refused with a reason: no decision, never a go.
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(".gonogo/exceptions.yaml") && stderr.contains("symbolic link"),
+        "{stderr}"
+    );
+    std::fs::remove_file(project.path().join(".gonogo/exceptions.yaml")).expect("rm");
+    let output = run();
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(!text.contains("canary-in-the-environment"), "{text}");
+    let report = json_report(&output);
+    assert!(report["target"].get("commit").is_none_or(|c| c.is_null()), "{:#}", report["target"]);
+}

@@ -7,6 +7,9 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+/// Most bytes of one env file.
+const MAX_FILE_BYTES: u64 = 4 << 20;
+
 /// An error reading an env file.
 #[derive(Debug, thiserror::Error)]
 pub enum EnvFileError {
@@ -16,7 +19,7 @@ pub enum EnvFileError {
         /// The file.
         path: PathBuf,
         /// Why.
-        source: std::io::Error,
+        source: crate::untrusted::Refused,
     },
     /// A line is not `NAME=value`.
     #[error("{path}:{line}: {problem}")]
@@ -43,7 +46,7 @@ impl EnvSource {
     pub fn load(files: &[PathBuf], process: bool) -> Result<Self, EnvFileError> {
         let mut source = EnvSource::default();
         for path in files {
-            let text = std::fs::read_to_string(path).map_err(|source| EnvFileError::Read {
+            let text = crate::untrusted::read_named_text(path, MAX_FILE_BYTES).map_err(|source| EnvFileError::Read {
                 path: path.clone(),
                 source,
             })?;

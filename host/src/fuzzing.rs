@@ -19,6 +19,9 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("pack_loader", pack_loader),
     ("outcome_decoder", outcome_decoder),
     ("dotenv", dotenv),
+    ("git_metadata", git_metadata),
+    ("attestation", attestation),
+    ("exceptions_file", exceptions_file),
 ];
 
 /// The pack loader (YAML, validation, CEL compilation): any text gives a
@@ -175,6 +178,68 @@ pub fn dotenv(data: &[u8]) {
                 PROBLEMS.contains(&problem),
                 "the error repeats input: {message}"
             );
+        }
+    }
+}
+
+/// `.git` metadata the host reads itself (`HEAD`, `packed-refs`): a
+/// commit is 40 or 64 hex digits or unknown; a branch is a ref git could
+/// have written, never a path out of the folder.
+pub fn git_metadata(data: &[u8]) {
+    use crate::target::{Head, commit_id, is_safe_ref, packed_ref, parse_head};
+    let text = String::from_utf8_lossy(data);
+    let is_commit = |c: &str| matches!(c.len(), 40 | 64) && c.bytes().all(|b| b.is_ascii_hexdigit());
+    match parse_head(&text) {
+        Head::Detached(Some(commit)) => assert!(is_commit(&commit), "{commit:?}"),
+        Head::Branch(reference) => {
+            assert!(is_safe_ref(reference));
+            assert!(!reference.contains("..") && !reference.starts_with('/'), "{reference:?}");
+            assert!(!reference.contains(char::is_control), "{reference:?}");
+        }
+        Head::Detached(None) | Head::Unknown => {}
+    }
+    let reference = text.lines().next().unwrap_or_default();
+    if let Some(commit) = packed_ref(&text, reference).or_else(|| commit_id(&text)) {
+        assert!(is_commit(&commit), "{commit:?}");
+    }
+}
+
+/// An attestation envelope: verified only by a trusted key, else refused
+/// with a reason; never a panic.
+pub fn attestation(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let trust = crate::attest::store::Trust::default();
+    match crate::attest::store::verify_text(text, &trust) {
+        Ok(_) => panic!("an envelope verified with no trusted key"),
+        Err((_, reason)) => assert!(!reason.is_empty(), "a refusal without a reason"),
+    }
+}
+
+/// An exceptions file: exceptions of known rules, or diagnostics that
+/// point inside the text.
+pub fn exceptions_file(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let waivable = policy::exceptions::Waivable {
+        rules: ["no-secrets".to_owned(), "locked-rule".to_owned()].into(),
+        locked: ["locked-rule".to_owned()].into(),
+    };
+    match policy::exceptions::parse_file("fuzz.yaml".into(), Ok(text.to_owned()), &waivable) {
+        Ok(exceptions) => {
+            for exception in exceptions {
+                assert_eq!(exception.rule, "no-secrets", "{exception:?}");
+                assert!(!exception.reason.is_empty() && !exception.approver.is_empty());
+            }
+        }
+        Err(error) => {
+            assert!(!error.diagnostics.is_empty());
+            let lines = text.split('\n').count() as u64;
+            for diagnostic in &error.diagnostics {
+                assert!(diagnostic.line <= lines + 1, "{diagnostic}");
+            }
         }
     }
 }

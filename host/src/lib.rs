@@ -24,5 +24,7 @@ pub mod redact;
 pub mod report;
 pub mod runtime;
 pub mod scaffold;
+pub mod stderr;
 pub mod target;
+pub mod untrusted;
 pub mod workspace;

@@ -1,9 +1,16 @@
 //! Cleans everything a check reports before anything is evaluated, printed
-//! or stored: the values of secret environment variables are masked, and
-//! control characters (terminal escapes) are removed.
+//! or stored. Text is normalised first (control characters such as
+//! terminal escapes and invisible ones such as zero-width spaces and bidi
+//! overrides removed, then Unicode NFKC, which folds look-alike forms such
+//! as full-width letters), and only then are the values of secret
+//! environment variables masked, so that a secret with a character slipped
+//! into it is still a secret. Numbers that equal or contain a secret are
+//! masked too: a JSON number fact becomes `"[redacted]"`, a finding's line
+//! is dropped.
 
 use crate::model::{CheckRun, Finding, LogLine};
 use serde_json::Value;
+use std::borrow::Cow;
 
 /// What replaces a secret value.
 pub const REDACTED: &str = "[redacted]";
@@ -30,8 +37,11 @@ fn is_maskable(value: &str) -> bool {
 /// Replaces known secret values in strings.
 #[derive(Debug, Clone, Default)]
 pub struct Redactor {
-    /// Longest first, so that a secret containing another is removed whole.
+    /// Longest first, so that a secret containing another is removed whole;
+    /// each as given and as [`normalise`] leaves it.
     secrets: Vec<String>,
+    /// The secrets that are numbers, as numbers (`1e3` equals `1000`).
+    numbers: Vec<f64>,
 }
 
 impl Redactor {
@@ -44,6 +54,7 @@ impl Redactor {
                 continue;
             }
             secrets.push(value.to_owned());
+            secrets.push(normalise(value).into_owned());
             let trimmed = value.trim();
             if !trimmed.is_empty() && trimmed != value {
                 secrets.push(trimmed.to_owned());
@@ -53,6 +64,7 @@ impl Redactor {
             {
                 secrets.push(password.to_owned());
                 if let Ok(decoded) = percent_encoding::percent_decode_str(password).decode_utf8() {
+                    secrets.push(normalise(&decoded).into_owned());
                     secrets.push(decoded.into_owned());
                 }
             }
@@ -60,7 +72,12 @@ impl Redactor {
         secrets.retain(|s| is_maskable(s));
         secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
         secrets.dedup();
-        Redactor { secrets }
+        let numbers = secrets
+            .iter()
+            .filter_map(|s| s.trim().parse::<f64>().ok())
+            .filter(|n| n.is_finite())
+            .collect();
+        Redactor { secrets, numbers }
     }
 
     /// The text with every secret replaced by [`REDACTED`].
@@ -74,26 +91,29 @@ impl Redactor {
         out
     }
 
-    /// Text from a check made safe to show: secrets masked, and control
-    /// characters removed (terminal escapes, carriage returns, backspaces),
-    /// so that a check cannot repaint the report a person reads. Newlines
-    /// and tabs stay.
+    /// Text from a check made safe to show: [`normalise`]d (control and
+    /// invisible characters removed, NFKC), then secrets masked, so that a
+    /// check cannot repaint the report a person reads nor hide a secret
+    /// from the mask with a character no one sees. Newlines and tabs stay.
     pub fn clean(&self, text: &str) -> String {
-        let masked = self.text(text);
-        if masked.chars().any(is_forbidden_control) {
-            masked
-                .chars()
-                .filter(|c| !is_forbidden_control(*c))
-                .collect()
-        } else {
-            masked
-        }
+        self.text(&normalise(text))
     }
 
-    /// Cleans every string of a JSON value, object keys included.
+    /// Whether a number a check reported (its decimal text) equals or
+    /// holds a secret.
+    fn is_secret_number(&self, text: &str, value: Option<f64>) -> bool {
+        self.secrets.iter().any(|secret| text.contains(secret.as_str()))
+            || value.is_some_and(|value| self.numbers.contains(&value))
+    }
+
+    /// Cleans every string of a JSON value, object keys included, and
+    /// masks every number that equals or holds a secret.
     pub fn json(&self, value: Value) -> Value {
         match value {
             Value::String(s) => Value::String(self.clean(&s)),
+            Value::Number(n) if self.is_secret_number(&n.to_string(), n.as_f64()) => {
+                Value::String(REDACTED.to_owned())
+            }
             Value::Array(items) => Value::Array(items.into_iter().map(|v| self.json(v)).collect()),
             Value::Object(map) => Value::Object(
                 map.into_iter()
@@ -122,6 +142,12 @@ impl Redactor {
             clean(message);
             if let Some(location) = location {
                 clean(&mut location.path);
+                if location
+                    .line
+                    .is_some_and(|line| self.is_secret_number(&line.to_string(), Some(f64::from(line))))
+                {
+                    location.line = None;
+                }
             }
             if let Some(remediation) = remediation {
                 clean(remediation);
@@ -146,9 +172,53 @@ impl Redactor {
     }
 }
 
-/// C0 and C1 controls and DEL, but newline and tab.
-fn is_forbidden_control(c: char) -> bool {
-    (c.is_control() && c != '\n' && c != '\t') || ('\u{80}'..='\u{9f}').contains(&c)
+/// `text` with control characters (C0 and C1, DEL; not newline and tab)
+/// and invisible ones removed, then in Unicode NFKC: what remains is what
+/// a person sees, in one form.
+pub fn normalise(text: &str) -> Cow<'_, str> {
+    let visible: Cow<'_, str> = if text.chars().any(is_hidden) {
+        Cow::Owned(text.chars().filter(|c| !is_hidden(*c)).collect())
+    } else {
+        Cow::Borrowed(text)
+    };
+    if visible.is_ascii() {
+        return visible;
+    }
+    let nfkc = icu_normalizer::ComposingNormalizerBorrowed::new_nfkc();
+    match nfkc.normalize(&visible) {
+        Cow::Borrowed(_) => visible,
+        Cow::Owned(folded) => Cow::Owned(folded.chars().filter(|c| !is_hidden(*c)).collect()),
+    }
+}
+
+/// Control characters but newline and tab, and characters that show
+/// nothing: format characters (zero-width spaces and joiners, bidi marks,
+/// embeddings, overrides and isolates, the byte-order mark, soft hyphens,
+/// invisible operators, tags), variation selectors and fillers.
+fn is_hidden(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_control() && c != '\n' && c != '\t';
+    }
+    matches!(c,
+        '\u{80}'..='\u{9f}'
+        | '\u{ad}'
+        | '\u{34f}'
+        | '\u{61c}'
+        | '\u{115f}'..='\u{1160}'
+        | '\u{17b4}'..='\u{17b5}'
+        | '\u{180b}'..='\u{180f}'
+        | '\u{200b}'..='\u{200f}'
+        | '\u{2028}'..='\u{202e}'
+        | '\u{2060}'..='\u{206f}'
+        | '\u{3164}'
+        | '\u{fe00}'..='\u{fe0f}'
+        | '\u{feff}'
+        | '\u{ffa0}'
+        | '\u{fff0}'..='\u{fffb}'
+        | '\u{1bca0}'..='\u{1bca3}'
+        | '\u{1d173}'..='\u{1d17a}'
+        | '\u{e0000}'..='\u{e0fff}'
+    )
 }
 
 #[cfg(test)]
@@ -180,6 +250,47 @@ mod tests {
             redactor.clean("ok\x1b[2K\rGO\u{9b}\u{7f} hunter2-long\n\tnext"),
             "ok[2KGO [redacted]\n\tnext"
         );
+    }
+
+    #[test]
+    fn a_secret_with_hidden_or_look_alike_characters_is_still_masked() {
+        let secret = "Sekr1t-canary-9Qx7";
+        let redactor = Redactor::new([secret]);
+        for disguised in [
+            "Sek\x07r1t-canary-9Qx7",
+            "Sek\u{200b}r1t-canary-9Qx7",
+            "Sek\u{202e}r1t-canary-9Qx7",
+            "Sek\u{feff}r1t-canary-\u{2066}9Qx7",
+            "Sek\u{ad}r1t-canary-9Qx7",
+            "\u{ff33}ekr1t-canary-9Qx7",
+        ] {
+            assert_eq!(redactor.clean(&format!("k={disguised}")), "k=[redacted]", "{disguised:?}");
+        }
+    }
+
+    #[test]
+    fn numbers_that_equal_or_hold_a_secret_are_masked() {
+        let redactor = Redactor::new(["73918264", "Sekr1t-canary-9Qx7"]);
+        let json = redactor.json(serde_json::json!({
+            "pin": 73918264, "float": 73918264.0, "around": 1739182649u64, "other": 42
+        }));
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "pin": "[redacted]", "float": "[redacted]", "around": "[redacted]", "other": 42
+            })
+        );
+        let mut run = CheckRun::failed("c", "builtin:c", None, String::new());
+        run.findings.push(Finding {
+            id: "x".into(),
+            status: crate::model::Status::Fail,
+            severity: crate::model::Severity::Low,
+            message: String::new(),
+            location: Some(crate::model::Location { path: "a".into(), line: Some(73918264) }),
+            remediation: None,
+        });
+        redactor.check_run(&mut run);
+        assert_eq!(run.findings[0].location.as_ref().and_then(|l| l.line), None);
     }
 
     #[test]

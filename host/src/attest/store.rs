@@ -12,6 +12,8 @@ use std::sync::Mutex;
 /// Attestation files read at most, and their size cap.
 const MAX_FILES: usize = 1_000;
 const MAX_FILE_BYTES: u64 = 64 << 10;
+/// How far ahead of this machine's clock a signer's clock may be.
+const MAX_CLOCK_SKEW_MINUTES: i64 = 5;
 
 /// The public keys a pack trusts, per role.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -35,7 +37,7 @@ pub struct Requirement {
 
 /// A signature that verified.
 #[derive(Debug, Clone)]
-struct Verified {
+pub(crate) struct Verified {
     file: String,
     rule: String,
     role: String,
@@ -92,22 +94,26 @@ impl Attestations {
         store.root = project.to_owned();
         store.head = head.map(str::to_owned);
         store.artifact = artifact.map(str::to_owned);
-        let dir = project.join(DIR);
-        let Ok(entries) = std::fs::read_dir(&dir) else {
+        // The folder itself must be a real folder of the project, never a
+        // link out of it; each file is read beneath the project.
+        let is_real_folder = |relative: &str| {
+            std::fs::symlink_metadata(project.join(relative)).is_ok_and(|m| m.is_dir())
+        };
+        if !is_real_folder(".gonogo") || !is_real_folder(DIR) {
+            return store;
+        }
+        let Ok(entries) = std::fs::read_dir(project.join(DIR)) else {
             return store;
         };
-        let mut files: Vec<PathBuf> = entries
+        let mut files: Vec<String> = entries
             .filter_map(Result::ok)
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|name| name.ends_with(".json"))
             .collect();
         files.sort();
-        for path in files.into_iter().take(MAX_FILES) {
-            let label = format!(
-                "{DIR}/{}",
-                path.file_name().unwrap_or_default().to_string_lossy()
-            );
-            match verify_file(&path, trust) {
+        for name in files.into_iter().take(MAX_FILES) {
+            let label = format!("{DIR}/{name}");
+            match verify_file(project, &label, trust) {
                 Ok(verified) => store.verified.push(Verified {
                     file: label,
                     ..verified
@@ -181,6 +187,12 @@ impl Attestations {
                 requirement.roles.join(" or ")
             ));
         }
+        if a.signed_at > now + chrono::Duration::minutes(MAX_CLOCK_SKEW_MINUTES) {
+            return Some(format!(
+                "signed_at {} is in the future: a signature cannot be dated later than it was made",
+                a.signed_at.to_rfc3339()
+            ));
+        }
         if a.expires_at <= now {
             return Some(format!("expired on {}", a.expires_at.format("%Y-%m-%d")));
         }
@@ -248,23 +260,28 @@ impl Attestations {
     }
 }
 
+/// The first 12 characters (never a byte slice: a hostile digest may hold
+/// any character).
 fn short(commit: &str) -> &str {
-    &commit[..commit.len().min(12)]
+    commit.char_indices().nth(12).map_or(commit, |(end, _)| &commit[..end])
 }
 
 /// Reads and verifies one envelope: the rule (when readable) and why not.
-fn verify_file(path: &Path, trust: &Trust) -> Result<Verified, (Option<String>, String)> {
+fn verify_file(
+    project: &Path,
+    relative: &str,
+    trust: &Trust,
+) -> Result<Verified, (Option<String>, String)> {
+    let text = crate::untrusted::read_beneath_text(project, relative, MAX_FILE_BYTES)
+        .map_err(|e| (None, format!("not read: {e}")))?;
+    verify_text(&text, trust)
+}
+
+/// Verifies the text of one envelope: the rule (when readable) and why not.
+pub(crate) fn verify_text(text: &str, trust: &Trust) -> Result<Verified, (Option<String>, String)> {
     let fail = |rule: Option<&str>, reason: String| (rule.map(str::to_owned), reason);
-    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-    if size > MAX_FILE_BYTES {
-        return Err(fail(
-            None,
-            format!("larger than {} KiB", MAX_FILE_BYTES >> 10),
-        ));
-    }
-    let text = std::fs::read_to_string(path).map_err(|e| fail(None, format!("unreadable: {e}")))?;
     let envelope: Envelope =
-        serde_json::from_str(&text).map_err(|e| fail(None, format!("not a DSSE envelope: {e}")))?;
+        serde_json::from_str(text).map_err(|e| fail(None, format!("not a DSSE envelope: {e}")))?;
     let b64 = base64::engine::general_purpose::STANDARD;
     if envelope.payload_type != PAYLOAD_TYPE {
         return Err(fail(
@@ -436,5 +453,34 @@ mod tests {
         let (ok, message) = store.judge("load-test", &requirement(None), now);
         assert!(!ok);
         assert_eq!(message, "0 of 1 signer (sre) attest it");
+    }
+
+    #[test]
+    fn an_attestation_dated_in_the_future_does_not_count() {
+        let now = Utc::now();
+        // Signed "30 days from now", so that `max_age_days` would let it
+        // count for 30 days longer than the rule allows.
+        let (dir, trust) = one(-30, 365, now);
+        let store = Attestations::load(dir.path(), Some(COMMIT), None, &trust);
+        let (ok, message) = store.judge("restore-drill", &requirement(Some(90)), now);
+        assert!(!ok);
+        assert!(message.contains("is in the future"), "{message}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_or_a_device_among_the_attestations_is_rejected_at_once() {
+        let now = Utc::now();
+        let (dir, trust) = one(1, 30, now);
+        let folder = dir.path().join(DIR);
+        rustix::fs::mkfifoat(rustix::fs::CWD, &folder.join("fifo.json"), rustix::fs::Mode::RUSR)
+            .unwrap();
+        std::os::unix::fs::symlink("/dev/zero", folder.join("zero.json")).unwrap();
+        let store = Attestations::load(dir.path(), Some(COMMIT), None, &trust);
+        assert!(store.judge("restore-drill", &requirement(None), now).0);
+        let reasons: Vec<&str> = store.rejected.iter().map(|(_, _, r)| r.as_str()).collect();
+        assert_eq!(reasons.len(), 2, "{reasons:?}");
+        assert!(reasons.iter().any(|r| r.contains("FIFO")), "{reasons:?}");
+        assert!(reasons.iter().any(|r| r.contains("symbolic link")), "{reasons:?}");
     }
 }

@@ -129,7 +129,7 @@ pub fn attest(args: AttestArgs) -> Exit {
                     name: target.path.clone(),
                     digest: [("gitCommit".to_owned(), commit.clone())].into(),
                 },
-                format!("commit {}", &commit[..commit.len().min(12)]),
+                format!("commit {}", commit.chars().take(12).collect::<String>()),
             ),
             None => {
                 return fail(format_args!(

@@ -168,7 +168,7 @@ pub fn run(args: CheckArgs) -> Exit {
     if let Some((parsed, decoded)) = crate::policy::parsed::save()
         && args.verbose
     {
-        eprintln!("gonogo: {parsed} CEL expression(s) parsed, {decoded} decoded from the cache");
+        crate::stderr::line(format_args!("gonogo: {parsed} CEL expression(s) parsed, {decoded} decoded from the cache"));
     }
     let plan = match loaded {
         Ok(plan) => plan,
@@ -177,7 +177,7 @@ pub fn run(args: CheckArgs) -> Exit {
                 fail(diagnostic);
             }
             if error.diagnostics.len() > 1 {
-                eprintln!("{} problems in the policy pack", error.diagnostics.len());
+                crate::stderr::line(format_args!("{} problems in the policy pack", error.diagnostics.len()));
             }
             return Exit::Error;
         }
@@ -206,20 +206,23 @@ pub fn run(args: CheckArgs) -> Exit {
         Some(Err(error)) => return fail(format_args!("--artifact: {error}")),
     };
     let mut exceptions = plan.exceptions.clone();
-    let exceptions_file = args
-        .exceptions
-        .clone()
-        .or_else(|| Some(args.dir.join(".gonogo/exceptions.yaml")).filter(|p| p.is_file()));
-    if let Some(file) = &exceptions_file {
-        let ids = plan.rules.iter().map(|r| r.id.clone()).collect();
-        match crate::policy::exceptions::load_file(file, &ids) {
-            Ok(more) => exceptions.extend(more),
-            Err(error) => {
-                for diagnostic in &error.diagnostics {
-                    fail(diagnostic);
-                }
-                return Exit::Error;
+    let ids = crate::policy::exceptions::Waivable::of(&plan);
+    let loaded_exceptions = match &args.exceptions {
+        Some(file) => Some(crate::policy::exceptions::load_file(file, &ids)),
+        None => crate::policy::exceptions::load_project_file(
+            &args.dir,
+            ".gonogo/exceptions.yaml",
+            &ids,
+        ),
+    };
+    match loaded_exceptions {
+        None => {}
+        Some(Ok(more)) => exceptions.extend(more),
+        Some(Err(error)) => {
+            for diagnostic in &error.diagnostics {
+                fail(diagnostic);
             }
+            return Exit::Error;
         }
     }
     let use_process_env = args.env_files.is_empty() || args.process_env;
@@ -234,6 +237,7 @@ pub fn run(args: CheckArgs) -> Exit {
             .filter(|grant| grant.secret)
             .filter_map(|grant| env.get(&grant.name)),
     );
+    crate::stderr::redact_with(redactor.clone());
     let probes = match &args.replay {
         Some(path) => match Prober::replay(path, redactor.clone()) {
             Ok(prober) => prober,
@@ -280,7 +284,7 @@ pub fn run(args: CheckArgs) -> Exit {
     }
     let runs = match runs {
         Ok(runs) => runs,
-        Err(error) => return fail(redactor.text(&error.to_string())),
+        Err(error) => return fail(error),
     };
     if let Some(path) = &args.record {
         let order: Vec<String> = plan.checks.iter().map(|c| c.name.clone()).collect();
@@ -324,6 +328,7 @@ pub fn run(args: CheckArgs) -> Exit {
         &runs,
         &args.environment,
         inputs.now.date_naive(),
+        plan.exception_max_days,
     );
     let mut decision = crate::decision::decide(&plan, &rules, &runs, args.fail_on, gate);
     decision.notes.extend(waiver_notes);

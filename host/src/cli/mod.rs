@@ -83,7 +83,6 @@ fn long_version() -> String {
 
 /// Prints an error the way every subcommand does, and gives exit code 2.
 fn fail(message: impl std::fmt::Display) -> Exit {
-    let red = anstyle::AnsiColor::Red.on_default().bold();
-    anstream::eprintln!("{red}error:{red:#} {message}");
+    crate::stderr::error(message);
     Exit::Error
 }

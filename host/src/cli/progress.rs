@@ -1,5 +1,8 @@
 //! The progress indicator: one line on stderr, rewritten as checks finish.
-//! Only on a terminal, never in CI (`CI` set) or with `--quiet`.
+//! Only on a terminal, never in CI (`CI` set) or with `--quiet`. The one
+//! writer of stderr besides `crate::stderr`, since it draws with escapes
+//! of its own; the check names it shows are cleaned by `crate::stderr`.
+#![allow(clippy::disallowed_methods)]
 
 use std::io::{IsTerminal, Write};
 use std::sync::Mutex;
@@ -39,7 +42,7 @@ impl Progress {
         let last = if last.is_empty() {
             String::new()
         } else {
-            format!(" · {last} done")
+            format!(" · {} done", crate::stderr::cleaned(last))
         };
         let mut stderr = std::io::stderr().lock();
         let _ = write!(

@@ -57,15 +57,28 @@ fn in_scope(
         })
 }
 
-/// Applies `exceptions` to `results` on `today`; returns notes for the decision.
+/// Applies `exceptions` to `results` on `today`; returns notes for the
+/// decision. An exception expiring more than `max_days` after `today`
+/// (the pack's `exception_limits.max_days`) does not count, and a note
+/// says so: a waiver is renewed, not granted for ever.
 pub fn apply(
     exceptions: &[Exception],
     results: &mut [RuleResult],
     runs: &[CheckRun],
     environment: &str,
     today: chrono::NaiveDate,
+    max_days: i64,
 ) -> Vec<String> {
     let mut notes = Vec::new();
+    let too_far = |e: &Exception| (e.expires - today).num_days() > max_days;
+    for exception in exceptions.iter().filter(|e| too_far(e)) {
+        notes.push(format!(
+            "the exception for `{}` ({}) expires on {}, more than {max_days} days ahead, which the pack allows at most (`exception_limits.max_days`): it does not count",
+            exception.rule, exception.source, exception.expires
+        ));
+    }
+    let exceptions: Vec<Exception> = exceptions.iter().filter(|e| !too_far(e)).cloned().collect();
+    let exceptions = exceptions.as_slice();
     for result in results.iter_mut() {
         let applicable: Vec<&Exception> = exceptions
             .iter()
@@ -157,7 +170,7 @@ mod tests {
             rule: "no-secrets".into(),
             reason: "test fixtures".into(),
             approver: "jane".into(),
-            expires: chrono::NaiveDate::from_ymd_opt(2999, 1, 1).unwrap(),
+            expires: chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(),
             environments: Vec::new(),
             paths: paths.iter().map(|p| (*p).into()).collect(),
             source: "x:1".into(),
@@ -170,8 +183,22 @@ mod tests {
         let (result, runs) = failing(paths);
         let mut results = vec![result];
         let exception = scoped_to(&["test/fixtures"]);
-        apply(&[exception], &mut results, &runs, "production", today);
+        apply(&[exception], &mut results, &runs, "production", today, 90);
         results[0].status
+    }
+
+    #[test]
+    fn an_exception_expiring_past_the_pack_s_limit_does_not_count() {
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        let (result, runs) = failing(&["test/fixtures/a.env"]);
+        let mut results = vec![result];
+        let exception = scoped_to(&["test/fixtures"]);
+        let notes = apply(&[exception.clone()], &mut results, &runs, "production", today, 30);
+        assert_eq!(results[0].status, Status::Fail);
+        assert!(notes[0].contains("more than 30 days ahead"), "{notes:?}");
+        let mut results = vec![failing(&["test/fixtures/a.env"]).0];
+        apply(&[exception], &mut results, &runs, "production", today, 90);
+        assert_eq!(results[0].status, Status::Waived);
     }
 
     #[test]

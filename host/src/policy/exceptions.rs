@@ -10,6 +10,31 @@ use serde_saphyr::Spanned;
 use std::collections::BTreeSet;
 use std::path::Path;
 
+/// How far ahead an exception may expire when the pack does not say
+/// (`exception_limits.max_days`).
+pub const DEFAULT_MAX_DAYS: i64 = 90;
+/// The longest `exception_limits.max_days` a pack may set.
+pub const MOST_MAX_DAYS: i64 = 3_650;
+
+/// The rules an exception may name, and those it may not waive.
+#[derive(Debug, Clone, Default)]
+pub struct Waivable {
+    /// Every rule of the pack.
+    pub rules: BTreeSet<String>,
+    /// The rules the pack locked: never waived.
+    pub locked: BTreeSet<String>,
+}
+
+impl Waivable {
+    /// The rules of `plan`.
+    pub fn of(plan: &super::Plan) -> Self {
+        Waivable {
+            rules: plan.rules.iter().map(|r| r.id.clone()).collect(),
+            locked: plan.rules.iter().filter(|r| r.locked).map(|r| r.id.clone()).collect(),
+        }
+    }
+}
+
 /// A validated exception.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Exception {
@@ -33,7 +58,7 @@ pub struct Exception {
 pub fn validate(
     raw: &[Spanned<RawException>],
     label: &str,
-    rule_ids: &BTreeSet<String>,
+    waivable: &Waivable,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Exception> {
     let mut exceptions = Vec::new();
@@ -52,11 +77,19 @@ pub fn validate(
         };
         let at_entry = (line, entry.referenced.column());
         let mut ok = true;
-        if !rule_ids.contains(&rule) {
+        let at_rule = (value.rule.referenced.line(), value.rule.referenced.column());
+        if !waivable.rules.contains(&rule) {
             error(
-                (value.rule.referenced.line(), value.rule.referenced.column()),
+                at_rule,
                 format!("exception for rule `{rule}`, which the pack does not have"),
                 Some("`gonogo explain RULE-ID` shows a rule; check the id's spelling".into()),
+            );
+            ok = false;
+        } else if waivable.locked.contains(&rule) {
+            error(
+                at_rule,
+                format!("exception for rule `{rule}`, which the pack locks: it is never waived"),
+                Some("fix what the rule finds; a locked rule cannot be excepted".into()),
             );
             ok = false;
         }
@@ -126,10 +159,34 @@ pub fn validate(
     exceptions
 }
 
-/// Reads an exceptions file.
-pub fn load_file(path: &Path, rule_ids: &BTreeSet<String>) -> Result<Vec<Exception>, PolicyError> {
+/// Most bytes of an exceptions file.
+const MAX_FILE_BYTES: u64 = 1 << 20;
+
+/// Reads the exceptions file a person named (`--exceptions FILE`).
+pub fn load_file(path: &Path, waivable: &Waivable) -> Result<Vec<Exception>, PolicyError> {
     let label = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| PolicyError {
+    let text = crate::untrusted::read_named_text(path, MAX_FILE_BYTES);
+    parse_file(label, text, waivable)
+}
+
+/// Reads the project's own exceptions file, `relative` beneath `project`
+/// (no link followed), when there is anything at that path.
+pub fn load_project_file(
+    project: &Path,
+    relative: &str,
+    waivable: &Waivable,
+) -> Option<Result<Vec<Exception>, PolicyError>> {
+    std::fs::symlink_metadata(project.join(relative)).ok()?;
+    let text = crate::untrusted::read_beneath_text(project, relative, MAX_FILE_BYTES);
+    Some(parse_file(relative.to_owned(), text, waivable))
+}
+
+pub(crate) fn parse_file(
+    label: String,
+    text: Result<String, crate::untrusted::Refused>,
+    waivable: &Waivable,
+) -> Result<Vec<Exception>, PolicyError> {
+    let text = text.map_err(|e| PolicyError {
         diagnostics: vec![Diagnostic {
             file: label.clone(),
             line: 0,
@@ -151,7 +208,7 @@ pub fn load_file(path: &Path, rule_ids: &BTreeSet<String>) -> Result<Vec<Excepti
         }
     })?;
     let mut diagnostics = Vec::new();
-    let exceptions = validate(&raw.exceptions, &label, rule_ids, &mut diagnostics);
+    let exceptions = validate(&raw.exceptions, &label, waivable, &mut diagnostics);
     if diagnostics.is_empty() {
         Ok(exceptions)
     } else {

@@ -57,6 +57,8 @@ impl PackRef {
 
 /// How deep `extends:` chains may go.
 const MAX_EXTENDS_DEPTH: usize = 8;
+/// Most bytes of one pack file.
+const MAX_PACK_BYTES: u64 = 4 << 20;
 
 /// Loads and validates a pack.
 pub fn load(pack: &PackRef) -> Result<Plan, PolicyError> {
@@ -87,7 +89,7 @@ fn load_in_chain(pack: &PackRef, chain: &mut Vec<String>) -> Result<Plan, Policy
                 path.clone()
             };
             let label = file.display().to_string();
-            let text = std::fs::read_to_string(&file).map_err(|error| {
+            let text = crate::untrusted::read_named_text(&file, MAX_PACK_BYTES).map_err(|error| {
                 single(
                     &label,
                     format!("cannot read the policy pack: {error}"),
@@ -185,7 +187,10 @@ fn extended(
                 .unwrap_or_else(|_| file.clone())
                 .display()
                 .to_string();
-            (key, std::fs::read(&file).unwrap_or_default())
+            (
+                key,
+                crate::untrusted::read_named(&file, MAX_PACK_BYTES).unwrap_or_default(),
+            )
         }
     };
     if let Some(pinned) = &extends.sha256 {

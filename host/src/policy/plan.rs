@@ -33,6 +33,9 @@ pub struct Plan {
     pub exceptions: Vec<super::exceptions::Exception>,
     /// Readiness levels, lowest first (empty: no levels).
     pub levels: Vec<String>,
+    /// Most days ahead an exception may expire and still count (the
+    /// smallest of the pack and the packs it extends; 90 by default).
+    pub exception_max_days: i64,
 }
 
 /// A change an extending pack made to a rule of the pack it extends.

@@ -33,6 +33,17 @@ pub struct RawPack {
     /// Readiness levels, lowest first (`[bronze, silver, gold]`).
     #[serde(default)]
     pub levels: Option<Spanned<Vec<String>>>,
+    /// How far ahead an exception may expire.
+    #[serde(default)]
+    pub exception_limits: Option<Spanned<RawExceptionLimits>>,
+}
+
+/// `exception_limits:` of a pack.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawExceptionLimits {
+    /// Most days from today an exception's `expires` may be.
+    pub max_days: i64,
 }
 
 /// An exceptions file (`.gonogo/exceptions.yaml`).

@@ -14,6 +14,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+/// Most bytes of a check's component file (a WebAssembly component).
+const MAX_COMPONENT_BYTES: u64 = 256 << 20;
+
 struct Validator<'a> {
     label: &'a str,
     base: Option<&'a Path>,
@@ -109,12 +112,22 @@ pub fn validate(
         .as_ref()
         .map(|p| p.exceptions.clone())
         .unwrap_or_default();
+    let waivable = super::exceptions::Waivable {
+        rules: rule_ids,
+        locked: inherited_rules
+            .iter()
+            .chain(&rules)
+            .filter(|r| r.locked)
+            .map(|r| r.id.clone())
+            .collect(),
+    };
     exceptions.extend(super::exceptions::validate(
         &raw.exceptions,
         label,
-        &rule_ids,
+        &waivable,
         &mut v.diagnostics,
     ));
+    let exception_max_days = v.exception_max_days(&raw, parent.as_ref());
     if v.diagnostics.is_empty() {
         let (mut all_checks, mut all_rules, mut extends) = match parent {
             Some(parent) => {
@@ -138,6 +151,7 @@ pub fn validate(
             overrides,
             exceptions,
             levels,
+            exception_max_days,
         })
     } else {
         v.diagnostics.sort_by_key(|d| (d.line, d.column));
@@ -296,7 +310,7 @@ impl Validator<'_> {
             return None;
         };
         let path = base.join(reference);
-        let bytes = match std::fs::read(&path) {
+        let bytes = match crate::untrusted::read_named(&path, MAX_COMPONENT_BYTES) {
             Ok(bytes) => bytes,
             Err(error) => {
                 self.error(
@@ -646,6 +660,37 @@ impl Validator<'_> {
 
     /// `levels:`: distinct names, inherited from an extended pack (which
     /// an extending pack cannot redefine).
+    /// `exception_limits.max_days`, never more than the extended pack's.
+    fn exception_max_days(&mut self, raw: &RawPack, parent: Option<&Plan>) -> i64 {
+        let inherited = parent.map_or(super::exceptions::DEFAULT_MAX_DAYS, |p| p.exception_max_days);
+        let Some(limits) = &raw.exception_limits else {
+            return inherited;
+        };
+        let days = limits.value.max_days;
+        if !(1..=super::exceptions::MOST_MAX_DAYS).contains(&days) {
+            self.error(
+                limits,
+                format!(
+                    "`exception_limits.max_days: {days}` is not between 1 and {}",
+                    super::exceptions::MOST_MAX_DAYS
+                ),
+                None,
+            );
+            return inherited;
+        }
+        if days > inherited {
+            self.error(
+                limits,
+                format!(
+                    "`exception_limits.max_days: {days}` is longer than the {inherited} days the extended pack allows"
+                ),
+                Some("a pack can only shorten the extended pack's limit".into()),
+            );
+            return inherited;
+        }
+        days
+    }
+
     fn levels(&mut self, raw: &RawPack, parent: Option<&Plan>) -> Vec<String> {
         let inherited = parent.map(|p| p.levels.clone()).unwrap_or_default();
         let Some(given) = &raw.levels else {

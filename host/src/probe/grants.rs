@@ -129,6 +129,11 @@ impl HostGrant {
         })
     }
 
+    /// Whether the grant is an IP address rather than a name.
+    fn is_address(&self) -> bool {
+        matches!(&self.host, HostMatch::Exact(host) if host.parse::<std::net::IpAddr>().is_ok())
+    }
+
     fn host_matches(&self, host: &str) -> bool {
         match &self.host {
             HostMatch::Exact(exact) => exact == host,
@@ -181,10 +186,17 @@ impl HostGrants {
             .any(|g| g.host_matches(&host) && g.port_matches(port))
     }
 
-    /// Whether the TXT records of `name` may be looked up.
+    /// Whether the TXT records of `name` may be looked up: a granted host
+    /// name, or an underscored name under one (`_dmarc.example.com`);
+    /// never anything of an IP grant, since `<data>._x.127.0.0.1` would be
+    /// a lookup of a name no grant chose, carrying what a check encodes in
+    /// it to whichever server answers for it.
     pub fn allows_dns(&self, name: &str) -> bool {
         let name = normal_name(name);
         self.grants.iter().any(|grant| {
+            if grant.is_address() {
+                return false;
+            }
             if grant.host_matches(&name) {
                 return true;
             }
@@ -323,6 +335,11 @@ mod tests {
         assert!(g.allows_dns("mail._domainkey.example.com"));
         assert!(!g.allows_dns("www.example.com"));
         assert!(!g.allows_dns("_dmarc.other.com"));
+        let ip = grants(&["127.0.0.1", "[::1]:8080"]);
+        assert!(ip.allows("127.0.0.1", 443));
+        for name in ["127.0.0.1", "secret-data._x.127.0.0.1", "_x.::1"] {
+            assert!(!ip.allows_dns(name), "{name}");
+        }
     }
 
     #[test]

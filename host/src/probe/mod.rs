@@ -313,6 +313,39 @@ impl ProbeSession {
 }
 
 /// Checks the form of a request; the URL of an HTTP one.
+/// Headers a check may not set: those that tell a server, a shared proxy
+/// or a CDN which host, client or route the request is for (`Host` is
+/// always the URL's, so a granted address cannot be asked for another
+/// virtual host), and those that frame the message (so a request cannot
+/// smuggle a second one past a proxy).
+fn is_reserved_header(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    const RESERVED: &[&str] = &[
+        "host",
+        ":authority",
+        "forwarded",
+        "via",
+        "x-real-ip",
+        "x-host",
+        "x-original-host",
+        "x-original-url",
+        "x-rewrite-url",
+        "x-http-host-override",
+        "x-http-method-override",
+        "true-client-ip",
+        "client-ip",
+        "content-length",
+        "transfer-encoding",
+        "connection",
+        "keep-alive",
+        "te",
+        "trailer",
+        "upgrade",
+        "proxy-connection",
+    ];
+    RESERVED.contains(&name.as_str()) || name.starts_with("x-forwarded-") || name.starts_with(':')
+}
+
 fn validate(request: &Request) -> Result<Option<url::Url>, Failure> {
     let invalid = |m: String| Err(Failure::InvalidRequest(m));
     match request {
@@ -338,6 +371,11 @@ fn validate(request: &Request) -> Result<Option<url::Url>, Failure> {
                     || hyper::header::HeaderValue::from_str(value).is_err()
                 {
                     return invalid(format!("header `{name}` is not a valid HTTP header"));
+                }
+                if is_reserved_header(name) {
+                    return invalid(format!(
+                        "header `{name}` is set by the host only: it names the server, the route or the framing, which the grants decide"
+                    ));
                 }
             }
             if http

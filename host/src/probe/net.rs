@@ -73,9 +73,8 @@ async fn send_once(
         None => host.to_owned(),
     };
     let has = |name: &str| headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(name));
-    if !has("host") {
-        builder = builder.header(hyper::header::HOST, authority);
-    }
+    // Always the URL's: a check cannot set it (`probe::validate` refuses).
+    builder = builder.header(hyper::header::HOST, authority);
     if !has("user-agent") {
         builder = builder.header(
             hyper::header::USER_AGENT,

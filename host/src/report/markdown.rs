@@ -1,6 +1,11 @@
 //! `markdown`: a compact summary for `$GITHUB_STEP_SUMMARY` and pull-request
 //! comments: the decision first, then blocking failures, warnings, and a
 //! collapsed list of what passed or did not apply.
+//!
+//! Every text that is not gonogo's own (what checks report, rule
+//! messages built from it, an exception's reason, a path, a branch) goes
+//! through [`inert`] or [`code`]: no HTML, link, image, emphasis, code
+//! fence or autolink of a check can reach a pull request's page.
 
 use super::{Renderer, Report};
 use crate::eval::RuleResult;
@@ -11,9 +16,46 @@ use std::io::{self, Write};
 /// The Markdown renderer.
 pub struct Markdown;
 
-/// Text safe inside a table cell.
-fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace(['\n', '\r'], " ")
+/// Text shown as it is, inside a table cell or a list item: HTML's
+/// special characters and the table's `|` as character references,
+/// Markdown's punctuation escaped, line breaks as spaces, and the start of
+/// an autolink (`://`, `www.`, `@`) broken by a zero-width space.
+fn inert(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '|' => out.push_str("&#124;"),
+            '\n' | '\r' => out.push(' '),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '!' | '~' | '#' | '$' => {
+                out.push('\\');
+                out.push(c);
+            }
+            ':' if chars.peek() == Some(&'/') => out.push_str(":&#8203;"),
+            '@' => out.push_str("&#8203;@"),
+            '.' if out.len() >= 3 && out.as_bytes()[out.len() - 3..].eq_ignore_ascii_case(b"www") => {
+                out.push_str("&#8203;.")
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Text shown as code: an HTML `<code>` element, its text escaped, so
+/// that no backtick of the text can end it.
+fn code(text: &str) -> String {
+    let escaped = text
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('|', "&#124;")
+        .replace(['\n', '\r'], " ");
+    format!("<code>{escaped}</code>")
 }
 
 fn table(out: &mut dyn Write, rules: &[&RuleResult]) -> io::Result<()> {
@@ -29,12 +71,12 @@ fn table(out: &mut dyn Write, rules: &[&RuleResult]) -> io::Result<()> {
         };
         writeln!(
             out,
-            "| `{}` {} | {} | {} | {} |",
-            rule.id,
-            cell(&rule.title),
+            "| {} {} | {} | {} | {} |",
+            code(&rule.id),
+            inert(&rule.title),
             rule.severity.as_str(),
-            cell(&why),
-            cell(rule.remediation.as_deref().unwrap_or(""))
+            inert(&why),
+            inert(rule.remediation.as_deref().unwrap_or(""))
         )?;
     }
     writeln!(out)
@@ -44,14 +86,14 @@ impl Renderer for Markdown {
     fn render(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
         let decision = &report.decision;
         let headline = if decision.go { "✅ GO" } else { "❌ NO-GO" };
-        writeln!(out, "## {headline} · {}\n", report.pack.name)?;
+        writeln!(out, "## {headline} · {}\n", inert(&report.pack.name))?;
         writeln!(
             out,
-            "**{}** · `{}`{} · environment `{}`\n",
+            "**{}** · {}{} · environment {}\n",
             report.counts_line(),
-            report.target.path,
-            report.git_suffix(),
-            report.environment
+            code(&report.target.path),
+            inert(&report.git_suffix()),
+            code(&report.environment)
         )?;
         let failing = |enforcement: Enforcement| -> Vec<&RuleResult> {
             report
@@ -73,7 +115,7 @@ impl Renderer for Markdown {
             table(out, &warnings)?;
         }
         for note in &decision.notes {
-            writeln!(out, "> **Note:** {}\n", cell(note))?;
+            writeln!(out, "> **Note:** {}\n", inert(note))?;
         }
         let rest: Vec<&RuleResult> = report
             .rules
@@ -104,15 +146,31 @@ impl Renderer for Markdown {
                         format!(
                             " — waived until {} by {}: {}",
                             w.expires,
-                            w.approver,
-                            cell(&w.reason)
+                            inert(&w.approver),
+                            inert(&w.reason)
                         )
                     })
                     .unwrap_or_default();
-                writeln!(out, "- {mark} `{}` {}{waived}", rule.id, cell(&rule.title))?;
+                writeln!(out, "- {mark} {} {}{waived}", code(&rule.id), inert(&rule.title))?;
             }
             writeln!(out, "\n</details>")?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn check_text_cannot_become_html_a_link_an_image_or_a_fence() {
+        let hostile = "<img src=x onerror=alert(1)> ![GO](https://x.example/go.svg) [ok](javascript:x) ```\n| cell | www.evil.example a@b.example **bold**";
+        let shown = inert(hostile);
+        for raw in ["<img", "![", "[ok]", "```", "| cell", "https://", "www.", "a@b", "**"] {
+            assert!(!shown.contains(raw), "{raw} in {shown}");
+        }
+        assert!(shown.starts_with("&lt;img src=x onerror=alert(1)&gt; \\!\\[GO\\]("), "{shown}");
+        assert_eq!(code("a`b</code>|c"), "<code>a`b&lt;/code&gt;&#124;c</code>");
     }
 }

@@ -99,7 +99,7 @@ impl Format {
 impl Report {
     /// ` (branch @ commit)` when the project is in a git repository.
     pub fn git_suffix(&self) -> String {
-        let short = |commit: &str| commit[..commit.len().min(12)].to_owned();
+        let short = |commit: &str| commit.chars().take(12).collect::<String>();
         match (&self.target.branch, &self.target.commit) {
             (Some(branch), Some(commit)) => format!(" ({branch} @ {})", short(commit)),
             (None, Some(commit)) => format!(" (@ {})", short(commit)),

@@ -44,10 +44,10 @@ impl Runtime {
         {
             run.duration_ms = started.elapsed().as_millis() as u64;
             if self.verbose {
-                eprintln!(
+                crate::stderr::line(format_args!(
                     "gonogo: check `{}` reused its stored outcome in {} ms: nothing it read has changed",
                     spec.name, run.duration_ms
-                );
+                ));
             }
             return Ok(run);
         }
@@ -56,10 +56,10 @@ impl Runtime {
             && let Err(why) = store.keep(spec, context, &run, trace)
             && self.verbose
         {
-            eprintln!(
+            crate::stderr::line(format_args!(
                 "gonogo: check `{}`: its outcome is not stored for reuse, since {why}",
                 spec.name
-            );
+            ));
         }
         Ok(run)
     }
@@ -187,12 +187,12 @@ impl Runtime {
         run.logs = collect_logs(state);
         run.duration_ms = started.elapsed().as_millis() as u64;
         if self.verbose {
-            eprintln!(
+            crate::stderr::line(format_args!(
                 "gonogo: check `{}` ran in {} ms ({})",
                 spec.name,
                 run.duration_ms,
                 run.status.as_str()
-            );
+            ));
         }
         context.redactor.check_run(&mut run);
         Ok((run, trace))

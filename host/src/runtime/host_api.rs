@@ -3,12 +3,14 @@
 
 use super::bindings::gonogo::check::{host, types};
 use super::bindings::{LogLevel, WitEnvGrant};
+use super::reuse::imports::Import;
 use super::state::CheckState;
 
 impl types::Host for CheckState {}
 
 impl host::Host for CheckState {
     fn log(&mut self, level: LogLevel, message: String) {
+        self.asked(Import::HostLog);
         let level = match level {
             LogLevel::Debug => "debug",
             LogLevel::Info => "info",
@@ -19,6 +21,7 @@ impl host::Host for CheckState {
     }
 
     fn granted_env(&mut self) -> Vec<WitEnvGrant> {
+        self.asked(Import::HostGrantedEnv);
         self.granted_env
             .iter()
             .map(|grant| WitEnvGrant {
@@ -29,6 +32,7 @@ impl host::Host for CheckState {
     }
 
     fn parts(&mut self, keys: Vec<String>) -> Vec<Result<String, String>> {
+        self.asked(Import::HostParts);
         let Some(parts) = &mut self.parts else {
             let refused = "a part cannot ask for parts of its own";
             return keys.iter().map(|_| Err(refused.to_owned())).collect();

@@ -173,11 +173,11 @@ impl Runtime {
                 Provenance::Compiled => "compiled",
                 Provenance::Cached => "loaded from the compile cache",
             };
-            eprintln!(
+            crate::stderr::line(format_args!(
                 "gonogo: `{}` {how} in {} ms",
                 spec.reference,
                 started.elapsed().as_millis()
-            );
+            ));
         }
         let component_type = component.component_type();
         let imports: Vec<&str> = component_type
@@ -237,10 +237,10 @@ impl Runtime {
         if let Some(store) = context.outcomes {
             let paths = store.ignored_questions(&plan.checks, context.env);
             if self.verbose && !paths.is_empty() {
-                eprintln!(
+                crate::stderr::line(format_args!(
                     "gonogo: {} gitignore question(s) of stored outcomes asked of git at once",
                     paths.len()
-                );
+                ));
             }
             context.workspace.ask_ignored_ahead(paths);
         }

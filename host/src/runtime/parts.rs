@@ -127,11 +127,11 @@ impl Parts {
                 .as_ref()?
                 .recall_part(&self.spec, &self.env, &self.workspace, key)?;
         if self.verbose {
-            eprintln!(
+            crate::stderr::line(format_args!(
                 "gonogo: check `{}`: part `{key}` reused in {} ms: nothing it read has changed",
                 self.spec.name,
                 started.elapsed().as_millis()
-            );
+            ));
         }
         Some(Answer {
             value: Ok(part.value),
@@ -156,12 +156,12 @@ impl Parts {
                             let started = Instant::now();
                             let answer = self.run_fresh(&keys[index]);
                             if self.verbose {
-                                eprintln!(
+                                crate::stderr::line(format_args!(
                                     "gonogo: check `{}`: part `{}` ran in {} ms",
                                     self.spec.name,
                                     keys[index],
                                     started.elapsed().as_millis()
-                                );
+                                ));
                             }
                             mine.push((index, answer));
                         }
@@ -192,10 +192,10 @@ impl Parts {
         if let Err(why) = kept
             && self.verbose
         {
-            eprintln!(
+            crate::stderr::line(format_args!(
                 "gonogo: check `{}`: part `{key}` is not stored for reuse, since {why}",
                 self.spec.name
-            );
+            ));
         }
     }
 

@@ -3,6 +3,7 @@
 
 use super::bindings::ProbeError;
 use super::bindings::gonogo::check::probe;
+use super::reuse::imports::Import;
 use super::state::CheckState;
 use crate::probe::exchange::{Answer, Bytes, Failure, HttpRequest, Request};
 
@@ -20,7 +21,6 @@ impl From<Failure> for ProbeError {
 
 /// Why a check that probes does not have its outcome reused: what a
 /// deployment answers is not in the project.
-const PROBED: &str = "it made a probe call";
 
 /// An answer of another kind than asked: only a corrupt recording gives one.
 fn mismatched() -> ProbeError {
@@ -34,7 +34,7 @@ impl probe::Host for CheckState {
         &mut self,
         request: probe::HttpRequest,
     ) -> Result<probe::HttpResponse, ProbeError> {
-        self.unrepeatable(PROBED);
+        self.asked(Import::ProbeHttp);
         let call = Request::Http(HttpRequest {
             method: request.method.to_ascii_uppercase(),
             url: request.url,
@@ -56,7 +56,7 @@ impl probe::Host for CheckState {
     }
 
     async fn tls(&mut self, host: String, port: u16) -> Result<probe::TlsInfo, ProbeError> {
-        self.unrepeatable(PROBED);
+        self.asked(Import::ProbeTls);
         match self.probes.call(Request::Tls { host, port }, None).await? {
             Answer::Tls(answer) => Ok(probe::TlsInfo {
                 protocol: answer.protocol,
@@ -73,7 +73,7 @@ impl probe::Host for CheckState {
     }
 
     async fn dns_txt(&mut self, name: String) -> Result<Vec<String>, ProbeError> {
-        self.unrepeatable(PROBED);
+        self.asked(Import::ProbeDnsTxt);
         match self.probes.call(Request::DnsTxt { name }, None).await? {
             Answer::DnsTxt(records) => Ok(records),
             _ => Err(mismatched()),

@@ -160,6 +160,17 @@ impl CheckState {
         })
     }
 
+    /// Applies what `import` declares about reuse ([`Import::tracing`]):
+    /// every host function of `gonogo:check` calls this first.
+    ///
+    /// [`Import::tracing`]: super::reuse::imports::Import::tracing
+    pub fn asked(&mut self, import: super::reuse::imports::Import) {
+        use super::reuse::imports::Tracing;
+        if let Tracing::Unrepeatable(why) = import.tracing() {
+            self.unrepeatable(why);
+        }
+    }
+
     /// Notes that something outside the trace could shape the outcome.
     pub fn unrepeatable(&mut self, why: &'static str) {
         if let Some(trace) = &mut self.trace {

@@ -3,6 +3,7 @@
 //! a check asks is noted in its trace, when outcomes are stored.
 
 use super::bindings::gonogo::check::workspace::{self, FileEntry, VcsKind as Vcs};
+use super::reuse::imports::Import;
 use super::state::CheckState;
 
 /// Most paths one `ignored` or `present` call may ask about.
@@ -34,6 +35,7 @@ pub(super) fn present_answers(
 
 impl workspace::Host for CheckState {
     fn vcs(&mut self) -> Vcs {
+        self.asked(Import::WorkspaceVcs);
         if let Some(trace) = &mut self.trace {
             trace.asked_listing();
         }
@@ -45,6 +47,7 @@ impl workspace::Host for CheckState {
     }
 
     fn files(&mut self) -> Vec<FileEntry> {
+        self.asked(Import::WorkspaceFiles);
         if let Some(trace) = &mut self.trace {
             trace.asked_listing();
         }
@@ -60,6 +63,7 @@ impl workspace::Host for CheckState {
     }
 
     fn files_packed(&mut self) -> workspace::PackedFiles {
+        self.asked(Import::WorkspaceFilesPacked);
         if let Some(trace) = &mut self.trace {
             trace.asked_listing();
         }
@@ -71,6 +75,7 @@ impl workspace::Host for CheckState {
     }
 
     fn files_in(&mut self, folder: String) -> workspace::PackedFiles {
+        self.asked(Import::WorkspaceFilesIn);
         let packed = self.workspace.packed_in(&folder);
         if let Some(trace) = &mut self.trace {
             trace.listed_folder(folder);
@@ -82,6 +87,7 @@ impl workspace::Host for CheckState {
     }
 
     fn ignored(&mut self, paths: Vec<String>) -> Vec<bool> {
+        self.asked(Import::WorkspaceIgnored);
         let answers = ignored_answers(&self.workspace, &paths);
         if let Some(trace) = &mut self.trace {
             trace.ignored(paths, answers.clone());
@@ -90,6 +96,7 @@ impl workspace::Host for CheckState {
     }
 
     fn present(&mut self, paths: Vec<String>) -> Vec<bool> {
+        self.asked(Import::WorkspacePresent);
         let answers = present_answers(&self.workspace, &paths);
         if let Some(trace) = &mut self.trace {
             trace.present(paths, answers.clone());
@@ -98,6 +105,7 @@ impl workspace::Host for CheckState {
     }
 
     fn read(&mut self, path: String) -> Option<Vec<u8>> {
+        self.asked(Import::WorkspaceRead);
         let bytes = self.workspace.read(&path).map(|bytes| bytes.to_vec());
         if let Some(trace) = &mut self.trace {
             trace.read(&path, &self.workspace);

@@ -71,28 +71,8 @@ impl ProjectDir {
         self.open_beneath_with(path, FLAGS)
     }
 
-    #[cfg(target_os = "linux")]
     fn open_beneath_with(&self, path: &str, flags: OFlags) -> Option<OwnedFd> {
-        use rustix::fs::ResolveFlags;
-        use rustix::io::Errno;
-        use std::sync::atomic::{AtomicBool, Ordering};
-        // Kernels before 5.6, and sandboxes whose filters refuse the call.
-        static UNAVAILABLE: AtomicBool = AtomicBool::new(false);
-        if !UNAVAILABLE.load(Ordering::Relaxed) {
-            let resolve =
-                ResolveFlags::BENEATH | ResolveFlags::NO_SYMLINKS | ResolveFlags::NO_MAGICLINKS;
-            match rustix::fs::openat2(&self.0, path, flags, Mode::empty(), resolve) {
-                Ok(fd) => return Some(fd),
-                Err(Errno::NOSYS | Errno::PERM) => UNAVAILABLE.store(true, Ordering::Relaxed),
-                Err(_) => return None,
-            }
-        }
-        rustix::fs::openat(&self.0, path, flags, Mode::empty()).ok()
-    }
-
-    #[cfg(not(target_os = "linux"))]
-    fn open_beneath_with(&self, path: &str, flags: OFlags) -> Option<OwnedFd> {
-        rustix::fs::openat(&self.0, path, flags, Mode::empty()).ok()
+        crate::untrusted::open_beneath(&self.0, path, flags).ok()
     }
 }
 

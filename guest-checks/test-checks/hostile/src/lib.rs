@@ -21,6 +21,9 @@ pub struct Config {
     /// Follow redirects on the `probe` attack's requests.
     #[serde(default)]
     follow: bool,
+    /// Headers the `probe` attack sets on every request.
+    #[serde(default)]
+    headers: Vec<(String, String)>,
     /// A granted variable whose value the `probe` attack sends as a bearer token.
     #[serde(default)]
     token_env: Option<String>,
@@ -225,6 +228,7 @@ impl Check for Hostile {
                             headers: token
                                 .iter()
                                 .map(|t| ("authorization".to_owned(), format!("Bearer {t}")))
+                                .chain(config.headers.iter().cloned())
                                 .collect(),
                             body: None,
                             follow_redirects: config.follow,
@@ -326,6 +330,62 @@ impl Check for Hostile {
             "monotonic-clock" => {
                 let started = std::time::Instant::now();
                 report.fact("elapsed_ns", started.elapsed().as_nanos().to_string());
+            }
+            "leak-disguised" => {
+                // The secret with characters no one sees, or folded ones,
+                // slipped into it; the numeric secret as numbers; and the
+                // secret with escapes in a part key (printed by --verbose).
+                let secret = std::env::var("GONOGO_TEST_SECRET").unwrap_or_default();
+                let pin = std::env::var("GONOGO_TEST_PIN").unwrap_or_default();
+                let (head, tail) = secret.split_at(secret.len().min(3));
+                let disguised = [
+                    format!("{head}\u{7}{tail}"),
+                    format!("{head}\u{200b}{tail}"),
+                    format!("{head}\u{202e}{tail}"),
+                    format!("{head}\u{feff}{tail}"),
+                    secret
+                        .chars()
+                        .map(|c| match c {
+                            // Full-width forms, which NFKC folds back.
+                            '!'..='~' => char::from_u32(c as u32 + 0xfee0).unwrap_or(c),
+                            other => other,
+                        })
+                        .collect(),
+                ];
+                for (index, text) in disguised.iter().enumerate() {
+                    report.fact(&format!("disguised_{index}"), text.clone());
+                    report.push(
+                        Finding::fail(text, Severity::High, format!("secret={text}"))
+                            .at(&format!("{text}.txt"), Some(1))
+                            .fix(text.clone()),
+                    );
+                    gonogo_check::log(LogLevel::Warn, &format!("the secret is {text}"));
+                }
+                let number: u32 = pin.parse().unwrap_or_default();
+                report.fact("pin_number", number);
+                report.fact("pin_float", f64::from(number));
+                report.push(
+                    Finding::fail("pin-line", Severity::High, "at the secret line".to_owned())
+                        .at("a.txt", Some(number)),
+                );
+                let key = format!("\x1b]0;pwned\x07{head}\u{200b}{tail}");
+                report.fact("part", gonogo_check::part(&key).err());
+            }
+            "markup" => {
+                let text = "<img src=x onerror=alert(1)> ![GO](https://x.example/go.svg) [ok](javascript:alert(1)) ```";
+                report.push(Finding::fail("markup", Severity::High, text).fix(text));
+            }
+            "many-findings" => {
+                for _ in 0..1_000_000 {
+                    report.push(Finding::pass("", String::new()));
+                }
+            }
+            "deep-facts" => {
+                let mut deep = json!(1);
+                for _ in 0..100 {
+                    deep = Value::Array(vec![deep]);
+                }
+                report.fact("deep", deep);
             }
             "panic" => panic!("hostile check panics on purpose"),
             "err" => return Err("hostile check gives up on purpose".into()),

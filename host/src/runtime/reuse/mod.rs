@@ -27,6 +27,7 @@
 //! fresh run could have given.
 
 mod entry;
+pub mod imports;
 mod prune;
 
 pub use entry::PartRun;
