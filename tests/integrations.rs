@@ -189,7 +189,7 @@ fn the_github_action_passes_its_inputs_through() {
         ("policy", "builtin:production-readiness"),
     ]);
     assert!(
-        run.summary.contains("environment `staging`"),
+        run.summary.contains("environment <code>staging</code>"),
         "{}",
         run.summary
     );

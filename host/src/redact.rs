@@ -1,12 +1,11 @@
 //! Cleans everything a check reports before anything is evaluated, printed
-//! or stored. Text is normalised first (control characters such as
-//! terminal escapes and invisible ones such as zero-width spaces and bidi
-//! overrides removed, then Unicode NFKC, which folds look-alike forms such
-//! as full-width letters), and only then are the values of secret
-//! environment variables masked, so that a secret with a character slipped
-//! into it is still a secret. Numbers that equal or contain a secret are
-//! masked too: a JSON number fact becomes `"[redacted]"`, a finding's line
-//! is dropped.
+//! or stored. Control characters (terminal escapes) and invisible ones
+//! (zero-width spaces, bidi overrides) are removed first; secrets are then
+//! looked for in the text folded to Unicode NFKC (full-width and other
+//! look-alike forms folded), so that a secret with a character slipped into
+//! it, or written in look-alike letters, is still masked. Numbers that
+//! equal or hold a secret are masked too: a JSON number fact becomes
+//! `"[redacted]"`, a finding's line is dropped.
 
 use crate::model::{CheckRun, Finding, LogLine};
 use serde_json::Value;
@@ -38,7 +37,7 @@ fn is_maskable(value: &str) -> bool {
 #[derive(Debug, Clone, Default)]
 pub struct Redactor {
     /// Longest first, so that a secret containing another is removed whole;
-    /// each as given and as [`normalise`] leaves it.
+    /// each as given and as [`normalise`] folds it.
     secrets: Vec<String>,
     /// The secrets that are numbers, as numbers (`1e3` equals `1000`).
     numbers: Vec<f64>,
@@ -91,12 +90,20 @@ impl Redactor {
         out
     }
 
-    /// Text from a check made safe to show: [`normalise`]d (control and
-    /// invisible characters removed, NFKC), then secrets masked, so that a
-    /// check cannot repaint the report a person reads nor hide a secret
-    /// from the mask with a character no one sees. Newlines and tabs stay.
+    /// Text from a check made safe to show: control and invisible
+    /// characters removed ([`visible`]), so that a check cannot repaint
+    /// the report a person reads, and secrets masked in its [`normalise`]d
+    /// form, so that no character slipped into a secret, nor a look-alike
+    /// form of it, hides it from the mask. Text that holds no secret keeps
+    /// its own forms (`…` stays `…`). Newlines and tabs stay.
     pub fn clean(&self, text: &str) -> String {
-        self.text(&normalise(text))
+        let visible = visible(text);
+        let folded = normalise(&visible);
+        if self.secrets.iter().any(|secret| folded.contains(secret.as_str())) {
+            self.text(&folded)
+        } else {
+            visible.into_owned()
+        }
     }
 
     /// Whether a number a check reported (its decimal text) equals or
@@ -173,14 +180,20 @@ impl Redactor {
 }
 
 /// `text` with control characters (C0 and C1, DEL; not newline and tab)
-/// and invisible ones removed, then in Unicode NFKC: what remains is what
-/// a person sees, in one form.
-pub fn normalise(text: &str) -> Cow<'_, str> {
-    let visible: Cow<'_, str> = if text.chars().any(is_hidden) {
+/// and invisible ones removed: what a person sees.
+pub fn visible(text: &str) -> Cow<'_, str> {
+    if text.chars().any(is_hidden) {
         Cow::Owned(text.chars().filter(|c| !is_hidden(*c)).collect())
     } else {
         Cow::Borrowed(text)
-    };
+    }
+}
+
+/// [`visible`] text in Unicode NFKC, which folds look-alike forms
+/// (full-width letters, ligatures, `…`) into one: what secrets are looked
+/// for in.
+pub fn normalise(text: &str) -> Cow<'_, str> {
+    let visible = visible(text);
     if visible.is_ascii() {
         return visible;
     }
@@ -266,6 +279,12 @@ mod tests {
         ] {
             assert_eq!(redactor.clean(&format!("k={disguised}")), "k=[redacted]", "{disguised:?}");
         }
+    }
+
+    #[test]
+    fn text_without_a_secret_keeps_its_own_forms() {
+        let redactor = Redactor::new(["Sekr1t-canary-9Qx7"]);
+        assert_eq!(redactor.clean("remove `|| …` ﬁrst\u{200b}"), "remove `|| …` ﬁrst");
     }
 
     #[test]

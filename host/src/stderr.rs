@@ -27,7 +27,7 @@ pub fn redact_with(redactor: Redactor) {
 pub fn cleaned(text: &str) -> String {
     match &*REDACTOR.read().unwrap_or_else(|e| e.into_inner()) {
         Some(redactor) => redactor.clean(text),
-        None => crate::redact::normalise(text).into_owned(),
+        None => crate::redact::visible(text).into_owned(),
     }
 }
 

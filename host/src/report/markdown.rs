@@ -16,13 +16,33 @@ use std::io::{self, Write};
 /// The Markdown renderer.
 pub struct Markdown;
 
-/// Text shown as it is, inside a table cell or a list item: HTML's
-/// special characters and the table's `|` as character references,
-/// Markdown's punctuation escaped, line breaks as spaces, and the start of
-/// an autolink (`://`, `www.`, `@`) broken by a zero-width space.
+/// Text shown as it is, inside a table cell or a list item: what is
+/// between a pair of backticks as [`code`], the rest as [`plain`].
 fn inert(text: &str) -> String {
+    let parts: Vec<&str> = text.split('`').collect();
+    let paired = if parts.len() % 2 == 1 { parts.len() } else { parts.len() - 1 };
+    let mut out = String::with_capacity(text.len());
+    for (index, part) in parts.iter().enumerate() {
+        if index >= paired {
+            out.push_str("\\`");
+            out.push_str(&plain(part));
+        } else if index % 2 == 1 {
+            out.push_str(&code(part));
+        } else {
+            out.push_str(&plain(part));
+        }
+    }
+    out
+}
+
+/// Text with no Markdown or HTML meaning: HTML's special characters and
+/// the table's `|` as character references, Markdown's punctuation
+/// escaped, line breaks as spaces, and the start of an autolink (`://`,
+/// `www.`, `name@`) broken by a zero-width space.
+fn plain(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
+    let mut previous = ' ';
     while let Some(c) = chars.next() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -36,12 +56,13 @@ fn inert(text: &str) -> String {
                 out.push(c);
             }
             ':' if chars.peek() == Some(&'/') => out.push_str(":&#8203;"),
-            '@' => out.push_str("&#8203;@"),
+            '@' if previous.is_alphanumeric() => out.push_str("&#8203;@"),
             '.' if out.len() >= 3 && out.as_bytes()[out.len() - 3..].eq_ignore_ascii_case(b"www") => {
                 out.push_str("&#8203;.")
             }
             _ => out.push(c),
         }
+        previous = c;
     }
     out
 }
@@ -172,5 +193,9 @@ mod tests {
         }
         assert!(shown.starts_with("&lt;img src=x onerror=alert(1)&gt; \\!\\[GO\\]("), "{shown}");
         assert_eq!(code("a`b</code>|c"), "<code>a`b&lt;/code&gt;&#124;c</code>");
+        assert_eq!(
+            inert("run `openssl rand <n>` then `x"),
+            "run <code>openssl rand &lt;n&gt;</code> then \\`x"
+        );
     }
 }
