@@ -105,7 +105,8 @@ fn an_active_exception_waives_the_failure_visibly() {
     );
     let markdown = std::fs::read_to_string(markdown).expect("markdown");
     assert!(
-        markdown.contains("<code>node-env-production</code> NODE\\_ENV is production — waived until"),
+        markdown
+            .contains("<code>node-env-production</code> NODE\\_ENV is production — waived until"),
         "{markdown}"
     );
 }

@@ -293,7 +293,13 @@ fn a_check_cannot_name_another_virtual_host_nor_look_up_names_under_a_granted_ad
     let ca = TestCa::new();
     let service = Service::start(&ca, Behaviour::good());
     let folder = ca_folder(&ca);
-    for header in ["Host", "X-Forwarded-Host", "Forwarded", "x-forwarded-for", "Transfer-Encoding"] {
+    for header in [
+        "Host",
+        "X-Forwarded-Host",
+        "Forwarded",
+        "x-forwarded-for",
+        "Transfer-Encoding",
+    ] {
         let (_, report) = hostile_probe(
             &format!(
                 "{{ attack: probe, urls: ['{}/health'], headers: [['{header}', 'internal.example']], dns: ['stolen-data._x.127.0.0.1', '127.0.0.1'] }}",
@@ -310,14 +316,21 @@ fn a_check_cannot_name_another_virtual_host_nor_look_up_names_under_a_granted_ad
         let facts = &check_run(&report, "hostile")["facts"];
         let answer = facts["http"][0].as_str().unwrap_or_default();
         assert!(
-            answer.starts_with("invalid-request: header") && answer.contains("set by the host only"),
+            answer.starts_with("invalid-request: header")
+                && answer.contains("set by the host only"),
             "{header}: {answer}"
         );
         for dns in facts["dns"].as_array().expect("dns answers") {
-            assert!(dns.as_str().unwrap_or_default().starts_with("not-granted:"), "{dns}");
+            assert!(
+                dns.as_str().unwrap_or_default().starts_with("not-granted:"),
+                "{dns}"
+            );
         }
     }
-    assert_eq!(service.requests.load(std::sync::atomic::Ordering::SeqCst), 0);
+    assert_eq!(
+        service.requests.load(std::sync::atomic::Ordering::SeqCst),
+        0
+    );
 }
 
 #[test]

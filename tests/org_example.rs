@@ -39,7 +39,10 @@ fn org_today() -> Project {
     let pack = std::fs::read_to_string(&team).expect("team pack");
     let in_30_days = chrono::Utc::now().date_naive() + chrono::Duration::days(30);
     let dated = pack.replace("expires: 2027-02-28", &format!("expires: {in_30_days}"));
-    assert_ne!(pack, dated, "the example's exception date moved: update this test");
+    assert_ne!(
+        pack, dated,
+        "the example's exception date moved: update this test"
+    );
     std::fs::write(&team, dated).expect("write");
     org
 }

@@ -540,7 +540,11 @@ fn facts_nested_past_the_limit_fail_closed() {
     let project = Project::new();
     hostile_pack(&project, "deep-facts", "");
     let (output, report) = run(&project, &[]);
-    assert_failed_closed(&output, &report, "nested 101 levels deep, over the limit of 32");
+    assert_failed_closed(
+        &output,
+        &report,
+        "nested 101 levels deep, over the limit of 32",
+    );
 }
 
 #[test]
@@ -560,7 +564,14 @@ fn a_disguised_or_numeric_secret_is_redacted_in_every_format_stderr_and_saved_ou
     let saved = project.path().join("outcomes.json");
     for format in ["json", "human", "sarif", "junit", "markdown"] {
         let output = gonogo()
-            .args(["check", "--verbose", "--rerun", "--format", format, "--env-file"])
+            .args([
+                "check",
+                "--verbose",
+                "--rerun",
+                "--format",
+                format,
+                "--env-file",
+            ])
             .arg(&env)
             .arg("--save-outcomes")
             .arg(&saved)
@@ -579,10 +590,16 @@ fn a_disguised_or_numeric_secret_is_redacted_in_every_format_stderr_and_saved_ou
             .filter(|c| !matches!(c, '\u{7}' | '\u{200b}' | '\u{202e}' | '\u{feff}'))
             .collect();
         for leaked in [secret, "Sekr1t", pin, "Ｓｅｋｒ１ｔ"] {
-            assert!(!seen.contains(leaked), "`{leaked}` leaked in {format}:\n{all}");
+            assert!(
+                !seen.contains(leaked),
+                "`{leaked}` leaked in {format}:\n{all}"
+            );
         }
         let stderr = String::from_utf8_lossy(&output.stderr);
-        assert!(!stderr.contains('\x1b'), "an escape reached stderr in {format}:\n{stderr}");
+        assert!(
+            !stderr.contains('\x1b'),
+            "an escape reached stderr in {format}:\n{stderr}"
+        );
         assert!(stderr.contains("part `]0;pwned[redacted]`"), "{stderr}");
         if format == "json" {
             let report = json_report(&output);
@@ -590,7 +607,11 @@ fn a_disguised_or_numeric_secret_is_redacted_in_every_format_stderr_and_saved_ou
             assert_eq!(facts["pin_number"], "[redacted]");
             assert_eq!(facts["pin_float"], "[redacted]");
             for index in 0..5 {
-                assert_eq!(facts[format!("disguised_{index}")], "[redacted]", "{facts:#}");
+                assert_eq!(
+                    facts[format!("disguised_{index}")],
+                    "[redacted]",
+                    "{facts:#}"
+                );
             }
         }
     }
@@ -604,7 +625,10 @@ fn check_text_in_the_markdown_summary_is_inert() {
         "gonogo.yaml",
         &std::fs::read_to_string(project.path().join("gonogo.yaml"))
             .expect("pack")
-            .replace("expr: \"true\"", "expr: \"false\"\n    message: \"${findings[0].message}\""),
+            .replace(
+                "expr: \"true\"",
+                "expr: \"false\"\n    message: \"${findings[0].message}\"",
+            ),
     );
     let output = gonogo()
         .args(["check", "--format", "markdown"])
@@ -625,8 +649,11 @@ fn files_the_host_reads_from_the_project_cannot_hang_it_grow_it_or_reach_the_rep
     hostile_pack(&project, "err", "");
     let git = project.path().join(".git");
     std::fs::create_dir_all(git.join("refs/heads")).expect("git");
-    std::fs::write(git.join("HEAD"), "ref: refs/heads/../../../../../../proc/self/environ\n")
-        .expect("HEAD");
+    std::fs::write(
+        git.join("HEAD"),
+        "ref: refs/heads/../../../../../../proc/self/environ\n",
+    )
+    .expect("HEAD");
     let attestations = project.path().join(".gonogo/attestations");
     std::fs::create_dir_all(&attestations).expect("attestations");
     let status = std::process::Command::new("mkfifo")
@@ -659,5 +686,9 @@ fn files_the_host_reads_from_the_project_cannot_hang_it_grow_it_or_reach_the_rep
     let text = String::from_utf8_lossy(&output.stdout);
     assert!(!text.contains("canary-in-the-environment"), "{text}");
     let report = json_report(&output);
-    assert!(report["target"].get("commit").is_none_or(|c| c.is_null()), "{:#}", report["target"]);
+    assert!(
+        report["target"].get("commit").is_none_or(|c| c.is_null()),
+        "{:#}",
+        report["target"]
+    );
 }

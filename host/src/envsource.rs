@@ -46,10 +46,13 @@ impl EnvSource {
     pub fn load(files: &[PathBuf], process: bool) -> Result<Self, EnvFileError> {
         let mut source = EnvSource::default();
         for path in files {
-            let text = crate::untrusted::read_named_text(path, MAX_FILE_BYTES).map_err(|source| EnvFileError::Read {
-                path: path.clone(),
-                source,
-            })?;
+            let text =
+                crate::untrusted::read_named_text(path, MAX_FILE_BYTES).map_err(|source| {
+                    EnvFileError::Read {
+                        path: path.clone(),
+                        source,
+                    }
+                })?;
             for entry in parse_dotenv(path, &text)? {
                 let value = if entry.literal {
                     entry.value

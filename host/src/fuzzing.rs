@@ -188,12 +188,16 @@ pub fn dotenv(data: &[u8]) {
 pub fn git_metadata(data: &[u8]) {
     use crate::target::{Head, commit_id, is_safe_ref, packed_ref, parse_head};
     let text = String::from_utf8_lossy(data);
-    let is_commit = |c: &str| matches!(c.len(), 40 | 64) && c.bytes().all(|b| b.is_ascii_hexdigit());
+    let is_commit =
+        |c: &str| matches!(c.len(), 40 | 64) && c.bytes().all(|b| b.is_ascii_hexdigit());
     match parse_head(&text) {
         Head::Detached(Some(commit)) => assert!(is_commit(&commit), "{commit:?}"),
         Head::Branch(reference) => {
             assert!(is_safe_ref(reference));
-            assert!(!reference.contains("..") && !reference.starts_with('/'), "{reference:?}");
+            assert!(
+                !reference.contains("..") && !reference.starts_with('/'),
+                "{reference:?}"
+            );
             assert!(!reference.contains(char::is_control), "{reference:?}");
         }
         Head::Detached(None) | Head::Unknown => {}

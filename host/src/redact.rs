@@ -99,7 +99,11 @@ impl Redactor {
     pub fn clean(&self, text: &str) -> String {
         let visible = visible(text);
         let folded = normalise(&visible);
-        if self.secrets.iter().any(|secret| folded.contains(secret.as_str())) {
+        if self
+            .secrets
+            .iter()
+            .any(|secret| folded.contains(secret.as_str()))
+        {
             self.text(&folded)
         } else {
             visible.into_owned()
@@ -109,7 +113,9 @@ impl Redactor {
     /// Whether a number a check reported (its decimal text) equals or
     /// holds a secret.
     fn is_secret_number(&self, text: &str, value: Option<f64>) -> bool {
-        self.secrets.iter().any(|secret| text.contains(secret.as_str()))
+        self.secrets
+            .iter()
+            .any(|secret| text.contains(secret.as_str()))
             || value.is_some_and(|value| self.numbers.contains(&value))
     }
 
@@ -149,10 +155,9 @@ impl Redactor {
             clean(message);
             if let Some(location) = location {
                 clean(&mut location.path);
-                if location
-                    .line
-                    .is_some_and(|line| self.is_secret_number(&line.to_string(), Some(f64::from(line))))
-                {
+                if location.line.is_some_and(|line| {
+                    self.is_secret_number(&line.to_string(), Some(f64::from(line)))
+                }) {
                     location.line = None;
                 }
             }
@@ -277,14 +282,21 @@ mod tests {
             "Sek\u{ad}r1t-canary-9Qx7",
             "\u{ff33}ekr1t-canary-9Qx7",
         ] {
-            assert_eq!(redactor.clean(&format!("k={disguised}")), "k=[redacted]", "{disguised:?}");
+            assert_eq!(
+                redactor.clean(&format!("k={disguised}")),
+                "k=[redacted]",
+                "{disguised:?}"
+            );
         }
     }
 
     #[test]
     fn text_without_a_secret_keeps_its_own_forms() {
         let redactor = Redactor::new(["Sekr1t-canary-9Qx7"]);
-        assert_eq!(redactor.clean("remove `|| …` ﬁrst\u{200b}"), "remove `|| …` ﬁrst");
+        assert_eq!(
+            redactor.clean("remove `|| …` ﬁrst\u{200b}"),
+            "remove `|| …` ﬁrst"
+        );
     }
 
     #[test]
@@ -305,7 +317,10 @@ mod tests {
             status: crate::model::Status::Fail,
             severity: crate::model::Severity::Low,
             message: String::new(),
-            location: Some(crate::model::Location { path: "a".into(), line: Some(73918264) }),
+            location: Some(crate::model::Location {
+                path: "a".into(),
+                line: Some(73918264),
+            }),
             remediation: None,
         });
         redactor.check_run(&mut run);

@@ -1,8 +1,8 @@
 //! The project under check: its path and, when it is in a git repository,
 //! the current branch and commit (read from `.git`, no `git` binary needed).
 
-use serde::Serialize;
 use crate::untrusted;
+use serde::Serialize;
 use std::path::{Path, PathBuf};
 
 /// What rules see as `target`.
@@ -117,7 +117,9 @@ pub fn is_safe_ref(reference: &str) -> bool {
         && reference.len() <= 1024
         && !reference.contains("..")
         && !reference.contains("@{")
-        && reference.split('/').all(|part| !part.is_empty() && !part.starts_with('.'))
+        && reference
+            .split('/')
+            .all(|part| !part.is_empty() && !part.starts_with('.'))
         && !reference
             .chars()
             .any(|c| c.is_control() || c.is_whitespace() || "\\~^:?*[".contains(c))
@@ -136,10 +138,10 @@ fn resolve(git_dir: &Path, reference: &str) -> Option<String> {
         if let Ok(commit) = untrusted::read_beneath_text(dir, reference, GIT_FILE_CAP) {
             return commit_id(&commit);
         }
-        if let Ok(packed) = untrusted::read_beneath_text(dir, "packed-refs", PACKED_REFS_CAP) {
-            if let Some(commit) = packed_ref(&packed, reference) {
-                return Some(commit);
-            }
+        if let Ok(packed) = untrusted::read_beneath_text(dir, "packed-refs", PACKED_REFS_CAP)
+            && let Some(commit) = packed_ref(&packed, reference)
+        {
+            return Some(commit);
         }
     }
     None
@@ -163,10 +165,19 @@ mod tests {
 
     #[test]
     fn branch_and_commit_come_from_git_even_in_a_subfolder() {
-        let repo = repo_with("ref: refs/heads/main\n", &[("refs/heads/main", "a3c1e5f7b9d2a4c6e8f0b1d3a5c7e9f2b4d6a8c0\n")]);
+        let repo = repo_with(
+            "ref: refs/heads/main\n",
+            &[(
+                "refs/heads/main",
+                "a3c1e5f7b9d2a4c6e8f0b1d3a5c7e9f2b4d6a8c0\n",
+            )],
+        );
         let target = Target::inspect(&repo.path().join("apps/api"));
         assert_eq!(target.branch.as_deref(), Some("main"));
-        assert_eq!(target.commit.as_deref(), Some("a3c1e5f7b9d2a4c6e8f0b1d3a5c7e9f2b4d6a8c0"));
+        assert_eq!(
+            target.commit.as_deref(),
+            Some("a3c1e5f7b9d2a4c6e8f0b1d3a5c7e9f2b4d6a8c0")
+        );
     }
 
     #[test]
@@ -181,13 +192,22 @@ mod tests {
         let target = Target::inspect(packed.path());
         assert_eq!(
             (target.branch.as_deref(), target.commit.as_deref()),
-            (Some("release"), Some("def4561234567890abcdef1234567890abcdef12"))
+            (
+                Some("release"),
+                Some("def4561234567890abcdef1234567890abcdef12")
+            )
         );
-        let detached = repo_with("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n", &[]);
+        let detached = repo_with(
+            "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n",
+            &[],
+        );
         let target = Target::inspect(detached.path());
         assert_eq!(
             (target.branch, target.commit.as_deref()),
-            (None, Some("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"))
+            (
+                None,
+                Some("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef")
+            )
         );
     }
 
@@ -202,7 +222,10 @@ mod tests {
     fn a_hostile_git_folder_gives_an_unknown_commit_never_a_file_of_the_host() {
         let environ = repo_with("ref: /proc/self/environ\n", &[]);
         let escape = repo_with("ref: refs/heads/../../../../../../etc/passwd\n", &[]);
-        let not_hex = repo_with("ref: refs/heads/main\n", &[("refs/heads/main", "root:x:0:0:root:/root\n")]);
+        let not_hex = repo_with(
+            "ref: refs/heads/main\n",
+            &[("refs/heads/main", "root:x:0:0:root:/root\n")],
+        );
         let multibyte = repo_with("0123456789aé0123456789abcdef0123456789ab\n", &[]);
         for repo in [&environ, &escape, &not_hex, &multibyte] {
             let target = Target::inspect(repo.path());
@@ -217,11 +240,16 @@ mod tests {
         let fifo = repo_with("", &[]);
         let head = fifo.path().join(".git/HEAD");
         std::fs::remove_file(&head).expect("rm");
-        rustix::fs::mkfifoat(rustix::fs::CWD, &head, rustix::fs::Mode::RUSR | rustix::fs::Mode::WUSR)
-            .expect("mkfifo");
+        rustix::fs::mkfifoat(
+            rustix::fs::CWD,
+            &head,
+            rustix::fs::Mode::RUSR | rustix::fs::Mode::WUSR,
+        )
+        .expect("mkfifo");
         assert_eq!(Target::inspect(fifo.path()).commit, None);
         let zero = repo_with("ref: refs/heads/main\n", &[]);
-        std::os::unix::fs::symlink("/dev/zero", zero.path().join(".git/refs/heads/main")).expect("link");
+        std::os::unix::fs::symlink("/dev/zero", zero.path().join(".git/refs/heads/main"))
+            .expect("link");
         assert_eq!(Target::inspect(zero.path()).commit, None);
         let git_file = tempfile::tempdir().expect("tempdir");
         std::os::unix::fs::symlink("/dev/zero", git_file.path().join(".git")).expect("link");

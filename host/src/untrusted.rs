@@ -80,7 +80,11 @@ pub fn read_beneath(folder: &Path, relative: &str, cap: u64) -> Result<Vec<u8>, 
     {
         return Err(Refused::Link);
     }
-    let dir = rustix::fs::open(folder, OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC, Mode::empty())?;
+    let dir = rustix::fs::open(
+        folder,
+        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+        Mode::empty(),
+    )?;
     let fd = open_beneath(&dir, relative, READ | OFlags::NOFOLLOW)?;
     read_open(fd, cap)
 }
@@ -157,10 +161,22 @@ mod tests {
     fn only_regular_files_under_the_cap_are_read_and_the_cap_holds_while_reading() {
         let dir = tempfile::tempdir().expect("tempdir");
         std::fs::write(dir.path().join("a.txt"), "abc").expect("write");
-        assert_eq!(read_named(&dir.path().join("a.txt"), 3).expect("read"), b"abc");
-        assert!(matches!(read_named(&dir.path().join("a.txt"), 2), Err(Refused::TooLarge(2))));
-        assert!(matches!(read_named(dir.path(), 10), Err(Refused::NotRegular("a folder"))));
-        assert!(matches!(read_named(&dir.path().join("none"), 10), Err(Refused::Missing)));
+        assert_eq!(
+            read_named(&dir.path().join("a.txt"), 3).expect("read"),
+            b"abc"
+        );
+        assert!(matches!(
+            read_named(&dir.path().join("a.txt"), 2),
+            Err(Refused::TooLarge(2))
+        ));
+        assert!(matches!(
+            read_named(dir.path(), 10),
+            Err(Refused::NotRegular("a folder"))
+        ));
+        assert!(matches!(
+            read_named(&dir.path().join("none"), 10),
+            Err(Refused::Missing)
+        ));
         // A device whose metadata says 0 bytes and that never ends.
         assert!(matches!(
             read_named(Path::new("/dev/zero"), 10),
@@ -174,17 +190,39 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let fifo = dir.path().join("fifo");
         rustix::fs::mkfifoat(rustix::fs::CWD, &fifo, Mode::RUSR | Mode::WUSR).expect("mkfifo");
-        assert!(matches!(read_named(&fifo, 10), Err(Refused::NotRegular("a FIFO"))));
-        assert!(matches!(read_beneath(dir.path(), "fifo", 10), Err(Refused::NotRegular("a FIFO"))));
+        assert!(matches!(
+            read_named(&fifo, 10),
+            Err(Refused::NotRegular("a FIFO"))
+        ));
+        assert!(matches!(
+            read_beneath(dir.path(), "fifo", 10),
+            Err(Refused::NotRegular("a FIFO"))
+        ));
         std::fs::create_dir(dir.path().join("sub")).expect("mkdir");
         std::fs::write(dir.path().join("sub/x"), "x").expect("write");
         std::os::unix::fs::symlink("/dev/zero", dir.path().join("zero")).expect("symlink");
-        std::os::unix::fs::symlink(dir.path().join("sub"), dir.path().join("via")).expect("symlink");
-        assert!(matches!(read_beneath(dir.path(), "zero", 10), Err(Refused::Link)));
-        assert!(matches!(read_beneath(dir.path(), "via/x", 10), Err(Refused::Link)));
-        assert!(matches!(read_beneath(dir.path(), "../x", 10), Err(Refused::Link)));
-        assert!(matches!(read_beneath(dir.path(), "/etc/passwd", 10), Err(Refused::Link)));
+        std::os::unix::fs::symlink(dir.path().join("sub"), dir.path().join("via"))
+            .expect("symlink");
+        assert!(matches!(
+            read_beneath(dir.path(), "zero", 10),
+            Err(Refused::Link)
+        ));
+        assert!(matches!(
+            read_beneath(dir.path(), "via/x", 10),
+            Err(Refused::Link)
+        ));
+        assert!(matches!(
+            read_beneath(dir.path(), "../x", 10),
+            Err(Refused::Link)
+        ));
+        assert!(matches!(
+            read_beneath(dir.path(), "/etc/passwd", 10),
+            Err(Refused::Link)
+        ));
         assert_eq!(read_beneath(dir.path(), "sub/x", 10).expect("read"), b"x");
-        assert!(matches!(read_named(&dir.path().join("zero"), 10), Err(Refused::NotRegular(_))));
+        assert!(matches!(
+            read_named(&dir.path().join("zero"), 10),
+            Err(Refused::NotRegular(_))
+        ));
     }
 }

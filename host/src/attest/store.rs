@@ -263,7 +263,10 @@ impl Attestations {
 /// The first 12 characters (never a byte slice: a hostile digest may hold
 /// any character).
 fn short(commit: &str) -> &str {
-    commit.char_indices().nth(12).map_or(commit, |(end, _)| &commit[..end])
+    commit
+        .char_indices()
+        .nth(12)
+        .map_or(commit, |(end, _)| &commit[..end])
 }
 
 /// Reads and verifies one envelope: the rule (when readable) and why not.
@@ -473,14 +476,21 @@ mod tests {
         let now = Utc::now();
         let (dir, trust) = one(1, 30, now);
         let folder = dir.path().join(DIR);
-        rustix::fs::mkfifoat(rustix::fs::CWD, &folder.join("fifo.json"), rustix::fs::Mode::RUSR)
-            .unwrap();
+        rustix::fs::mkfifoat(
+            rustix::fs::CWD,
+            folder.join("fifo.json"),
+            rustix::fs::Mode::RUSR,
+        )
+        .unwrap();
         std::os::unix::fs::symlink("/dev/zero", folder.join("zero.json")).unwrap();
         let store = Attestations::load(dir.path(), Some(COMMIT), None, &trust);
         assert!(store.judge("restore-drill", &requirement(None), now).0);
         let reasons: Vec<&str> = store.rejected.iter().map(|(_, _, r)| r.as_str()).collect();
         assert_eq!(reasons.len(), 2, "{reasons:?}");
         assert!(reasons.iter().any(|r| r.contains("FIFO")), "{reasons:?}");
-        assert!(reasons.iter().any(|r| r.contains("symbolic link")), "{reasons:?}");
+        assert!(
+            reasons.iter().any(|r| r.contains("symbolic link")),
+            "{reasons:?}"
+        );
     }
 }

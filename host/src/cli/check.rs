@@ -168,7 +168,9 @@ pub fn run(args: CheckArgs) -> Exit {
     if let Some((parsed, decoded)) = crate::policy::parsed::save()
         && args.verbose
     {
-        crate::stderr::line(format_args!("gonogo: {parsed} CEL expression(s) parsed, {decoded} decoded from the cache"));
+        crate::stderr::line(format_args!(
+            "gonogo: {parsed} CEL expression(s) parsed, {decoded} decoded from the cache"
+        ));
     }
     let plan = match loaded {
         Ok(plan) => plan,
@@ -177,7 +179,10 @@ pub fn run(args: CheckArgs) -> Exit {
                 fail(diagnostic);
             }
             if error.diagnostics.len() > 1 {
-                crate::stderr::line(format_args!("{} problems in the policy pack", error.diagnostics.len()));
+                crate::stderr::line(format_args!(
+                    "{} problems in the policy pack",
+                    error.diagnostics.len()
+                ));
             }
             return Exit::Error;
         }
@@ -209,11 +214,9 @@ pub fn run(args: CheckArgs) -> Exit {
     let ids = crate::policy::exceptions::Waivable::of(&plan);
     let loaded_exceptions = match &args.exceptions {
         Some(file) => Some(crate::policy::exceptions::load_file(file, &ids)),
-        None => crate::policy::exceptions::load_project_file(
-            &args.dir,
-            ".gonogo/exceptions.yaml",
-            &ids,
-        ),
+        None => {
+            crate::policy::exceptions::load_project_file(&args.dir, ".gonogo/exceptions.yaml", &ids)
+        }
     };
     match loaded_exceptions {
         None => {}

@@ -193,7 +193,14 @@ mod tests {
         let (result, runs) = failing(&["test/fixtures/a.env"]);
         let mut results = vec![result];
         let exception = scoped_to(&["test/fixtures"]);
-        let notes = apply(&[exception.clone()], &mut results, &runs, "production", today, 30);
+        let notes = apply(
+            std::slice::from_ref(&exception),
+            &mut results,
+            &runs,
+            "production",
+            today,
+            30,
+        );
         assert_eq!(results[0].status, Status::Fail);
         assert!(notes[0].contains("more than 30 days ahead"), "{notes:?}");
         let mut results = vec![failing(&["test/fixtures/a.env"]).0];

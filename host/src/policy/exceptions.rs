@@ -30,7 +30,12 @@ impl Waivable {
     pub fn of(plan: &super::Plan) -> Self {
         Waivable {
             rules: plan.rules.iter().map(|r| r.id.clone()).collect(),
-            locked: plan.rules.iter().filter(|r| r.locked).map(|r| r.id.clone()).collect(),
+            locked: plan
+                .rules
+                .iter()
+                .filter(|r| r.locked)
+                .map(|r| r.id.clone())
+                .collect(),
         }
     }
 }

@@ -89,15 +89,17 @@ fn load_in_chain(pack: &PackRef, chain: &mut Vec<String>) -> Result<Plan, Policy
                 path.clone()
             };
             let label = file.display().to_string();
-            let text = crate::untrusted::read_named_text(&file, MAX_PACK_BYTES).map_err(|error| {
-                single(
-                    &label,
-                    format!("cannot read the policy pack: {error}"),
-                    Some(
-                        "give `--policy` a pack file or a folder holding `gonogo.yaml`".to_owned(),
-                    ),
-                )
-            })?;
+            let text =
+                crate::untrusted::read_named_text(&file, MAX_PACK_BYTES).map_err(|error| {
+                    single(
+                        &label,
+                        format!("cannot read the policy pack: {error}"),
+                        Some(
+                            "give `--policy` a pack file or a folder holding `gonogo.yaml`"
+                                .to_owned(),
+                        ),
+                    )
+                })?;
             let base = file.parent().map(Path::to_path_buf).unwrap_or_default();
             parse_in_chain(&text, &label, Some(&base), chain)
         }

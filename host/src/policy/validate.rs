@@ -662,7 +662,9 @@ impl Validator<'_> {
     /// an extending pack cannot redefine).
     /// `exception_limits.max_days`, never more than the extended pack's.
     fn exception_max_days(&mut self, raw: &RawPack, parent: Option<&Plan>) -> i64 {
-        let inherited = parent.map_or(super::exceptions::DEFAULT_MAX_DAYS, |p| p.exception_max_days);
+        let inherited = parent.map_or(super::exceptions::DEFAULT_MAX_DAYS, |p| {
+            p.exception_max_days
+        });
         let Some(limits) = &raw.exception_limits else {
             return inherited;
         };

@@ -20,7 +20,11 @@ pub struct Markdown;
 /// between a pair of backticks as [`code`], the rest as [`plain`].
 fn inert(text: &str) -> String {
     let parts: Vec<&str> = text.split('`').collect();
-    let paired = if parts.len() % 2 == 1 { parts.len() } else { parts.len() - 1 };
+    let paired = if parts.len() % 2 == 1 {
+        parts.len()
+    } else {
+        parts.len() - 1
+    };
     let mut out = String::with_capacity(text.len());
     for (index, part) in parts.iter().enumerate() {
         if index >= paired {
@@ -57,7 +61,9 @@ fn plain(text: &str) -> String {
             }
             ':' if chars.peek() == Some(&'/') => out.push_str(":&#8203;"),
             '@' if previous.is_alphanumeric() => out.push_str("&#8203;@"),
-            '.' if out.len() >= 3 && out.as_bytes()[out.len() - 3..].eq_ignore_ascii_case(b"www") => {
+            '.' if out.len() >= 3
+                && out.as_bytes()[out.len() - 3..].eq_ignore_ascii_case(b"www") =>
+            {
                 out.push_str("&#8203;.")
             }
             _ => out.push(c),
@@ -172,7 +178,12 @@ impl Renderer for Markdown {
                         )
                     })
                     .unwrap_or_default();
-                writeln!(out, "- {mark} {} {}{waived}", code(&rule.id), inert(&rule.title))?;
+                writeln!(
+                    out,
+                    "- {mark} {} {}{waived}",
+                    code(&rule.id),
+                    inert(&rule.title)
+                )?;
             }
             writeln!(out, "\n</details>")?;
         }
@@ -188,10 +199,15 @@ mod tests {
     fn check_text_cannot_become_html_a_link_an_image_or_a_fence() {
         let hostile = "<img src=x onerror=alert(1)> ![GO](https://x.example/go.svg) [ok](javascript:x) ```\n| cell | www.evil.example a@b.example **bold**";
         let shown = inert(hostile);
-        for raw in ["<img", "![", "[ok]", "```", "| cell", "https://", "www.", "a@b", "**"] {
+        for raw in [
+            "<img", "![", "[ok]", "```", "| cell", "https://", "www.", "a@b", "**",
+        ] {
             assert!(!shown.contains(raw), "{raw} in {shown}");
         }
-        assert!(shown.starts_with("&lt;img src=x onerror=alert(1)&gt; \\!\\[GO\\]("), "{shown}");
+        assert!(
+            shown.starts_with("&lt;img src=x onerror=alert(1)&gt; \\!\\[GO\\]("),
+            "{shown}"
+        );
         assert_eq!(code("a`b</code>|c"), "<code>a`b&lt;/code&gt;&#124;c</code>");
         assert_eq!(
             inert("run `openssl rand <n>` then `x"),

@@ -183,19 +183,45 @@ mod tests {
         assert_eq!(run.status, Status::Pass);
         let run = convert("c", "x", info(), empty_findings(2_000), 64 << 10).expect("converts");
         assert_eq!(run.status, Status::Error);
-        assert!(run.error.as_deref().is_some_and(|e| e.contains("over its limit")), "{run:?}");
+        assert!(
+            run.error
+                .as_deref()
+                .is_some_and(|e| e.contains("over its limit")),
+            "{run:?}"
+        );
         let run = convert("c", "x", info(), empty_findings(MAX_FINDINGS + 1), 64 << 20)
             .expect("converts");
-        assert!(run.error.as_deref().is_some_and(|e| e.contains("findings, over the limit")), "{run:?}");
+        assert!(
+            run.error
+                .as_deref()
+                .is_some_and(|e| e.contains("findings, over the limit")),
+            "{run:?}"
+        );
     }
 
     #[test]
     fn deeply_nested_facts_fail_closed() {
         let nested = format!("{{\"a\":{}1{}}}", "[".repeat(40), "]".repeat(40));
-        let outcome = WitOutcome { findings: Vec::new(), facts: nested };
+        let outcome = WitOutcome {
+            findings: Vec::new(),
+            facts: nested,
+        };
         let run = convert("c", "x", info(), outcome, 1 << 20).expect("converts");
-        assert!(run.error.as_deref().is_some_and(|e| e.contains("nested 41 levels")), "{run:?}");
-        let flat = WitOutcome { findings: Vec::new(), facts: r#"{"a":[[1]]}"#.into() };
-        assert_eq!(convert("c", "x", info(), flat, 1 << 20).expect("converts").status, Status::Pass);
+        assert!(
+            run.error
+                .as_deref()
+                .is_some_and(|e| e.contains("nested 41 levels")),
+            "{run:?}"
+        );
+        let flat = WitOutcome {
+            findings: Vec::new(),
+            facts: r#"{"a":[[1]]}"#.into(),
+        };
+        assert_eq!(
+            convert("c", "x", info(), flat, 1 << 20)
+                .expect("converts")
+                .status,
+            Status::Pass
+        );
     }
 }

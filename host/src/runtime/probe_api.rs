@@ -19,9 +19,6 @@ impl From<Failure> for ProbeError {
     }
 }
 
-/// Why a check that probes does not have its outcome reused: what a
-/// deployment answers is not in the project.
-
 /// An answer of another kind than asked: only a corrupt recording gives one.
 fn mismatched() -> ProbeError {
     ProbeError::Connection(

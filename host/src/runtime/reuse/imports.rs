@@ -125,7 +125,11 @@ mod tests {
         let mut resolve = wit_parser::Resolve::new();
         let (package, _) = resolve.push_path(&wit).expect("wit/ parses");
         let mut names = BTreeSet::new();
-        for (_, world) in resolve.worlds.iter().filter(|(_, w)| w.package == Some(package)) {
+        for (_, world) in resolve
+            .worlds
+            .iter()
+            .filter(|(_, w)| w.package == Some(package))
+        {
             for item in world.imports.values() {
                 if let wit_parser::WorldItem::Interface { id, .. } = item {
                     let interface = &resolve.interfaces[*id];
@@ -141,8 +145,10 @@ mod tests {
 
     #[test]
     fn every_function_the_wit_imports_declares_how_it_is_traced() {
-        let declared: BTreeSet<String> =
-            Import::ALL.iter().map(|i| i.wit_name().to_owned()).collect();
+        let declared: BTreeSet<String> = Import::ALL
+            .iter()
+            .map(|i| i.wit_name().to_owned())
+            .collect();
         let imported = imported_by_the_wit();
         assert!(!imported.is_empty());
         let undeclared: Vec<&String> = imported.difference(&declared).collect();
