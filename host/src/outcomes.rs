@@ -60,10 +60,12 @@ impl Outcomes {
 
     /// Reads an outcomes file or a JSON report.
     pub fn read(path: &Path) -> Result<Self, OutcomesError> {
-        let text = std::fs::read_to_string(path).map_err(|source| OutcomesError::Io {
-            action: "read",
-            path: path.to_owned(),
-            source,
+        let text = crate::untrusted::read_named_text(path, 256 << 20).map_err(|source| {
+            OutcomesError::Io {
+                action: "read",
+                path: path.to_owned(),
+                source: source.into(),
+            }
         })?;
         serde_json::from_str(&text).map_err(|error| OutcomesError::Format {
             path: path.to_owned(),

@@ -59,6 +59,16 @@ impl From<Errno> for Refused {
     }
 }
 
+impl From<Refused> for std::io::Error {
+    fn from(refused: Refused) -> Self {
+        match refused {
+            Refused::Io(error) => error,
+            Refused::Missing => std::io::Error::new(std::io::ErrorKind::NotFound, refused),
+            other => std::io::Error::other(other),
+        }
+    }
+}
+
 /// The bytes of the file a person named at `path`, up to `cap` bytes.
 pub fn read_named(path: &Path, cap: u64) -> Result<Vec<u8>, Refused> {
     let fd = rustix::fs::open(path, READ, Mode::empty())?;

@@ -70,7 +70,7 @@ pub fn write_pair(key: &SigningKey, private: &Path, public: &Path) -> Result<(),
 
 /// Reads a private key written by `gonogo keygen`.
 pub fn read_private(path: &Path) -> Result<SigningKey, String> {
-    let text = std::fs::read_to_string(path)
+    let text = crate::untrusted::read_named_text(path, 64 << 10)
         .map_err(|e| format!("cannot read the key `{}`: {e}", path.display()))?;
     SigningKey::from_pkcs8_pem(&text).map_err(|e| {
         format!(

@@ -99,7 +99,7 @@ fn load_runs(args: &EvalArgs) -> Result<(Vec<CheckRun>, bool), String> {
     let text = if source.trim_start().starts_with('{') {
         source.clone()
     } else {
-        std::fs::read_to_string(PathBuf::from(source))
+        crate::untrusted::read_named_text(&PathBuf::from(source), 64 << 20)
             .map_err(|e| format!("cannot read `{source}`: {e}"))?
     };
     let value: serde_json::Value =

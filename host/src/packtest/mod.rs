@@ -133,7 +133,7 @@ fn load_file(
     file: &Path,
     recordings: &mut Recordings,
 ) -> Result<Vec<Case>, PolicyError> {
-    let text = std::fs::read_to_string(file)
+    let text = crate::untrusted::read_named_text(file, 4 << 20)
         .map_err(|e| error_at::<()>(file, None, format!("cannot read the test file: {e}"), None))?;
     let parsed: RawFile = serde_saphyr::from_str(&text).map_err(|error| {
         let location = error.location();

@@ -69,7 +69,7 @@ impl Prober {
             path: path.display().to_string(),
             message,
         };
-        let text = std::fs::read_to_string(path)
+        let text = crate::untrusted::read_named_text(path, 64 << 20)
             .map_err(|e| fail(format!("cannot read the probe recording: {e}")))?;
         let recording: Recording = serde_json::from_str(&text).map_err(|e| {
             fail(format!(

@@ -249,7 +249,8 @@ fn ip_text(bytes: &[u8]) -> Option<String> {
 /// Reads the certificates of a PEM file (a CA bundle).
 pub fn read_pem_bundle(path: &std::path::Path) -> Result<Vec<Vec<u8>>, String> {
     use rustls_pki_types::pem::PemObject;
-    let text = std::fs::read(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    let text = crate::untrusted::read_named(path, 4 << 20)
+        .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
     let certs: Result<Vec<_>, _> = CertificateDer::pem_slice_iter(&text).collect();
     let certs = certs.map_err(|e| format!("`{}` is not a PEM bundle: {e:?}", path.display()))?;
     if certs.is_empty() {

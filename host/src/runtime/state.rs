@@ -19,6 +19,9 @@ use wasmtime_wasi::{FsPerms, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 pub const GUEST_PROJECT_DIR: &str = "/project";
 /// Cap on what `host.log` keeps, per check.
 pub const LOG_CAP_BYTES: usize = 64 << 10;
+/// What one log line costs besides its text (its record and level),
+/// counted against [`LOG_CAP_BYTES`]: a million empty lines are not free.
+pub const LOG_LINE_OVERHEAD_BYTES: usize = 64;
 /// Cap on stdout and on stderr, each; writing past it traps the check.
 pub const STDIO_CAP_BYTES: usize = 256 << 10;
 
@@ -69,11 +72,12 @@ pub struct LogBuffer {
 impl LogBuffer {
     /// Keeps the line unless the cap is reached.
     pub fn push(&mut self, level: &str, message: String) {
-        if self.bytes + message.len() > LOG_CAP_BYTES {
+        let cost = LOG_LINE_OVERHEAD_BYTES + message.len();
+        if self.bytes + cost > LOG_CAP_BYTES {
             self.truncated = true;
             return;
         }
-        self.bytes += message.len();
+        self.bytes += cost;
         self.lines.push(LogLine {
             level: level.to_owned(),
             message,
@@ -247,5 +251,20 @@ impl WasiView for CheckState {
             ctx: &mut self.wasi,
             table: &mut self.table,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_log_lines_count_against_the_cap() {
+        let mut log = LogBuffer::default();
+        for _ in 0..1_000_000 {
+            log.push("info", String::new());
+        }
+        assert_eq!(log.lines.len(), LOG_CAP_BYTES / LOG_LINE_OVERHEAD_BYTES);
+        assert!(log.truncated);
     }
 }

@@ -85,7 +85,7 @@ fn resolve(reference: &str, plan: &Plan) -> Result<Resolved, Exit> {
         });
     }
     let path = PathBuf::from(reference);
-    match std::fs::read(&path) {
+    match crate::untrusted::read_named(&path, 256 << 20) {
         Ok(bytes) => {
             let name = path
                 .file_stem()
@@ -131,7 +131,7 @@ fn readme_beside(component: &Path) -> Option<String> {
     }
     candidates
         .iter()
-        .find_map(|p| std::fs::read_to_string(p).ok())
+        .find_map(|p| crate::untrusted::read_named_text(p, 4 << 20).ok())
 }
 
 /// Runs `gonogo checks info`.
