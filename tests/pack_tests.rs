@@ -187,3 +187,93 @@ fn eval_evaluates_one_expression_over_facts_or_outcomes() {
         .code(2)
         .stderr(predicate::str::contains("No such key: nope"));
 }
+
+/// A pack with levels and an exception of its own, and tests that only
+/// pass when `gonogo test` honours both as `gonogo check` does.
+const LEVELLED_PACK: &str = "name: levelled
+levels: [bronze, silver]
+checks:
+  env:
+    use: builtin:env
+    grants:
+      public_env: [NODE_ENV, LOG_LEVEL]
+rules:
+  - id: node-env-production
+    title: NODE_ENV is production
+    severity: high
+    check: env
+    expr: facts.vars.NODE_ENV.value == 'production'
+  - id: log-level-set
+    title: LOG_LEVEL is set
+    severity: low
+    level: silver
+    check: env
+    expr: facts.vars.LOG_LEVEL.present
+exceptions:
+  - rule: node-env-production
+    reason: the staging cluster reuses this pack (OPS-7)
+    approver: jane@acme.example
+    expires: 2026-12-31
+";
+
+const LEVELLED_TESTS: &str = "tests:
+  - name: the pack's own exception waives the failure until it expires
+    now: 2026-12-01T00:00:00Z
+    checks:
+      env: { facts: { vars: { NODE_ENV: { value: development }, LOG_LEVEL: { present: true } } } }
+    expect: { decision: go, rules: { node-env-production: waived }, level: silver }
+  - name: after it expires the failure counts again
+    now: 2027-01-01T00:00:00Z
+    checks:
+      env: { facts: { vars: { NODE_ENV: { value: development }, LOG_LEVEL: { present: true } } } }
+    expect: { decision: no-go, rules: { node-env-production: fail }, level: none }
+  - name: gated on bronze, a failing silver rule decides nothing
+    now: 2026-12-01T00:00:00Z
+    level: bronze
+    checks:
+      env: { facts: { vars: { NODE_ENV: { value: production }, LOG_LEVEL: { present: false } } } }
+    expect: { decision: go, rules: { log-level-set: fail }, level: bronze }
+  - name: gated on the highest level, it blocks
+    now: 2026-12-01T00:00:00Z
+    checks:
+      env: { facts: { vars: { NODE_ENV: { value: production }, LOG_LEVEL: { present: false } } } }
+    expect: { decision: no-go, blocking: [log-level-set], level: bronze }
+";
+
+#[test]
+fn pack_tests_honour_the_pack_s_exceptions_and_levels_as_the_gate_does() {
+    let pack = Project::new();
+    pack.write("gonogo.yaml", LEVELLED_PACK);
+    pack.write("tests/levels.yaml", LEVELLED_TESTS);
+    gonogo()
+        .arg("test")
+        .arg(pack.path())
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("4 passed, 0 failed"));
+    // A wrong level is an error with its line; a wrong expectation fails.
+    pack.write(
+        "tests/levels.yaml",
+        &LEVELLED_TESTS.replace("level: bronze\n    checks", "level: gold\n    checks"),
+    );
+    gonogo()
+        .arg("test")
+        .arg(pack.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "levels.yaml:14:12: `level: gold`: the pack's levels are bronze, silver",
+        ));
+    pack.write(
+        "tests/levels.yaml",
+        &LEVELLED_TESTS.replace("level: silver }", "level: bronze }"),
+    );
+    gonogo()
+        .arg("test")
+        .arg(pack.path())
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "level: expected bronze, reached silver",
+        ));
+}

@@ -15,6 +15,7 @@ pub mod envsource;
 pub mod eval;
 pub mod exit;
 pub mod fuzzing;
+pub mod gate;
 pub mod model;
 pub mod outcomes;
 pub mod packtest;

@@ -3,12 +3,12 @@
 use super::{fail, outputs, progress::Progress};
 use crate::decision::FailOn;
 use crate::envsource::EnvSource;
-use crate::eval::{self, Inputs};
 use crate::exit::Exit;
+use crate::gate::{self, GateInputs};
 use crate::policy::{self, PackRef};
 use crate::probe::Prober;
 use crate::redact::Redactor;
-use crate::report::{Format, PackInfo, Report, SCHEMA};
+use crate::report::Format;
 use crate::runtime::cache::CompileCache;
 use crate::runtime::reuse::OutcomeStore;
 use crate::runtime::{RunContext, Runtime};
@@ -187,23 +187,14 @@ pub fn run(args: CheckArgs) -> Exit {
             return Exit::Error;
         }
     };
-    let gate = match &args.level {
+    let gate = match args
+        .level
+        .as_deref()
+        .map(|name| (name, gate::level_index(&plan, name)))
+    {
         None => None,
-        Some(name) => match plan.levels.iter().position(|l| l == name) {
-            Some(index) => Some(index),
-            None if plan.levels.is_empty() => {
-                return fail(format_args!(
-                    "--level {name}: the pack `{}` has no `levels`",
-                    plan.name
-                ));
-            }
-            None => {
-                return fail(format_args!(
-                    "--level {name}: the pack's levels are {}",
-                    plan.levels.join(", ")
-                ));
-            }
-        },
+        Some((_, Ok(index))) => Some(index),
+        Some((name, Err(why))) => return fail(format_args!("--level {name}: {why}")),
     };
     let artifact = match args.artifact.as_deref().map(crate::attest::parse_artifact) {
         None => None,
@@ -314,44 +305,21 @@ pub fn run(args: CheckArgs) -> Exit {
             .map(|a| a.trim_start_matches("sha256:")),
         &plan.trust,
     );
-    let inputs = Inputs {
-        target: &target,
-        environment: &args.environment,
-        now: chrono::Utc::now(),
-        attestations: &attestations,
-    };
-    let mut rules = eval::evaluate(&plan, &runs, &inputs);
-    for (result, rule) in rules.iter_mut().zip(&plan.rules) {
-        result.level = plan.levels.get(rule.level).cloned();
-        result.above_gate = gate.is_some_and(|g| rule.level > g);
-    }
-    let waiver_notes = eval::waive::apply(
-        &exceptions,
-        &mut rules,
-        &runs,
-        &args.environment,
-        inputs.now.date_naive(),
-        plan.exception_max_days,
-    );
-    let mut decision = crate::decision::decide(&plan, &rules, &runs, args.fail_on, gate);
-    decision.notes.extend(waiver_notes);
-    let go = decision.go;
-    let report = Report {
-        schema: SCHEMA,
-        gonogo_version: env!("CARGO_PKG_VERSION"),
-        pack: PackInfo {
-            name: plan.name.clone(),
-            origin: plan.origin.clone(),
-            description: plan.description.clone(),
-            extends: plan.extends.clone(),
-            overrides: plan.overrides.clone(),
+    let verdict = gate::judge(
+        &plan,
+        &GateInputs {
+            runs: &runs,
+            exceptions: &exceptions,
+            attestations: &attestations,
+            target: &target,
+            environment: &args.environment,
+            level: gate,
+            fail_on: args.fail_on,
+            now: chrono::Utc::now(),
         },
-        target,
-        environment: args.environment.clone(),
-        decision,
-        rules,
-        checks: runs,
-    };
+    );
+    let go = verdict.decision.go;
+    let report = gate::report(&plan, target, &args.environment, verdict, runs);
     if let Err(error) = outputs::write_all(&report, args.format, &args.reports) {
         return fail(error);
     }

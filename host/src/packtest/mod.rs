@@ -20,12 +20,21 @@
 //!     checks:
 //!       env: { facts: { vars: {} } }
 //!     expect: { decision: no-go }
+//!   - name: gated on silver, the gold rules decide nothing
+//!     outcomes: outcomes/shop-api.json
+//!     level: silver                            # as `gonogo check --level`
+//!     now: 2026-12-01T00:00:00Z                # the pack's exceptions are judged then
+//!     expect: { decision: go, level: silver }
 //! ```
+//!
+//! Each case goes through the same gate as `gonogo check` ([`crate::gate`]):
+//! the pack's levels and its own `exceptions:` count in a test exactly as
+//! they do in a real run.
 
 mod raw;
 
-use crate::decision::{Decision, decide};
-use crate::eval::{self, Inputs};
+use crate::decision::Decision;
+use crate::gate::{self, GateInputs};
 use crate::model::CheckRun;
 use crate::outcomes::Outcomes;
 use crate::policy::{self, Diagnostic, PackRef, Plan, PolicyError};
@@ -46,6 +55,7 @@ pub struct Case {
     now: chrono::DateTime<chrono::Utc>,
     target: Target,
     attested: std::collections::BTreeMap<String, usize>,
+    level: Option<usize>,
     expect: raw::RawExpect,
 }
 
@@ -254,6 +264,28 @@ fn build_case(
             attested.insert(id, signers.unwrap_or(requirement.signers));
         }
     }
+    let level = match &case.level {
+        None => None,
+        Some(name) => Some(gate::level_index(plan, &name.value).map_err(|why| {
+            error_at(
+                file,
+                Some(name),
+                format!("`level: {}`: {why}", name.value),
+                None,
+            )
+        })?),
+    };
+    if let Some(expected) = &case.expect.level
+        && expected.value != "none"
+        && let Err(why) = gate::level_index(plan, &expected.value)
+    {
+        return Err(error_at(
+            file,
+            Some(expected),
+            format!("`expect.level: {}`: {why} (or `none`)", expected.value),
+            None,
+        ));
+    }
     // A check of the pack missing from the recording fails closed, as a
     // check that could not run does.
     for spec in &plan.checks {
@@ -279,6 +311,7 @@ fn build_case(
             artifact: None,
         },
         attested,
+        level,
         expect: case.expect,
     })
 }
@@ -318,20 +351,20 @@ fn merge_patch(target: &mut serde_json::Value, patch: &serde_json::Value) {
 }
 
 fn run_case(plan: &Plan, case: Case) -> CaseResult {
-    let inputs = Inputs {
-        target: &case.target,
-        environment: &case.environment,
-        now: case.now,
-        attestations: &crate::attest::store::Attestations::simulated(case.attested.clone()),
-    };
-    let rules = eval::evaluate(plan, &case.runs, &inputs);
-    let decision = decide(
+    let verdict = gate::judge(
         plan,
-        &rules,
-        &case.runs,
-        crate::decision::FailOn::Block,
-        None,
+        &GateInputs {
+            runs: &case.runs,
+            exceptions: &plan.exceptions,
+            attestations: &crate::attest::store::Attestations::simulated(case.attested.clone()),
+            target: &case.target,
+            environment: &case.environment,
+            level: case.level,
+            fail_on: crate::decision::FailOn::Block,
+            now: case.now,
+        },
     );
+    let (rules, decision) = (verdict.rules, verdict.decision);
     let mut failures = Vec::new();
     if let Some(expected) = &case.expect.decision
         && expected.value.as_str() != decision.verdict
@@ -366,6 +399,20 @@ fn run_case(plan: &Plan, case: Case) -> CaseResult {
         actual.sort_unstable();
         if expected != actual {
             failures.push(format!("blocking: expected {expected:?}, got {actual:?}"));
+        }
+    }
+    if let Some(expected) = &case.expect.level {
+        let reached = decision
+            .level
+            .as_ref()
+            .and_then(|level| level.reached.as_deref())
+            .unwrap_or("none");
+        if expected.value != reached {
+            failures.push(format!(
+                "level: expected {}, reached {reached}{}",
+                expected.value,
+                blocking_note(&decision)
+            ));
         }
     }
     CaseResult {

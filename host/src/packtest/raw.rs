@@ -33,6 +33,9 @@ pub struct RawCase {
     /// as each needs) or `{ rule: signers }`.
     #[serde(default)]
     pub attested: Option<Spanned<RawAttested>>,
+    /// The readiness level gated on (`--level`); default the highest.
+    #[serde(default)]
+    pub level: Option<Spanned<String>>,
     pub expect: RawExpect,
 }
 
@@ -125,4 +128,7 @@ pub struct RawExpect {
     pub rules: IndexMap<String, Spanned<Status>>,
     #[serde(default)]
     pub blocking: Option<Vec<String>>,
+    /// The highest readiness level reached (`none` when the lowest is not).
+    #[serde(default)]
+    pub level: Option<Spanned<String>>,
 }
