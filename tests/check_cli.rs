@@ -435,3 +435,58 @@ fn a_broken_check_no_rule_reads_and_a_pack_without_rules_are_noted() {
             "note: check `h` could not run and no rule reads it",
         ));
 }
+
+#[test]
+fn rules_with_nothing_to_judge_are_skipped_with_the_reason_not_passed() {
+    let project = Project::new();
+    project.write(
+        "package.json",
+        r#"{"name":"api","version":"1.0.0","scripts":{"start":"node index.js"},"dependencies":{"express":"^4.19.0"}}"#,
+    );
+    project.write(
+        "index.js",
+        "const express = require('express'); const app = express(); app.get('/', (q, r) => r.send('ok')); app.listen(process.env.PORT || 3000);\n",
+    );
+    let empty_env = project.write("deploy.env", "");
+    let output = gonogo()
+        .args([
+            "check",
+            "--policy",
+            "builtin:production-readiness",
+            "--env-file",
+        ])
+        .arg(&empty_env)
+        .arg(project.path())
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&output.stdout);
+    for (rule, reason) in [
+        ("image-runs-unprivileged", "no Dockerfile in this project"),
+        (
+            "redis-hardened",
+            "no Redis service in a production compose file",
+        ),
+        ("auth-secrets-strong", "no token-signing secret is set"),
+        ("cors-no-wildcard", "no CORS origin variable is set"),
+        (
+            "auth-tokens-safe",
+            "hashes no password, signs no JWT and sets no cookie",
+        ),
+        ("no-secret-fallbacks", "reads no secret variable"),
+    ] {
+        let line = text
+            .lines()
+            .skip_while(|l| !l.contains(rule))
+            .take(2)
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert!(
+            line.trim_start().starts_with("- "),
+            "{rule} is not skipped:\n{line}"
+        );
+        assert!(
+            line.contains("not applicable: ") && line.contains(reason),
+            "{rule}:\n{line}"
+        );
+    }
+}

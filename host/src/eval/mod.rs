@@ -21,6 +21,10 @@ use serde::Serialize;
 use std::collections::HashMap;
 use values::{display, to_val, val_map};
 
+/// How the message of a rule skipped without a `skip_message` starts: it
+/// quotes the `when` that was false.
+const UNEXPLAINED_SKIP: &str = "not applicable: `";
+
 /// The result of one rule.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RuleResult {
@@ -62,6 +66,17 @@ pub struct RuleResult {
     /// reported but decides nothing.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub above_gate: bool,
+}
+
+impl RuleResult {
+    /// Why a skipped rule does not apply, when the pack says so in words
+    /// (`skip_message`); `None` for a skip that only quotes its `when`.
+    pub fn skip_reason(&self) -> Option<&str> {
+        (self.status == Status::Skip)
+            .then_some(self.message.as_deref())
+            .flatten()
+            .filter(|message| !message.starts_with(UNEXPLAINED_SKIP))
+    }
 }
 
 /// What rules may read besides the checks.
@@ -272,7 +287,10 @@ fn evaluate_rule(
             Ok(true) => {}
             Ok(false) => {
                 result.status = Status::Skip;
-                result.message = Some(format!("not applicable: `{}` is false", when.source.trim()));
+                result.message = Some(match &rule.skip_message {
+                    Some(template) => format!("not applicable: {}", render(template, context)),
+                    None => format!("{UNEXPLAINED_SKIP}{}` is false", when.source.trim()),
+                });
                 return result;
             }
             Err(why) => {

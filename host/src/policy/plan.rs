@@ -179,6 +179,8 @@ pub struct Rule {
     pub attestation: Option<crate::attest::store::Requirement>,
     /// The failure message.
     pub message: Option<Template>,
+    /// Why it does not apply, when `when` is false.
+    pub skip_message: Option<Template>,
     /// How to fix a failure.
     pub remediation: Option<String>,
     /// Seed checklist items it covers.

@@ -242,6 +242,9 @@ pub struct RawRule {
     pub enforce_from: Option<Spanned<String>>,
     #[serde(default)]
     pub message: Option<Spanned<String>>,
+    /// Why the rule does not apply, shown when `when` is false.
+    #[serde(default)]
+    pub skip_message: Option<Spanned<String>>,
     #[serde(default)]
     pub remediation: Option<String>,
     #[serde(default)]

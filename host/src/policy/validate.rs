@@ -584,6 +584,23 @@ impl Validator<'_> {
                         None
                     }
                 });
+        let skip_message = raw.skip_message.as_ref().and_then(|m| {
+            if raw.when.is_none() {
+                self.error(
+                    m,
+                    format!("rule `{id}`: `skip_message` without `when`: the rule always applies"),
+                    Some("add `when: <CEL>`, the condition under which the rule applies".into()),
+                );
+                return None;
+            }
+            match template::compile(env, &m.value, &scope) {
+                Ok(template) => Some(template),
+                Err(error) => {
+                    self.error(m, format!("rule `{id}`: `skip_message`: {error}"), None);
+                    None
+                }
+            }
+        });
         if self.diagnostics.len() > before {
             return None;
         }
@@ -593,7 +610,7 @@ impl Validator<'_> {
         if let Some(when) = &when {
             depends_on.extend(when.checks_read.iter().cloned());
         }
-        for piece in message.iter().flat_map(|m| &m.pieces) {
+        for piece in message.iter().chain(&skip_message).flat_map(|m| &m.pieces) {
             if let template::Piece::Expr(e) = piece {
                 depends_on.extend(e.checks_read.iter().cloned());
             }
@@ -613,6 +630,7 @@ impl Validator<'_> {
             expr,
             attestation,
             message,
+            skip_message,
             remediation: raw.remediation.clone(),
             refs: raw.refs.clone(),
             evidence: raw.evidence.iter().map(|e| e.value.clone()).collect(),

@@ -87,6 +87,9 @@ impl Renderer for Human {
                         waiver.expires, waiver.approver, waiver.reason, waiver.source
                     )?;
                 }
+                if let Some(reason) = rule.skip_reason() {
+                    writeln!(out, "      {DIM}{reason}{DIM:#}")?;
+                }
                 if matches!(rule.status, Status::Fail | Status::Error) {
                     if let Some(message) = &rule.message {
                         writeln!(out, "      {message}")?;
