@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{commit_all, fixture_project, repo_check_outcome};
+use common::{Project, commit_all, fixture_project, gonogo, repo_check_outcome};
 
 /// A token of a well-known format, built at run time so that no scanner
 /// flags this repository.
@@ -217,4 +217,51 @@ fn docker_tells_missing_copy_sources_from_build_output_in_every_dockerfile() {
         ],
         "{outcome:#}"
     );
+}
+
+#[test]
+fn one_service_without_an_entry_point_leaves_the_others_judged() {
+    let project = Project::new();
+    project.write(
+        "package.json",
+        r#"{"name":"mono","private":true,"workspaces":["apps/*"]}"#,
+    );
+    project.write(
+        "apps/api/package.json",
+        r#"{"name":"api","scripts":{"start":"node src/main.js"},"dependencies":{"express":"^4.19.0"}}"#,
+    );
+    project.write(
+        "apps/api/src/main.js",
+        "const express = require('express');\nconst app = express();\napp.get('/', (q, r) => r.send('ok'));\napp.listen(3000);\n",
+    );
+    project.write(
+        "apps/worker/package.json",
+        r#"{"name":"worker","dependencies":{"express":"^4.19.0"}}"#,
+    );
+    common::commit_all(&project);
+    let output = gonogo()
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--policy",
+            "builtin:production-readiness",
+        ])
+        .arg(project.path())
+        .output()
+        .expect("runs");
+    let report = common::json_report(&output);
+    let facts = &common::check_run(&report, "node")["facts"];
+    assert_eq!(facts["service_count"], 2, "{facts:#}");
+    assert_eq!(facts["judged_count"], 1, "{facts:#}");
+    assert_eq!(facts["all"]["entry_found"], false);
+    assert_eq!(
+        common::rule(&report, "service-entry-found")["status"],
+        "fail"
+    );
+    // The api service is still judged: it has no helmet, no health route.
+    let headers = common::rule(&report, "security-headers");
+    assert_eq!(headers["status"], "fail", "{headers:#}");
+    assert_eq!(headers["message"], "no helmet in apps/api", "{headers:#}");
+    assert_eq!(common::rule(&report, "health-routes")["status"], "fail");
 }

@@ -62,9 +62,13 @@
 //! `whitelist`, `route_schemas`), `password_hashing` (`library`,
 //! `bcrypt_rounds`), `jwt` (`signs`, `expiry_set`, `expires_in`,
 //! `without_expiry`), `cookies` (`set`, `insecure`), `env` (`read`,
-//! `template`, `undocumented`). Top level: `service_count`, and `all` with
-//! the same keys folded over every service (`true` only when every service
-//! has it) for rules that do not care which service.
+//! `template`, `undocumented`). Top level: `service_count`; `judged_count`,
+//! the services whose entry point was found (the others have no feature
+//! facts: nothing of their code was looked at); and `all` with the same
+//! keys folded over the judged services (`true` only when every judged
+//! service has it, `false` when none was judged) for rules that do not
+//! care which service, and `all.entry_found`, over every service. One
+//! service whose entry point is unknown leaves the others judged.
 //!
 //! ## Findings
 //! - `entry-not-found` (warn, medium): a service whose entry point was not found.
@@ -123,6 +127,10 @@ impl Check for Node {
             facts.push(part.remove("service").unwrap_or_default());
         }
         report.fact("service_count", services.len());
+        report.fact(
+            "judged_count",
+            facts.iter().filter(|s| is_judged(s)).count(),
+        );
         report.fact("all", fold(&facts));
         report.fact("services", facts);
         Ok(report)
@@ -271,19 +279,24 @@ fn env_documentation(dir: &str, read: &BTreeSet<String>, sink: &mut Sink) -> Val
     json!({"read": read, "template": template, "undocumented": undocumented})
 }
 
-/// Booleans that hold for every service (`all.<feature>`), for rules that
-/// do not care which service; null when there is no service.
+/// Whether a service's code was looked at: its entry point was found.
+fn is_judged(service: &Value) -> bool {
+    !service["entries"].as_array().is_none_or(Vec::is_empty)
+}
+
+/// Booleans that hold for every judged service (`all.<feature>`), for
+/// rules that do not care which service, `false` when no service was
+/// judged (never true over nothing); `all.entry_found` is over every
+/// service. Null when there is no service.
 fn fold(services: &[Value]) -> Value {
     if services.is_empty() {
         return Value::Null;
     }
-    let every = |f: &dyn Fn(&Value) -> bool| services.iter().all(f);
+    let judged: Vec<&Value> = services.iter().filter(|s| is_judged(s)).collect();
+    let every = |f: &dyn Fn(&Value) -> bool| !judged.is_empty() && judged.iter().all(|s| f(s));
     let mut all = Map::new();
     type Test<'a> = &'a dyn Fn(&Value) -> bool;
-    let pairs: [(&str, Test); 14] = [
-        ("entry_found", &|s| {
-            !s["entries"].as_array().is_none_or(Vec::is_empty)
-        }),
+    let pairs: [(&str, Test); 13] = [
         ("security_headers", &|s| {
             s["security_headers"]["present"] == true
         }),
@@ -327,6 +340,10 @@ fn fold(services: &[Value]) -> Value {
     for (key, test) in pairs {
         all.insert(key.to_owned(), Value::Bool(every(test)));
     }
+    all.insert(
+        "entry_found".into(),
+        Value::Bool(services.iter().all(is_judged)),
+    );
     all.insert(
         "env_documented".into(),
         Value::Bool(every(&|s| {
