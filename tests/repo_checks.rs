@@ -265,3 +265,44 @@ fn one_service_without_an_entry_point_leaves_the_others_judged() {
     assert_eq!(headers["message"], "no helmet in apps/api", "{headers:#}");
     assert_eq!(common::rule(&report, "health-routes")["status"], "fail");
 }
+
+#[test]
+fn a_package_json_that_cannot_be_parsed_or_read_is_never_a_go() {
+    let too_big = format!(
+        "{{\"name\":\"api\",\"description\":\"{}\",\"dependencies\":{{\"express\":\"^4\"}}}}",
+        "x".repeat(2 << 20)
+    );
+    let deep = format!("{}{}", "[".repeat(200_000), "]".repeat(200_000));
+    for (manifest, reason) in [
+        (r#"{"name":"api","dependencies":{"express":"^4""#.to_owned(), "is not valid JSON"),
+        (deep, "is not valid JSON"),
+        (too_big, "cannot be read (over the 2 MiB read cap"),
+        ("[1, 2]".to_owned(), "is not a JSON object"),
+    ] {
+        let project = Project::new();
+        project.write("package.json", &manifest);
+        project.write("index.js", "require('express')().listen(3000);\n");
+        // A broken fixture under a test folder is not what is deployed.
+        project.write("test/fixtures/broken/package.json", "{");
+        commit_all(&project);
+        let output = gonogo()
+            .args(["check", "--format", "json", "--policy", "builtin:production-readiness"])
+            .arg(project.path())
+            .output()
+            .expect("runs");
+        assert_ne!(output.status.code(), Some(0), "a broken package.json gave go");
+        let report = common::json_report(&output);
+        for check in ["node", "deps"] {
+            let error = common::check_run(&report, check)["error"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
+            assert!(
+                error.contains("`package.json` ") && error.contains(reason),
+                "{check}: {error}"
+            );
+        }
+        let rule = common::rule(&report, "production-dependencies-only");
+        assert_eq!(rule["status"], "error", "{rule:#}");
+    }
+}

@@ -51,21 +51,51 @@ impl Package {
     }
 }
 
-/// Every `package.json` outside `node_modules`, parsed, by folder.
-pub fn packages() -> Vec<Package> {
-    workspace::files()
+/// Every `package.json` outside `node_modules`, parsed, by folder; `Err`
+/// names the first one that cannot be read or parsed (and why), since a
+/// check that skipped it would judge the project without it: its rules
+/// would say "not applicable" of a package that is there. Manifests under
+/// test paths (fixtures) that do not parse are left out, as they are not
+/// part of what is deployed.
+pub fn packages() -> Result<Vec<Package>, String> {
+    let mut packages = Vec::new();
+    for file in workspace::files()
         .iter()
         .filter(|f| f.path == "package.json" || f.path.ends_with("/package.json"))
         .filter(|f| !f.path.split('/').any(|p| p == "node_modules"))
-        .filter_map(|f| {
-            let manifest = serde_json::from_str(&workspace::read_text(f.path)?).ok()?;
-            Some(Package {
-                dir: parent(f.path).to_owned(),
-                manifest_path: f.path.to_owned(),
+    {
+        match manifest(file.path) {
+            Ok(manifest) => packages.push(Package {
+                dir: parent(file.path).to_owned(),
+                manifest_path: file.path.to_owned(),
                 manifest,
-            })
-        })
-        .collect()
+            }),
+            Err(_) if crate::is_test_path(file.path) => {}
+            Err(why) => {
+                return Err(format!(
+                    "`{}` {why}: fix it, so that its package can be judged",
+                    file.path
+                ));
+            }
+        }
+    }
+    Ok(packages)
+}
+
+/// The parsed `package.json` at `path`, or why not.
+fn manifest(path: &str) -> Result<Value, String> {
+    let bytes = workspace::read(path).ok_or_else(|| {
+        format!(
+            "cannot be read (over the {} MiB read cap, or not a regular file)",
+            workspace::MAX_TEXT_BYTES >> 20
+        )
+    })?;
+    let text = String::from_utf8(bytes).map_err(|_| "is not UTF-8 text".to_owned())?;
+    match serde_json::from_str::<Value>(&text) {
+        Ok(manifest @ Value::Object(_)) => Ok(manifest),
+        Ok(_) => Err("is not a JSON object".into()),
+        Err(error) => Err(format!("is not valid JSON ({error})")),
+    }
 }
 
 /// A service: a package that runs a server.

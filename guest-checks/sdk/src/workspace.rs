@@ -122,6 +122,13 @@ pub fn exists(path: &str) -> bool {
         .contains(path)
 }
 
+/// The bytes of a project file [`files`] lists, when it is a regular file
+/// under [`MAX_TEXT_BYTES`]; `None` otherwise (a link, a folder, a larger
+/// file, a path not listed).
+pub fn read(path: &str) -> Option<Vec<u8>> {
+    wit::read(path)
+}
+
 /// The text of a project file [`files`] lists, when it is a regular file,
 /// UTF-8 and under [`MAX_TEXT_BYTES`]. The host reads each file once per run
 /// and shares it between checks.

@@ -1,6 +1,11 @@
 //! # `deps` — dependencies installed exactly and completely
 //!
 //! ## What it checks
+//! A `package.json` it cannot read or parse (not valid JSON, nested too
+//! deep, over the 2 MiB read cap, not UTF-8, not an object), outside test
+//! folders, makes the check `error`, naming the file: the rules that read
+//! it are then `error`, never "not applicable".
+//!
 //! - the package manager (`packageManager` in `package.json`, else the
 //!   lockfile) and its lockfile: present, tracked by git, not gitignored;
 //!   two lockfiles of different managers; a lockfile of another manager
@@ -92,7 +97,7 @@ impl Check for Deps {
 
     fn run(_: ()) -> Result<Report, String> {
         let mut report = Report::new();
-        let packages = node::packages();
+        let packages = node::packages()?;
         let Some(root) = packages.iter().find(|p| p.dir.is_empty()) else {
             report.fact("node_project", false);
             return Ok(report);
@@ -110,7 +115,7 @@ impl Check for Deps {
     /// The service in the folder `dir`: its `dev-dependency-at-runtime`
     /// findings, and the facts `bundled` (true or false) and `found`.
     fn part(_: (), dir: &str) -> Result<Report, String> {
-        let packages = node::packages();
+        let packages = node::packages()?;
         let service =
             &node::service_in(&packages, dir).ok_or_else(|| format!("no service in `{dir}`"))?;
         let mut report = Report::new();

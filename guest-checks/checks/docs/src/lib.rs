@@ -198,7 +198,7 @@ impl Check for Docs {
         }
         report.fact("env_example", env_example);
 
-        let packages = node::packages();
+        let packages = node::packages()?;
         let generators = [
             "@nestjs/swagger",
             "swagger-ui-express",

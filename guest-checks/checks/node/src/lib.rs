@@ -1,6 +1,11 @@
 //! # `node` — what each Node service really configures
 //!
 //! ## What it checks
+//! A `package.json` it cannot read or parse (not valid JSON, nested too
+//! deep, over the 2 MiB read cap, not UTF-8, not an object), outside test
+//! folders, makes the check `error`, naming the file: the rules that read
+//! it are then `error`, never "not applicable".
+//!
 //! It finds the services of the repository (the root package and every
 //! workspace package, `apps/*` and `packages/*` included, that depends on
 //! a server framework: NestJS, Fastify, Express, Koa, Hono, hapi; front-end
@@ -115,7 +120,7 @@ impl Check for Node {
     /// services whose files changed are looked at again.
     fn run(_: ()) -> Result<Report, String> {
         let mut report = Report::new();
-        let packages = node::packages();
+        let packages = node::packages()?;
         let services = node::services(&packages);
         let mut facts = Vec::new();
         let keys: Vec<String> = services.iter().map(|s| s.package.dir.clone()).collect();
@@ -139,7 +144,7 @@ impl Check for Node {
     /// The service in the folder `dir`: its findings, and its facts as
     /// the fact `service`.
     fn part(_: (), dir: &str) -> Result<Report, String> {
-        let packages = node::packages();
+        let packages = node::packages()?;
         let service =
             &node::service_in(&packages, dir).ok_or_else(|| format!("no service in `{dir}`"))?;
         let mut sink = Sink {

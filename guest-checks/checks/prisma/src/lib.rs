@@ -129,7 +129,7 @@ impl Check for Prisma {
         report.fact("models", models);
         report.fact("unindexed_relations", unindexed);
         migrations(&mut report, &schemas[0]);
-        release_commands(&mut report, &schemas[0]);
+        release_commands(&mut report, &schemas[0])?;
         Ok(report)
     }
 }
@@ -213,9 +213,9 @@ fn migrations(report: &mut Report, schema: &str) {
 /// A shell command of the release path: (path, line, context, command).
 type Command = (String, Option<u32>, String, String);
 
-fn release_path_commands() -> Vec<Command> {
+fn release_path_commands() -> Result<Vec<Command>, String> {
     let mut commands: Vec<Command> = Vec::new();
-    for package in node::packages() {
+    for package in node::packages()? {
         let text = workspace::read_text(&package.manifest_path).unwrap_or_default();
         let Some(scripts) = package.manifest["scripts"].as_object() else {
             continue;
@@ -312,13 +312,13 @@ fn release_path_commands() -> Vec<Command> {
             }
         }
     }
-    commands
+    Ok(commands)
 }
 
-fn release_commands(report: &mut Report, schema: &str) {
+fn release_commands(report: &mut Report, schema: &str) -> Result<(), String> {
     let mut deploy = Vec::new();
     let mut push = Vec::new();
-    for (path, line, context, command) in release_path_commands() {
+    for (path, line, context, command) in release_path_commands()? {
         let normalized = command.split_whitespace().collect::<Vec<_>>().join(" ");
         let entry = json!({"path": path, "line": line, "context": context});
         if normalized.contains("prisma migrate deploy") {
@@ -346,6 +346,7 @@ fn release_commands(report: &mut Report, schema: &str) {
     }
     report.fact("migrate_deploy", deploy);
     report.fact("db_push_in_release", push);
+    Ok(())
 }
 
 gonogo_check::export_check!(Prisma);
