@@ -274,7 +274,10 @@ fn a_package_json_that_cannot_be_parsed_or_read_is_never_a_go() {
     );
     let deep = format!("{}{}", "[".repeat(200_000), "]".repeat(200_000));
     for (manifest, reason) in [
-        (r#"{"name":"api","dependencies":{"express":"^4""#.to_owned(), "is not valid JSON"),
+        (
+            r#"{"name":"api","dependencies":{"express":"^4""#.to_owned(),
+            "is not valid JSON",
+        ),
         (deep, "is not valid JSON"),
         (too_big, "cannot be read (over the 2 MiB read cap"),
         ("[1, 2]".to_owned(), "is not a JSON object"),
@@ -286,11 +289,21 @@ fn a_package_json_that_cannot_be_parsed_or_read_is_never_a_go() {
         project.write("test/fixtures/broken/package.json", "{");
         commit_all(&project);
         let output = gonogo()
-            .args(["check", "--format", "json", "--policy", "builtin:production-readiness"])
+            .args([
+                "check",
+                "--format",
+                "json",
+                "--policy",
+                "builtin:production-readiness",
+            ])
             .arg(project.path())
             .output()
             .expect("runs");
-        assert_ne!(output.status.code(), Some(0), "a broken package.json gave go");
+        assert_ne!(
+            output.status.code(),
+            Some(0),
+            "a broken package.json gave go"
+        );
         let report = common::json_report(&output);
         for check in ["node", "deps"] {
             let error = common::check_run(&report, check)["error"]
@@ -304,5 +317,39 @@ fn a_package_json_that_cannot_be_parsed_or_read_is_never_a_go() {
         }
         let rule = common::rule(&report, "production-dependencies-only");
         assert_eq!(rule["status"], "error", "{rule:#}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_file_whose_name_is_not_utf8_is_listed_and_scanned() {
+    use std::os::unix::ffi::OsStrExt;
+    for with_git in [true, false] {
+        let project = Project::new();
+        project.write("README.md", "# api\n");
+        let name = std::ffi::OsStr::from_bytes(b"bad\xff\xfe.env");
+        std::fs::write(
+            project.path().join(name),
+            format!("STRIPE_SECRET_KEY={}\n", fake_stripe_live_key()),
+        )
+        .expect("write");
+        if with_git {
+            commit_all(&project);
+        }
+        let outcome = repo_check_outcome(&project, "secrets");
+        let facts = &outcome["facts"];
+        assert_eq!(
+            facts["env_files"][0]["path"], "bad\u{fffd}ff\u{fffd}fe.env",
+            "{facts:#}"
+        );
+        if with_git {
+            assert_eq!(
+                facts["committed_env_files"][0],
+                "bad\u{fffd}ff\u{fffd}fe.env"
+            );
+        }
+        let found = facts["found"].to_string();
+        assert!(found.contains("bad\u{fffd}ff\u{fffd}fe.env"), "{found}");
+        assert!(!outcome.to_string().contains(&fake_stripe_live_key()));
     }
 }

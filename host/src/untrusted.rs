@@ -108,7 +108,11 @@ pub fn read_beneath_text(folder: &Path, relative: &str, cap: u64) -> Result<Stri
 /// symbolic link in any component of the path where the kernel can tell
 /// (`openat2`), else never on its last component (`O_NOFOLLOW` in `flags`).
 #[cfg(target_os = "linux")]
-pub(crate) fn open_beneath(dir: impl AsFd, path: &str, flags: OFlags) -> Result<OwnedFd, Errno> {
+pub(crate) fn open_beneath(
+    dir: impl AsFd,
+    path: impl rustix::path::Arg + Copy,
+    flags: OFlags,
+) -> Result<OwnedFd, Errno> {
     use rustix::fs::ResolveFlags;
     use std::sync::atomic::{AtomicBool, Ordering};
     // Kernels before 5.6, and sandboxes whose filters refuse the call.
@@ -127,7 +131,11 @@ pub(crate) fn open_beneath(dir: impl AsFd, path: &str, flags: OFlags) -> Result<
 /// Opens `path` beneath the folder `dir`, not following a link on its
 /// last component (`O_NOFOLLOW` in `flags`).
 #[cfg(not(target_os = "linux"))]
-pub(crate) fn open_beneath(dir: impl AsFd, path: &str, flags: OFlags) -> Result<OwnedFd, Errno> {
+pub(crate) fn open_beneath(
+    dir: impl AsFd,
+    path: impl rustix::path::Arg + Copy,
+    flags: OFlags,
+) -> Result<OwnedFd, Errno> {
     rustix::fs::openat(&dir, path, flags, Mode::empty())
 }
 

@@ -8,6 +8,7 @@
 //! Without git, the folder is walked instead.
 
 mod ignored;
+mod names;
 mod open;
 
 use open::ProjectDir;
@@ -256,7 +257,7 @@ impl SharedWorkspace {
         // Kept as read: the bytes are shared by reference, not copied into
         // another allocation.
         scanned.contents[index]
-            .get_or_init(|| dir.read(path, MAX_READ_BYTES))
+            .get_or_init(|| dir.read(&names::raw(path)?, MAX_READ_BYTES))
             .as_deref()
     }
 
@@ -277,7 +278,7 @@ impl SharedWorkspace {
                     && scanned
                         .dir
                         .as_ref()
-                        .and_then(|dir| dir.kind(path))
+                        .and_then(|dir| dir.kind(&names::raw(path)?))
                         .is_some_and(|kind| !folder || kind == rustix::fs::FileType::Directory)
             })
             .collect()
@@ -384,11 +385,8 @@ fn git_files(root: &Path) -> Result<Vec<FileEntry>, String> {
         if deleted.contains(path) {
             continue;
         }
-        let Ok(path) = std::str::from_utf8(path) else {
-            continue;
-        };
         files.push(FileEntry {
-            path: path.to_owned(),
+            path: names::listed(path).into_owned(),
             tracked: tag[0] != b'?',
         });
     }
@@ -450,29 +448,35 @@ pub(crate) fn run_git(root: &Path, args: &[&str], stdin: Option<&[u8]>) -> Resul
 }
 
 /// Every file under `root` except `.git` and `node_modules`, without
-/// following symbolic links.
+/// following symbolic links; names that are not UTF-8 listed as
+/// [`names::listed`] writes them.
 fn walk(root: &Path) -> Vec<FileEntry> {
+    use std::os::unix::ffi::OsStrExt;
     let mut files = Vec::new();
-    let mut stack = vec![PathBuf::new()];
-    while let Some(relative) = stack.pop() {
+    // Each folder as on disk, and as listed.
+    let mut stack = vec![(PathBuf::new(), String::new())];
+    while let Some((relative, shown)) = stack.pop() {
         let Ok(entries) = std::fs::read_dir(root.join(&relative)) else {
             continue;
         };
         for entry in entries.flatten() {
-            let Ok(name) = entry.file_name().into_string() else {
-                continue;
-            };
+            let name = entry.file_name();
             let Ok(kind) = entry.file_type() else {
                 continue;
             };
-            let path = relative.join(&name);
+            let listed_name = names::listed(name.as_bytes());
+            let listed = if shown.is_empty() {
+                listed_name.into_owned()
+            } else {
+                format!("{shown}/{listed_name}")
+            };
             if kind.is_dir() {
                 if name != ".git" && name != "node_modules" {
-                    stack.push(path);
+                    stack.push((relative.join(&name), listed));
                 }
             } else if files.len() < MAX_FILES {
                 files.push(FileEntry {
-                    path: path.to_string_lossy().replace('\\', "/"),
+                    path: listed,
                     tracked: false,
                 });
             }

@@ -91,16 +91,19 @@ fn try_ask_git(root: &Path, paths: &[String]) -> Option<Vec<bool>> {
     if paths.is_empty() {
         return Some(Vec::new());
     }
-    let safe: Vec<bool> = paths
+    // Each path as on disk (see `names`), when it is a safe relative one.
+    let on_disk: Vec<Option<std::borrow::Cow<'_, [u8]>>> = paths
         .iter()
-        .map(|p| is_safe_relative(p.strip_suffix('/').unwrap_or(p)))
+        .map(|p| {
+            is_safe_relative(p.strip_suffix('/').unwrap_or(p))
+                .then(|| super::names::raw(p))
+                .flatten()
+        })
         .collect();
     let mut input = Vec::new();
-    for (path, ok) in paths.iter().zip(&safe) {
-        if *ok {
-            input.extend_from_slice(path.as_bytes());
-            input.push(0);
-        }
+    for path in on_disk.iter().flatten() {
+        input.extend_from_slice(path);
+        input.push(0);
     }
     let matched = run_git(
         root,
@@ -113,10 +116,9 @@ fn try_ask_git(root: &Path, paths: &[String]) -> Option<Vec<bool>> {
         .filter(|s| !s.is_empty())
         .collect();
     Some(
-        paths
+        on_disk
             .iter()
-            .zip(&safe)
-            .map(|(path, ok)| *ok && matched.contains(path.as_bytes()))
+            .map(|path| path.as_deref().is_some_and(|p| matched.contains(p)))
             .collect(),
     )
 }

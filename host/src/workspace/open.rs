@@ -38,7 +38,7 @@ impl ProjectDir {
     /// The bytes of the regular file at the relative `path`, up to `cap`
     /// bytes: `None` for a link, a folder, a device, a larger file or an
     /// error.
-    pub(super) fn read(&self, path: &str, cap: u64) -> Option<Vec<u8>> {
+    pub(super) fn read(&self, path: &[u8], cap: u64) -> Option<Vec<u8>> {
         let file = std::fs::File::from(self.open_beneath(path)?);
         let stat = rustix::fs::fstat(&file).ok()?;
         let size = u64::try_from(stat.st_size).ok()?;
@@ -52,7 +52,7 @@ impl ProjectDir {
     /// symbolic link (a link itself is [`FileType::Symlink`]): `None` when
     /// nothing is there, or the path leads through a link.
     #[cfg(target_os = "linux")]
-    pub(super) fn kind(&self, path: &str) -> Option<FileType> {
+    pub(super) fn kind(&self, path: &[u8]) -> Option<FileType> {
         // `O_PATH` opens anything (a folder, a socket, the link itself with
         // `O_NOFOLLOW`) without reading it or waiting on it.
         let flags = OFlags::PATH | OFlags::NOFOLLOW | OFlags::CLOEXEC;
@@ -62,16 +62,16 @@ impl ProjectDir {
     }
 
     #[cfg(not(target_os = "linux"))]
-    pub(super) fn kind(&self, path: &str) -> Option<FileType> {
+    pub(super) fn kind(&self, path: &[u8]) -> Option<FileType> {
         let stat = rustix::fs::statat(&self.0, path, rustix::fs::AtFlags::SYMLINK_NOFOLLOW).ok()?;
         Some(FileType::from_raw_mode(stat.st_mode))
     }
 
-    fn open_beneath(&self, path: &str) -> Option<OwnedFd> {
+    fn open_beneath(&self, path: &[u8]) -> Option<OwnedFd> {
         self.open_beneath_with(path, FLAGS)
     }
 
-    fn open_beneath_with(&self, path: &str, flags: OFlags) -> Option<OwnedFd> {
+    fn open_beneath_with(&self, path: &[u8], flags: OFlags) -> Option<OwnedFd> {
         crate::untrusted::open_beneath(&self.0, path, flags).ok()
     }
 }
@@ -110,11 +110,11 @@ mod tests {
         std::fs::write(dir.path().join("sub/a.txt"), "abc").expect("write");
         std::fs::write(dir.path().join("big.txt"), "0123456789").expect("write");
         let project = ProjectDir::open(dir.path()).expect("opens");
-        assert_eq!(project.read("sub/a.txt", 10).as_deref(), Some(&b"abc"[..]));
-        assert_eq!(project.read("big.txt", 10).map(|b| b.len()), Some(10));
-        assert_eq!(project.read("big.txt", 9), None, "over the cap");
-        assert_eq!(project.read("sub", 10), None, "a folder");
-        assert_eq!(project.read("missing", 10), None);
+        assert_eq!(project.read(b"sub/a.txt", 10).as_deref(), Some(&b"abc"[..]));
+        assert_eq!(project.read(b"big.txt", 10).map(|b| b.len()), Some(10));
+        assert_eq!(project.read(b"big.txt", 9), None, "over the cap");
+        assert_eq!(project.read(b"sub", 10), None, "a folder");
+        assert_eq!(project.read(b"missing", 10), None);
     }
 
     /// A reader that hands out its bytes `chunk` at a time, as a file
@@ -168,7 +168,7 @@ mod tests {
         // `config/secret.txt` was listed; `config` is now a link out of the project.
         std::os::unix::fs::symlink(&outside, root.join("config")).expect("symlink");
         let project = ProjectDir::open(&root).expect("opens");
-        assert_eq!(project.read("config/secret.txt", 100), None);
-        assert_eq!(project.read("../outside/secret.txt", 100), None);
+        assert_eq!(project.read(b"config/secret.txt", 100), None);
+        assert_eq!(project.read(b"../outside/secret.txt", 100), None);
     }
 }
