@@ -2,7 +2,7 @@
 
 use crate::eval::RuleResult;
 use crate::model::{CheckRun, Status};
-use crate::policy::{Enforcement, Plan};
+use crate::plan::{Enforcement, Plan};
 use serde::Serialize;
 
 /// How many rules ended in each status.

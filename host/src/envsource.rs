@@ -7,6 +7,14 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+/// Whether `name` may be the name of an environment variable: letters,
+/// digits and `_`, not starting with a digit.
+pub fn is_env_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with(|c: char| c.is_ascii_digit())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
 /// Most bytes of one env file.
 const MAX_FILE_BYTES: u64 = 4 << 20;
 

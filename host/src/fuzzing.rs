@@ -109,7 +109,7 @@ pub fn outcome_decoder(data: &[u8]) {
             findings,
             facts: facts.clone(),
         },
-        crate::policy::Limits::DEFAULT.outcome_bytes,
+        crate::plan::Limits::DEFAULT.outcome_bytes,
     );
     let run = match run {
         Ok(run) => run,

@@ -10,8 +10,8 @@ use crate::attest::store::Attestations;
 use crate::decision::{Decision, FailOn, decide};
 use crate::eval::{self, Inputs, RuleResult};
 use crate::model::CheckRun;
-use crate::policy::Plan;
-use crate::policy::exceptions::Exception;
+use crate::plan::Exception;
+use crate::plan::Plan;
 use crate::report::{PackInfo, Report, SCHEMA};
 use crate::target::Target;
 

@@ -9,16 +9,19 @@
 
 pub mod attest;
 pub mod builtins;
+pub mod cachedir;
 pub mod cli;
 pub mod decision;
 pub mod envsource;
 pub mod eval;
 pub mod exit;
+pub mod expr;
 pub mod fuzzing;
 pub mod gate;
 pub mod model;
 pub mod outcomes;
 pub mod packtest;
+pub mod plan;
 pub mod policy;
 pub mod probe;
 pub mod redact;

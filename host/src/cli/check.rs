@@ -157,7 +157,7 @@ pub fn run(args: CheckArgs) -> Exit {
     };
     // Expressions this build parsed before are decoded, not parsed again.
     if let Some(dir) = cache.dir() {
-        crate::policy::parsed::install(crate::policy::parsed::ParsedStore::open(dir));
+        crate::expr::parsed::install(crate::expr::parsed::ParsedStore::open(dir));
     }
     let pack = args
         .policy
@@ -165,7 +165,7 @@ pub fn run(args: CheckArgs) -> Exit {
         .map(PackRef::parse)
         .unwrap_or_else(|| PackRef::default_for(&args.dir));
     let loaded = policy::load(&pack);
-    if let Some((parsed, decoded)) = crate::policy::parsed::save()
+    if let Some((parsed, decoded)) = crate::expr::parsed::save()
         && args.verbose
     {
         crate::stderr::line(format_args!(

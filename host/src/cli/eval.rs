@@ -3,9 +3,9 @@
 use super::fail;
 use crate::eval::{self, Inputs, values::display};
 use crate::exit::Exit;
+use crate::expr::{self, Scope};
 use crate::model::CheckRun;
 use crate::outcomes::Outcomes;
-use crate::policy::expr::{self, Scope};
 use crate::target::Target;
 use std::collections::BTreeSet;
 use std::path::PathBuf;

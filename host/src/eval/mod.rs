@@ -9,10 +9,10 @@ pub mod values;
 
 pub mod waive;
 
+use crate::expr::CompiledExpr;
+use crate::expr::template::{Piece, Template};
 use crate::model::{CheckRun, Severity, Status};
-use crate::policy::expr::CompiledExpr;
-use crate::policy::template::{Piece, Template};
-use crate::policy::{Enforcement, Plan, Rule};
+use crate::plan::{Enforcement, Plan, Rule};
 use crate::target::Target;
 use cel::common::types::{CelNull, CelString};
 use cel::common::value::Val;
@@ -192,7 +192,7 @@ impl<'r> Outcomes<'r> {
 
 /// The variables every expression sees: `checks`, `target`, `environment`, `now`.
 pub fn base_context<'o>(outcomes: &'o Outcomes<'_>, inputs: &Inputs<'_>) -> Context<'o, 'o> {
-    let mut context = Context::with_env(crate::policy::expr::environment());
+    let mut context = Context::with_env(crate::expr::environment());
     let checks = val_map(
         outcomes
             .runs

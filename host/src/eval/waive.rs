@@ -5,7 +5,7 @@
 
 use super::RuleResult;
 use crate::model::{CheckRun, Status};
-use crate::policy::exceptions::Exception;
+use crate::plan::Exception;
 use serde::Serialize;
 
 /// Exceptions ending within this many days are announced in the notes.
@@ -126,7 +126,7 @@ pub fn apply(
 mod tests {
     use super::*;
     use crate::model::{Finding, Location, Severity};
-    use crate::policy::Enforcement;
+    use crate::plan::Enforcement;
 
     fn failing(paths: &[&str]) -> (RuleResult, Vec<CheckRun>) {
         let mut run = CheckRun::failed("secrets", "builtin:secrets", None, String::new());

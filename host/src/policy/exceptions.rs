@@ -40,24 +40,7 @@ impl Waivable {
     }
 }
 
-/// A validated exception.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Exception {
-    /// The rule it waives.
-    pub rule: String,
-    /// Why.
-    pub reason: String,
-    /// Who approved it.
-    pub approver: String,
-    /// The last day it counts.
-    pub expires: chrono::NaiveDate,
-    /// Environments it applies to (all when empty).
-    pub environments: Vec<String>,
-    /// Path prefixes the failure's located findings must all be under (any when empty).
-    pub paths: Vec<String>,
-    /// Where it is written (`file:line`).
-    pub source: String,
-}
+pub use crate::plan::Exception;
 
 /// Validates raw entries against the pack's rule ids.
 pub fn validate(

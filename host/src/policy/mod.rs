@@ -6,19 +6,15 @@
 
 pub mod diagnostic;
 pub mod exceptions;
-pub mod expr;
 pub mod oci;
-pub mod parsed;
-pub mod plan;
 mod raw;
 pub mod remote;
-pub mod template;
 mod validate;
-pub(crate) use validate::is_env_name;
 
+pub use crate::plan::{
+    CheckSource, CheckSpec, Enforcement, EnvGrant, Grants, Limits, Override, Plan, Rule,
+};
 pub use diagnostic::{Diagnostic, PolicyError};
-pub use plan::{CheckSource, CheckSpec, EnvGrant, Grants, Limits, Override, Plan, Rule};
-pub use raw::Enforcement;
 
 use std::path::{Path, PathBuf};
 

@@ -6,6 +6,8 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
+pub use crate::plan::Enforcement;
+
 /// A whole pack file.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -198,17 +200,6 @@ pub struct RawLimits {
     pub probe_timeout_ms: Option<Spanned<u64>>,
     #[serde(default)]
     pub probe_body_kb: Option<Spanned<u64>>,
-}
-
-/// `block` (a failure is no-go) or `warn` (a failure is reported only).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Enforcement {
-    /// Failing or erroring blocks the deploy.
-    #[default]
-    Block,
-    /// Failing or erroring is a warning.
-    Warn,
 }
 
 /// One entry of `rules:`.

@@ -39,7 +39,7 @@ pub fn cache_dir() -> Option<PathBuf> {
     std::env::var_os("GONOGO_CACHE_DIR")
         .filter(|v| !v.is_empty())
         .map(PathBuf::from)
-        .or_else(crate::runtime::cache::CompileCache::default_dir)
+        .or_else(crate::cachedir::default_dir)
         .map(|dir| dir.join("packs"))
 }
 
@@ -108,7 +108,7 @@ fn load_unlogged(url: &str, pinned: Option<&str>) -> Result<(Vec<u8>, Origin), S
             ));
         }
         if let Some(path) = &cached {
-            crate::runtime::cache::store(path, &bytes);
+            crate::cachedir::store(path, &bytes);
         }
     }
     Ok((bytes, Origin::Fetched))

@@ -1,12 +1,13 @@
 //! Turns a [`RawPack`] into a [`Plan`], collecting every problem.
 
 use super::diagnostic::{Diagnostic, PolicyError};
-use super::expr::{self, CompiledExpr, Scope};
-use super::plan::{CheckSource, CheckSpec, EnvGrant, Grants, Limits, Override, Plan, Rule};
-use super::raw::Enforcement;
 use super::raw::{RawAttestation, RawCheck, RawPack, RawRule, RawTrust};
-use super::template;
 use crate::attest::store::{Requirement, Trust};
+use crate::expr::template;
+use crate::expr::{self, CompiledExpr, Scope};
+use crate::plan::{
+    CheckSource, CheckSpec, Enforcement, EnvGrant, Grants, Limits, Override, Plan, Rule,
+};
 use serde_saphyr::Spanned;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
@@ -171,12 +172,6 @@ fn is_rule_id(id: &str) -> bool {
         && id
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-}
-
-pub(crate) fn is_env_name(name: &str) -> bool {
-    !name.is_empty()
-        && !name.starts_with(|c: char| c.is_ascii_digit())
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 impl Validator<'_> {
@@ -372,7 +367,7 @@ impl Validator<'_> {
         let entries = raw.grants.env.iter().map(|n| (n, true));
         let public = raw.grants.public_env.iter().map(|n| (n, false));
         for (var, secret) in entries.chain(public) {
-            if !is_env_name(&var.value) {
+            if !crate::envsource::is_env_name(&var.value) {
                 self.error(
                     var,
                     format!(
@@ -398,7 +393,7 @@ impl Validator<'_> {
         }
         let mut hosts = Vec::new();
         for entry in &raw.grants.hosts {
-            match crate::probe::grants::HostEntry::parse(&entry.value) {
+            match crate::plan::grants::HostEntry::parse(&entry.value) {
                 Ok(host) => hosts.push(host),
                 Err(reason) => self.error(
                     entry,

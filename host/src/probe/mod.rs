@@ -10,15 +10,14 @@
 //! a per-call timeout and a response-size cap.
 
 pub mod exchange;
-pub mod grants;
 pub(crate) mod net;
 pub mod tls;
 
 use crate::envsource::EnvSource;
-use crate::policy::CheckSpec;
+use crate::plan::CheckSpec;
+use crate::plan::grants::HostGrants;
 use crate::redact::Redactor;
 use exchange::{Answer, Exchange, FORMAT_VERSION, Failure, Recording, Reply, Request};
-use grants::HostGrants;
 use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};

@@ -4,8 +4,8 @@
 //! No proxy variables are read: a probe goes where the grant says.
 
 use super::exchange::{Bytes, Failure, HttpAnswer, HttpRequest, TlsAnswer};
-use super::grants::HostGrants;
 use super::tls::{self, Trust};
+use crate::plan::grants::HostGrants;
 use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes as HyperBytes;
 use std::time::Instant;

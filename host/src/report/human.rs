@@ -5,7 +5,7 @@
 
 use super::{Renderer, Report};
 use crate::model::Status;
-use crate::policy::Enforcement;
+use crate::plan::Enforcement;
 use anstyle::{AnsiColor, Style};
 use std::io::{self, Write};
 

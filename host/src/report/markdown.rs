@@ -10,7 +10,7 @@
 use super::{Renderer, Report};
 use crate::eval::RuleResult;
 use crate::model::Status;
-use crate::policy::Enforcement;
+use crate::plan::Enforcement;
 use std::io::{self, Write};
 
 /// The Markdown renderer.

@@ -38,7 +38,7 @@ pub struct PackInfo {
     pub extends: Vec<String>,
     /// Every change made to an extended pack's rules.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub overrides: Vec<crate::policy::Override>,
+    pub overrides: Vec<crate::plan::Override>,
 }
 
 /// Everything one `gonogo check` found and decided.

@@ -6,7 +6,7 @@
 use super::{Renderer, Report};
 use crate::eval::RuleResult;
 use crate::model::{Severity, Status};
-use crate::policy::Enforcement;
+use crate::plan::Enforcement;
 use serde_json::{Value, json};
 use std::io::{self, Write};
 

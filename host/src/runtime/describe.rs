@@ -6,7 +6,7 @@ use super::state::CheckState;
 use super::{Runtime, RuntimeError, root_cause};
 use crate::envsource::EnvSource;
 use crate::model::CheckInfo;
-use crate::policy::{CheckSpec, Grants};
+use crate::plan::{CheckSpec, Grants};
 use crate::redact::Redactor;
 use std::sync::Arc;
 use wasmtime::Store;

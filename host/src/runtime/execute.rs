@@ -9,7 +9,7 @@ use super::bindings::CheckPre;
 use super::state::{self, CheckState};
 use super::{RunContext, Runtime, RuntimeError, outcome, root_cause};
 use crate::model::{CheckInfo, CheckRun};
-use crate::policy::CheckSpec;
+use crate::plan::CheckSpec;
 use std::time::Instant;
 use wasmtime::{Store, Trap};
 

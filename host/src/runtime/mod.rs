@@ -18,7 +18,7 @@ mod workspace_api;
 
 use crate::envsource::EnvSource;
 use crate::model::CheckRun;
-use crate::policy::{CheckSpec, Plan};
+use crate::plan::{CheckSpec, Plan};
 use crate::redact::Redactor;
 use bindings::CheckPre;
 use cache::{CompileCache, Provenance};

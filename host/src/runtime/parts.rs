@@ -17,7 +17,7 @@ use super::reuse::{OutcomeStore, PartRun, Trace};
 use super::state::CheckState;
 use super::{Runtime, execute};
 use crate::envsource::EnvSource;
-use crate::policy::CheckSpec;
+use crate::plan::CheckSpec;
 use crate::probe::Prober;
 use crate::workspace::SharedWorkspace;
 use std::path::PathBuf;

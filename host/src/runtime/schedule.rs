@@ -68,7 +68,7 @@ impl Durations {
         }
         self.known.extend(timed);
         if let Ok(json) = serde_json::to_vec(&self.known) {
-            super::cache::store(&file, &json);
+            crate::cachedir::store(&file, &json);
         }
     }
 }

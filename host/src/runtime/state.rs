@@ -3,7 +3,7 @@
 
 use crate::envsource::EnvSource;
 use crate::model::LogLine;
-use crate::policy::CheckSpec;
+use crate::plan::CheckSpec;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -92,7 +92,7 @@ pub struct CheckState {
     /// Memory cap.
     pub limiter: MemoryLimiter,
     /// Variables the check may read, present or not.
-    pub granted_env: Vec<crate::policy::EnvGrant>,
+    pub granted_env: Vec<crate::plan::EnvGrant>,
     /// `host.log` lines.
     pub log: LogBuffer,
     /// The project's files, shared by every check of the run.

@@ -35,7 +35,7 @@ pub use entry::PartRun;
 use super::RunContext;
 use crate::envsource::EnvSource;
 use crate::model::CheckRun;
-use crate::policy::CheckSpec;
+use crate::plan::CheckSpec;
 use crate::workspace::{Digest, SharedWorkspace};
 use entry::{FORMAT, Header, Stored};
 use sha2::{Digest as _, Sha256};
@@ -293,7 +293,7 @@ impl OutcomeStore {
             present: trace.present,
         };
         if let Some(bytes) = entry::encode(&header, &reads) {
-            super::cache::store(&file, &bytes);
+            crate::cachedir::store(&file, &bytes);
         }
         Ok(())
     }
@@ -352,7 +352,7 @@ impl OutcomeStore {
             present: trace.present.clone(),
         };
         if let Some(bytes) = entry::encode(&header, &reads) {
-            super::cache::store(&file, &bytes);
+            crate::cachedir::store(&file, &bytes);
         }
         Ok(())
     }
@@ -398,7 +398,7 @@ impl OutcomeStore {
         };
         field(format!("gonogo {} outcome {FORMAT}", env!("CARGO_PKG_VERSION")).as_bytes());
         field(
-            super::cache::this_build()
+            crate::cachedir::this_build()
                 .ok_or("this build of gonogo cannot be told from others")?
                 .as_bytes(),
         );
@@ -433,7 +433,7 @@ fn folder_digests(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::{CheckSource, Grants, Limits};
+    use crate::plan::{CheckSource, Grants, Limits};
 
     fn spec(config: &str) -> CheckSpec {
         let builtin = crate::builtins::builtin("env").expect("a built-in");

@@ -2,6 +2,9 @@
 //! the `cel` crate leaves to us: unknown variables, unknown check names in
 //! `checks.<name>`, and type errors visible from literals alone.
 
+pub mod parsed;
+pub mod template;
+
 use cel::common::ast::{EntryExpr, Expr, IdedExpr, LiteralValue};
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -17,7 +20,7 @@ pub struct CompiledExpr {
     /// The CEL source.
     pub source: String,
     /// The parsed expression (shared with the other uses of the same
-    /// source; see [`super::parsed`]).
+    /// source; see [`parsed`]).
     pub expression: Arc<IdedExpr>,
     /// Check names read through `checks.<name>`.
     pub checks_read: BTreeSet<String>,
@@ -57,7 +60,7 @@ pub fn compile(
     scope: &Scope<'_>,
     bool_result: bool,
 ) -> Result<CompiledExpr, String> {
-    let expression = super::parsed::parse(env, source).map_err(|errors| {
+    let expression = parsed::parse(env, source).map_err(|errors| {
         let first = errors.errors.first();
         match first {
             Some(error) if error.msg.contains("Recursion limit") => {

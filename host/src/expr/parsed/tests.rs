@@ -1,6 +1,6 @@
 use super::codec::{Damaged, Decoder, encode};
 use super::*;
-use crate::policy::expr::environment;
+use crate::expr::environment;
 
 /// Sources covering every kind of node the parser makes: calls with and
 /// without a target, macros (comprehensions, the extensions' too), lists,
@@ -43,8 +43,8 @@ fn every_expression_of_the_built_in_packs_decodes_to_what_the_parser_gives() {
         for rule in &plan.rules {
             let templates = rule.message.iter().flat_map(|t| &t.pieces);
             let pieces = templates.filter_map(|piece| match piece {
-                crate::policy::template::Piece::Expr(expr) => Some(expr),
-                crate::policy::template::Piece::Text(_) => None,
+                crate::expr::template::Piece::Expr(expr) => Some(expr),
+                crate::expr::template::Piece::Text(_) => None,
             });
             for compiled in std::iter::once(&rule.expr).chain(&rule.when).chain(pieces) {
                 let parsed = env.parser().parse(&compiled.source).expect("parses");

@@ -1,14 +1,26 @@
 //! The validated, typed form of a pack: what the runtime and the evaluator use.
 
-use super::expr::CompiledExpr;
-use super::raw::Enforcement;
-use super::template::Template;
+pub mod grants;
+
 use crate::builtins::Builtin;
+use crate::expr::CompiledExpr;
+use crate::expr::template::Template;
 use crate::model::Severity;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
+
+/// `block` (a failure is no-go) or `warn` (a failure is reported only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Enforcement {
+    /// Failing or erroring blocks the deploy.
+    #[default]
+    Block,
+    /// Failing or erroring is a warning.
+    Warn,
+}
 
 /// A loaded pack, ready to run.
 #[derive(Debug, Clone)]
@@ -30,7 +42,7 @@ pub struct Plan {
     /// Every change made to an extended pack's rules.
     pub overrides: Vec<Override>,
     /// The pack's own exceptions (and those of the packs it extends).
-    pub exceptions: Vec<super::exceptions::Exception>,
+    pub exceptions: Vec<Exception>,
     /// Readiness levels, lowest first (empty: no levels).
     pub levels: Vec<String>,
     /// Most days ahead an exception may expire and still count (the
@@ -99,7 +111,7 @@ pub struct Grants {
     /// Environment variables.
     pub env: Vec<EnvGrant>,
     /// Hosts it may probe.
-    pub hosts: Vec<crate::probe::grants::HostEntry>,
+    pub hosts: Vec<crate::plan::grants::HostEntry>,
     /// The CA bundle its probes trust besides the system roots.
     pub ca_bundle: Option<PathBuf>,
     /// The certificates of that bundle (DER).
@@ -195,4 +207,23 @@ pub struct Rule {
     pub level: usize,
     /// Before this date a blocking rule only warns.
     pub enforce_from: Option<chrono::NaiveDate>,
+}
+
+/// A validated exception.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exception {
+    /// The rule it waives.
+    pub rule: String,
+    /// Why.
+    pub reason: String,
+    /// Who approved it.
+    pub approver: String,
+    /// The last day it counts.
+    pub expires: chrono::NaiveDate,
+    /// Environments it applies to (all when empty).
+    pub environments: Vec<String>,
+    /// Path prefixes the failure's located findings must all be under (any when empty).
+    pub paths: Vec<String>,
+    /// Where it is written (`file:line`).
+    pub source: String,
 }

@@ -4,7 +4,7 @@
 //! warm `gonogo check` on a small project. `gonogo check` opens the store
 //! before it loads the pack: an expression whose exact source this build
 //! of gonogo parsed before is decoded from the store instead of parsed, and
-//! the static checks of [`super::expr::compile`] run on it as on a fresh
+//! the static checks of [`super::compile`] run on it as on a fresh
 //! parse, so diagnostics are the same. A source that does not parse is
 //! never stored: its error always comes from the parser.
 //!
@@ -54,7 +54,7 @@ impl ParsedStore {
     /// The store of `cache_dir`; an absent, unreadable or foreign file is an
     /// empty store.
     pub fn open(cache_dir: &Path) -> Self {
-        let Some(build) = crate::runtime::cache::this_build() else {
+        let Some(build) = crate::cachedir::this_build() else {
             return Self::empty(None, Vec::new());
         };
         let mut header = MAGIC.to_vec();
@@ -81,7 +81,7 @@ impl ParsedStore {
     }
 
     /// `source` parsed with `env` (the packs' environment,
-    /// [`super::expr::environment`], whose macros the stored trees expand).
+    /// [`super::environment`], whose macros the stored trees expand).
     pub fn parse(&self, env: &cel::Env, source: &str) -> Result<Arc<IdedExpr>, cel::ParseErrors> {
         let mut session = self.session.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(expr) = session.used.get(source) {
@@ -149,7 +149,7 @@ impl ParsedStore {
                 out.extend_from_slice(part);
             }
         }
-        crate::runtime::cache::store(file, &out);
+        crate::cachedir::store(file, &out);
     }
 }
 

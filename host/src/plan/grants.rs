@@ -66,7 +66,7 @@ impl HostEntry {
     pub fn parse(text: &str) -> Result<Self, String> {
         let text = text.trim();
         if let Some(name) = text.strip_prefix("env:") {
-            if !crate::policy::is_env_name(name) {
+            if !crate::envsource::is_env_name(name) {
                 return Err(format!("`{name}` is not a valid variable name"));
             }
             return Ok(HostEntry::FromEnv(name.to_owned()));

@@ -2,7 +2,7 @@
 //!
 //! `"JWT_SECRET has ${facts.vars.JWT_SECRET.length} characters"`
 
-use super::expr::{self, CompiledExpr, Scope};
+use super::{self as expr, CompiledExpr, Scope};
 
 /// One piece of a message.
 #[derive(Debug, Clone)]
