@@ -112,3 +112,186 @@ pub fn level_index(plan: &Plan, name: &str) -> Result<usize, String> {
             }
         })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Status;
+
+    /// Two levels; a blocking bronze rule with an exception of the pack's
+    /// own, a blocking silver rule, and a warn-only rule.
+    const PACK: &str = "name: t
+levels: [bronze, silver]
+checks:
+  c: { use: 'builtin:env' }
+rules:
+  - { id: base, title: base, severity: high, check: c, expr: facts.base }
+  - { id: upper, title: upper, severity: high, level: silver, check: c, expr: facts.upper }
+  - { id: soft, title: soft, severity: low, enforcement: warn, check: c, expr: facts.soft }
+exceptions:
+  - { rule: base, reason: r, approver: a, expires: 2026-12-31 }
+";
+
+    fn run(facts: serde_json::Value, error: bool) -> CheckRun {
+        let mut run = CheckRun::failed("c", "builtin:env", None, "it broke".into());
+        if !error {
+            run.status = Status::Pass;
+            run.error = None;
+            run.facts = facts.as_object().cloned().unwrap_or_default();
+        }
+        run
+    }
+
+    /// The decision of one case: (verdict, blocking, status of `base`, level reached).
+    fn decide_case(
+        facts: serde_json::Value,
+        error: bool,
+        level: Option<&str>,
+        fail_on: FailOn,
+        today: &str,
+    ) -> (&'static str, Vec<String>, Status, Option<String>) {
+        let plan = crate::policy::parse(PACK, "t.yaml", None).expect("pack");
+        let runs = [run(facts, error)];
+        let level = level.map(|name| level_index(&plan, name).expect("level"));
+        let now = chrono::DateTime::parse_from_rfc3339(&format!("{today}T12:00:00Z"))
+            .expect("date")
+            .with_timezone(&chrono::Utc);
+        let target = Target {
+            path: ".".into(),
+            commit: None,
+            branch: None,
+            artifact: None,
+        };
+        let verdict = judge(
+            &plan,
+            &GateInputs {
+                runs: &runs,
+                exceptions: &plan.exceptions,
+                attestations: &Attestations::none(),
+                target: &target,
+                environment: "production",
+                level,
+                fail_on,
+                now,
+            },
+        );
+        let base = verdict
+            .rules
+            .iter()
+            .find(|r| r.id == "base")
+            .expect("base")
+            .status;
+        let reached = verdict
+            .decision
+            .level
+            .as_ref()
+            .and_then(|l| l.reached.clone());
+        (
+            verdict.decision.verdict,
+            verdict.decision.blocking,
+            base,
+            reached,
+        )
+    }
+
+    /// Facts, whether the check broke, `--level`, `--fail-on`, today; and
+    /// the verdict, the blocking rules, `base`'s status, the level reached.
+    type Case<'a> = (
+        serde_json::Value,
+        bool,
+        Option<&'a str>,
+        FailOn,
+        &'a str,
+        (&'a str, &'a [&'a str], Status, Option<&'a str>),
+    );
+
+    #[test]
+    fn the_gate_decides_levels_exceptions_warnings_and_errors_in_order() {
+        use serde_json::json;
+        let all = json!({"base": true, "upper": true, "soft": true});
+        let cases: &[Case] = &[
+            (
+                all.clone(),
+                false,
+                None,
+                FailOn::Block,
+                "2026-12-01",
+                ("go", &[], Status::Pass, Some("silver")),
+            ),
+            // The pack's exception waives `base` until it expires.
+            (
+                json!({"base": false, "upper": true, "soft": true}),
+                false,
+                None,
+                FailOn::Block,
+                "2026-12-01",
+                ("go", &[], Status::Waived, Some("silver")),
+            ),
+            (
+                json!({"base": false, "upper": true, "soft": true}),
+                false,
+                None,
+                FailOn::Block,
+                "2027-01-01",
+                ("no-go", &["base"], Status::Fail, None),
+            ),
+            // Gated on bronze, a failing silver rule decides nothing.
+            (
+                json!({"base": true, "upper": false, "soft": true}),
+                false,
+                Some("bronze"),
+                FailOn::Block,
+                "2026-12-01",
+                ("go", &[], Status::Pass, Some("bronze")),
+            ),
+            (
+                json!({"base": true, "upper": false, "soft": true}),
+                false,
+                None,
+                FailOn::Block,
+                "2026-12-01",
+                ("no-go", &["upper"], Status::Pass, Some("bronze")),
+            ),
+            // A failing warn-only rule blocks only with --fail-on warn.
+            (
+                json!({"base": true, "upper": true, "soft": false}),
+                false,
+                None,
+                FailOn::Block,
+                "2026-12-01",
+                ("go", &[], Status::Pass, Some("silver")),
+            ),
+            (
+                json!({"base": true, "upper": true, "soft": false}),
+                false,
+                None,
+                FailOn::Warn,
+                "2026-12-01",
+                ("no-go", &[], Status::Pass, Some("silver")),
+            ),
+            // A check that could not run: its rules error, and no exception waives an error.
+            (
+                json!({}),
+                true,
+                None,
+                FailOn::Block,
+                "2026-12-01",
+                ("no-go", &["base", "upper"], Status::Error, None),
+            ),
+        ];
+        for (facts, error, level, fail_on, today, expected) in cases {
+            let (verdict, blocking, base, reached) =
+                decide_case(facts.clone(), *error, *level, *fail_on, today);
+            assert_eq!(
+                (
+                    verdict,
+                    blocking.iter().map(String::as_str).collect::<Vec<_>>(),
+                    base,
+                    reached.as_deref()
+                ),
+                (expected.0, expected.1.to_vec(), expected.2, expected.3),
+                "{facts} error={error} level={level:?} fail_on={fail_on:?} on {today}"
+            );
+        }
+    }
+}

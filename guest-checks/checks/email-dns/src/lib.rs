@@ -264,7 +264,7 @@ impl Check for EmailDns {
     const INFO: Info = Info {
         id: "email-dns",
         name: "Email DNS records",
-        version: "0.1.0",
+        version: env!("CARGO_PKG_VERSION"),
         description: "Looks up the SPF, DMARC and DKIM records of the sending domain.",
     };
 

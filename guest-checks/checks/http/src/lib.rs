@@ -217,7 +217,7 @@ impl Check for Http {
     const INFO: Info = Info {
         id: "http",
         name: "Live HTTP probes",
-        version: "0.1.0",
+        version: env!("CARGO_PKG_VERSION"),
         description: "Probes the deployed service: health and dependencies, security headers, CORS, TLS, the HTTPS redirect, rate limiting on login, compression and latency.",
     };
 
