@@ -373,3 +373,32 @@ fn credentials_in_a_remote_reference_are_refused_and_never_printed() {
     }
     assert_eq!(server.hits(), 0);
 }
+
+#[test]
+fn cache_dir_and_no_cache_govern_where_a_fetched_pack_is_kept() {
+    let server = Server::start(BASELINE);
+    let pin = digest(BASELINE);
+    let project = team(&server.url(), &format!("  sha256: {pin}\n"));
+    let default_cache = Project::new();
+    let chosen = Project::new();
+    let run = |extra: &[&str]| {
+        gonogo()
+            .arg("check")
+            .arg(project.path())
+            .args(extra)
+            .env("GONOGO_CACHE_DIR", default_cache.path())
+            .env("NODE_ENV", "production")
+            .assert()
+            .code(0)
+    };
+    let kept = |cache: &Project| cache.path().join(format!("packs/{pin}.yaml")).is_file();
+    run(&["--no-cache"]);
+    assert!(!kept(&default_cache), "--no-cache kept the fetched pack");
+    run(&["--cache-dir", &chosen.path().display().to_string()]);
+    assert!(kept(&chosen), "--cache-dir does not hold the fetched pack");
+    assert!(
+        !kept(&default_cache),
+        "the pack went to GONOGO_CACHE_DIR despite --cache-dir"
+    );
+    assert_eq!(server.hits(), 2);
+}

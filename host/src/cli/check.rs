@@ -164,7 +164,8 @@ pub fn run(args: CheckArgs) -> Exit {
         .as_deref()
         .map(PackRef::parse)
         .unwrap_or_else(|| PackRef::default_for(&args.dir));
-    let loaded = policy::load(&pack);
+    let pack_cache = cache.dir().map(crate::policy::remote::cache_dir_in);
+    let loaded = policy::load_caching_in(&pack, pack_cache);
     if let Some((parsed, decoded)) = crate::expr::parsed::save()
         && args.verbose
     {

@@ -56,13 +56,34 @@ const MAX_EXTENDS_DEPTH: usize = 8;
 /// Most bytes of one pack file.
 const MAX_PACK_BYTES: u64 = 4 << 20;
 
-/// Loads and validates a pack.
+/// Loads and validates a pack; pinned remote packs it extends are kept in
+/// the default cache folder ([`remote::cache_dir`]).
 pub fn load(pack: &PackRef) -> Result<Plan, PolicyError> {
-    load_in_chain(pack, &mut Vec::new())
+    load_caching_in(pack, remote::cache_dir())
 }
 
-/// Loads a pack that is extended by the packs in `chain` (to refuse cycles).
-fn load_in_chain(pack: &PackRef, chain: &mut Vec<String>) -> Result<Plan, PolicyError> {
+/// [`load`], keeping pinned remote packs in `pack_cache` (`None`: fetched
+/// every time, kept nowhere), as `gonogo check --cache-dir` or
+/// `--no-cache` say.
+pub fn load_caching_in(pack: &PackRef, pack_cache: Option<PathBuf>) -> Result<Plan, PolicyError> {
+    load_in_chain(
+        pack,
+        &mut Chain {
+            packs: Vec::new(),
+            pack_cache,
+        },
+    )
+}
+
+/// The packs being loaded, each extended by the next (to refuse cycles),
+/// and where fetched packs are kept.
+struct Chain {
+    packs: Vec<String>,
+    pack_cache: Option<PathBuf>,
+}
+
+/// Loads a pack that is extended by the packs in `chain`.
+fn load_in_chain(pack: &PackRef, chain: &mut Chain) -> Result<Plan, PolicyError> {
     match pack {
         PackRef::Builtin(name) => {
             let Some(builtin) = crate::builtins::builtin_pack(name) else {
@@ -105,14 +126,22 @@ fn load_in_chain(pack: &PackRef, chain: &mut Vec<String>) -> Result<Plan, Policy
 /// Parses and validates pack text. `base` is the folder relative `use:`
 /// paths start from (`None` for built-in packs, which may not use paths).
 pub fn parse(text: &str, label: &str, base: Option<&Path>) -> Result<Plan, PolicyError> {
-    parse_in_chain(text, label, base, &mut Vec::new())
+    parse_in_chain(
+        text,
+        label,
+        base,
+        &mut Chain {
+            packs: Vec::new(),
+            pack_cache: remote::cache_dir(),
+        },
+    )
 }
 
 fn parse_in_chain(
     text: &str,
     label: &str,
     base: Option<&Path>,
-    chain: &mut Vec<String>,
+    chain: &mut Chain,
 ) -> Result<Plan, PolicyError> {
     let raw: raw::RawPack = serde_saphyr::from_str(text).map_err(|error| {
         let location = error.location();
@@ -140,7 +169,7 @@ fn extended(
     at: &serde_saphyr::Spanned<raw::RawExtends>,
     label: &str,
     base: Option<&Path>,
-    chain: &mut Vec<String>,
+    chain: &mut Chain,
 ) -> Result<Plan, PolicyError> {
     let here = |message: String, help: Option<String>| PolicyError {
         diagnostics: vec![Diagnostic {
@@ -208,7 +237,7 @@ fn extended(
             ));
         }
     }
-    if chain.contains(&key) || chain.len() >= MAX_EXTENDS_DEPTH {
+    if chain.packs.contains(&key) || chain.packs.len() >= MAX_EXTENDS_DEPTH {
         return Err(here(
             format!(
                 "`extends: {reference}` makes a cycle or a chain deeper than {MAX_EXTENDS_DEPTH} packs"
@@ -216,9 +245,9 @@ fn extended(
             None,
         ));
     }
-    chain.push(key);
+    chain.packs.push(key);
     let plan = load_in_chain(&pack, chain);
-    chain.pop();
+    chain.packs.pop();
     plan
 }
 
@@ -228,7 +257,7 @@ fn remote_extended(
     extends: &raw::RawExtends,
     url: &str,
     here: impl Fn(String, Option<String>) -> PolicyError,
-    chain: &mut Vec<String>,
+    chain: &mut Chain,
 ) -> Result<Plan, PolicyError> {
     let pinned = extends.sha256.as_ref().map(|p| {
         p.value
@@ -257,7 +286,7 @@ fn remote_extended(
             Some("fetch it once (`gonogo pull` prints its digest), check it, and pin it; or set `allow_unpinned: true` to follow whatever the URL serves".into()),
         ));
     }
-    let (bytes, _) = remote::load(url, pinned.as_deref())
+    let (bytes, _) = remote::load(url, pinned.as_deref(), chain.pack_cache.as_deref())
         .map_err(|reason| here(format!("`extends: {url}`: {reason}"), None))?;
     let text = String::from_utf8(bytes).map_err(|_| {
         here(
@@ -265,7 +294,7 @@ fn remote_extended(
             None,
         )
     })?;
-    if chain.iter().any(|key| key == url) || chain.len() >= MAX_EXTENDS_DEPTH {
+    if chain.packs.iter().any(|key| key == url) || chain.packs.len() >= MAX_EXTENDS_DEPTH {
         return Err(here(
             format!(
                 "`extends: {url}` makes a cycle or a chain deeper than {MAX_EXTENDS_DEPTH} packs"
@@ -273,9 +302,9 @@ fn remote_extended(
             None,
         ));
     }
-    chain.push(url.to_owned());
+    chain.packs.push(url.to_owned());
     let plan = parse_in_chain(&text, url, None, chain);
-    chain.pop();
+    chain.packs.pop();
     plan
 }
 

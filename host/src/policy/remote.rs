@@ -6,7 +6,7 @@
 //! is fetched on every load and never cached.
 
 use sha2::{Digest, Sha256};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// How long a fetch may take, redirects included.
@@ -33,14 +33,19 @@ pub fn has_credentials(reference: &str) -> bool {
     authority.contains('@')
 }
 
-/// Where fetched packs are kept: `$GONOGO_CACHE_DIR/packs`, else the
-/// compile cache's folder (`~/.cache/gonogo`) + `packs`.
+/// Where fetched packs are kept in the cache folder `dir`.
+pub fn cache_dir_in(dir: &Path) -> PathBuf {
+    dir.join("packs")
+}
+
+/// Where fetched packs are kept by default: `$GONOGO_CACHE_DIR/packs`,
+/// else the compile cache's folder (`~/.cache/gonogo`) + `packs`.
 pub fn cache_dir() -> Option<PathBuf> {
     std::env::var_os("GONOGO_CACHE_DIR")
         .filter(|v| !v.is_empty())
         .map(PathBuf::from)
         .or_else(crate::cachedir::default_dir)
-        .map(|dir| dir.join("packs"))
+        .map(|dir| cache_dir_in(&dir))
 }
 
 thread_local! {
@@ -78,8 +83,12 @@ pub enum Origin {
 /// The pack at `url`: from the cache when `pinned` (hex sha256) is there,
 /// else fetched and, when pinned, verified and cached. The error is one
 /// sentence for a diagnostic.
-pub fn load(url: &str, pinned: Option<&str>) -> Result<(Vec<u8>, Origin), String> {
-    let (bytes, origin) = load_unlogged(url, pinned)?;
+pub fn load(
+    url: &str,
+    pinned: Option<&str>,
+    cache: Option<&Path>,
+) -> Result<(Vec<u8>, Origin), String> {
+    let (bytes, origin) = load_unlogged(url, pinned, cache)?;
     LOADED.with(|loaded| {
         loaded.borrow_mut().push(Loaded {
             url: url.to_owned(),
@@ -91,8 +100,12 @@ pub fn load(url: &str, pinned: Option<&str>) -> Result<(Vec<u8>, Origin), String
     Ok((bytes, origin))
 }
 
-fn load_unlogged(url: &str, pinned: Option<&str>) -> Result<(Vec<u8>, Origin), String> {
-    let cached = pinned.and_then(|digest| Some(cache_dir()?.join(format!("{digest}.yaml"))));
+fn load_unlogged(
+    url: &str,
+    pinned: Option<&str>,
+    cache: Option<&Path>,
+) -> Result<(Vec<u8>, Origin), String> {
+    let cached = pinned.and_then(|digest| Some(cache?.join(format!("{digest}.yaml"))));
     if let Some(path) = &cached
         && let Ok(bytes) = std::fs::read(path)
         && pinned == Some(hex::encode(Sha256::digest(&bytes)).as_str())
