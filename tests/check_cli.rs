@@ -490,3 +490,30 @@ fn rules_with_nothing_to_judge_are_skipped_with_the_reason_not_passed() {
         );
     }
 }
+
+#[test]
+fn a_check_that_could_not_run_is_explained_once_not_under_every_rule() {
+    let project = Project::new();
+    project.write(
+        "package.json",
+        r#"{"name":"api","dependencies":{"express":"^4""#,
+    );
+    project.write("index.js", "require('express')().listen(3000);\n");
+    let output = gonogo()
+        .args(["check", "--policy", "builtin:production-readiness"])
+        .arg(project.path())
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&output.stdout);
+    let reason =
+        "check `node` could not run: the check reported an error: `package.json` is not valid JSON";
+    assert_eq!(text.matches(reason).count(), 1, "{text}");
+    assert!(
+        text.lines()
+            .filter(|l| l.contains("the same error as"))
+            .count()
+            > 5,
+        "{text}"
+    );
+}

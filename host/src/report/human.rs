@@ -51,6 +51,10 @@ impl Renderer for Human {
             )?;
         }
         let width = report.rules.iter().map(|r| r.id.len()).max().unwrap_or(0);
+        // An error shared by many rules (a check that could not run) is
+        // written out once, under the first of them.
+        let mut first_with_error: std::collections::HashMap<&str, &str> =
+            std::collections::HashMap::new();
         let mut areas: Vec<&str> = Vec::new();
         for rule in &report.rules {
             if !areas.contains(&rule.area.as_str()) {
@@ -91,8 +95,18 @@ impl Renderer for Human {
                     writeln!(out, "      {DIM}{reason}{DIM:#}")?;
                 }
                 if matches!(rule.status, Status::Fail | Status::Error) {
-                    if let Some(message) = &rule.message {
-                        writeln!(out, "      {message}")?;
+                    match (rule.status, rule.message.as_deref()) {
+                        (Status::Error, Some(message)) => match first_with_error.get(message) {
+                            Some(first) => {
+                                writeln!(out, "      {DIM}the same error as {first}{DIM:#}")?
+                            }
+                            None => {
+                                first_with_error.insert(message, &rule.id);
+                                writeln!(out, "      {message}")?;
+                            }
+                        },
+                        (_, Some(message)) => writeln!(out, "      {message}")?,
+                        (_, None) => {}
                     }
                     let located: Vec<String> = report
                         .evidence(rule)
