@@ -203,12 +203,14 @@ pub fn run(args: CheckArgs) -> Exit {
         Some(Err(error)) => return fail(format_args!("--artifact: {error}")),
     };
     let mut exceptions = plan.exceptions.clone();
-    let ids = crate::policy::exceptions::Waivable::of(&plan);
+    let waivable = crate::policy::exceptions::Waivable::of(&plan);
     let loaded_exceptions = match &args.exceptions {
-        Some(file) => Some(crate::policy::exceptions::load_file(file, &ids)),
-        None => {
-            crate::policy::exceptions::load_project_file(&args.dir, ".gonogo/exceptions.yaml", &ids)
-        }
+        Some(file) => Some(crate::policy::exceptions::load_file(file, &waivable)),
+        None => crate::policy::exceptions::load_project_file(
+            &args.dir,
+            ".gonogo/exceptions.yaml",
+            &waivable,
+        ),
     };
     match loaded_exceptions {
         None => {}
