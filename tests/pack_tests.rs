@@ -245,10 +245,8 @@ fn pack_tests_honour_the_pack_s_exceptions_and_levels_as_the_gate_does() {
     let pack = Project::new();
     pack.write("gonogo.yaml", LEVELLED_PACK);
     pack.write("tests/levels.yaml", LEVELLED_TESTS);
-    gonogo()
-        .arg("test")
-        .arg(pack.path())
-        .assert()
+    let test = || gonogo().arg("test").arg(pack.path()).assert();
+    test()
         .code(0)
         .stdout(predicate::str::contains("4 passed, 0 failed"));
     // A wrong level is an error with its line; a wrong expectation fails.
@@ -256,24 +254,14 @@ fn pack_tests_honour_the_pack_s_exceptions_and_levels_as_the_gate_does() {
         "tests/levels.yaml",
         &LEVELLED_TESTS.replace("level: bronze\n    checks", "level: gold\n    checks"),
     );
-    gonogo()
-        .arg("test")
-        .arg(pack.path())
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains(
-            "levels.yaml:14:12: `level: gold`: the pack's levels are bronze, silver",
-        ));
+    test().code(2).stderr(predicate::str::contains(
+        "levels.yaml:14:12: `level: gold`: the pack's levels are bronze, silver",
+    ));
     pack.write(
         "tests/levels.yaml",
         &LEVELLED_TESTS.replace("level: silver }", "level: bronze }"),
     );
-    gonogo()
-        .arg("test")
-        .arg(pack.path())
-        .assert()
-        .code(1)
-        .stdout(predicate::str::contains(
-            "level: expected bronze, reached silver",
-        ));
+    test().code(1).stdout(predicate::str::contains(
+        "level: expected bronze, reached silver",
+    ));
 }

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Project, commit_all, fixture_project, gonogo, repo_check_outcome};
+use common::{Project, commit_all, fixture_project, repo_check_outcome};
 
 /// A token of a well-known format, built at run time so that no scanner
 /// flags this repository.
@@ -239,18 +239,7 @@ fn one_service_without_an_entry_point_leaves_the_others_judged() {
         r#"{"name":"worker","dependencies":{"express":"^4.19.0"}}"#,
     );
     common::commit_all(&project);
-    let output = gonogo()
-        .args([
-            "check",
-            "--format",
-            "json",
-            "--policy",
-            "builtin:production-readiness",
-        ])
-        .arg(project.path())
-        .output()
-        .expect("runs");
-    let report = common::json_report(&output);
+    let (_, report) = common::builtin_pack_report(&project);
     let facts = &common::check_run(&report, "node")["facts"];
     assert_eq!(facts["service_count"], 2, "{facts:#}");
     assert_eq!(facts["judged_count"], 1, "{facts:#}");
@@ -288,23 +277,12 @@ fn a_package_json_that_cannot_be_parsed_or_read_is_never_a_go() {
         // A broken fixture under a test folder is not what is deployed.
         project.write("test/fixtures/broken/package.json", "{");
         commit_all(&project);
-        let output = gonogo()
-            .args([
-                "check",
-                "--format",
-                "json",
-                "--policy",
-                "builtin:production-readiness",
-            ])
-            .arg(project.path())
-            .output()
-            .expect("runs");
+        let (output, report) = common::builtin_pack_report(&project);
         assert_ne!(
             output.status.code(),
             Some(0),
             "a broken package.json gave go"
         );
-        let report = common::json_report(&output);
         for check in ["node", "deps"] {
             let error = common::check_run(&report, check)["error"]
                 .as_str()

@@ -151,20 +151,26 @@ pub fn commit_all(project: &Project) {
     git(project, &["commit", "-qm", "fixture", "--allow-empty"]);
 }
 
-/// The JSON report of the repository checks' fixture pack over `project`.
-pub fn repo_checks_report(project: &Project) -> serde_json::Value {
+/// `gonogo check --format json --policy PACK` over `project`: the
+/// process's output and the report.
+pub fn pack_report(project: &Project, pack: &str) -> (std::process::Output, serde_json::Value) {
     let output = gonogo()
-        .args([
-            "check",
-            "--format",
-            "json",
-            "--policy",
-            "tests/packs/repo-checks",
-        ])
+        .args(["check", "--format", "json", "--policy", pack])
         .arg(project.path())
         .output()
         .expect("runs");
-    json_report(&output)
+    let report = json_report(&output);
+    (output, report)
+}
+
+/// The JSON report of the repository checks' fixture pack over `project`.
+pub fn repo_checks_report(project: &Project) -> serde_json::Value {
+    pack_report(project, "tests/packs/repo-checks").1
+}
+
+/// The report of the built-in production-readiness pack over `project`.
+pub fn builtin_pack_report(project: &Project) -> (std::process::Output, serde_json::Value) {
+    pack_report(project, "builtin:production-readiness")
 }
 
 /// The findings and facts of check `name` after running the repository
