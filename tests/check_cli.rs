@@ -339,6 +339,42 @@ fn every_problem_of_a_pack_is_reported_at_once() {
 }
 
 #[test]
+fn a_pack_that_does_not_load_gives_json_readers_its_coded_problems() {
+    let project = Project::new();
+    project.write(
+        "gonogo.yaml",
+        &format!("{HEAD}  - id: a\n    title: A\n    severity: high\n    expr: nope\n"),
+    );
+    let saved = project.path().join("saved.json");
+    let output = gonogo()
+        .arg("check")
+        .arg(project.path())
+        .args(["--format", "json", "--report"])
+        .arg(format!("json={}", saved.display()))
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains(": GN201 rule `a`: `expr`:"), "{stderr}");
+    for text in [
+        output.stdout,
+        std::fs::read(&saved).expect("the report file"),
+    ] {
+        let document: serde_json::Value = serde_json::from_slice(&text).expect("JSON");
+        assert_eq!(document["schema"], "gonogo.pack-errors/v1");
+        assert_eq!(document["decision"], "error");
+        let problem = &document["pack_errors"][0];
+        assert_eq!(problem["code"], "GN201");
+        assert!(
+            problem["file"]
+                .as_str()
+                .is_some_and(|f| f.ends_with("gonogo.yaml"))
+        );
+        assert!(problem["line"].as_u64().is_some_and(|l| l > 0));
+    }
+}
+
+#[test]
 fn a_project_pack_is_the_default_and_builtin_packs_are_named() {
     let project = Project::new();
     project.write(

@@ -79,7 +79,7 @@ fn broken_test_files_are_errors_with_their_location() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "broken.yaml:5:30: test `unknown rule` expects rule `no-such-rule`",
+            "broken.yaml:5:30: GN603 test `unknown rule` expects rule `no-such-rule`",
         ));
     pack.write(
         "tests/broken.yaml",
@@ -255,7 +255,7 @@ fn pack_tests_honour_the_pack_s_exceptions_and_levels_as_the_gate_does() {
         &LEVELLED_TESTS.replace("level: bronze\n    checks", "level: gold\n    checks"),
     );
     test().code(2).stderr(predicate::str::contains(
-        "levels.yaml:14:12: `level: gold`: the pack's levels are bronze, silver",
+        "levels.yaml:14:12: GN603 `level: gold`: the pack's levels are bronze, silver",
     ));
     pack.write(
         "tests/levels.yaml",

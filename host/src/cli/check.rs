@@ -185,6 +185,14 @@ pub fn run(args: CheckArgs) -> Exit {
                     error.diagnostics.len()
                 ));
             }
+            let named = match &pack {
+                PackRef::Path(path) => path.display().to_string(),
+                PackRef::Builtin(name) => format!("builtin:{name}"),
+            };
+            if let Err(why) = outputs::write_pack_errors(&named, &error, args.format, &args.reports)
+            {
+                fail(why);
+            }
             return Exit::Error;
         }
     };

@@ -71,6 +71,41 @@ pub fn write_all(report: &Report, format: Format, targets: &[ReportTarget]) -> R
     Ok(())
 }
 
+/// The schema of the JSON written when the pack does not load.
+pub const PACK_ERRORS_SCHEMA: &str = "gonogo.pack-errors/v1";
+
+/// When the pack does not load, programs reading JSON (`--format json`,
+/// `--report json=PATH`) get its problems, with their codes, instead of a
+/// report; the other formats get nothing (the problems are on stderr).
+pub fn write_pack_errors(
+    pack: &str,
+    error: &crate::policy::PolicyError,
+    format: Format,
+    targets: &[ReportTarget],
+) -> Result<(), String> {
+    let document = serde_json::json!({
+        "schema": PACK_ERRORS_SCHEMA,
+        "gonogo_version": env!("CARGO_PKG_VERSION"),
+        "pack": pack,
+        "decision": "error",
+        "pack_errors": error.diagnostics.iter().map(|d| d.to_json()).collect::<Vec<_>>(),
+    });
+    let mut text = serde_json::to_vec_pretty(&document).map_err(|e| e.to_string())?;
+    text.push(b'\n');
+    if format == Format::Json {
+        let _ = std::io::stdout().write_all(&text);
+    }
+    for target in targets.iter().filter(|t| t.format == Format::Json) {
+        if target.path.as_os_str() == "-" {
+            let _ = std::io::stdout().write_all(&text);
+            continue;
+        }
+        std::fs::write(&target.path, &text)
+            .map_err(|e| format!("cannot write `{}`: {e}", target.path.display()))?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

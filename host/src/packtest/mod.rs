@@ -37,7 +37,7 @@ use crate::decision::Decision;
 use crate::gate::{self, GateInputs};
 use crate::model::CheckRun;
 use crate::outcomes::Outcomes;
-use crate::policy::{self, Diagnostic, PackRef, Plan, PolicyError};
+use crate::policy::{self, Code, Diagnostic, PackRef, Plan, PolicyError};
 use crate::target::Target;
 use raw::{RawCase, RawFile};
 use serde_saphyr::Spanned;
@@ -99,6 +99,7 @@ pub fn run(pack_dir: &Path) -> Result<Summary, PolicyError> {
     files.sort();
     if files.is_empty() {
         return Err(error_at::<()>(
+            Code::TestFile,
             &folder,
             None,
             "no test files (`*.yaml`) in this folder".into(),
@@ -119,6 +120,7 @@ pub fn run(pack_dir: &Path) -> Result<Summary, PolicyError> {
 }
 
 fn error_at<T>(
+    code: Code,
     file: &Path,
     at: Option<&Spanned<T>>,
     message: String,
@@ -126,6 +128,7 @@ fn error_at<T>(
 ) -> PolicyError {
     PolicyError {
         diagnostics: vec![Diagnostic {
+            code,
             file: file.display().to_string(),
             line: at.map_or(0, |s| s.referenced.line()),
             column: at.map_or(0, |s| s.referenced.column()),
@@ -143,16 +146,24 @@ fn load_file(
     file: &Path,
     recordings: &mut Recordings,
 ) -> Result<Vec<Case>, PolicyError> {
-    let text = crate::untrusted::read_named_text(file, 4 << 20)
-        .map_err(|e| error_at::<()>(file, None, format!("cannot read the test file: {e}"), None))?;
+    let text = crate::untrusted::read_named_text(file, 4 << 20).map_err(|e| {
+        error_at::<()>(
+            Code::TestFile,
+            file,
+            None,
+            format!("cannot read the test file: {e}"),
+            None,
+        )
+    })?;
     let parsed: RawFile = serde_saphyr::from_str(&text).map_err(|error| {
         let location = error.location();
         PolicyError {
             diagnostics: vec![Diagnostic {
+                code: Code::Yaml,
                 file: file.display().to_string(),
                 line: location.map_or(0, |l| l.line()),
                 column: location.map_or(0, |l| l.column()),
-                message: error.without_snippet().to_string(),
+                message: crate::policy::strip_location_suffix(&error.without_snippet().to_string()),
                 help: None,
             }],
         }
@@ -177,7 +188,7 @@ fn build_case(
             let full = base.join(&path.value);
             if !recordings.contains_key(&full) {
                 let read = Outcomes::read(&full)
-                    .map_err(|e| error_at(file, Some(path), e.to_string(), None))?;
+                    .map_err(|e| error_at(Code::TestCase, file, Some(path), e.to_string(), None))?;
                 recordings.insert(full.clone(), read.checks);
             }
             recordings[&full].clone()
@@ -188,6 +199,7 @@ fn build_case(
             .collect(),
         _ => {
             return Err(error_at(
+                Code::TestCase,
                 file,
                 Some(&case.name),
                 format!(
@@ -202,18 +214,27 @@ fn build_case(
     for (name, patch) in &case.patch {
         let Some(run) = runs.iter_mut().find(|run| &run.name == name) else {
             return Err(error_at(
+                Code::TestCase,
                 file,
                 Some(patch),
                 format!("`patch` names check `{name}`, which the outcomes do not have"),
                 None,
             ));
         };
-        *run = patched(run, &patch.value)
-            .map_err(|e| error_at(file, Some(patch), format!("`patch` of `{name}`: {e}"), None))?;
+        *run = patched(run, &patch.value).map_err(|e| {
+            error_at(
+                Code::TestCase,
+                file,
+                Some(patch),
+                format!("`patch` of `{name}`: {e}"),
+                None,
+            )
+        })?;
     }
     for (id, status) in &case.expect.rules {
         if !plan.rules.iter().any(|rule| &rule.id == id) {
             return Err(error_at(
+                Code::TestUnknownName,
                 file,
                 Some(status),
                 format!(
@@ -230,6 +251,7 @@ fn build_case(
             .map(|t| t.with_timezone(&chrono::Utc))
             .map_err(|e| {
                 error_at(
+                    Code::TestCase,
                     file,
                     Some(text),
                     format!("`now` is not an RFC 3339 time: {e}"),
@@ -253,6 +275,7 @@ fn build_case(
                 .and_then(|rule| rule.attestation.as_ref())
             else {
                 return Err(error_at(
+                    Code::TestUnknownName,
                     file,
                     Some(spanned),
                     format!(
@@ -268,6 +291,7 @@ fn build_case(
         None => None,
         Some(name) => Some(gate::level_index(plan, &name.value).map_err(|why| {
             error_at(
+                Code::TestUnknownName,
                 file,
                 Some(name),
                 format!("`level: {}`: {why}", name.value),
@@ -280,6 +304,7 @@ fn build_case(
         && let Err(why) = gate::level_index(plan, &expected.value)
     {
         return Err(error_at(
+            Code::TestUnknownName,
             file,
             Some(expected),
             format!("`expect.level: {}`: {why} (or `none`)", expected.value),

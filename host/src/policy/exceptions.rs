@@ -4,7 +4,7 @@
 //! Every entry is checked when it loads: a known rule, a reason, an
 //! approver and a valid expiry date, or an error with its file and line.
 
-use super::diagnostic::{Diagnostic, PolicyError};
+use super::diagnostic::{Code, Diagnostic, PolicyError};
 use super::raw::{RawException, RawExceptionsFile};
 use serde_saphyr::Spanned;
 use std::collections::BTreeSet;
@@ -54,8 +54,9 @@ pub fn validate(
         let value = &entry.value;
         let rule = value.rule.value.trim().to_owned();
         let line = entry.referenced.line();
-        let mut error = |at: (u64, u64), message: String, help: Option<String>| {
+        let mut error = |code: Code, at: (u64, u64), message: String, help: Option<String>| {
             diagnostics.push(Diagnostic {
+                code,
                 file: label.to_owned(),
                 line: at.0,
                 column: at.1,
@@ -68,6 +69,7 @@ pub fn validate(
         let at_rule = (value.rule.referenced.line(), value.rule.referenced.column());
         if !waivable.rules.contains(&rule) {
             error(
+                Code::ExceptionUnknownRule,
                 at_rule,
                 format!("exception for rule `{rule}`, which the pack does not have"),
                 Some("`gonogo explain RULE-ID` shows a rule; check the id's spelling".into()),
@@ -75,6 +77,7 @@ pub fn validate(
             ok = false;
         } else if waivable.locked.contains(&rule) {
             error(
+                Code::ExceptionLocked,
                 at_rule,
                 format!("exception for rule `{rule}`, which the pack locks: it is never waived"),
                 Some("fix what the rule finds; a locked rule cannot be excepted".into()),
@@ -95,6 +98,7 @@ pub fn validate(
         ] {
             if !present {
                 error(
+                    Code::ExceptionIncomplete,
                     at_entry,
                     format!("the exception for rule `{rule}` has no `{name}`"),
                     None,
@@ -105,6 +109,7 @@ pub fn validate(
         let expires = match &value.expires {
             None => {
                 error(
+                    Code::ExceptionIncomplete,
                     at_entry,
                     format!("the exception for rule `{rule}` has no `expires` date"),
                     Some("every exception ends: `expires: 2026-12-31`".into()),
@@ -115,6 +120,7 @@ pub fn validate(
                 Ok(date) => Some(date),
                 Err(_) => {
                     error(
+                        Code::Date,
                         (date.referenced.line(), date.referenced.column()),
                         format!("`expires: {}` is not a date (YYYY-MM-DD)", date.value),
                         None,
@@ -174,19 +180,19 @@ pub(crate) fn parse_file(
     text: Result<String, crate::untrusted::Refused>,
     waivable: &Waivable,
 ) -> Result<Vec<Exception>, PolicyError> {
-    let text = text.map_err(|e| PolicyError {
-        diagnostics: vec![Diagnostic {
-            file: label.clone(),
-            line: 0,
-            column: 0,
-            message: format!("cannot read the exceptions file: {e}"),
-            help: None,
-        }],
+    let text = text.map_err(|e| {
+        PolicyError::single(Diagnostic::in_file(
+            Code::Unreadable,
+            &label,
+            format!("cannot read the exceptions file: {e}"),
+            None,
+        ))
     })?;
     let raw: RawExceptionsFile = serde_saphyr::from_str(&text).map_err(|error| {
         let location = error.location();
         PolicyError {
             diagnostics: vec![Diagnostic {
+                code: Code::Yaml,
                 file: label.clone(),
                 line: location.map(|l| l.line()).unwrap_or(0),
                 column: location.map(|l| l.column()).unwrap_or(0),

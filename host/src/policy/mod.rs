@@ -14,7 +14,7 @@ mod validate;
 pub use crate::plan::{
     CheckSource, CheckSpec, Enforcement, EnvGrant, Grants, Limits, Override, Plan, Rule,
 };
-pub use diagnostic::{Diagnostic, PolicyError};
+pub use diagnostic::{Code, Diagnostic, PolicyError};
 
 use std::path::{Path, PathBuf};
 
@@ -148,6 +148,7 @@ fn parse_in_chain(
         let message = error.without_snippet().to_string();
         PolicyError {
             diagnostics: vec![Diagnostic {
+                code: diagnostic::Code::Yaml,
                 file: label.to_owned(),
                 line: location.map(|l| l.line()).unwrap_or(0),
                 column: location.map(|l| l.column()).unwrap_or(0),
@@ -171,8 +172,9 @@ fn extended(
     base: Option<&Path>,
     chain: &mut Chain,
 ) -> Result<Plan, PolicyError> {
-    let here = |message: String, help: Option<String>| PolicyError {
+    let here = |code: diagnostic::Code, message: String, help: Option<String>| PolicyError {
         diagnostics: vec![Diagnostic {
+            code,
             file: label.to_owned(),
             line: at.referenced.line(),
             column: at.referenced.column(),
@@ -189,6 +191,7 @@ fn extended(
             Some(base) => PackRef::Path(base.join(path)),
             None => {
                 return Err(here(
+                    diagnostic::Code::Extends,
                     "a built-in pack can only extend built-in packs".into(),
                     None,
                 ));
@@ -214,10 +217,17 @@ fn extended(
                 .unwrap_or_else(|_| file.clone())
                 .display()
                 .to_string();
-            (
-                key,
-                crate::untrusted::read_named(&file, MAX_PACK_BYTES).unwrap_or_default(),
-            )
+            let bytes = crate::untrusted::read_named(&file, MAX_PACK_BYTES).map_err(|error| {
+                here(
+                    diagnostic::Code::Extends,
+                    format!(
+                        "`extends: {reference}`: cannot read `{}`: {error}",
+                        file.display()
+                    ),
+                    Some("paths are relative to the folder of this pack file".into()),
+                )
+            })?;
+            (key, bytes)
         }
     };
     if let Some(pinned) = &extends.sha256 {
@@ -230,6 +240,7 @@ fn extended(
             .to_ascii_lowercase();
         if actual != expected {
             return Err(here(
+                diagnostic::Code::ExtendsDigest,
                 format!(
                     "`extends: {reference}`: sha256 mismatch: pinned `{expected}`, the pack is `{actual}`"
                 ),
@@ -239,6 +250,7 @@ fn extended(
     }
     if chain.packs.contains(&key) || chain.packs.len() >= MAX_EXTENDS_DEPTH {
         return Err(here(
+            diagnostic::Code::Extends,
             format!(
                 "`extends: {reference}` makes a cycle or a chain deeper than {MAX_EXTENDS_DEPTH} packs"
             ),
@@ -256,7 +268,7 @@ fn extended(
 fn remote_extended(
     extends: &raw::RawExtends,
     url: &str,
-    here: impl Fn(String, Option<String>) -> PolicyError,
+    here: impl Fn(diagnostic::Code, String, Option<String>) -> PolicyError,
     chain: &mut Chain,
 ) -> Result<Plan, PolicyError> {
     let pinned = extends.sha256.as_ref().map(|p| {
@@ -267,7 +279,7 @@ fn remote_extended(
     });
     if remote::has_credentials(url) {
         // The reference is printed in reports, `gonogo pull` and errors.
-        return Err(here(
+        return Err(here(diagnostic::Code::Extends,
             "`extends:` names a remote pack with credentials in its reference; they would be printed in every report".into(),
             Some("serve the baseline where it can be read anonymously (its sha256 pin guarantees its content)".into()),
         ));
@@ -276,26 +288,35 @@ fn remote_extended(
         && !(pin.len() == 64 && pin.chars().all(|c| c.is_ascii_hexdigit()))
     {
         return Err(here(
+            diagnostic::Code::ExtendsDigest,
             format!("`extends: {url}`: `sha256: {pin}` is not a sha256 digest (64 hex digits)"),
             None,
         ));
     }
     if pinned.is_none() && !extends.allow_unpinned {
-        return Err(here(
+        return Err(here(diagnostic::Code::Extends,
             format!("`extends: {url}`: a remote pack must be pinned with `sha256:`"),
             Some("fetch it once (`gonogo pull` prints its digest), check it, and pin it; or set `allow_unpinned: true` to follow whatever the URL serves".into()),
         ));
     }
-    let (bytes, _) = remote::load(url, pinned.as_deref(), chain.pack_cache.as_deref())
-        .map_err(|reason| here(format!("`extends: {url}`: {reason}"), None))?;
+    let (bytes, _) =
+        remote::load(url, pinned.as_deref(), chain.pack_cache.as_deref()).map_err(|reason| {
+            here(
+                diagnostic::Code::Extends,
+                format!("`extends: {url}`: {reason}"),
+                None,
+            )
+        })?;
     let text = String::from_utf8(bytes).map_err(|_| {
         here(
+            diagnostic::Code::Extends,
             format!("`extends: {url}`: the pack is not UTF-8 text"),
             None,
         )
     })?;
     if chain.packs.iter().any(|key| key == url) || chain.packs.len() >= MAX_EXTENDS_DEPTH {
         return Err(here(
+            diagnostic::Code::Extends,
             format!(
                 "`extends: {url}` makes a cycle or a chain deeper than {MAX_EXTENDS_DEPTH} packs"
             ),
@@ -309,15 +330,12 @@ fn remote_extended(
 }
 
 fn single(file: &str, message: String, help: Option<String>) -> PolicyError {
-    PolicyError {
-        diagnostics: vec![Diagnostic {
-            file: file.to_owned(),
-            line: 0,
-            column: 0,
-            message,
-            help,
-        }],
-    }
+    PolicyError::single(Diagnostic::in_file(
+        diagnostic::Code::Unreadable,
+        file,
+        message,
+        help,
+    ))
 }
 
 /// serde-saphyr appends " at line L column C"; we print that up front.
@@ -328,3 +346,6 @@ pub(crate) fn strip_location_suffix(message: &str) -> String {
         None => message.to_owned(),
     }
 }
+
+#[cfg(test)]
+mod pack_error_tests;

@@ -1,6 +1,6 @@
 //! Turns a [`RawPack`] into a [`Plan`], collecting every problem.
 
-use super::diagnostic::{Diagnostic, PolicyError};
+use super::diagnostic::{Code, Diagnostic, PolicyError};
 use super::raw::{RawAttestation, RawCheck, RawPack, RawRule, RawTrust};
 use crate::attest::store::{Requirement, Trust};
 use crate::expr::template;
@@ -37,7 +37,12 @@ pub fn validate(
         diagnostics: Vec::new(),
     };
     if raw.name.value.trim().is_empty() {
-        v.error(&raw.name, "the pack `name` is empty".into(), None);
+        v.error(
+            Code::PackName,
+            &raw.name,
+            "the pack `name` is empty".into(),
+            None,
+        );
     }
     let parent_name = parent.as_ref().map(|p| p.name.clone()).unwrap_or_default();
     let mut checks = Vec::new();
@@ -47,6 +52,7 @@ pub fn validate(
             .is_some_and(|p| p.checks.iter().any(|c| &c.name == name))
         {
             v.error(
+                Code::CheckRedeclared,
                 check,
                 format!("check `{name}` is already declared by the extended pack `{parent_name}`"),
                 Some("use its name in rules, or give this check another name".into()),
@@ -87,6 +93,7 @@ pub fn validate(
                 .as_ref()
                 .is_some_and(|p| p.rules.iter().any(|r| r.id == rule.value.id.value));
             v.error(
+                Code::DuplicateRule,
                 &rule.value.id,
                 if inherited {
                     format!(
@@ -175,8 +182,9 @@ fn is_rule_id(id: &str) -> bool {
 }
 
 impl Validator<'_> {
-    fn error<T>(&mut self, at: &Spanned<T>, message: String, help: Option<String>) {
+    fn error<T>(&mut self, code: Code, at: &Spanned<T>, message: String, help: Option<String>) {
         self.diagnostics.push(Diagnostic {
+            code,
             file: self.label.to_owned(),
             line: at.referenced.line(),
             column: at.referenced.column(),
@@ -190,6 +198,7 @@ impl Validator<'_> {
         let before = self.diagnostics.len();
         if !is_identifier(name) {
             self.error(
+                Code::CheckName,
                 check,
                 format!(
                     "check name `{name}` must be letters, digits and `_`, starting with a letter"
@@ -206,6 +215,7 @@ impl Validator<'_> {
             Some(with) if with.value.is_null() => "{}".to_owned(),
             Some(with) => {
                 self.error(
+                    Code::Setting,
                     with,
                     format!("`with` of check `{name}` must be a mapping"),
                     None,
@@ -248,6 +258,7 @@ impl Validator<'_> {
                 let known: Vec<String> =
                     builtin.settings.iter().map(|s| format!("`{s}`")).collect();
                 self.error(
+                    Code::Setting,
                     with,
                     format!(
                         "check `{name}` (`builtin:{}`) has no setting `{key}`",
@@ -278,6 +289,7 @@ impl Validator<'_> {
                     .map(|b| format!("`builtin:{}`", b.name))
                     .collect();
                 self.error(
+                    Code::UnknownBuiltin,
                     &raw.source,
                     format!("check `{name}` uses `{reference}`, which is not a built-in check"),
                     Some(format!("built-in checks: {}", known.join(", "))),
@@ -290,6 +302,7 @@ impl Validator<'_> {
         }
         if reference.starts_with("http://") || reference.starts_with("https://") {
             self.error(
+                Code::CheckSource,
                 &raw.source,
                 format!("check `{name}`: loading checks by URL is not supported yet"),
                 Some("download the `.wasm`, pin it with `sha256:` and name it by path".into()),
@@ -297,7 +310,7 @@ impl Validator<'_> {
             return None;
         }
         let Some(base) = self.base else {
-            self.error(
+            self.error(Code::CheckSource,
                 &raw.source,
                 format!("check `{name}`: a built-in or remote pack cannot use checks by path, only `builtin:` checks"),
                 None,
@@ -309,6 +322,7 @@ impl Validator<'_> {
             Ok(bytes) => bytes,
             Err(error) => {
                 self.error(
+                    Code::CheckSource,
                     &raw.source,
                     format!("check `{name}`: cannot read `{}`: {error}", path.display()),
                     Some("paths are relative to the folder of the pack file".into()),
@@ -319,6 +333,7 @@ impl Validator<'_> {
         let digest = hex::encode(Sha256::digest(&bytes));
         if raw.sha256.is_none() {
             self.error(
+                Code::Unpinned,
                 &raw.source,
                 format!("check `{name}` is loaded from a file but not pinned"),
                 Some(format!(
@@ -353,7 +368,7 @@ impl Validator<'_> {
         if expected == actual {
             return true;
         }
-        self.error(
+        self.error(Code::DigestMismatch,
             pinned,
             format!("check `{name}`: sha256 mismatch for `{reference}`: the pack pins `{expected}`, the file is `{actual}`"),
             Some("if the new file is trusted, update `sha256:`; otherwise restore the pinned file".into()),
@@ -369,6 +384,7 @@ impl Validator<'_> {
         for (var, secret) in entries.chain(public) {
             if !crate::envsource::is_env_name(&var.value) {
                 self.error(
+                    Code::EnvGrant,
                     var,
                     format!(
                         "check `{name}`: `{}` is not a valid variable name",
@@ -378,6 +394,7 @@ impl Validator<'_> {
                 );
             } else if !seen.insert(var.value.clone()) {
                 self.error(
+                    Code::EnvGrant,
                     var,
                     format!("check `{name}`: variable `{}` is granted twice", var.value),
                     Some(
@@ -395,7 +412,7 @@ impl Validator<'_> {
         for entry in &raw.grants.hosts {
             match crate::plan::grants::HostEntry::parse(&entry.value) {
                 Ok(host) => hosts.push(host),
-                Err(reason) => self.error(
+                Err(reason) => self.error(Code::HostGrant,
                     entry,
                     format!("check `{name}`: `grants.hosts` entry {reason}"),
                     Some("entries: `api.example.com`, `*.example.com`, `127.0.0.1:8443`, or `env:NAME` for the host of the URL in variable NAME".into()),
@@ -419,6 +436,7 @@ impl Validator<'_> {
         };
         let Some(base) = self.base else {
             self.error(
+                Code::CaBundle,
                 given,
                 format!("check `{name}`: a built-in pack cannot name a CA bundle file"),
                 None,
@@ -430,6 +448,7 @@ impl Validator<'_> {
             Ok(certs) => (Some(path), Arc::from(certs)),
             Err(reason) => {
                 self.error(
+                    Code::CaBundle,
                     given,
                     format!("check `{name}`: `grants.ca_bundle`: {reason}"),
                     Some("paths are relative to the folder of the pack file".into()),
@@ -470,7 +489,12 @@ impl Validator<'_> {
         if (1..=max).contains(&value.value) {
             Some(value.value)
         } else {
-            self.error(value, format!("`{key}` must be between 1 and {max}"), None);
+            self.error(
+                Code::Limit,
+                value,
+                format!("`{key}` must be between 1 and {max}"),
+                None,
+            );
             None
         }
     }
@@ -490,6 +514,7 @@ impl Validator<'_> {
         let id = raw.id.value.trim().to_owned();
         if !is_rule_id(&id) {
             self.error(
+                Code::RuleId,
                 &raw.id,
                 format!("rule id `{id}` must be kebab-case (`jwt-secret-strong`)"),
                 None,
@@ -500,6 +525,7 @@ impl Validator<'_> {
         {
             let names: Vec<String> = known.iter().map(|n| format!("`{n}`")).collect();
             self.error(
+                Code::UnknownCheck,
                 check,
                 format!(
                     "rule `{id}` names check `{}`, which the pack does not declare",
@@ -524,7 +550,12 @@ impl Validator<'_> {
                 match expr::compile(env, &source.value, &scope, true) {
                     Ok(compiled) => Some(compiled),
                     Err(error) => {
-                        v.error(source, format!("rule `{id}`: `{field}`: {error}"), None);
+                        v.error(
+                            Code::Expression,
+                            source,
+                            format!("rule `{id}`: `{field}`: {error}"),
+                            None,
+                        );
                         None
                     }
                 }
@@ -535,6 +566,7 @@ impl Validator<'_> {
             chrono::NaiveDate::parse_from_str(date.value.trim(), "%Y-%m-%d")
                 .map_err(|_| {
                     self.error(
+                        Code::Date,
                         date,
                         format!(
                             "rule `{id}`: `enforce_from: {}` is not a date (YYYY-MM-DD)",
@@ -553,7 +585,7 @@ impl Validator<'_> {
             (Some(source), None) => compile(self, "expr", source),
             (None, Some(_)) => expr::compile(env, "true", &scope, false).ok(),
             (Some(source), Some(_)) => {
-                self.error(
+                self.error(Code::RuleKind,
                     source,
                     format!("rule `{id}` has both `expr` and `attestation`"),
                     Some("a rule is verified by an expression or vouched for by signed attestations, not both".into()),
@@ -561,7 +593,7 @@ impl Validator<'_> {
                 None
             }
             (None, None) => {
-                self.error(
+                self.error(Code::RuleKind,
                     &raw.id,
                     format!("rule `{id}` has neither `expr` nor `attestation`"),
                     Some("add `expr: <CEL>`, or `attestation: { roles: [...] }` for what only a person can vouch for".into()),
@@ -575,13 +607,19 @@ impl Validator<'_> {
                 .and_then(|m| match template::compile(env, &m.value, &scope) {
                     Ok(template) => Some(template),
                     Err(error) => {
-                        self.error(m, format!("rule `{id}`: `message`: {error}"), None);
+                        self.error(
+                            Code::Template,
+                            m,
+                            format!("rule `{id}`: `message`: {error}"),
+                            None,
+                        );
                         None
                     }
                 });
         let skip_message = raw.skip_message.as_ref().and_then(|m| {
             if raw.when.is_none() {
                 self.error(
+                    Code::SkipMessageWithoutWhen,
                     m,
                     format!("rule `{id}`: `skip_message` without `when`: the rule always applies"),
                     Some("add `when: <CEL>`, the condition under which the rule applies".into()),
@@ -591,7 +629,12 @@ impl Validator<'_> {
             match template::compile(env, &m.value, &scope) {
                 Ok(template) => Some(template),
                 Err(error) => {
-                    self.error(m, format!("rule `{id}`: `skip_message`: {error}"), None);
+                    self.error(
+                        Code::Template,
+                        m,
+                        format!("rule `{id}`: `skip_message`: {error}"),
+                        None,
+                    );
                     None
                 }
             }
@@ -647,7 +690,7 @@ impl Validator<'_> {
             let inherited_keys = trust.roles.get(role).map(Vec::len);
             if parent.is_some() && inherited_keys.is_some_and(|n| n > 0) {
                 if let Some(first) = keys.first() {
-                    self.error(
+                    self.error(Code::TrustLocked,
                         first,
                         format!("role `{role}` has its trusted keys in the extended pack: they cannot be changed here"),
                         Some("ask the owners of the extended pack to trust the key, or use a role of your own".into()),
@@ -660,6 +703,7 @@ impl Validator<'_> {
                 match crate::attest::keys::parse_public(&key.value) {
                     Ok(k) => parsed.push(k),
                     Err(reason) => self.error(
+                        Code::TrustKey,
                         key,
                         format!("trust role `{role}`: {reason}"),
                         Some("`gonogo keygen NAME` prints the public key to paste here".into()),
@@ -684,6 +728,7 @@ impl Validator<'_> {
         let days = limits.value.max_days;
         if !(1..=super::exceptions::MOST_MAX_DAYS).contains(&days) {
             self.error(
+                Code::ExceptionLimits,
                 limits,
                 format!(
                     "`exception_limits.max_days: {days}` is not between 1 and {}",
@@ -694,7 +739,7 @@ impl Validator<'_> {
             return inherited;
         }
         if days > inherited {
-            self.error(
+            self.error(Code::ExceptionLimits,
                 limits,
                 format!(
                     "`exception_limits.max_days: {days}` is longer than the {inherited} days the extended pack allows"
@@ -713,6 +758,7 @@ impl Validator<'_> {
         };
         if !inherited.is_empty() {
             self.error(
+                Code::Levels,
                 given,
                 "`levels` are defined by the extended pack and cannot be redefined".into(),
                 Some(format!("its levels: {}", inherited.join(", "))),
@@ -723,6 +769,7 @@ impl Validator<'_> {
         for name in &given.value {
             if !is_rule_id(name) || !seen.insert(name.clone()) {
                 self.error(
+                    Code::Levels,
                     given,
                     format!("level `{name}` is repeated or not a lowercase name"),
                     None,
@@ -741,6 +788,7 @@ impl Validator<'_> {
             Some(index) => index,
             None => {
                 self.error(
+                    Code::UnknownLevel,
                     level,
                     format!(
                         "rule `{id}`: level `{}` is not one of the pack's `levels`",
@@ -762,7 +810,7 @@ impl Validator<'_> {
     fn overrides(&mut self, raw: &RawPack, parent: Option<&Plan>) -> (Vec<Rule>, Vec<Override>) {
         let Some(parent) = parent else {
             if let Some(first) = raw.overrides.first() {
-                self.error(
+                self.error(Code::OverrideWithoutExtends,
                     first,
                     "`overrides` change the rules of an extended pack, and this pack has no `extends`".into(),
                     None,
@@ -778,6 +826,7 @@ impl Validator<'_> {
             let id = value.rule.value.trim();
             let Some(index) = rules.iter().position(|r| r.id == id) else {
                 self.error(
+                    Code::OverrideUnknownRule,
                     &value.rule,
                     format!(
                         "override of rule `{id}`, which the extended pack `{}` does not have",
@@ -791,6 +840,7 @@ impl Validator<'_> {
             };
             if rules[index].locked {
                 self.error(
+                    Code::OverrideLocked,
                     &value.rule,
                     format!(
                         "rule `{id}` is locked by the extended pack `{}`: it cannot be overridden",
@@ -809,6 +859,7 @@ impl Validator<'_> {
                 .filter(|r| !r.is_empty())
             else {
                 self.error(
+                    Code::OverrideIncomplete,
                     entry,
                     format!("the override of rule `{id}` has no `reason`"),
                     Some("say why, for the people who read the report".into()),
@@ -845,6 +896,7 @@ impl Validator<'_> {
             }
             if changes.is_empty() {
                 self.error(
+                    Code::OverrideIncomplete,
                     entry,
                     format!("the override of rule `{id}` changes nothing"),
                     Some("set `severity`, `enforcement` or `disabled: true`".into()),
@@ -876,6 +928,7 @@ impl Validator<'_> {
         let before = self.diagnostics.len();
         if value.roles.is_empty() {
             self.error(
+                Code::AttestationRole,
                 raw,
                 format!("rule `{id}`: `attestation.roles` is empty"),
                 None,
@@ -888,7 +941,7 @@ impl Validator<'_> {
                 // An open role: its keys come from a pack extending this one.
                 Some(trusted) if trusted.is_empty() => open = true,
                 Some(trusted) => keys.extend(trusted.iter().map(crate::attest::keys::key_id)),
-                None => self.error(
+                None => self.error(Code::AttestationRole,
                     role,
                     format!("rule `{id}`: role `{}` has no trusted keys in `trust.roles`", role.value),
                     Some("add the role's public keys under `trust: { roles: { <role>: [ed25519:…] } }`".into()),
@@ -906,14 +959,15 @@ impl Validator<'_> {
                 if keys.len() == 1 { "" } else { "s" }
             );
             match at {
-                Some(at) => self.error(at, message, None),
-                None => self.error(raw, message, None),
+                Some(at) => self.error(Code::AttestationSigners, at, message, None),
+                None => self.error(Code::AttestationSigners, raw, message, None),
             }
         }
         if let Some(age) = &value.max_age_days
             && age.value == 0
         {
             self.error(
+                Code::AttestationAge,
                 age,
                 format!("rule `{id}`: `max_age_days` must be at least 1"),
                 None,
@@ -939,6 +993,7 @@ impl Validator<'_> {
         };
         let Some(check) = &raw.check else {
             self.error(
+                Code::Evidence,
                 first,
                 format!(
                     "rule `{}`: `evidence` needs the rule's `check`",
@@ -954,6 +1009,7 @@ impl Validator<'_> {
         for id in &raw.evidence {
             if !ids.contains(&id.value.as_str()) {
                 self.error(
+                    Code::Evidence,
                     id,
                     format!(
                         "rule `{}`: `{}` never reports a finding `{}`",
