@@ -150,3 +150,6 @@ impl Report {
             .filter(|f| rule.evidence.is_empty() || rule.evidence.contains(&f.id))
     }
 }
+
+#[cfg(test)]
+mod render_tests;

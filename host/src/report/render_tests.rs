@@ -1,0 +1,169 @@
+//! Every renderer over one fixed report, in process: a rule of each status
+//! (pass, fail with located findings, skip with and without a reason, an
+//! error shared by two rules, waived, a failing warning), so that a change
+//! of any format shows as a snapshot diff pointing at its renderer.
+
+use super::{Format, Report};
+use crate::attest::store::Attestations;
+use crate::decision::FailOn;
+use crate::gate::{self, GateInputs};
+use crate::model::CheckRun;
+use crate::target::Target;
+
+const PACK: &str = "name: fixed
+description: One rule of each status.
+checks:
+  env: { use: 'builtin:env' }
+  docker: { use: 'builtin:docker' }
+  http: { use: 'builtin:http' }
+rules:
+  - id: secret-set
+    title: The session secret is set
+    severity: critical
+    check: env
+    expr: facts.secret_set
+  - id: debug-off
+    title: Debug logging is off in production
+    severity: high
+    check: env
+    expr: facts.log_level != 'debug'
+    message: 'LOG_LEVEL is ${facts.log_level}'
+    remediation: Set LOG_LEVEL=info in the deployment.
+    refs: [backend-checklist#logging]
+  - id: image-unprivileged
+    title: The image runs as a non-root user
+    severity: high
+    check: docker
+    when: size(facts.dockerfiles) > 0
+    skip_message: no Dockerfile in this project
+    expr: facts.dockerfiles.all(d, d.user != 'root')
+  - id: image-scanned
+    title: The image is scanned
+    severity: low
+    check: docker
+    when: facts.scanned != null
+    expr: facts.scanned
+  - id: live-health
+    title: The health route answers
+    severity: high
+    check: http
+    expr: facts.health_status == 200
+  - id: live-tls
+    title: TLS is valid
+    severity: high
+    check: http
+    expr: facts.tls_valid
+  - id: readme-setup
+    title: The README says how to run it
+    severity: medium
+    check: env
+    expr: facts.readme_setup
+  - id: pooling
+    title: Connections are pooled
+    severity: low
+    enforcement: warn
+    check: env
+    expr: facts.pooled
+exceptions:
+  - { rule: readme-setup, reason: written this sprint, approver: ana, expires: 2027-01-31 }
+";
+
+const RUNS: &str = r#"[
+  { "name": "env", "use": "builtin:env", "status": "fail",
+    "findings": [
+      { "id": "debug-logging", "status": "fail", "severity": "high",
+        "message": "LOG_LEVEL is debug", "location": { "path": "deploy/prod.env", "line": 3 },
+        "remediation": "Set LOG_LEVEL=info." },
+      { "id": "secret-set", "status": "pass", "severity": "low", "message": "SESSION_SECRET is set" }
+    ],
+    "facts": { "secret_set": true, "log_level": "debug", "readme_setup": false, "pooled": false } },
+  { "name": "docker", "use": "builtin:docker", "status": "pass",
+    "facts": { "dockerfiles": [], "scanned": null } },
+  { "name": "http", "use": "builtin:http", "status": "error",
+    "error": "`PUBLIC_URL` is not set: grant it and set it in the deployment environment" }
+]"#;
+
+fn fixed_report() -> Report {
+    let plan = crate::policy::parse(PACK, "fixed.yaml", None).expect("the pack loads");
+    let runs: Vec<CheckRun> = serde_json::from_str(RUNS).expect("the runs parse");
+    let target = Target {
+        path: "services/api".into(),
+        commit: Some("0123456789abcdef0123456789abcdef01234567".into()),
+        branch: Some("main".into()),
+        artifact: None,
+    };
+    let now = chrono::DateTime::parse_from_rfc3339("2026-12-06T12:00:00Z")
+        .expect("a time")
+        .with_timezone(&chrono::Utc);
+    let verdict = gate::judge(
+        &plan,
+        &GateInputs {
+            runs: &runs,
+            exceptions: &plan.exceptions,
+            attestations: &Attestations::none(),
+            target: &target,
+            environment: "production",
+            level: None,
+            fail_on: FailOn::Block,
+            now,
+        },
+    );
+    gate::report(&plan, target, "production", verdict, runs)
+}
+
+fn rendered(format: Format) -> String {
+    let mut out = Vec::new();
+    format
+        .renderer()
+        .render(&fixed_report(), &mut out)
+        .expect("renders");
+    String::from_utf8(out).expect("UTF-8")
+}
+
+#[test]
+fn the_fixed_report_has_a_rule_of_each_status() {
+    use crate::model::Status;
+    let report = fixed_report();
+    let status = |id: &str| {
+        report
+            .rules
+            .iter()
+            .find(|r| r.id == id)
+            .map(|r| r.status)
+            .expect("the rule")
+    };
+    assert_eq!(status("secret-set"), Status::Pass);
+    assert_eq!(status("debug-off"), Status::Fail);
+    assert_eq!(status("image-unprivileged"), Status::Skip);
+    assert_eq!(status("image-scanned"), Status::Skip);
+    assert_eq!(status("live-health"), Status::Error);
+    assert_eq!(status("live-tls"), Status::Error);
+    assert_eq!(status("readme-setup"), Status::Waived);
+    assert_eq!(status("pooling"), Status::Fail);
+    assert!(!report.decision.go);
+}
+
+#[test]
+fn human() {
+    insta::assert_snapshot!(rendered(Format::Human));
+}
+
+#[test]
+fn json() {
+    insta::assert_snapshot!(rendered(Format::Json));
+}
+
+#[test]
+fn sarif() {
+    insta::assert_snapshot!(rendered(Format::Sarif));
+}
+
+#[test]
+fn junit() {
+    insta::assert_snapshot!(rendered(Format::Junit));
+}
+
+#[test]
+fn markdown() {
+    insta::assert_snapshot!(rendered(Format::Markdown));
+}
