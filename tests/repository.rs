@@ -44,7 +44,7 @@ const CACHE_READERS: &[&str] = &[
 
 /// The host's Rust sources outside test modules: each file's path under
 /// `host/src` (with `/`) and its code before any `#[cfg(test)]`; files
-/// named `tests.rs` (test modules of their own) are left out.
+/// named `tests.rs` or `*_tests.rs` (test modules of their own) are left out.
 fn host_code() -> Vec<(String, String)> {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut files = Vec::new();
@@ -61,7 +61,8 @@ fn host_code() -> Vec<(String, String)> {
                 .expect("inside")
                 .to_string_lossy()
                 .replace('\\', "/");
-            if !relative.ends_with(".rs") || relative.rsplit('/').next() == Some("tests.rs") {
+            let file = relative.rsplit('/').next().unwrap_or_default();
+            if !relative.ends_with(".rs") || file == "tests.rs" || file.ends_with("_tests.rs") {
                 continue;
             }
             let text = std::fs::read_to_string(&path).expect("source");

@@ -1,7 +1,8 @@
 //! The one table of built-in checks and packs embedded in the binary.
 //!
 //! Every built-in check is listed here with every finding id it may emit;
-//! a test asserts the ids are unique and documented in the check's source.
+//! the ids are each check's own `findings.rs`, which the check reports
+//! through; tests assert they are unique, documented and reported.
 
 /// A check compiled from `guest-checks/checks/<name>` and embedded.
 #[derive(Debug)]
@@ -20,6 +21,38 @@ pub struct Builtin {
     pub source: &'static str,
 }
 
+// Each check declares its finding ids once, in its own `findings.rs`.
+#[path = "../../guest-checks/checks/ci/src/findings.rs"]
+#[allow(dead_code)]
+mod ci_findings;
+#[path = "../../guest-checks/checks/deps/src/findings.rs"]
+#[allow(dead_code)]
+mod deps_findings;
+#[path = "../../guest-checks/checks/docker/src/findings.rs"]
+#[allow(dead_code)]
+mod docker_findings;
+#[path = "../../guest-checks/checks/docs/src/findings.rs"]
+#[allow(dead_code)]
+mod docs_findings;
+#[path = "../../guest-checks/checks/email-dns/src/findings.rs"]
+#[allow(dead_code)]
+mod email_dns_findings;
+#[path = "../../guest-checks/checks/env/src/findings.rs"]
+#[allow(dead_code)]
+mod env_findings;
+#[path = "../../guest-checks/checks/http/src/findings.rs"]
+#[allow(dead_code)]
+mod http_findings;
+#[path = "../../guest-checks/checks/node/src/findings.rs"]
+#[allow(dead_code)]
+mod node_findings;
+#[path = "../../guest-checks/checks/prisma/src/findings.rs"]
+#[allow(dead_code)]
+mod prisma_findings;
+#[path = "../../guest-checks/checks/secrets/src/findings.rs"]
+#[allow(dead_code)]
+mod secrets_findings;
+
 include!(concat!(env!("OUT_DIR"), "/guest_digests.rs"));
 
 macro_rules! guest_wasm {
@@ -34,7 +67,7 @@ pub static BUILTINS: &[Builtin] = &[
         name: "env",
         wasm: guest_wasm!("gonogo_check_env.wasm"),
         digest: guest_digest!("gonogo_check_env.wasm"),
-        findings: &["empty", "placeholder", "shared-secret"],
+        findings: env_findings::ALL,
         settings: &["placeholders"],
         source: include_str!("../../guest-checks/checks/env/src/lib.rs"),
     },
@@ -42,14 +75,7 @@ pub static BUILTINS: &[Builtin] = &[
         name: "secrets",
         wasm: guest_wasm!("gonogo_check_secrets.wasm"),
         digest: guest_digest!("gonogo_check_secrets.wasm"),
-        findings: &[
-            "env-file-committed",
-            "env-file-unignored",
-            "env-not-gitignored",
-            "private-key",
-            "token",
-            "secret-assignment",
-        ],
+        findings: secrets_findings::ALL,
         settings: &[],
         source: include_str!("../../guest-checks/checks/secrets/src/lib.rs"),
     },
@@ -57,16 +83,7 @@ pub static BUILTINS: &[Builtin] = &[
         name: "deps",
         wasm: guest_wasm!("gonogo_check_deps.wasm"),
         digest: guest_digest!("gonogo_check_deps.wasm"),
-        findings: &[
-            "lockfile-missing",
-            "lockfile-not-committed",
-            "multiple-lockfiles",
-            "lockfile-mismatch",
-            "engines-missing",
-            "loose-version",
-            "install-not-frozen",
-            "dev-dependency-at-runtime",
-        ],
+        findings: deps_findings::ALL,
         settings: &[],
         source: include_str!("../../guest-checks/checks/deps/src/lib.rs"),
     },
@@ -74,14 +91,7 @@ pub static BUILTINS: &[Builtin] = &[
         name: "prisma",
         wasm: guest_wasm!("gonogo_check_prisma.wasm"),
         digest: guest_digest!("gonogo_check_prisma.wasm"),
-        findings: &[
-            "unindexed-relation",
-            "migrations-missing",
-            "migrations-not-committed",
-            "migration-lock-missing",
-            "migrate-deploy-missing",
-            "db-push-in-release",
-        ],
+        findings: prisma_findings::ALL,
         settings: &[],
         source: include_str!("../../guest-checks/checks/prisma/src/lib.rs"),
     },
@@ -89,22 +99,7 @@ pub static BUILTINS: &[Builtin] = &[
         name: "docker",
         wasm: guest_wasm!("gonogo_check_docker.wasm"),
         digest: guest_digest!("gonogo_check_docker.wasm"),
-        findings: &[
-            "runs-as-root",
-            "healthcheck-missing",
-            "base-image-unpinned",
-            "single-stage",
-            "dev-dependencies-in-image",
-            "node-env-not-production",
-            "dockerignore-incomplete",
-            "copy-missing-path",
-            "redis-no-password",
-            "redis-no-persistence",
-            "redis-no-eviction-policy",
-            "port-published",
-            "restart-policy-missing",
-            "resource-limits-missing",
-        ],
+        findings: docker_findings::ALL,
         settings: &[],
         source: concat!(
             include_str!("../../guest-checks/checks/docker/src/lib.rs"),
@@ -116,18 +111,7 @@ pub static BUILTINS: &[Builtin] = &[
         name: "ci",
         wasm: guest_wasm!("gonogo_check_ci.wasm"),
         digest: guest_digest!("gonogo_check_ci.wasm"),
-        findings: &[
-            "ci-missing",
-            "ci-unparsable",
-            "install-not-frozen",
-            "tests-missing",
-            "tests-cannot-fail",
-            "build-missing",
-            "action-unpinned",
-            "permissions-missing",
-            "permissions-broad",
-            "deploy-not-gated",
-        ],
+        findings: ci_findings::ALL,
         settings: &[],
         source: include_str!("../../guest-checks/checks/ci/src/lib.rs"),
     },
@@ -135,20 +119,7 @@ pub static BUILTINS: &[Builtin] = &[
         name: "docs",
         wasm: guest_wasm!("gonogo_check_docs.wasm"),
         digest: guest_digest!("gonogo_check_docs.wasm"),
-        findings: &[
-            "readme-missing",
-            "readme-no-setup",
-            "env-example-missing",
-            "api-docs-missing",
-            "runbook-missing",
-            "incident-plan-missing",
-            "rollback-plan-missing",
-            "backup-restore-missing",
-            "changelog-missing",
-            "security-policy-missing",
-            "privacy-policy-missing",
-            "terms-missing",
-        ],
+        findings: docs_findings::ALL,
         settings: &["user_facing"],
         source: include_str!("../../guest-checks/checks/docs/src/lib.rs"),
     },
@@ -156,61 +127,15 @@ pub static BUILTINS: &[Builtin] = &[
         name: "node",
         wasm: guest_wasm!("gonogo_check_node.wasm"),
         digest: guest_digest!("gonogo_check_node.wasm"),
-        findings: &[
-            "entry-not-found",
-            "security-headers-missing",
-            "cors-wildcard",
-            "cors-reflect-any",
-            "cors-credentials-wildcard",
-            "cors-env-fallback-wildcard",
-            "rate-limit-missing",
-            "auth-rate-limit-missing",
-            "health-route-missing",
-            "readiness-route-missing",
-            "body-limit-default",
-            "structured-logger-missing",
-            "error-tracking-missing",
-            "graceful-shutdown-missing",
-            "secret-fallback",
-            "validation-missing",
-            "weak-password-hashing",
-            "jwt-without-expiry",
-            "cookie-insecure",
-            "env-undocumented",
-        ],
+        findings: node_findings::ALL,
         settings: &[],
-        source: concat!(
-            include_str!("../../guest-checks/checks/node/src/lib.rs"),
-            include_str!("../../guest-checks/checks/node/src/features.rs"),
-        ),
+        source: include_str!("../../guest-checks/checks/node/src/lib.rs"),
     },
     Builtin {
         name: "http",
         wasm: guest_wasm!("gonogo_check_http.wasm"),
         digest: guest_digest!("gonogo_check_http.wasm"),
-        findings: &[
-            "not-configured",
-            "unreachable",
-            "health-failing",
-            "dependency-down",
-            "https-unavailable",
-            "tls-invalid",
-            "tls-expiring",
-            "http-not-redirected",
-            "hsts-missing",
-            "csp-missing",
-            "frame-protection-missing",
-            "nosniff-missing",
-            "referrer-policy-missing",
-            "powered-by-exposed",
-            "cors-foreign-origin-allowed",
-            "cors-wildcard-credentials",
-            "cors-expected-origin-refused",
-            "login-not-found",
-            "rate-limit-missing",
-            "retry-after-missing",
-            "compression-missing",
-        ],
+        findings: http_findings::ALL,
         settings: &[
             "base_url",
             "base_url_env",
@@ -235,17 +160,7 @@ pub static BUILTINS: &[Builtin] = &[
         name: "email-dns",
         wasm: guest_wasm!("gonogo_check_email_dns.wasm"),
         digest: guest_digest!("gonogo_check_email_dns.wasm"),
-        findings: &[
-            "not-configured",
-            "lookup-failed",
-            "spf-missing",
-            "spf-multiple",
-            "spf-permissive",
-            "dmarc-missing",
-            "dmarc-not-enforcing",
-            "dkim-missing",
-            "dkim-selectors-unknown",
-        ],
+        findings: email_dns_findings::ALL,
         settings: &[
             "domain",
             "domain_env",
@@ -367,6 +282,7 @@ mod tests {
                     builtin.name
                 );
             }
+            let code = check_code(builtin.name);
             let mut ids = BTreeSet::new();
             for id in builtin.findings {
                 assert!(ids.insert(id), "`{}` lists `{id}` twice", builtin.name);
@@ -375,9 +291,58 @@ mod tests {
                     "`{}` does not document `{id}`",
                     builtin.name
                 );
+                let constant = format!("findings::{}", id.to_ascii_uppercase().replace('-', "_"));
                 assert!(
-                    builtin.source.contains(&format!("\"{id}\"")),
-                    "`{}` never emits `{id}`",
+                    code.contains(&constant),
+                    "`{}` never reports `{id}` (`{constant}`)",
+                    builtin.name
+                );
+            }
+        }
+    }
+
+    /// The code of a check, outside its `findings.rs` and its tests.
+    fn check_code(name: &str) -> String {
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../guest-checks/checks")
+            .join(name)
+            .join("src");
+        let mut code = String::new();
+        let mut pending = vec![src];
+        while let Some(dir) = pending.pop() {
+            for entry in std::fs::read_dir(&dir).expect("the check's sources") {
+                let path = entry.expect("an entry").path();
+                let file = path
+                    .file_name()
+                    .and_then(|f| f.to_str())
+                    .unwrap_or_default();
+                if path.is_dir() {
+                    pending.push(path);
+                } else if file.ends_with(".rs") && file != "findings.rs" && file != "tests.rs" {
+                    let text = std::fs::read_to_string(&path).expect("a source");
+                    code.push_str(text.split("#[cfg(test)]").next().unwrap_or_default());
+                }
+            }
+        }
+        code
+    }
+
+    /// A finding id written as a literal where a check reports it would
+    /// escape the list the host validates packs with.
+    #[test]
+    fn checks_report_finding_ids_through_their_constants() {
+        for builtin in BUILTINS {
+            let code = check_code(builtin.name);
+            for literal in [
+                "Finding::fail(\"",
+                "Finding::warn(\"",
+                "Finding::pass(\"",
+                "Finding::new(\"",
+            ] {
+                let compact: String = code.split_whitespace().collect::<Vec<_>>().join("");
+                assert!(
+                    !compact.contains(&literal.replace(' ', "")),
+                    "`{}` reports a finding by a literal id (`{literal}…`): declare it in its findings.rs",
                     builtin.name
                 );
             }

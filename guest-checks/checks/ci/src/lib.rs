@@ -57,6 +57,7 @@
 //! - `permissions-missing` (warn, medium), `permissions-broad` (fail, high): token permissions.
 //! - `deploy-not-gated` (fail, high): a deploy job does not wait for the tests.
 
+pub mod findings;
 use gonogo_analysis::ci::{self, Install, Job, Pipeline};
 use gonogo_check::{Check, Finding, Info, Report, Severity, Value, json};
 use std::collections::BTreeSet;
@@ -275,7 +276,7 @@ impl Check for Ci {
         report.fact("present", !pipelines.is_empty());
         if pipelines.is_empty() {
             report.push(
-                Finding::fail("ci-missing", Severity::High, "no CI pipeline (.github/workflows, .gitlab-ci.yml)")
+                Finding::fail(findings::CI_MISSING, Severity::High, "no CI pipeline (.github/workflows, .gitlab-ci.yml)")
                     .fix("add a workflow that installs with `npm ci`, runs the tests and builds on every push"),
             );
         }
@@ -284,7 +285,7 @@ impl Check for Ci {
             if let Some(error) = &pipeline.error {
                 report.push(
                     Finding::fail(
-                        "ci-unparsable",
+                        findings::CI_UNPARSABLE,
                         Severity::Medium,
                         format!("not valid YAML: {error}"),
                     )
@@ -296,15 +297,19 @@ impl Check for Ci {
         }
         if !pipelines.is_empty() && !facts.runs_tests {
             report.push(
-                Finding::fail("tests-missing", Severity::High, "no CI step runs the tests")
-                    .at(&pipelines[0].path, None)
-                    .fix("add a step running `npm test`"),
+                Finding::fail(
+                    findings::TESTS_MISSING,
+                    Severity::High,
+                    "no CI step runs the tests",
+                )
+                .at(&pipelines[0].path, None)
+                .fix("add a step running `npm test`"),
             );
         }
         if !pipelines.is_empty() && !facts.runs_build {
             report.push(
                 Finding::warn(
-                    "build-missing",
+                    findings::BUILD_MISSING,
                     Severity::Low,
                     "no CI step builds the project",
                 )
@@ -353,7 +358,7 @@ fn inspect(report: &mut Report, pipeline: &Pipeline, facts: &mut Facts) {
                 if !frozen {
                     report.push(
                         Finding::fail(
-                            "install-not-frozen",
+                            findings::INSTALL_NOT_FROZEN,
                             Severity::Medium,
                             format!("`{command}` may change the lockfile"),
                         )
@@ -369,7 +374,7 @@ fn inspect(report: &mut Report, pipeline: &Pipeline, facts: &mut Facts) {
                         .tests_cannot_fail
                         .push(json!({"path": path, "line": step.line, "job": job.id}));
                     report.push(
-                        Finding::fail("tests-cannot-fail", Severity::High, format!("job `{}` ignores test failures", job.id))
+                        Finding::fail(findings::TESTS_CANNOT_FAIL, Severity::High, format!("job `{}` ignores test failures", job.id))
                             .at(path, Some(step.line))
                             .fix("remove `|| …` / `continue-on-error` so failing tests fail the pipeline"),
                     );
@@ -388,7 +393,7 @@ fn inspect(report: &mut Report, pipeline: &Pipeline, facts: &mut Facts) {
                     .unpinned_actions
                     .push(json!({"path": path, "line": step.line, "action": uses}));
                 report.push(
-                    Finding::warn("action-unpinned", Severity::Medium, format!("`{uses}` is not pinned to a commit SHA"))
+                    Finding::warn(findings::ACTION_UNPINNED, Severity::Medium, format!("`{uses}` is not pinned to a commit SHA"))
                         .at(path, Some(step.line))
                         .fix("pin `owner/action@<full SHA>` with the tag in a comment (Dependabot keeps it current)"),
                 );
@@ -414,7 +419,7 @@ fn inspect(report: &mut Report, pipeline: &Pipeline, facts: &mut Facts) {
         match state {
             "broad" => report.push(
                 Finding::fail(
-                    "permissions-broad",
+                    findings::PERMISSIONS_BROAD,
                     Severity::High,
                     "the workflow grants `write-all`",
                 )
@@ -423,7 +428,7 @@ fn inspect(report: &mut Report, pipeline: &Pipeline, facts: &mut Facts) {
             ),
             "missing" => report.push(
                 Finding::warn(
-                    "permissions-missing",
+                    findings::PERMISSIONS_MISSING,
                     Severity::Medium,
                     "the workflow does not restrict the token's permissions",
                 )
@@ -441,7 +446,7 @@ fn inspect(report: &mut Report, pipeline: &Pipeline, facts: &mut Facts) {
         if !gated {
             report.push(
                 Finding::fail(
-                    "deploy-not-gated",
+                    findings::DEPLOY_NOT_GATED,
                     Severity::High,
                     format!("deploy job `{}` does not wait for the tests", job.id),
                 )

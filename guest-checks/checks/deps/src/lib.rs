@@ -54,6 +54,7 @@
 //! - `install-not-frozen` (fail, medium): an install may rewrite the lockfile.
 //! - `dev-dependency-at-runtime` (fail, high): shipped code imports a devDependency.
 
+pub mod findings;
 use gonogo_analysis::{ci, dockerfile, node};
 use gonogo_check::workspace::{self, VcsKind};
 use gonogo_check::{Check, Finding, Info, Report, Severity, Value, json};
@@ -172,7 +173,7 @@ fn lockfiles(report: &mut Report, root: &node::Package) {
             committed = false;
             report.push(
                 Finding::fail(
-                    "lockfile-not-committed",
+                    findings::LOCKFILE_NOT_COMMITTED,
                     Severity::High,
                     format!("`{path}` is not committed"),
                 )
@@ -185,7 +186,7 @@ fn lockfiles(report: &mut Report, root: &node::Package) {
         listed.push(json!({"path": path, "manager": null, "tracked": false, "ignored": true}));
         report.push(
             Finding::fail(
-                "lockfile-not-committed",
+                findings::LOCKFILE_NOT_COMMITTED,
                 Severity::High,
                 format!("`{path}` is gitignored"),
             )
@@ -197,7 +198,7 @@ fn lockfiles(report: &mut Report, root: &node::Package) {
         committed = false;
         report.push(
             Finding::fail(
-                "lockfile-missing",
+                findings::LOCKFILE_MISSING,
                 Severity::High,
                 "no lockfile at the project root",
             )
@@ -208,7 +209,7 @@ fn lockfiles(report: &mut Report, root: &node::Package) {
     if managers.len() > 1 {
         report.push(
             Finding::fail(
-                "multiple-lockfiles",
+                findings::MULTIPLE_LOCKFILES,
                 Severity::Medium,
                 format!(
                     "lockfiles of several package managers: {}",
@@ -225,7 +226,7 @@ fn lockfiles(report: &mut Report, root: &node::Package) {
     {
         report.push(
             Finding::fail(
-                "lockfile-mismatch",
+                findings::LOCKFILE_MISMATCH,
                 Severity::Medium,
                 format!(
                     "`packageManager` names {declared}, the lockfile is {}'s",
@@ -261,7 +262,7 @@ fn engines(report: &mut Report, root: &node::Package, services: &[node::Service]
     if declared.is_none() {
         report.push(
             Finding::warn(
-                "engines-missing",
+                findings::ENGINES_MISSING,
                 Severity::Low,
                 "`engines.node` is not declared",
             )
@@ -304,7 +305,7 @@ fn loose_versions(report: &mut Report, packages: &[node::Package]) {
                 loose.push(json!({"package": name, "range": range, "path": package.manifest_path}));
                 report.push(
                     Finding::fail(
-                        "loose-version",
+                        findings::LOOSE_VERSION,
                         Severity::Medium,
                         format!("`{name}` accepts any version (`{range}`)"),
                     )
@@ -328,7 +329,7 @@ fn installs(report: &mut Report) {
         found.push(json!({"path": path, "line": line, "frozen": frozen}));
         if !frozen {
             report.push(
-                Finding::fail("install-not-frozen", Severity::Medium, format!("`{command}` may change the lockfile"))
+                Finding::fail(findings::INSTALL_NOT_FROZEN, Severity::Medium, format!("`{command}` may change the lockfile"))
                     .at(path, Some(line))
                     .fix("use `npm ci` (or `yarn install --immutable`, `pnpm install --frozen-lockfile`)"),
             );
@@ -427,7 +428,7 @@ fn service_dev_dependencies(
                 found.push(json!({"service": package.dir, "package": name, "path": module.path, "line": import.line}));
                 report.push(
                     Finding::fail(
-                        "dev-dependency-at-runtime",
+                        findings::DEV_DEPENDENCY_AT_RUNTIME,
                         Severity::High,
                         format!("`{name}` is imported by shipped code but is only a devDependency"),
                     )
@@ -443,7 +444,7 @@ fn service_dev_dependencies(
             found.push(json!({"service": package.dir, "package": tool, "path": package.manifest_path, "line": null}));
             report.push(
                 Finding::fail(
-                    "dev-dependency-at-runtime",
+                    findings::DEV_DEPENDENCY_AT_RUNTIME,
                     Severity::High,
                     format!("the start script runs `{tool}`, a devDependency"),
                 )

@@ -1,6 +1,7 @@
 //! Compose file rules: Redis protected, persistent and bounded; database
 //! and cache ports not published; restart policies; resource limits.
 
+use crate::findings;
 use gonogo_analysis::yaml;
 use gonogo_check::{Finding, Report, Severity, Value, json};
 
@@ -136,13 +137,13 @@ fn judge(
     if kind == "redis" {
         let redis = &facts["redis"];
         if redis["password"] == false {
-            push(Finding::fail("redis-no-password", Severity::High, format!("Redis service `{name}` has no password"))
+            push(Finding::fail(findings::REDIS_NO_PASSWORD, Severity::High, format!("Redis service `{name}` has no password"))
                 .fix("start it with `--requirepass ${REDIS_PASSWORD}` (or a mounted redis.conf with `requirepass`)"));
         }
         if redis["append_only"] == false {
             push(
                 Finding::warn(
-                    "redis-no-persistence",
+                    findings::REDIS_NO_PERSISTENCE,
                     Severity::Medium,
                     format!("Redis service `{name}` does not use append-only persistence"),
                 )
@@ -150,7 +151,7 @@ fn judge(
             );
         }
         if redis["maxmemory_policy"].is_null() {
-            push(Finding::warn("redis-no-eviction-policy", Severity::Low, format!("Redis service `{name}` sets no maxmemory policy"))
+            push(Finding::warn(findings::REDIS_NO_EVICTION_POLICY, Severity::Low, format!("Redis service `{name}` sets no maxmemory policy"))
                 .fix("add `--maxmemory 256mb --maxmemory-policy allkeys-lru` (or `noeviction` for queues)"));
         }
     }
@@ -161,7 +162,7 @@ fn judge(
     {
         push(
             Finding::fail(
-                "port-published",
+                findings::PORT_PUBLISHED,
                 Severity::High,
                 format!("`{name}` ({kind}) publishes its port on every interface"),
             )
@@ -171,7 +172,7 @@ fn judge(
     if facts["restart"].is_null() {
         push(
             Finding::warn(
-                "restart-policy-missing",
+                findings::RESTART_POLICY_MISSING,
                 Severity::Medium,
                 format!("`{name}` has no restart policy"),
             )
@@ -181,7 +182,7 @@ fn judge(
     if facts["limits"] == false {
         push(
             Finding::warn(
-                "resource-limits-missing",
+                findings::RESOURCE_LIMITS_MISSING,
                 Severity::Low,
                 format!("`{name}` has no resource limits"),
             )

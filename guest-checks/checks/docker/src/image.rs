@@ -2,6 +2,7 @@
 //! stage, pinned bases, stages, production installs, `NODE_ENV`, copied
 //! paths and `.dockerignore`.
 
+use crate::findings;
 use gonogo_analysis::dockerfile::{Dockerfile, Instruction, Stage};
 use gonogo_analysis::graph;
 use gonogo_check::workspace;
@@ -269,7 +270,7 @@ pub fn check(
         let line = in_effect(file, last, "USER").map_or(last.line, |u| u.line);
         report.push(
             Finding::fail(
-                "runs-as-root",
+                findings::RUNS_AS_ROOT,
                 Severity::High,
                 "the final stage runs as root",
             )
@@ -281,7 +282,7 @@ pub fn check(
         .filter(|h| !h.args.trim().eq_ignore_ascii_case("none"));
     if healthcheck.is_none() {
         report.push(
-            Finding::warn("healthcheck-missing", Severity::Medium, "the image has no HEALTHCHECK")
+            Finding::warn(findings::HEALTHCHECK_MISSING, Severity::Medium, "the image has no HEALTHCHECK")
                 .at(path, Some(last.line))
                 .fix("add `HEALTHCHECK CMD wget -qO- http://localhost:$PORT/health || exit 1` (or rely on the orchestrator's probe)"),
         );
@@ -295,7 +296,7 @@ pub fn check(
         if matches!(pinned, "latest" | "none") {
             report.push(
                 Finding::fail(
-                    "base-image-unpinned",
+                    findings::BASE_IMAGE_UNPINNED,
                     Severity::Medium,
                     format!("`{}` is not pinned to a version", stage.image),
                 )
@@ -306,7 +307,7 @@ pub fn check(
     }
     if file.stages.len() < 2 {
         report.push(
-            Finding::warn("single-stage", Severity::Low, "the build is single-stage: build tools ship in the image")
+            Finding::warn(findings::SINGLE_STAGE, Severity::Low, "the build is single-stage: build tools ship in the image")
                 .at(path, Some(last.line))
                 .fix("build in one stage and copy only the output and production modules into a slim final stage"),
         );
@@ -315,7 +316,7 @@ pub fn check(
     if prod_install == Some(false) {
         report.push(
             Finding::fail(
-                "dev-dependencies-in-image",
+                findings::DEV_DEPENDENCIES_IN_IMAGE,
                 Severity::Medium,
                 "the image installs devDependencies",
             )
@@ -333,7 +334,7 @@ pub fn check(
     if node_image && !node_env {
         report.push(
             Finding::warn(
-                "node-env-not-production",
+                findings::NODE_ENV_NOT_PRODUCTION,
                 Severity::Medium,
                 "the image does not set NODE_ENV=production",
             )
@@ -399,7 +400,7 @@ pub fn check(
                 )
             };
             report.push(
-                Finding::fail("dockerignore-incomplete", Severity::High, message)
+                Finding::fail(findings::DOCKERIGNORE_INCOMPLETE, Severity::High, message)
                     .at(
                         if patterns.is_some() {
                             &ignore_path
@@ -421,7 +422,7 @@ pub fn check(
         missing_paths.push(json!({"path": source, "line": copy.line}));
         report.push(
             Finding::fail(
-                "copy-missing-path",
+                findings::COPY_MISSING_PATH,
                 Severity::High,
                 format!(
                     "`{}` copies `{source}`, which is not in the project",

@@ -65,6 +65,7 @@
 //!   (warn, low): service settings.
 
 mod compose;
+pub mod findings;
 mod image;
 
 use gonogo_analysis::dockerfile;

@@ -47,6 +47,7 @@
 //! - `changelog-missing`, `security-policy-missing` (warn, low).
 //! - `privacy-policy-missing`, `terms-missing` (fail, medium): user-facing only.
 
+pub mod findings;
 use gonogo_analysis::{contains_ignore_case, ends_with_ignore_case, node};
 use gonogo_check::workspace;
 use gonogo_check::{Check, Finding, Info, Report, Severity};
@@ -166,11 +167,11 @@ impl Check for Docs {
         let setup = readme.as_deref().is_some_and(readme_has_setup);
         match &readme {
             None => report.push(
-                Finding::fail("readme-missing", Severity::Medium, "no README at the project root")
+                Finding::fail(findings::README_MISSING, Severity::Medium, "no README at the project root")
                     .fix("add README.md with what the service does and how to run it"),
             ),
             Some(path) if !setup => report.push(
-                Finding::warn("readme-no-setup", Severity::Low, "the README has no setup section with commands")
+                Finding::warn(findings::README_NO_SETUP, Severity::Low, "the README has no setup section with commands")
                     .at(path, None)
                     .fix("add a `## Getting started` section with the commands to install, configure and run"),
             ),
@@ -189,7 +190,7 @@ impl Check for Docs {
         if env_example.is_none() {
             report.push(
                 Finding::warn(
-                    "env-example-missing",
+                    findings::ENV_EXAMPLE_MISSING,
                     Severity::Medium,
                     "no .env.example documents the variables",
                 )
@@ -234,7 +235,7 @@ impl Check for Docs {
         if api_docs.is_none() {
             report.push(
                 Finding::warn(
-                    "api-docs-missing",
+                    findings::API_DOCS_MISSING,
                     Severity::Low,
                     "no OpenAPI/Swagger document or generator",
                 )
@@ -246,37 +247,37 @@ impl Check for Docs {
         let procedures: [(&str, &str, &[&str], &str); 6] = [
             (
                 "runbook",
-                "runbook-missing",
+                findings::RUNBOOK_MISSING,
                 &["runbook", "playbook", "operations"],
                 "runbook",
             ),
             (
                 "incident_plan",
-                "incident-plan-missing",
+                findings::INCIDENT_PLAN_MISSING,
                 &["incident"],
                 "incident response plan",
             ),
             (
                 "rollback_plan",
-                "rollback-plan-missing",
+                findings::ROLLBACK_PLAN_MISSING,
                 &["rollback", "roll back", "rolling back"],
                 "rollback plan",
             ),
             (
                 "backup_restore",
-                "backup-restore-missing",
+                findings::BACKUP_RESTORE_MISSING,
                 &["backup", "restore", "disaster recovery"],
                 "backup and restore procedure",
             ),
             (
                 "changelog",
-                "changelog-missing",
+                findings::CHANGELOG_MISSING,
                 &["changelog", "release notes", "history.md"],
                 "changelog",
             ),
             (
                 "security_policy",
-                "security-policy-missing",
+                findings::SECURITY_POLICY_MISSING,
                 &["security.md", "security policy"],
                 "security policy",
             ),
@@ -338,8 +339,8 @@ impl Check for Docs {
         let terms = page(&["terms", "tos.", "conditions"]);
         if user_facing {
             for (found, id, what) in [
-                (&privacy, "privacy-policy-missing", "privacy policy"),
-                (&terms, "terms-missing", "terms of service"),
+                (&privacy, findings::PRIVACY_POLICY_MISSING, "privacy policy"),
+                (&terms, findings::TERMS_MISSING, "terms of service"),
             ] {
                 if found.is_none() {
                     report.push(

@@ -48,6 +48,7 @@
 //! - `dkim-missing` (fail, high) per selector; `dkim-selectors-unknown`
 //!   (warn, low) when none is configured.
 
+pub mod findings;
 use gonogo_check::probe;
 use gonogo_check::{Check, Finding, Info, Map, Report, Severity, Status, Value, json};
 use serde::Deserialize;
@@ -78,7 +79,7 @@ fn txt(report: &mut Report, name: &str) -> Option<Vec<String>> {
             let why = gonogo_check::describe_probe_error(&error);
             report.push(
                 Finding::fail(
-                    "lookup-failed",
+                    findings::LOOKUP_FAILED,
                     Severity::High,
                     format!("TXT lookup of {name} failed: {why}"),
                 )
@@ -126,7 +127,7 @@ fn spf(report: &mut Report, domain: &str) {
     match (spf.len(), all) {
         (0, _) => report.push(
             Finding::fail(
-                "spf-missing",
+                findings::SPF_MISSING,
                 Severity::High,
                 format!("{domain} has no SPF record"),
             )
@@ -134,7 +135,7 @@ fn spf(report: &mut Report, domain: &str) {
         ),
         (n, _) if n > 1 => report.push(
             Finding::fail(
-                "spf-multiple",
+                findings::SPF_MULTIPLE,
                 Severity::High,
                 format!("{domain} has {n} SPF records; receivers treat that as an error"),
             )
@@ -142,19 +143,19 @@ fn spf(report: &mut Report, domain: &str) {
         ),
         (_, Some('+')) => report.push(
             Finding::fail(
-                "spf-permissive",
+                findings::SPF_PERMISSIVE,
                 Severity::High,
                 format!("the SPF record of {domain} ends in `+all`: anyone may send as it"),
             )
             .fix("end the record with `-all` (or `~all` while testing)"),
         ),
         (_, Some('-' | '~')) => report.push(Finding::pass(
-            "spf-missing",
+            findings::SPF_MISSING,
             format!("{domain} has an SPF record"),
         )),
         _ => report.push(
             Finding::warn(
-                "spf-permissive",
+                findings::SPF_PERMISSIVE,
                 Severity::Medium,
                 format!("the SPF record of {domain} does not end in `-all` or `~all`"),
             )
@@ -188,19 +189,19 @@ fn dmarc(report: &mut Report, domain: &str) {
     match (&record, policy.as_deref()) {
         (None, _) => report.push(
             Finding::fail(
-                "dmarc-missing",
+                findings::DMARC_MISSING,
                 Severity::High,
                 format!("{name} has no DMARC record"),
             )
             .fix("publish `v=DMARC1; p=quarantine; rua=mailto:…` at `_dmarc`"),
         ),
         (Some(_), Some("quarantine" | "reject")) => report.push(Finding::pass(
-            "dmarc-missing",
+            findings::DMARC_MISSING,
             format!("{name} enforces DMARC"),
         )),
         (Some(_), other) => report.push(
             Finding::fail(
-                "dmarc-not-enforcing",
+                findings::DMARC_NOT_ENFORCING,
                 Severity::Medium,
                 format!(
                     "the DMARC policy of {domain} is `{}`: spoofed mail is still delivered",
@@ -220,7 +221,7 @@ fn dkim(report: &mut Report, domain: &str, selectors: &[String]) {
     if selectors.is_empty() {
         report.push(
             Finding::warn(
-                "dkim-selectors-unknown",
+                findings::DKIM_SELECTORS_UNKNOWN,
                 Severity::Low,
                 "no DKIM selector is configured, so DKIM keys were not looked up",
             )
@@ -243,7 +244,7 @@ fn dkim(report: &mut Report, domain: &str, selectors: &[String]) {
         if !present {
             report.push(
                 Finding::fail(
-                    "dkim-missing",
+                    findings::DKIM_MISSING,
                     Severity::High,
                     format!("no DKIM public key at {name}"),
                 )
@@ -277,7 +278,7 @@ impl Check for EmailDns {
         let Some(domain) = domain else {
             report.fact("probed", false);
             report.push(Finding::new(
-                "not-configured",
+                findings::NOT_CONFIGURED,
                 Status::Skip,
                 Severity::Info,
                 "no sending domain to look up: email DNS checks are skipped",

@@ -40,6 +40,7 @@
 //!   well-known default (`changeme`, `your-secret-here`, `secret`, `xxxx`…).
 //! - `shared-secret` (fail, high): two secrets hold the same value.
 
+pub mod findings;
 mod url_facts;
 
 use gonogo_analysis::classify;
@@ -158,7 +159,7 @@ fn findings_for(report: &mut Report, name: &str, facts: &Value, secret: bool) {
     if present && facts["empty"] == json!(true) {
         report.push(
             Finding::warn(
-                "empty",
+                findings::EMPTY,
                 Severity::Medium,
                 format!("`{name}` is set but empty"),
             )
@@ -167,7 +168,7 @@ fn findings_for(report: &mut Report, name: &str, facts: &Value, secret: bool) {
     } else if present && secret && facts["placeholder"] == json!(true) {
         report.push(
             Finding::fail(
-                "placeholder",
+                findings::PLACEHOLDER,
                 Severity::Critical,
                 format!("`{name}` looks like a placeholder or a well-known default"),
             )
@@ -183,7 +184,7 @@ fn findings_for(report: &mut Report, name: &str, facts: &Value, secret: bool) {
             .collect();
         report.push(
             Finding::fail(
-                "shared-secret",
+                findings::SHARED_SECRET,
                 Severity::High,
                 format!("`{name}` has the same value as `{}`", others.join("`, `")),
             )

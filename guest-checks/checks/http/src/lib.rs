@@ -101,6 +101,7 @@
 //! - `compression-missing` (warn, low).
 
 mod client;
+pub mod findings;
 mod judge;
 mod steps;
 
@@ -231,7 +232,7 @@ impl Check for Http {
                 .map(|name| format!(" (variable `{name}` is not set)"))
                 .unwrap_or_default();
             report.push(Finding::new(
-                "not-configured",
+                findings::NOT_CONFIGURED,
                 gonogo_check::Status::Skip,
                 Severity::Info,
                 format!("no base URL to probe{via}: live checks are skipped"),

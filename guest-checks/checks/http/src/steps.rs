@@ -2,6 +2,7 @@
 //! its facts and findings to the report.
 
 use crate::client::{get, header, send};
+use crate::findings;
 use crate::judge::{self, CorsAnswer, SecurityHeaders};
 use crate::{
     Config, DEFAULT_FOREIGN_ORIGIN, DEFAULT_HEALTH, DEFAULT_LOGIN, DEFAULT_LOGIN_BODY,
@@ -46,7 +47,7 @@ pub fn health(prober: &mut Prober, config: &Config) -> bool {
             prober.report.fact("reachable", false);
             prober.report.fact("error", error.clone());
             prober.fail(
-                "unreachable",
+                findings::UNREACHABLE,
                 Severity::Critical,
                 format!("GET {} failed: {error}", prober.url(&path)),
                 "check the URL, DNS, the certificate and that the service is up",
@@ -58,7 +59,7 @@ pub fn health(prober: &mut Prober, config: &Config) -> bool {
             prober.report.fact("health", Value::Null);
             record_dependencies(prober, Map::new());
             prober.fail(
-                "health-failing",
+                findings::HEALTH_FAILING,
                 Severity::Critical,
                 format!("no health route answered (tried {})", candidates.join(", ")),
                 "serve `GET /health` returning 200 and `{\"status\":\"ok\"}`, or set `health_paths`",
@@ -71,12 +72,12 @@ pub fn health(prober: &mut Prober, config: &Config) -> bool {
     prober.report.fact("health", facts);
     if ok {
         prober.report.push(Finding::pass(
-            "health-failing",
+            findings::HEALTH_FAILING,
             format!("GET {path} is healthy"),
         ));
     } else {
         prober.fail(
-            "health-failing",
+            findings::HEALTH_FAILING,
             Severity::Critical,
             format!("GET {path} answered {} and is not healthy", response.status),
             "make the health route return 2xx with a healthy status",
@@ -96,7 +97,7 @@ pub fn readiness(prober: &mut Prober, config: &Config) {
             prober.report.fact("readiness", facts);
             if !ok {
                 prober.fail(
-                    "health-failing",
+                    findings::HEALTH_FAILING,
                     Severity::Critical,
                     format!("GET {path} answered {} and is not ready", response.status),
                     "make the readiness route return 2xx once the database and Redis are reachable",
@@ -113,7 +114,7 @@ fn record_dependencies(prober: &mut Prober, found: Map<String, Value>) {
         let healthy = word.as_str().is_some_and(judge::is_healthy);
         if !healthy {
             prober.fail(
-                "dependency-down",
+                findings::DEPENDENCY_DOWN,
                 Severity::High,
                 format!(
                     "the service reports `{name}` as `{}`",
@@ -138,7 +139,7 @@ pub fn transport(prober: &mut Prober, config: &Config) -> Result<(), String> {
     prober.report.fact("https", https);
     if !https {
         prober.fail(
-            "https-unavailable",
+            findings::HTTPS_UNAVAILABLE,
             Severity::Critical,
             format!("the service is probed over plain HTTP ({})", prober.base),
             "serve the API over HTTPS (TLS at the load balancer or proxy) and probe the https URL",
@@ -167,7 +168,7 @@ pub fn transport(prober: &mut Prober, config: &Config) -> Result<(), String> {
         }
         Ok(response) => {
             prober.fail(
-                "http-not-redirected",
+                findings::HTTP_NOT_REDIRECTED,
                 Severity::High,
                 format!(
                     "plain HTTP is served: GET {http_url} answered {} instead of redirecting to https",
@@ -194,7 +195,7 @@ fn tls(prober: &mut Prober) {
         Ok(info) => {
             if !info.chain_valid {
                 prober.fail(
-                    "tls-invalid",
+                    findings::TLS_INVALID,
                     Severity::Critical,
                     format!(
                         "the certificate of {host} does not verify: {}",
@@ -205,7 +206,7 @@ fn tls(prober: &mut Prober) {
             }
             if info.days_left < MIN_DAYS_LEFT {
                 prober.fail(
-                    "tls-expiring",
+                    findings::TLS_EXPIRING,
                     Severity::High,
                     format!(
                         "the certificate of {host} expires in {} days ({})",
@@ -231,7 +232,7 @@ fn tls(prober: &mut Prober) {
         Err(error) => {
             let error = describe_error(&error);
             prober.fail(
-                "tls-invalid",
+                findings::TLS_INVALID,
                 Severity::Critical,
                 format!("no TLS handshake with {host}:{port}: {error}"),
                 "serve TLS 1.2 or 1.3 with a valid certificate",
@@ -253,35 +254,35 @@ pub fn headers(prober: &mut Prober) {
             found
                 .hsts_max_age
                 .is_some_and(|age| age >= MIN_HSTS_MAX_AGE),
-            "hsts-missing",
+            findings::HSTS_MISSING,
             Severity::High,
             "Strict-Transport-Security with max-age of at least 180 days",
             "send `Strict-Transport-Security: max-age=31536000; includeSubDomains` (helmet does)",
         ),
         (
             found.csp,
-            "csp-missing",
+            findings::CSP_MISSING,
             Severity::Medium,
             "an enforced Content-Security-Policy",
             "send a Content-Security-Policy (helmet's default suits an API)",
         ),
         (
             found.frame_protection,
-            "frame-protection-missing",
+            findings::FRAME_PROTECTION_MISSING,
             Severity::Medium,
             "X-Frame-Options or CSP frame-ancestors",
             "send `X-Frame-Options: DENY` or CSP `frame-ancestors 'none'`",
         ),
         (
             found.nosniff,
-            "nosniff-missing",
+            findings::NOSNIFF_MISSING,
             Severity::Medium,
             "X-Content-Type-Options: nosniff",
             "send `X-Content-Type-Options: nosniff`",
         ),
         (
             found.powered_by.is_none(),
-            "powered-by-exposed",
+            findings::POWERED_BY_EXPOSED,
             Severity::Low,
             "no X-Powered-By",
             "remove `X-Powered-By` (`app.disable('x-powered-by')`, or helmet)",
@@ -295,7 +296,7 @@ pub fn headers(prober: &mut Prober) {
     if found.referrer_policy.is_none() {
         prober.report.push(
             Finding::warn(
-                "referrer-policy-missing",
+                findings::REFERRER_POLICY_MISSING,
                 Severity::Low,
                 format!("GET {path} sends no Referrer-Policy"),
             )
@@ -352,7 +353,7 @@ pub fn login(prober: &mut Prober, config: &Config) -> Option<String> {
             );
             prober.report.push(
                 Finding::warn(
-                    "login-not-found",
+                    findings::LOGIN_NOT_FOUND,
                     Severity::Medium,
                     format!("{why}: rate limiting not probed"),
                 )
@@ -405,7 +406,7 @@ pub fn cors(prober: &mut Prober, config: &Config, login: Option<&str>) -> Result
         || (reflects && answers.iter().any(|a| a.credentials));
     if allowed {
         prober.fail(
-            "cors-foreign-origin-allowed",
+            findings::CORS_FOREIGN_ORIGIN_ALLOWED,
             Severity::High,
             format!(
                 "a request from the foreign origin {foreign} is allowed ({})",
@@ -420,7 +421,7 @@ pub fn cors(prober: &mut Prober, config: &Config, login: Option<&str>) -> Result
     }
     if wildcard_credentials {
         prober.fail(
-            "cors-wildcard-credentials",
+            findings::CORS_WILDCARD_CREDENTIALS,
             Severity::Critical,
             "any origin is allowed together with credentials (cookies, authorization)".into(),
             "never combine credentials with `*` or a reflected origin: list the allowed origins",
@@ -442,7 +443,7 @@ pub fn cors(prober: &mut Prober, config: &Config, login: Option<&str>) -> Result
         let ok = preflight(origin).allows(origin);
         if !ok {
             prober.fail(
-                "cors-expected-origin-refused",
+                findings::CORS_EXPECTED_ORIGIN_REFUSED,
                 Severity::Medium,
                 format!("a preflight from the expected origin {origin} is not allowed"),
                 "add the origin to the CORS configuration",
@@ -505,24 +506,24 @@ pub fn rate_limit(prober: &mut Prober, config: &Config, path: &str) {
     match (&limited, &error) {
         (Some(_), _) if !retry_after => prober.report.push(
             Finding::warn(
-                "retry-after-missing",
+                findings::RETRY_AFTER_MISSING,
                 Severity::Low,
                 format!("POST {path} is limited after {requests} attempts, without Retry-After"),
             )
             .fix("send `Retry-After` with 429 answers (express-rate-limit: `standardHeaders: true`)"),
         ),
         (Some(_), _) => prober.report.push(Finding::pass(
-            "rate-limit-missing",
+            findings::RATE_LIMIT_MISSING,
             format!("POST {path} is limited after {requests} attempts"),
         )),
         (None, Some(e)) => prober.fail(
-            "rate-limit-missing",
+            findings::RATE_LIMIT_MISSING,
             Severity::High,
             format!("the login burst stopped after {requests} requests without a 429: {e}"),
             "rate-limit the auth routes (5–10 attempts per window)",
         ),
         (None, None) => prober.fail(
-            "rate-limit-missing",
+            findings::RATE_LIMIT_MISSING,
             Severity::High,
             format!("{requests} failed logins in a row to POST {path} never met a 429"),
             "rate-limit the auth routes (5–10 attempts per window), e.g. express-rate-limit or @nestjs/throttler",
@@ -560,7 +561,7 @@ pub fn compression(prober: &mut Prober) {
     if !enabled {
         prober.report.push(
             Finding::warn(
-                "compression-missing",
+                findings::COMPRESSION_MISSING,
                 Severity::Low,
                 format!("GET {path} offers no compression (no Content-Encoding, no Vary: Accept-Encoding)"),
             )

@@ -95,6 +95,7 @@
 //! - `env-undocumented` (warn, low): variables read but not in `.env.example`.
 
 mod features;
+pub mod findings;
 mod scan;
 
 use features::Sink;
@@ -173,7 +174,7 @@ fn inspect(service: &node::Service, packages: &[node::Package], sink: &mut Sink)
     if service.entries.is_empty() {
         sink.findings.push(
             Finding::warn(
-                "entry-not-found",
+                findings::ENTRY_NOT_FOUND,
                 Severity::Medium,
                 format!(
                     "no entry point found for the service in `{}`",
@@ -271,7 +272,7 @@ fn env_documentation(dir: &str, read: &BTreeSet<String>, sink: &mut Sink) -> Val
             .collect::<Vec<_>>()
             .join(", ");
         let finding = Finding::warn(
-            "env-undocumented",
+            findings::ENV_UNDOCUMENTED,
             Severity::Low,
             format!("read by the code but not in the env template: {list}"),
         )

@@ -46,6 +46,7 @@
 //! - `migrate-deploy-missing` (fail, high): nothing in the release path runs `prisma migrate deploy`.
 //! - `db-push-in-release` (fail, high): the release path runs `prisma db push`.
 
+pub mod findings;
 mod schema;
 
 use gonogo_analysis::{ci, dockerfile, graph, node};
@@ -101,7 +102,7 @@ impl Check for Prisma {
                     );
                     report.push(
                         Finding::fail(
-                            "unindexed-relation",
+                            findings::UNINDEXED_RELATION,
                             Severity::Medium,
                             format!(
                                 "`{}.{}` has no index on ({})",
@@ -177,7 +178,7 @@ fn migrations(report: &mut Report, schema: &str) {
     if sql.is_empty() && !(ignored && on_disk()) {
         report.push(
             Finding::fail(
-                "migrations-missing",
+                findings::MIGRATIONS_MISSING,
                 Severity::High,
                 format!("no migrations in `{folder}`"),
             )
@@ -189,7 +190,7 @@ fn migrations(report: &mut Report, schema: &str) {
     if ignored || tracked == Some(false) {
         report.push(
             Finding::fail(
-                "migrations-not-committed",
+                findings::MIGRATIONS_NOT_COMMITTED,
                 Severity::High,
                 format!("`{folder}` is not committed"),
             )
@@ -200,7 +201,7 @@ fn migrations(report: &mut Report, schema: &str) {
     if !workspace::exists(&lock) {
         report.push(
             Finding::warn(
-                "migration-lock-missing",
+                findings::MIGRATION_LOCK_MISSING,
                 Severity::Low,
                 format!("`{lock}` is missing"),
             )
@@ -327,7 +328,7 @@ fn release_commands(report: &mut Report, schema: &str) -> Result<(), String> {
         if normalized.contains("prisma db push") {
             push.push(entry);
             report.push(
-                Finding::fail("db-push-in-release", Severity::High, format!("{context} runs `prisma db push`"))
+                Finding::fail(findings::DB_PUSH_IN_RELEASE, Severity::High, format!("{context} runs `prisma db push`"))
                     .at(&path, line)
                     .fix("use `prisma migrate deploy` with committed migrations; keep `db push` for prototyping"),
             );
@@ -336,7 +337,7 @@ fn release_commands(report: &mut Report, schema: &str) -> Result<(), String> {
     if deploy.is_empty() {
         report.push(
             Finding::fail(
-                "migrate-deploy-missing",
+                findings::MIGRATE_DEPLOY_MISSING,
                 Severity::High,
                 "nothing in the release path runs `prisma migrate deploy`",
             )

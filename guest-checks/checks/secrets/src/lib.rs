@@ -55,6 +55,7 @@
 //! - `secret-assignment` (fail, high): a secret-named key is assigned a
 //!   high-entropy literal in a configuration or template file.
 
+pub mod findings;
 use gonogo_analysis::{classify, is_test_path};
 use gonogo_check::workspace::{self, VcsKind};
 use gonogo_check::{Check, Finding, Info, Report, Severity, Value, json};
@@ -186,14 +187,14 @@ fn env_files(report: &mut Report, vcs: VcsKind) {
         if tracked == Some(true) {
             committed.push(*path);
             report.push(
-                Finding::fail("env-file-committed", Severity::Critical, format!("git tracks the env file `{path}`"))
+                Finding::fail(findings::ENV_FILE_COMMITTED, Severity::Critical, format!("git tracks the env file `{path}`"))
                     .at(path, None)
                     .fix("`git rm --cached` it, ignore `.env*` in .gitignore, and rotate every secret it held"),
             );
         } else if tracked == Some(false) && !ignored {
             report.push(
                 Finding::fail(
-                    "env-file-unignored",
+                    findings::ENV_FILE_UNIGNORED,
                     Severity::High,
                     format!("`{path}` is not ignored by git: one `git add .` commits it"),
                 )
@@ -215,7 +216,7 @@ fn env_files(report: &mut Report, vcs: VcsKind) {
             None
         };
         let mut finding = Finding::fail(
-            "env-not-gitignored",
+            findings::ENV_NOT_GITIGNORED,
             Severity::Medium,
             "`.gitignore` does not cover `.env` and `.env.production`",
         )
@@ -407,7 +408,7 @@ impl Scanner {
                 if patterns.private_key.is_match(line) {
                     hit(
                         "private-key",
-                        "private-key",
+                        findings::PRIVATE_KEY,
                         Severity::Critical,
                         "a private key is in the repository".into(),
                         "remove it, rotate the key pair, and mount the key from the secret store",
@@ -417,7 +418,7 @@ impl Scanner {
                 if let Some((kind, _)) = patterns.tokens.iter().find(|(_, r)| r.is_match(line)) {
                     hit(
                         kind,
-                        "token",
+                        findings::TOKEN,
                         Severity::Critical,
                         format!("a {} is in the repository", kind.replace('-', " ")),
                         "revoke it now, remove it, and load it from the secret store",
@@ -434,7 +435,7 @@ impl Scanner {
                 if looks_like_a_real_secret(value) {
                     hit(
                         "secret-assignment",
-                        "secret-assignment",
+                        findings::SECRET_ASSIGNMENT,
                         Severity::High,
                         format!("`{key}` is assigned a literal secret"),
                         "replace it with a reference to the secret store or an env variable, and rotate it",

@@ -1,0 +1,47 @@
+//! Every finding id the `ci` check reports, declared once: the check
+//! reports them through these constants, and the host includes this file
+//! to validate a pack's `evidence` and to test the check's documentation.
+
+/// (fail, high) no pipeline.
+pub const CI_MISSING: &str = "ci-missing";
+
+/// (fail, medium) a pipeline file is not valid YAML.
+pub const CI_UNPARSABLE: &str = "ci-unparsable";
+
+/// (fail, medium) dependencies install without the lockfile.
+pub const INSTALL_NOT_FROZEN: &str = "install-not-frozen";
+
+/// (fail, high) no step runs the tests.
+pub const TESTS_MISSING: &str = "tests-missing";
+
+/// (fail, high) a test step's failure is ignored.
+pub const TESTS_CANNOT_FAIL: &str = "tests-cannot-fail";
+
+/// (warn, low) no step builds the project.
+pub const BUILD_MISSING: &str = "build-missing";
+
+/// (warn, medium) an action is pinned by tag or branch.
+pub const ACTION_UNPINNED: &str = "action-unpinned";
+
+/// `permissions-missing`
+pub const PERMISSIONS_MISSING: &str = "permissions-missing";
+
+/// `permissions-broad`
+pub const PERMISSIONS_BROAD: &str = "permissions-broad";
+
+/// (fail, high) a deploy job does not wait for the tests.
+pub const DEPLOY_NOT_GATED: &str = "deploy-not-gated";
+
+/// Every id above, in the order of the check's documentation.
+pub const ALL: &[&str] = &[
+    CI_MISSING,
+    CI_UNPARSABLE,
+    INSTALL_NOT_FROZEN,
+    TESTS_MISSING,
+    TESTS_CANNOT_FAIL,
+    BUILD_MISSING,
+    ACTION_UNPINNED,
+    PERMISSIONS_MISSING,
+    PERMISSIONS_BROAD,
+    DEPLOY_NOT_GATED,
+];

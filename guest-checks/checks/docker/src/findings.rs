@@ -1,0 +1,65 @@
+//! Every finding id the `docker` check reports, declared once: the check
+//! reports them through these constants, and the host includes this file
+//! to validate a pack's `evidence` and to test the check's documentation.
+
+/// (fail, high) the final stage runs as root.
+pub const RUNS_AS_ROOT: &str = "runs-as-root";
+
+/// (warn, medium) no `HEALTHCHECK`.
+pub const HEALTHCHECK_MISSING: &str = "healthcheck-missing";
+
+/// (fail, medium) a base image is `latest` or untagged.
+pub const BASE_IMAGE_UNPINNED: &str = "base-image-unpinned";
+
+/// (warn, low) one stage only.
+pub const SINGLE_STAGE: &str = "single-stage";
+
+/// (fail, medium) devDependencies are installed.
+pub const DEV_DEPENDENCIES_IN_IMAGE: &str = "dev-dependencies-in-image";
+
+/// (warn, medium) `NODE_ENV=production` is not set.
+pub const NODE_ENV_NOT_PRODUCTION: &str = "node-env-not-production";
+
+/// (fail, high) `COPY .` without excluding `.env*`, `node_modules`, `.git`.
+pub const DOCKERIGNORE_INCOMPLETE: &str = "dockerignore-incomplete";
+
+/// (fail, high) a copied path is not in the project.
+/// `redis-no-eviction-policy` (warn, low): Redis configuration.
+pub const COPY_MISSING_PATH: &str = "copy-missing-path";
+
+/// `redis-no-password`
+pub const REDIS_NO_PASSWORD: &str = "redis-no-password";
+
+/// `redis-no-persistence`
+pub const REDIS_NO_PERSISTENCE: &str = "redis-no-persistence";
+
+/// `redis-no-eviction-policy`
+pub const REDIS_NO_EVICTION_POLICY: &str = "redis-no-eviction-policy";
+
+/// (fail, high) a database or cache port is published. (warn, low): service
+/// settings.
+pub const PORT_PUBLISHED: &str = "port-published";
+
+/// `restart-policy-missing`
+pub const RESTART_POLICY_MISSING: &str = "restart-policy-missing";
+
+/// `resource-limits-missing`
+pub const RESOURCE_LIMITS_MISSING: &str = "resource-limits-missing";
+
+/// Every id above, in the order of the check's documentation.
+pub const ALL: &[&str] = &[
+    RUNS_AS_ROOT,
+    HEALTHCHECK_MISSING,
+    BASE_IMAGE_UNPINNED,
+    SINGLE_STAGE,
+    DEV_DEPENDENCIES_IN_IMAGE,
+    NODE_ENV_NOT_PRODUCTION,
+    DOCKERIGNORE_INCOMPLETE,
+    COPY_MISSING_PATH,
+    REDIS_NO_PASSWORD,
+    REDIS_NO_PERSISTENCE,
+    REDIS_NO_EVICTION_POLICY,
+    PORT_PUBLISHED,
+    RESTART_POLICY_MISSING,
+    RESOURCE_LIMITS_MISSING,
+];

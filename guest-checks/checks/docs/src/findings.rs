@@ -1,0 +1,55 @@
+//! Every finding id the `docs` check reports, declared once: the check
+//! reports them through these constants, and the host includes this file
+//! to validate a pack's `evidence` and to test the check's documentation.
+
+/// `readme-missing`
+pub const README_MISSING: &str = "readme-missing";
+
+/// `readme-no-setup`
+pub const README_NO_SETUP: &str = "readme-no-setup";
+
+/// `env-example-missing`
+pub const ENV_EXAMPLE_MISSING: &str = "env-example-missing";
+
+/// `api-docs-missing`
+pub const API_DOCS_MISSING: &str = "api-docs-missing";
+
+/// `runbook-missing`
+pub const RUNBOOK_MISSING: &str = "runbook-missing";
+
+/// `incident-plan-missing`
+pub const INCIDENT_PLAN_MISSING: &str = "incident-plan-missing";
+
+/// `rollback-plan-missing`
+pub const ROLLBACK_PLAN_MISSING: &str = "rollback-plan-missing";
+
+/// `backup-restore-missing`
+pub const BACKUP_RESTORE_MISSING: &str = "backup-restore-missing";
+
+/// `changelog-missing`
+pub const CHANGELOG_MISSING: &str = "changelog-missing";
+
+/// `security-policy-missing`
+pub const SECURITY_POLICY_MISSING: &str = "security-policy-missing";
+
+/// `privacy-policy-missing`
+pub const PRIVACY_POLICY_MISSING: &str = "privacy-policy-missing";
+
+/// `terms-missing`
+pub const TERMS_MISSING: &str = "terms-missing";
+
+/// Every id above, in the order of the check's documentation.
+pub const ALL: &[&str] = &[
+    README_MISSING,
+    README_NO_SETUP,
+    ENV_EXAMPLE_MISSING,
+    API_DOCS_MISSING,
+    RUNBOOK_MISSING,
+    INCIDENT_PLAN_MISSING,
+    ROLLBACK_PLAN_MISSING,
+    BACKUP_RESTORE_MISSING,
+    CHANGELOG_MISSING,
+    SECURITY_POLICY_MISSING,
+    PRIVACY_POLICY_MISSING,
+    TERMS_MISSING,
+];

@@ -1,0 +1,88 @@
+//! Every finding id the `node` check reports, declared once: the check
+//! reports them through these constants, and the host includes this file
+//! to validate a pack's `evidence` and to test the check's documentation.
+
+/// (warn, medium) a service whose entry point was not found.
+pub const ENTRY_NOT_FOUND: &str = "entry-not-found";
+
+/// (fail, high) no helmet. `cors-credentials-wildcard` (fail, critical),
+/// `cors-env-fallback-wildcard` (fail, high): CORS allows any origin.
+pub const SECURITY_HEADERS_MISSING: &str = "security-headers-missing";
+
+/// `cors-wildcard`
+pub const CORS_WILDCARD: &str = "cors-wildcard";
+
+/// `cors-reflect-any`
+pub const CORS_REFLECT_ANY: &str = "cors-reflect-any";
+
+/// `cors-credentials-wildcard`
+pub const CORS_CREDENTIALS_WILDCARD: &str = "cors-credentials-wildcard";
+
+/// `cors-env-fallback-wildcard`
+pub const CORS_ENV_FALLBACK_WILDCARD: &str = "cors-env-fallback-wildcard";
+
+/// `rate-limit-missing`
+pub const RATE_LIMIT_MISSING: &str = "rate-limit-missing";
+
+/// `auth-rate-limit-missing`
+pub const AUTH_RATE_LIMIT_MISSING: &str = "auth-rate-limit-missing";
+
+/// `health-route-missing`
+pub const HEALTH_ROUTE_MISSING: &str = "health-route-missing";
+
+/// `readiness-route-missing`
+pub const READINESS_ROUTE_MISSING: &str = "readiness-route-missing";
+
+/// (warn, low) no explicit request body limit.
+pub const BODY_LIMIT_DEFAULT: &str = "body-limit-default";
+
+/// `structured-logger-missing`
+pub const STRUCTURED_LOGGER_MISSING: &str = "structured-logger-missing";
+
+/// `error-tracking-missing`
+pub const ERROR_TRACKING_MISSING: &str = "error-tracking-missing";
+
+/// `graceful-shutdown-missing`
+pub const GRACEFUL_SHUTDOWN_MISSING: &str = "graceful-shutdown-missing";
+
+/// (fail, critical) a secret has a hard-coded default.
+pub const SECRET_FALLBACK: &str = "secret-fallback";
+
+/// `validation-missing`
+pub const VALIDATION_MISSING: &str = "validation-missing";
+
+/// (fail, high) bcrypt cost below 10.
+pub const WEAK_PASSWORD_HASHING: &str = "weak-password-hashing";
+
+/// `jwt-without-expiry`
+pub const JWT_WITHOUT_EXPIRY: &str = "jwt-without-expiry";
+
+/// `cookie-insecure`
+pub const COOKIE_INSECURE: &str = "cookie-insecure";
+
+/// (warn, low) variables read but not in `.env.example`.
+pub const ENV_UNDOCUMENTED: &str = "env-undocumented";
+
+/// Every id above, in the order of the check's documentation.
+pub const ALL: &[&str] = &[
+    ENTRY_NOT_FOUND,
+    SECURITY_HEADERS_MISSING,
+    CORS_WILDCARD,
+    CORS_REFLECT_ANY,
+    CORS_CREDENTIALS_WILDCARD,
+    CORS_ENV_FALLBACK_WILDCARD,
+    RATE_LIMIT_MISSING,
+    AUTH_RATE_LIMIT_MISSING,
+    HEALTH_ROUTE_MISSING,
+    READINESS_ROUTE_MISSING,
+    BODY_LIMIT_DEFAULT,
+    STRUCTURED_LOGGER_MISSING,
+    ERROR_TRACKING_MISSING,
+    GRACEFUL_SHUTDOWN_MISSING,
+    SECRET_FALLBACK,
+    VALIDATION_MISSING,
+    WEAK_PASSWORD_HASHING,
+    JWT_WITHOUT_EXPIRY,
+    COOKIE_INSECURE,
+    ENV_UNDOCUMENTED,
+];
