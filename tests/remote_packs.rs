@@ -206,6 +206,28 @@ fn pull_prefetches_and_reports_digests() {
 }
 
 #[test]
+fn pull_keeps_the_pack_under_its_cache_dir() {
+    let server = Server::start(BASELINE);
+    let pin = digest(BASELINE);
+    let project = team(&server.url(), &format!("  sha256: {pin}\n"));
+    let (default_cache, chosen) = (Project::new(), Project::new());
+    gonogo()
+        .args(["pull", "--cache-dir"])
+        .arg(chosen.path())
+        .arg("--policy")
+        .arg(project.path().join("gonogo.yaml"))
+        .env("GONOGO_CACHE_DIR", default_cache.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(format!(
+            "cache: {}",
+            chosen.path().join("packs").display()
+        )));
+    assert!(chosen.path().join(format!("packs/{pin}.yaml")).is_file());
+    assert!(!default_cache.path().join("packs").exists());
+}
+
+#[test]
 fn an_unreachable_or_missing_remote_is_a_clear_error() {
     let server = Server::start(BASELINE);
     let missing = format!("http://127.0.0.1:{}/nope.yaml", server.port);

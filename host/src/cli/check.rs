@@ -156,22 +156,28 @@ pub fn run(args: CheckArgs) -> Exit {
             .map_or_else(CompileCache::disabled, CompileCache::at)
     };
     // Expressions this build parsed before are decoded, not parsed again.
-    if let Some(dir) = cache.dir() {
-        crate::expr::parsed::install(crate::expr::parsed::ParsedStore::open(dir));
-    }
+    let parsed = cache.dir().map(crate::expr::parsed::ParsedStore::open);
     let pack = args
         .policy
         .as_deref()
         .map(PackRef::parse)
         .unwrap_or_else(|| PackRef::default_for(&args.dir));
-    let pack_cache = cache.dir().map(crate::policy::remote::cache_dir_in);
-    let loaded = policy::load_caching_in(&pack, pack_cache);
-    if let Some((parsed, decoded)) = crate::expr::parsed::save()
-        && args.verbose
-    {
-        crate::stderr::line(format_args!(
-            "gonogo: {parsed} CEL expression(s) parsed, {decoded} decoded from the cache"
-        ));
+    let loaded = policy::load_with(
+        &pack,
+        policy::LoadOptions {
+            pack_cache: cache.dir().map(crate::policy::remote::cache_dir_in),
+            parsed: parsed.as_ref(),
+        },
+    )
+    .plan;
+    if let Some(store) = &parsed {
+        store.save();
+        if args.verbose {
+            let (parsed, decoded) = store.counts();
+            crate::stderr::line(format_args!(
+                "gonogo: {parsed} CEL expression(s) parsed, {decoded} decoded from the cache"
+            ));
+        }
     }
     let plan = match loaded {
         Ok(plan) => plan,

@@ -62,6 +62,7 @@ pub fn run(args: EvalArgs) -> Exit {
     let scope = Scope {
         known_checks: &known,
         scoped: scoped_run.is_some(),
+        parsed: None,
     };
     let compiled = match expr::compile(&expr::environment(), &args.expression, &scope, false) {
         Ok(compiled) => compiled,

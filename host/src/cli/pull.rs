@@ -19,24 +19,38 @@ pub struct PullArgs {
     /// The pack (default: `./gonogo.yaml`).
     #[arg(long, short = 'p', value_name = "PACK", default_value = "gonogo.yaml")]
     policy: String,
+    /// Keep fetched packs under DIR/packs (default: $GONOGO_CACHE_DIR, else
+    /// ~/.cache/gonogo), as `gonogo check --cache-dir` does.
+    #[arg(long, value_name = "DIR")]
+    cache_dir: Option<std::path::PathBuf>,
 }
 
 /// Runs `gonogo pull`.
 pub fn run(args: PullArgs) -> Exit {
     let pack = PackRef::parse(&args.policy);
-    remote::take_loaded();
-    if let Err(error) = policy::load(&pack) {
+    let pack_cache = match &args.cache_dir {
+        Some(dir) => Some(remote::cache_dir_in(dir)),
+        None => remote::cache_dir(),
+    };
+    let loaded = policy::load_with(
+        &pack,
+        policy::LoadOptions {
+            pack_cache: pack_cache.clone(),
+            parsed: None,
+        },
+    );
+    if let Err(error) = loaded.plan {
         for diagnostic in &error.diagnostics {
             fail(diagnostic);
         }
         return Exit::Error;
     }
-    let loaded = remote::take_loaded();
+    let loaded = loaded.remote;
     if loaded.is_empty() {
         println!("{} extends no remote pack: nothing to pull", args.policy);
         return Exit::Go;
     }
-    let dir = remote::cache_dir()
+    let dir = pack_cache
         .map(|d| d.display().to_string())
         .unwrap_or_else(|| "(no cache folder)".into());
     for pack in &loaded {

@@ -44,12 +44,15 @@ pub fn environment() -> Arc<cel::Env> {
     }))
 }
 
-/// What the static checks need to know about the pack.
+/// What compiling an expression needs to know: the pack (for the static
+/// checks), and where expressions parsed by earlier runs are kept.
 pub struct Scope<'a> {
     /// Names declared under `checks:`.
     pub known_checks: &'a BTreeSet<String>,
     /// Whether the rule has `check:` (so `facts`, `findings`, `status` exist).
     pub scoped: bool,
+    /// The store of parsed expressions, when the run keeps one.
+    pub parsed: Option<&'a parsed::ParsedStore>,
 }
 
 /// Compiles `source`; `bool_result` asks that it yield a bool when its type
@@ -60,7 +63,7 @@ pub fn compile(
     scope: &Scope<'_>,
     bool_result: bool,
 ) -> Result<CompiledExpr, String> {
-    let expression = parsed::parse(env, source).map_err(|errors| {
+    let expression = parsed::parse(env, source, scope.parsed).map_err(|errors| {
         let first = errors.errors.first();
         match first {
             Some(error) if error.msg.contains("Recursion limit") => {
@@ -278,6 +281,7 @@ mod tests {
             &Scope {
                 known_checks: &known,
                 scoped,
+                parsed: None,
             },
             true,
         )

@@ -87,6 +87,7 @@ mod tests {
         let scope = Scope {
             known_checks: &known,
             scoped: true,
+            parsed: None,
         };
         let template = compile(
             &expr::environment(),

@@ -59,31 +59,62 @@ const MAX_PACK_BYTES: u64 = 4 << 20;
 /// Loads and validates a pack; pinned remote packs it extends are kept in
 /// the default cache folder ([`remote::cache_dir`]).
 pub fn load(pack: &PackRef) -> Result<Plan, PolicyError> {
-    load_caching_in(pack, remote::cache_dir())
-}
-
-/// [`load`], keeping pinned remote packs in `pack_cache` (`None`: fetched
-/// every time, kept nowhere), as `gonogo check --cache-dir` or
-/// `--no-cache` say.
-pub fn load_caching_in(pack: &PackRef, pack_cache: Option<PathBuf>) -> Result<Plan, PolicyError> {
-    load_in_chain(
+    load_with(
         pack,
-        &mut Chain {
-            packs: Vec::new(),
-            pack_cache,
+        LoadOptions {
+            pack_cache: remote::cache_dir(),
+            parsed: None,
         },
     )
+    .plan
+}
+
+/// How a pack is loaded: everything besides the pack that loading reads
+/// or keeps is named here, so that nothing depends on call order.
+pub struct LoadOptions<'a> {
+    /// Where pinned remote packs are kept (`None`: fetched every time,
+    /// kept nowhere), as `gonogo check --cache-dir` or `--no-cache` say.
+    pub pack_cache: Option<PathBuf>,
+    /// Where CEL expressions parsed by earlier runs are decoded from, and
+    /// new ones recorded (`None`: every expression is parsed).
+    pub parsed: Option<&'a crate::expr::parsed::ParsedStore>,
+}
+
+/// A pack loaded (or why not), and the remote packs its loading read.
+pub struct Loaded {
+    /// The plan, or every problem of the pack.
+    pub plan: Result<Plan, PolicyError>,
+    /// The remote packs read, in the order they were loaded (`gonogo pull`).
+    pub remote: Vec<remote::Loaded>,
+}
+
+/// Loads and validates a pack as `options` say.
+pub fn load_with(pack: &PackRef, options: LoadOptions<'_>) -> Loaded {
+    let mut chain = Chain {
+        packs: Vec::new(),
+        pack_cache: options.pack_cache,
+        parsed: options.parsed,
+        remote: Vec::new(),
+    };
+    let plan = load_in_chain(pack, &mut chain);
+    Loaded {
+        plan,
+        remote: chain.remote,
+    }
 }
 
 /// The packs being loaded, each extended by the next (to refuse cycles),
-/// and where fetched packs are kept.
-struct Chain {
+/// where fetched packs are kept, where parsed expressions are, and the
+/// remote packs read so far.
+struct Chain<'a> {
     packs: Vec<String>,
     pack_cache: Option<PathBuf>,
+    parsed: Option<&'a crate::expr::parsed::ParsedStore>,
+    remote: Vec<remote::Loaded>,
 }
 
 /// Loads a pack that is extended by the packs in `chain`.
-fn load_in_chain(pack: &PackRef, chain: &mut Chain) -> Result<Plan, PolicyError> {
+fn load_in_chain(pack: &PackRef, chain: &mut Chain<'_>) -> Result<Plan, PolicyError> {
     match pack {
         PackRef::Builtin(name) => {
             let Some(builtin) = crate::builtins::builtin_pack(name) else {
@@ -133,6 +164,8 @@ pub fn parse(text: &str, label: &str, base: Option<&Path>) -> Result<Plan, Polic
         &mut Chain {
             packs: Vec::new(),
             pack_cache: remote::cache_dir(),
+            parsed: None,
+            remote: Vec::new(),
         },
     )
 }
@@ -141,7 +174,7 @@ fn parse_in_chain(
     text: &str,
     label: &str,
     base: Option<&Path>,
-    chain: &mut Chain,
+    chain: &mut Chain<'_>,
 ) -> Result<Plan, PolicyError> {
     let raw: raw::RawPack = serde_saphyr::from_str(text).map_err(|error| {
         let location = error.location();
@@ -161,7 +194,7 @@ fn parse_in_chain(
         Some(extends) => Some(extended(&extends.value, extends, label, base, chain)?),
         None => None,
     };
-    validate::validate(raw, label, base, parent)
+    validate::validate(raw, label, base, parent, chain.parsed)
 }
 
 /// Loads the pack `extends:` names, checking its pin, depth and cycles.
@@ -170,7 +203,7 @@ fn extended(
     at: &serde_saphyr::Spanned<raw::RawExtends>,
     label: &str,
     base: Option<&Path>,
-    chain: &mut Chain,
+    chain: &mut Chain<'_>,
 ) -> Result<Plan, PolicyError> {
     let here = |code: diagnostic::Code, message: String, help: Option<String>| PolicyError {
         diagnostics: vec![Diagnostic {
@@ -269,7 +302,7 @@ fn remote_extended(
     extends: &raw::RawExtends,
     url: &str,
     here: impl Fn(diagnostic::Code, String, Option<String>) -> PolicyError,
-    chain: &mut Chain,
+    chain: &mut Chain<'_>,
 ) -> Result<Plan, PolicyError> {
     let pinned = extends.sha256.as_ref().map(|p| {
         p.value
@@ -299,14 +332,15 @@ fn remote_extended(
             Some("fetch it once (`gonogo pull` prints its digest), check it, and pin it; or set `allow_unpinned: true` to follow whatever the URL serves".into()),
         ));
     }
-    let (bytes, _) =
-        remote::load(url, pinned.as_deref(), chain.pack_cache.as_deref()).map_err(|reason| {
+    let (bytes, loaded) = remote::load(url, pinned.as_deref(), chain.pack_cache.as_deref())
+        .map_err(|reason| {
             here(
                 diagnostic::Code::Extends,
                 format!("`extends: {url}`: {reason}"),
                 None,
             )
         })?;
+    chain.remote.push(loaded);
     let text = String::from_utf8(bytes).map_err(|_| {
         here(
             diagnostic::Code::Extends,

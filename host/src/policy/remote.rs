@@ -48,11 +48,6 @@ pub fn cache_dir() -> Option<PathBuf> {
         .map(|dir| cache_dir_in(&dir))
 }
 
-thread_local! {
-    /// Every remote pack loaded on this thread, for `gonogo pull`.
-    static LOADED: std::cell::RefCell<Vec<Loaded>> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
 /// A remote pack that was loaded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Loaded {
@@ -64,11 +59,6 @@ pub struct Loaded {
     pub origin: Origin,
     /// Whether it was pinned (and so is cached).
     pub pinned: bool,
-}
-
-/// The remote packs loaded on this thread since the last call.
-pub fn take_loaded() -> Vec<Loaded> {
-    LOADED.with(|loaded| std::mem::take(&mut *loaded.borrow_mut()))
 }
 
 /// Where a remote pack's bytes came from.
@@ -87,17 +77,15 @@ pub fn load(
     url: &str,
     pinned: Option<&str>,
     cache: Option<&Path>,
-) -> Result<(Vec<u8>, Origin), String> {
+) -> Result<(Vec<u8>, Loaded), String> {
     let (bytes, origin) = load_unlogged(url, pinned, cache)?;
-    LOADED.with(|loaded| {
-        loaded.borrow_mut().push(Loaded {
-            url: url.to_owned(),
-            sha256: hex::encode(Sha256::digest(&bytes)),
-            origin,
-            pinned: pinned.is_some(),
-        })
-    });
-    Ok((bytes, origin))
+    let loaded = Loaded {
+        url: url.to_owned(),
+        sha256: hex::encode(Sha256::digest(&bytes)),
+        origin,
+        pinned: pinned.is_some(),
+    };
+    Ok((bytes, loaded))
 }
 
 fn load_unlogged(

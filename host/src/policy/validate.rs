@@ -3,6 +3,7 @@
 use super::diagnostic::{Code, Diagnostic, PolicyError};
 use super::raw::{RawAttestation, RawCheck, RawPack, RawRule, RawTrust};
 use crate::attest::store::{Requirement, Trust};
+use crate::expr::parsed::ParsedStore;
 use crate::expr::template;
 use crate::expr::{self, CompiledExpr, Scope};
 use crate::plan::{
@@ -21,19 +22,23 @@ const MAX_COMPONENT_BYTES: u64 = 256 << 20;
 struct Validator<'a> {
     label: &'a str,
     base: Option<&'a Path>,
+    parsed: Option<&'a ParsedStore>,
     diagnostics: Vec<Diagnostic>,
 }
 
-/// Validates a parsed pack; `parent` is the pack it extends, loaded.
+/// Validates a parsed pack; `parent` is the pack it extends, loaded;
+/// `parsed` the store of expressions parsed by earlier runs, if any.
 pub fn validate(
     raw: RawPack,
     label: &str,
     base: Option<&Path>,
     parent: Option<Plan>,
+    parsed: Option<&ParsedStore>,
 ) -> Result<Plan, PolicyError> {
     let mut v = Validator {
         label,
         base,
+        parsed,
         diagnostics: Vec::new(),
     };
     if raw.name.value.trim().is_empty() {
@@ -544,6 +549,7 @@ impl Validator<'_> {
         let scope = Scope {
             known_checks: known,
             scoped: raw.check.is_some(),
+            parsed: self.parsed,
         };
         let compile =
             |v: &mut Self, field: &str, source: &Spanned<String>| -> Option<CompiledExpr> {

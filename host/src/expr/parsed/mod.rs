@@ -2,7 +2,8 @@
 //!
 //! Parsing a pack's expressions (ANTLR) is most of the fixed cost of a
 //! warm `gonogo check` on a small project. `gonogo check` opens the store
-//! before it loads the pack: an expression whose exact source this build
+//! and hands it to the pack loader ([`crate::policy::LoadOptions`]): an
+//! expression whose exact source this build
 //! of gonogo parsed before is decoded from the store instead of parsed, and
 //! the static checks of [`super::compile`] run on it as on a fresh
 //! parse, so diagnostics are the same. A source that does not parse is
@@ -20,7 +21,7 @@ use cel::IdedExpr;
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 
 /// The store's file name in the cache folder.
 pub const FILE: &str = "expressions.bin";
@@ -170,28 +171,16 @@ fn index(bytes: &[u8], header: &[u8]) -> Option<HashMap<String, Range<usize>>> {
     decoder.is_empty().then_some(known)
 }
 
-static PROCESS_STORE: OnceLock<ParsedStore> = OnceLock::new();
-
-/// Makes `store` the one [`parse`] uses for the rest of the process (the
-/// first call wins): `gonogo check` calls it before it loads the pack.
-pub fn install(store: ParsedStore) {
-    let _ = PROCESS_STORE.set(store);
-}
-
-/// `source` parsed with `env`: from the installed store, else by the parser.
-pub fn parse(env: &cel::Env, source: &str) -> Result<Arc<IdedExpr>, cel::ParseErrors> {
-    match PROCESS_STORE.get() {
+/// `source` parsed with `env`: from `store` when there is one, else by the parser.
+pub fn parse(
+    env: &cel::Env,
+    source: &str,
+    store: Option<&ParsedStore>,
+) -> Result<Arc<IdedExpr>, cel::ParseErrors> {
+    match store {
         Some(store) => store.parse(env, source),
         None => env.parser().parse(source).map(Arc::new),
     }
-}
-
-/// Saves the installed store, if any; returns its counts (see
-/// [`ParsedStore::counts`]).
-pub fn save() -> Option<(usize, usize)> {
-    let store = PROCESS_STORE.get()?;
-    store.save();
-    Some(store.counts())
 }
 
 #[cfg(test)]
