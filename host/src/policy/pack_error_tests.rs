@@ -96,3 +96,41 @@ fn the_docs_list_every_code_with_an_example() {
         );
     }
 }
+
+const HEAD: &str = "name: broken\nchecks:\n  env:\n    use: builtin:env\nrules:\n";
+
+/// Broken packs, each with the line and column, code and words of its
+/// one problem (the binary prints them; `tests/check_cli.rs` shows it).
+#[test]
+fn broken_packs_are_reported_with_line_column_and_code() {
+    let cases: Vec<(String, &str, Code, &str)> = vec![
+        ("name: [unclosed\n".to_owned(), "1:7", Code::Yaml, ""),
+        (format!("{HEAD}  - id: a\n    title: A\n    severty: high\n    expr: 'true'\n"), "8:5", Code::Yaml, "severty"),
+        (format!("{HEAD}  - id: a\n    title: A\n    severity: high\n    expr: 'checks.env.status =='\n"), "9:11", Code::Expression, "CEL syntax error"),
+        (format!("{HEAD}  - id: a\n    title: A\n    severity: high\n    check: env\n    expr: facts.n >= '3' + 1\n"), "10:11", Code::Expression, "no operator `+` for `string` and `int`"),
+        (format!("{HEAD}  - id: a\n    title: A\n    severity: high\n    check: env\n    expr: 'true'\n    evidence: [placeholder, no-such-finding]\n"), "11:29", Code::Evidence, "`env` never reports a finding `no-such-finding`"),
+        (format!("{HEAD}  - id: a\n    title: A\n    severity: high\n    expr: 'true'\n    evidence: [placeholder]\n"), "10:16", Code::Evidence, "`evidence` needs the rule's `check`"),
+        (format!("{HEAD}  - id: a\n    title: A\n    severity: high\n    check: envv\n    expr: 'true'\n"), "9:12", Code::UnknownCheck, "rule `a` names check `envv`, which the pack does not declare"),
+        (format!("{HEAD}  - id: a\n    title: A\n    severity: high\n    expr: checks.nope.status == 'pass'\n"), "9:11", Code::Expression, "`checks.nope` names no check of this pack"),
+        (format!("{HEAD}  - id: a\n    title: A\n    severity: urgent\n    expr: 'true'\n"), "8:15", Code::Yaml, "urgent"),
+        ("name: broken\nchecks:\n  env:\n    use: builtin:env\n    limits: { memory_mb: 0 }\nrules: []\n".to_owned(), "5:26", Code::Limit, "`memory_mb` must be between 1 and 4096"),
+        ("name: broken\nchecks:\n  env:\n    use: builtin:env\n    with: { placeholder: [x] }\nrules: []\n".to_owned(), "5:11", Code::Setting, "check `env` (`builtin:env`) has no setting `placeholder`"),
+        ("name: broken\nchecks:\n  env:\n    use: builtin:nope\nrules: []\n".to_owned(), "4:10", Code::UnknownBuiltin, "`builtin:nope`, which is not a built-in check"),
+    ];
+    for (yaml, location, code, words) in cases {
+        let error = super::parse(&yaml, "gonogo.yaml", None)
+            .err()
+            .unwrap_or_else(|| panic!("loads:\n{yaml}"));
+        let [diagnostic] = error.diagnostics.as_slice() else {
+            panic!("not one problem: {error}");
+        };
+        let (line, column) = location.split_once(':').expect("line:column");
+        assert_eq!(
+            (diagnostic.line.to_string(), diagnostic.column.to_string()),
+            (line.to_owned(), column.to_owned()),
+            "{diagnostic}"
+        );
+        assert_eq!(diagnostic.code, code, "{diagnostic}");
+        assert!(diagnostic.message.contains(words), "{diagnostic}");
+    }
+}

@@ -5,14 +5,6 @@ use crate::findings;
 use gonogo_analysis::yaml;
 use gonogo_check::{Finding, Report, Severity, Value, json};
 
-/// Whether a compose file is for development (not judged, only described).
-pub fn is_development(path: &str) -> bool {
-    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
-    ["dev", "local", "test", "override", "ci", "e2e"]
-        .iter()
-        .any(|k| name.split(['.', '-', '_']).any(|part| part == *k))
-}
-
 /// What a service runs, from its image (or its name when built).
 fn kind(name: &str, service: &Value) -> &'static str {
     let image = service["image"]
@@ -87,7 +79,7 @@ pub fn check(report: &mut Report, path: &str, text: &str) -> Value {
         Ok(value) => value,
         Err(error) => return json!({"path": path, "error": error}),
     };
-    let development = is_development(path);
+    let development = crate::is_development(path);
     let mut services_facts = Vec::new();
     let Some(services) = parsed["services"].as_object() else {
         return json!({"path": path, "development": development, "services": []});
@@ -209,13 +201,5 @@ mod tests {
     fn only_ports_on_every_interface_count() {
         let service = json!({"ports": ["5432:5432", "127.0.0.1:6379:6379", 9000, {"published": 8080, "target": 80}]});
         assert_eq!(published_ports(&service), ["5432:5432", "8080"]);
-    }
-
-    #[test]
-    fn development_files_are_recognised() {
-        assert!(is_development("docker-compose.dev.yml"));
-        assert!(is_development("compose.override.yaml"));
-        assert!(!is_development("docker-compose.yml"));
-        assert!(!is_development("docker-compose.prod.yml"));
     }
 }

@@ -440,6 +440,7 @@ pub fn check(
         "healthcheck": healthcheck.is_some(),
         "bases": bases,
         "production_install": prod_install,
+        "node_image": node_image,
         "node_env_production": node_env,
         "copies_context": copies_context,
         "dockerignore": dockerignore,

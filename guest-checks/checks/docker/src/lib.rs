@@ -1,7 +1,10 @@
 //! # `docker` — container images and compose services ready for production
 //!
 //! ## What it checks
-//! Every Dockerfile (`Dockerfile`, `Dockerfile.*`, `*.Dockerfile`):
+//! Every Dockerfile (`Dockerfile`, `Dockerfile.*`, `*.Dockerfile`); those
+//! for development, tests or a dev environment (`Dockerfile.dev`,
+//! `e2e.Dockerfile`, `.gitpod.Dockerfile`, `.devcontainer/`…) are described
+//! but not judged:
 //! - the user in effect at the final stage (following `FROM <stage>`) is
 //!   not root;
 //! - a `HEALTHCHECK` is in effect;
@@ -11,15 +14,15 @@
 //! - devDependencies are not installed in the final image (`--omit=dev`,
 //!   `NODE_ENV=production` before `npm ci`, `npm prune`, or `node_modules`
 //!   copied from a stage that did one of those);
-//! - `NODE_ENV=production` is set;
+//! - `NODE_ENV=production` is set (in an image built on `node`);
 //! - when the whole context is copied (`COPY . .`), `.dockerignore`
 //!   excludes `.env*`, `node_modules` and `.git`;
 //! - `COPY`/`ADD` sources exist in the project (or are gitignored build
 //!   output).
 //!
 //! Every compose file (`docker-compose*.yml`, `compose*.yaml`); files for
-//! development (`.dev.`, `.local.`, `.override.`, `.test.`…) are described
-//! but not judged:
+//! development (`.dev.`, `.local.`, `.override.`, `.test.`, `.ci.`…) are
+//! described but not judged:
 //! - Redis has a password, append-only persistence and a maxmemory policy;
 //! - database and cache ports are not published on every interface;
 //! - every service has a restart policy and resource limits.
@@ -39,10 +42,11 @@
 //! `HEALTHCHECK`; in compose, drop database ports and configure Redis.
 //!
 //! ## Facts it reports
-//! `dockerfiles`: per file `path`, `stages`, `runs_as_root`, `healthcheck`,
+//! `dockerfiles`: per file `path`, `development`, `stages`, `runs_as_root`, `healthcheck`,
 //! `bases` (`image`, `pinned` = `digest`|`tag`|`latest`|`none`, `line`),
 //! `production_install` (true, false, or null when nothing is installed),
-//! `node_env_production`, `copies_context`, `dockerignore` (`present`,
+//! `node_image` (a stage is built on a `node` image), `node_env_production`,
+//! `copies_context`, `dockerignore` (`present`,
 //! `excludes_env`, `excludes_node_modules`, `excludes_git`),
 //! `missing_copy_sources`. `compose_files`: per file `path`, `development`,
 //! `services` (`name`, `kind` = `redis`|`postgres`|`mysql`|`mongo`|`app`,
@@ -71,6 +75,9 @@ mod image;
 use gonogo_analysis::dockerfile;
 use gonogo_check::workspace;
 use gonogo_check::{Check, Info, Report};
+
+#[cfg(test)]
+mod tests;
 
 struct Docker;
 
@@ -140,7 +147,18 @@ impl Check for Docker {
             match found {
                 Found::Dockerfile(path, file) => {
                     let ignored: Vec<bool> = ignored.by_ref().take(absent.len()).collect();
-                    dockerfiles.push(image::check(&mut report, path, file, absent, &ignored));
+                    // A development Dockerfile is described, not judged, as a
+                    // development compose file is: its findings are dropped.
+                    let development = is_development(path);
+                    let mut described = Report::new();
+                    let judged = if development {
+                        &mut described
+                    } else {
+                        &mut report
+                    };
+                    let mut facts = image::check(judged, path, file, absent, &ignored);
+                    facts["development"] = development.into();
+                    dockerfiles.push(facts);
                 }
                 Found::Compose(path, text) => {
                     compose_files.push(compose::check(&mut report, path, text));
@@ -151,6 +169,33 @@ impl Check for Docker {
         report.fact("compose_files", compose_files);
         Ok(report)
     }
+}
+
+/// Whether a Dockerfile or compose file is for development, tests or a
+/// dev environment (described, not judged): a part of its name
+/// (`Dockerfile.dev`, `docker-compose.override.yml`, `e2e.Dockerfile`,
+/// `.gitpod.Dockerfile`) or a folder of its path (`.devcontainer/`) says so.
+pub fn is_development(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let (folders, name) = lower.rsplit_once('/').unwrap_or(("", &lower));
+    let marks = [
+        "dev",
+        "development",
+        "local",
+        "test",
+        "tests",
+        "override",
+        "ci",
+        "e2e",
+        "debug",
+        "gitpod",
+        "devcontainer",
+    ];
+    name.split(['.', '-', '_'])
+        .any(|part| marks.contains(&part))
+        || folders
+            .split('/')
+            .any(|folder| matches!(folder, ".devcontainer" | ".gitpod"))
 }
 
 /// A file the check looks at, in the order of the file list.
