@@ -159,6 +159,24 @@ fn a_misconfigured_express_service_is_caught_where_it_runs() {
     insta::assert_json_snapshot!("repo_shop_api_misconfigured", outcome);
 }
 
+/// An Nx workspace has one `package.json`; `npm start` runs the build
+/// output `dist/apps/api/main`, whose source is `apps/api/src/main.ts`.
+#[test]
+fn the_entry_of_an_nx_project_is_found_from_its_build_output() {
+    let outcome = all_checks("tests/fixtures/repos/nx-workspace");
+    let services = &outcome["node"]["facts"]["services"];
+    assert_eq!(
+        services[0]["entries"],
+        serde_json::json!(["apps/api/src/main.ts"]),
+        "{services:#}"
+    );
+    assert_eq!(services[0]["entry_source"], "scripts.start");
+    assert_eq!(
+        services[0]["security_headers"]["present"], true,
+        "{services:#}"
+    );
+}
+
 #[test]
 fn a_monorepo_is_followed_across_workspace_packages() {
     let outcome = all_checks("tests/fixtures/repos/monorepo");

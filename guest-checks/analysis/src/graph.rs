@@ -316,6 +316,19 @@ pub fn source_of_output(path: &str) -> String {
                 return found;
             }
         }
+        // A monorepo builds each project into `dist/<project>/`: the source
+        // of `dist/apps/api/main.js` is `apps/api/src/main.ts` (Nx, Turborepo).
+        let parts: Vec<&str> = stem.split('/').collect();
+        for split in (1..parts.len()).rev() {
+            let candidate = format!(
+                "{before}{}/src/{}",
+                parts[..split].join("/"),
+                parts[split..].join("/")
+            );
+            if let Some(found) = resolve_file(strip_js_extension(&candidate)) {
+                return found;
+            }
+        }
     }
     path.to_owned()
 }

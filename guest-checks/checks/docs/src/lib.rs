@@ -3,9 +3,13 @@
 //! ## What it checks
 //! Documentation files (Markdown, MDX, AsciiDoc, text) outside
 //! `node_modules`, by file name and by heading, never by a passing mention:
-//! - a README at the root with a setup section (a heading such as
-//!   Installation, Setup, Getting started, Quick start, Development or
-//!   Running, followed by a code block);
+//! - setup instructions: a code block under a setup heading (Installation,
+//!   Setup, Getting started, Quick start, Development, Running,
+//!   Self-hosting, Deploy…) or a code block with a command that installs,
+//!   configures or starts the project (`npm install`, `docker compose up`,
+//!   `cp .env.example .env`…), in the root README or in a setup guide
+//!   beside it (`SETUP.md`, `INSTALL.md`, `CONTRIBUTING.md`,
+//!   `docs/getting-started.md`…);
 //! - an env template (`.env.example`, `.env.sample`, `.env.template`);
 //! - API documentation: an OpenAPI/Swagger file, or a package that
 //!   generates one (`@nestjs/swagger`, `swagger-ui-express`,
@@ -28,7 +32,9 @@
 //! `docs/runbook.md` is enough for this check.
 //!
 //! ## Facts it reports
-//! `readme` (path or null), `readme_setup`, `env_example` (path or null),
+//! `readme` (path or null), `readme_setup` (setup instructions found, in
+//! the README or a setup guide), `setup_guide` (the guide's path, or null),
+//! `env_example` (path or null),
 //! `api_docs` (`file`, `generated` or null), `runbook`, `incident_plan`,
 //! `rollback_plan`, `backup_restore`, `changelog`, `security_policy`,
 //! `privacy_policy`, `terms` (each the path of the document found, or null),
@@ -119,12 +125,44 @@ fn find<'a>(documents: &'a [Document], words: &[&str]) -> Option<&'a str> {
         .map(|d| d.path.as_str())
 }
 
-fn readme_has_setup(path: &str) -> bool {
-    let text = workspace::read_text(path).unwrap_or_default();
+/// Whether the document at `path` says how to set the project up: a code
+/// block under a setup heading, or a code block with a command that
+/// installs, configures or starts it (`npm install`, `docker compose up`,
+/// `cp .env.example .env`…), wherever the section is.
+fn has_setup(path: &str) -> bool {
+    setup_in(&workspace::read_text(path).unwrap_or_default())
+}
+
+/// [`has_setup`] over a document's text.
+fn setup_in(text: &str) -> bool {
     let mut in_setup = false;
+    let mut in_code = false;
     for line in text.lines() {
         let lower = line.to_ascii_lowercase();
-        if lower.starts_with('#') {
+        let trimmed = lower.trim_start();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            if !in_code && in_setup {
+                return true;
+            }
+            in_code = !in_code;
+        } else if in_code {
+            if is_setup_command(trimmed) {
+                return true;
+            }
+        } else if (line.starts_with("    ") || line.starts_with('\t')) && is_setup_command(trimmed)
+        {
+            // An indented code block.
+            return true;
+        } else if in_setup
+            && lower
+                .split('`')
+                .skip(1)
+                .step_by(2)
+                .any(|span| is_setup_command(span.trim()))
+        {
+            // `npm i` written inline, in a setup section.
+            return true;
+        } else if lower.starts_with('#') {
             in_setup = [
                 "install",
                 "setup",
@@ -135,14 +173,64 @@ fn readme_has_setup(path: &str) -> bool {
                 "development",
                 "running",
                 "local",
+                "self-host",
+                "self host",
+                "deploy",
             ]
             .iter()
             .any(|w| lower.contains(w));
-        } else if in_setup && line.trim_start().starts_with("```") {
-            return true;
         }
     }
     false
+}
+
+/// A shell line that installs, configures or starts a project.
+fn is_setup_command(line: &str) -> bool {
+    let command = line.trim_start_matches(['$', '>', ' ']);
+    const STARTS: &[&str] = &[
+        "npm install",
+        "npm i ",
+        "npm ci",
+        "npm run ",
+        "npm start",
+        "npx ",
+        "yarn",
+        "pnpm ",
+        "bun install",
+        "bun run ",
+        "docker compose ",
+        "docker-compose ",
+        "docker run ",
+        "docker build ",
+        "git clone ",
+        "cp .env",
+        "make ",
+        "node ",
+    ];
+    STARTS.iter().any(|start| command.starts_with(start)) || command == "npm i" || command == "make"
+}
+
+/// Setup guides kept beside the README (`SETUP.md`, `INSTALL.md`,
+/// `docs/getting-started.md`…), by name.
+fn is_setup_document(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let name = lower.rsplit('/').next().unwrap_or(&lower);
+    let stem = name.split('.').next().unwrap_or(name);
+    let folder = lower.rsplit_once('/').map_or("", |(folder, _)| folder);
+    let words: Vec<&str> = stem.split(['-', '_', ' ']).collect();
+    let has = |word: &str| words.iter().any(|w| w.starts_with(word));
+    matches!(folder, "" | "docs" | "doc")
+        && (has("setup")
+            || has("install")
+            || has("deploy")
+            || has("contributing")
+            || has("development")
+            || has("self")
+            || has("quickstart")
+            || has("gettingstarted")
+            || (has("getting") && has("started"))
+            || (has("quick") && has("start"))
+            || has("running"))
 }
 
 impl Check for Docs {
@@ -164,14 +252,19 @@ impl Check for Docs {
             .iter()
             .find(|d| d.name.starts_with("readme"))
             .map(|d| d.path.clone());
-        let setup = readme.as_deref().is_some_and(readme_has_setup);
+        let setup_guide = documents
+            .iter()
+            .filter(|d| is_setup_document(&d.path))
+            .map(|d| d.path.as_str())
+            .find(|path| has_setup(path));
+        let setup = readme.as_deref().is_some_and(has_setup) || setup_guide.is_some();
         match &readme {
             None => report.push(
                 Finding::fail(findings::README_MISSING, Severity::Medium, "no README at the project root")
                     .fix("add README.md with what the service does and how to run it"),
             ),
             Some(path) if !setup => report.push(
-                Finding::warn(findings::README_NO_SETUP, Severity::Low, "the README has no setup section with commands")
+                Finding::warn(findings::README_NO_SETUP, Severity::Low, "no setup instructions with commands (in the README or a setup guide)")
                     .at(path, None)
                     .fix("add a `## Getting started` section with the commands to install, configure and run"),
             ),
@@ -179,6 +272,7 @@ impl Check for Docs {
         }
         report.fact("readme", readme);
         report.fact("readme_setup", setup);
+        report.fact("setup_guide", setup_guide);
 
         let env_example = workspace::files().iter().map(|f| f.path).find(|p| {
             let name = p.rsplit('/').next().unwrap_or(p);
@@ -361,3 +455,6 @@ impl Check for Docs {
 }
 
 gonogo_check::export_check!(Docs);
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,42 @@
+//! Setup instructions are found by what they say, wherever they are.
+
+use super::{is_setup_document, setup_in};
+
+#[test]
+fn setup_commands_count_under_any_heading() {
+    let self_hosting = "# App\n## Self-hosting\n### Run with Docker Compose\n#### a. Run\n\n```bash\ndocker compose -f docker/docker-compose.yml up -d\n```\n";
+    assert!(setup_in(self_hosting));
+    let usage = "# Tool\n## Usage\n```sh\n$ npm install\n$ npm run dev\n```\n";
+    assert!(setup_in(usage));
+    let indented = "# App\n## Installation\nInstall dependencies\n\n    npm install\n";
+    assert!(setup_in(indented));
+    let inline = "# App\n## Installation\n1. Install dependencies: `npm i` or `yarn`\n";
+    assert!(setup_in(inline));
+    let heading_only = "# App\n## Getting started\n```\nopen the app\n```\n";
+    assert!(setup_in(heading_only));
+}
+
+#[test]
+fn code_that_sets_nothing_up_is_not_setup() {
+    let api = "# API\n## Example\n```ts\nconst client = new Client();\n```\n";
+    assert!(!setup_in(api));
+    let prose = "# App\n## Installation\nAsk the platform team.\n";
+    assert!(!setup_in(prose));
+    let inline_elsewhere = "# App\n## Scripts\nThe `npm start` script runs the server.\n";
+    assert!(!setup_in(inline_elsewhere));
+}
+
+#[test]
+fn setup_guides_are_named_beside_the_readme() {
+    for path in [
+        "SETUP.md",
+        "INSTALL.md",
+        "docs/getting-started.md",
+        "CONTRIBUTING.md",
+    ] {
+        assert!(is_setup_document(path), "{path}");
+    }
+    for path in ["docs/api/setup.md", "CHANGELOG.md", "src/setup.ts.md"] {
+        assert!(!is_setup_document(path), "{path}");
+    }
+}
