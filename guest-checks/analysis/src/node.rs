@@ -145,6 +145,53 @@ fn services_where(packages: &[Package], chosen: impl Fn(&Package) -> bool) -> Ve
     services
 }
 
+/// Full-stack framework apps (Next.js, Nuxt, SvelteKit, Remix, React
+/// Router, SolidStart, Analog: a package that depends on the framework and
+/// whose scripts run its command) that are not services as [`services`] finds
+/// them (`services`): their server code runs inside the framework, which the service
+/// rules do not follow. Each as (folder, framework), to be named as not
+/// judged rather than silently left out.
+pub fn full_stack_apps(packages: &[Package], services: &[Service]) -> Vec<(String, &'static str)> {
+    packages
+        .iter()
+        .filter(|p| !crate::is_test_path(&p.manifest_path))
+        .filter(|p| !services.iter().any(|s| s.package.dir == p.dir))
+        .filter_map(|p| {
+            // (dependency, framework, the command its scripts run)
+            [
+                ("next", "next", &["next"][..]),
+                ("nuxt", "nuxt", &["nuxt", "nuxi"][..]),
+                ("@sveltejs/kit", "sveltekit", &["vite", "svelte-kit"][..]),
+                ("@remix-run/node", "remix", &["remix", "react-router"][..]),
+                ("@remix-run/serve", "remix", &["remix", "remix-serve"][..]),
+                ("@react-router/node", "react-router", &["react-router"][..]),
+                ("@solidjs/start", "solid-start", &["vinxi"][..]),
+                ("@analogjs/platform", "analog", &["vite", "ng"][..]),
+            ]
+            .into_iter()
+            .find(|(package, _, commands)| {
+                (p.depends_on(package) || p.dev_depends_on(package)) && runs_any(p, commands)
+            })
+            .map(|(_, framework, _)| (p.dir.clone(), framework))
+        })
+        .collect()
+}
+
+/// Whether one of `package`'s scripts runs one of `commands` (an app
+/// builds or serves itself; a library of components does not).
+fn runs_any(package: &Package, commands: &[&str]) -> bool {
+    package.manifest["scripts"]
+        .as_object()
+        .is_some_and(|scripts| {
+            scripts.values().filter_map(Value::as_str).any(|script| {
+                script
+                    .split(['&', ';', '|'])
+                    .filter_map(|part| part.split_whitespace().next())
+                    .any(|word| commands.contains(&word.rsplit('/').next().unwrap_or(word)))
+            })
+        })
+}
+
 fn is_frontend(package: &Package) -> bool {
     [
         "next",
@@ -338,5 +385,35 @@ mod tests {
             manifest: serde_json::json!({"dependencies": {"@nestjs/core": "10", "express": "4"}}),
         };
         assert_eq!(package.framework(), Some("nestjs"));
+    }
+
+    #[test]
+    fn a_full_stack_app_runs_its_framework_and_a_library_does_not() {
+        let package = |dir: &str, manifest: serde_json::Value| super::Package {
+            dir: dir.into(),
+            manifest_path: format!("{dir}/package.json"),
+            manifest,
+        };
+        let packages = [
+            package(
+                "apps/web",
+                serde_json::json!({"dependencies": {"next": "15"}, "scripts": {"build": "next build", "start": "next start"}}),
+            ),
+            package(
+                "packages/router",
+                serde_json::json!({"dependencies": {"next": "15"}, "main": "index.ts"}),
+            ),
+            package(
+                "apps/shop",
+                serde_json::json!({"devDependencies": {"@sveltejs/kit": "2", "vite": "6"}, "scripts": {"dev": "vite dev"}}),
+            ),
+        ];
+        assert_eq!(
+            super::full_stack_apps(&packages, &[]),
+            [
+                ("apps/web".to_owned(), "next"),
+                ("apps/shop".to_owned(), "sveltekit")
+            ]
+        );
     }
 }

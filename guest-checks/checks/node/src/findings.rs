@@ -57,6 +57,9 @@ pub const WEAK_PASSWORD_HASHING: &str = "weak-password-hashing";
 /// `jwt-without-expiry`
 pub const JWT_WITHOUT_EXPIRY: &str = "jwt-without-expiry";
 
+/// (fail, medium) a JWT lives longer than 30 days.
+pub const JWT_LONG_EXPIRY: &str = "jwt-long-expiry";
+
 /// `cookie-insecure`
 pub const COOKIE_INSECURE: &str = "cookie-insecure";
 
@@ -83,6 +86,7 @@ pub const ALL: &[&str] = &[
     VALIDATION_MISSING,
     WEAK_PASSWORD_HASHING,
     JWT_WITHOUT_EXPIRY,
+    JWT_LONG_EXPIRY,
     COOKIE_INSECURE,
     ENV_UNDOCUMENTED,
 ];

@@ -22,8 +22,10 @@
 //! plugin); CORS (explicit list, environment, `*`, reflected origin,
 //! credentials, an environment fallback to `*`); rate limiting (global and
 //! on authentication routes); health and readiness routes, with Nest
-//! controller prefixes; request body size limits; the structured logger and
-//! `console` calls; error tracking initialised (Sentry and others); graceful
+//! controller prefixes; request body size limits; the logger, and whether
+//! it writes structured (JSON) logs (winston formatted only with `printf`,
+//! `simple` or `cli`, and Nest's own `Logger` without
+//! `ConsoleLogger({ json: true })`, write plain text), and `console` calls; error tracking initialised (Sentry and others); graceful
 //! shutdown (SIGTERM handlers, Nest shutdown hooks, terminus libraries);
 //! `NODE_ENV` use; secrets with hard-coded fallbacks
 //! (`process.env.JWT_SECRET || '…'`, `config.get('X', '…')`); input
@@ -60,14 +62,17 @@
 //! `credentials`, `env_fallback_wildcard`, `at`), `rate_limit` (`present`,
 //! `via`, `global`, `auth_routes`, `auth_specific`), `health` (`paths`,
 //! `readiness`, `dependency_checks`), `body_limit` (`explicit`, `value`),
-//! `logger` (`library`, `console_calls`), `error_tracking` (`library`,
+//! `logger` (`library`, `structured`, `console_calls`), `error_tracking` (`library`,
 //! `initialized`), `graceful_shutdown` (`handled`, `signals`,
 //! `framework_hooks`, `library`), `node_env_read`, `secret_fallbacks`
 //! (`name`, `path`, `line`), `validation` (`libraries`, `global_pipe`,
 //! `whitelist`, `route_schemas`), `password_hashing` (`library`,
 //! `bcrypt_rounds`), `jwt` (`signs`, `expiry_set`, `expires_in`,
+//! `longest_expiry_days` (null when no value could be read),
 //! `without_expiry`), `cookies` (`set`, `insecure`), `env` (`read`,
-//! `template`, `undocumented`). Top level: `service_count`; `judged_count`,
+//! `template`, `undocumented`). Top level: `service_count`; `unjudged_apps`
+//! (`dir`, `framework`: full-stack apps — Next.js, Nuxt, SvelteKit, Remix… —
+//! whose server code runs inside the framework and is not judged); `judged_count`,
 //! the services whose entry point was found (the others have no feature
 //! facts: nothing of their code was looked at); and `all` with the same
 //! keys folded over the judged services (`true` only when every judged
@@ -91,6 +96,8 @@
 //! - `validation-missing` (warn, medium).
 //! - `weak-password-hashing` (fail, high): bcrypt cost below 10.
 //! - `jwt-without-expiry` (fail, high).
+//! - `jwt-long-expiry` (fail, medium): an `expiresIn` longer than 30 days
+//!   (`'180 days'`, `'1y'`, `31536000`): a stolen token stays valid that long.
 //! - `cookie-insecure` (fail, high).
 //! - `env-undocumented` (warn, low): variables read but not in `.env.example`.
 
@@ -133,6 +140,11 @@ impl Check for Node {
             facts.push(part.remove("service").unwrap_or_default());
         }
         report.fact("service_count", services.len());
+        let unjudged: Vec<Value> = node::full_stack_apps(&packages, &services)
+            .into_iter()
+            .map(|(dir, framework)| json!({"dir": dir, "framework": framework}))
+            .collect();
+        report.fact("unjudged_apps", unjudged);
         report.fact(
             "judged_count",
             facts.iter().filter(|s| is_judged(s)).count(),
@@ -302,7 +314,7 @@ fn fold(services: &[Value]) -> Value {
     let every = |f: &dyn Fn(&Value) -> bool| !judged.is_empty() && judged.iter().all(|s| f(s));
     let mut all = Map::new();
     type Test<'a> = &'a dyn Fn(&Value) -> bool;
-    let pairs: [(&str, Test); 13] = [
+    let pairs: [(&str, Test); 14] = [
         ("security_headers", &|s| {
             s["security_headers"]["present"] == true
         }),
@@ -320,7 +332,7 @@ fn fold(services: &[Value]) -> Value {
             !s["health"]["paths"].as_array().is_none_or(Vec::is_empty)
         }),
         ("readiness_route", &|s| s["health"]["readiness"] == true),
-        ("structured_logger", &|s| !s["logger"]["library"].is_null()),
+        ("structured_logger", &|s| s["logger"]["structured"] == true),
         ("error_tracking", &|s| {
             s["error_tracking"]["initialized"] == true
         }),
@@ -337,6 +349,11 @@ fn fold(services: &[Value]) -> Value {
                 || s["validation"]["route_schemas"] == true
         }),
         ("jwt_expiry", &|s| s["jwt"]["expiry_set"] != false),
+        ("jwt_expiry_short", &|s| {
+            s["jwt"]["longest_expiry_days"]
+                .as_f64()
+                .is_none_or(|days| days <= features::LONGEST_JWT_DAYS)
+        }),
         ("cookies_secure", &|s| {
             s["cookies"]["insecure"]
                 .as_array()

@@ -2,7 +2,7 @@
 //!
 //! Parsing a pack's expressions (ANTLR) is most of the fixed cost of a
 //! warm `gonogo check` on a small project. `gonogo check` opens the store
-//! and hands it to the pack loader ([`crate::policy::LoadOptions`]): an
+//! and hands it to the pack loader (`LoadOptions` of `policy`): an
 //! expression whose exact source this build
 //! of gonogo parsed before is decoded from the store instead of parsed, and
 //! the static checks of [`super::compile`] run on it as on a fresh

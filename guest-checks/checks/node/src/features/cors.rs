@@ -133,8 +133,21 @@ pub fn cors(modules: &[Module], sink: &mut Sink) -> Value {
     for call in calls(modules, "enableCors") {
         configs.push(judge_options(&call, 0, "wildcard"));
     }
-    for call in calls(modules, "create").filter(|c| c.receiver() == Some("NestFactory")) {
-        if let Some(range) = call.option(1, "cors") {
+    // `NestFactory.create(AppModule, { cors })`, and routing-controllers'
+    // `createExpressServer({ cors })` / `useExpressServer(app, { cors })`.
+    let nest = calls(modules, "create")
+        .filter(|c| c.receiver() == Some("NestFactory"))
+        .map(|call| (call, 1));
+    let routing_controllers = ["createExpressServer", "createKoaServer"]
+        .into_iter()
+        .flat_map(|name| calls(modules, name).map(|call| (call, 0)))
+        .chain(
+            ["useExpressServer", "useKoaServer"]
+                .into_iter()
+                .flat_map(|name| calls(modules, name).map(|call| (call, 1))),
+        );
+    for (call, options) in nest.chain(routing_controllers) {
+        if let Some(range) = call.option(options, "cors") {
             let token = &call.tokens()[range.start];
             if token.is_ident("true") {
                 configs.push(("wildcard", false, false, call.at()));

@@ -7,11 +7,51 @@ use gonogo_analysis::graph::Module;
 use gonogo_analysis::js::{self};
 use gonogo_check::{Finding, Severity, Value, json};
 
+/// The longest a JWT may live, in days, before `jwt-long-expiry`.
+pub const LONGEST_JWT_DAYS: f64 = 30.0;
+
+/// The days an `expiresIn` value stands for, as jsonwebtoken reads it: a
+/// number is seconds; a string is a number and a unit (`'15m'`, `'7d'`,
+/// `'180 days'`, `'1y'`), milliseconds without one. `None` for anything
+/// else (a variable, an expression).
+pub fn expiry_days(token: &js::Token) -> Option<f64> {
+    const DAY: f64 = 86_400.0;
+    if token.kind == js::Kind::Number {
+        return token
+            .text
+            .replace('_', "")
+            .parse::<f64>()
+            .ok()
+            .map(|s| s / DAY);
+    }
+    if !token.is_string() {
+        return None;
+    }
+    let text = token.text.trim().to_ascii_lowercase();
+    let split = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(text.len());
+    let amount: f64 = text[..split].parse().ok()?;
+    let seconds = match text[split..].trim() {
+        "" | "ms" | "msec" | "msecs" | "millisecond" | "milliseconds" => 0.001,
+        "s" | "sec" | "secs" | "second" | "seconds" => 1.0,
+        "m" | "min" | "mins" | "minute" | "minutes" => 60.0,
+        "h" | "hr" | "hrs" | "hour" | "hours" => 3_600.0,
+        "d" | "day" | "days" => DAY,
+        "w" | "week" | "weeks" => 7.0 * DAY,
+        "y" | "yr" | "yrs" | "year" | "years" => 365.25 * DAY,
+        _ => return None,
+    };
+    Some(amount * seconds / DAY)
+}
+
 /// JWT signing with an expiry.
 pub fn jwt(modules: &[Module], sink: &mut Sink) -> Value {
     let mut signs = false;
     let mut without_expiry = Vec::new();
     let mut expires = Vec::new();
+    // Each expiry read, in days, with where it is set.
+    let mut long = Vec::new();
     for module in modules {
         let single = std::slice::from_ref(module);
         let jsonwebtoken = scan::bindings_of(module, &["jsonwebtoken"]);
@@ -24,7 +64,11 @@ pub fn jwt(modules: &[Module], sink: &mut Sink) -> Value {
             signs = true;
             let payload_has_exp = call.option(0, "exp").is_some();
             match call.option(2, "expiresIn") {
-                Some(range) => expires.push(call.tokens()[range.start].text.to_string()),
+                Some(range) => {
+                    let token = &call.tokens()[range.start];
+                    expires.push(token.text.to_string());
+                    long.extend(expiry_days(token).map(|days| (days, call.at())));
+                }
                 None if !payload_has_exp => {
                     let at = call.at();
                     without_expiry.push(json!({"path": at.path, "line": at.line}));
@@ -52,11 +96,11 @@ pub fn jwt(modules: &[Module], sink: &mut Sink) -> Value {
                     .iter()
                     .position(|t| t.is_ident("expiresIn"))
                 {
-                    Some(i) => expires.push(
-                        tokens
-                            .get(range.start + i + 2)
-                            .map_or(String::new(), |t| t.text.to_string()),
-                    ),
+                    Some(i) => {
+                        let value = tokens.get(range.start + i + 2);
+                        expires.push(value.map_or(String::new(), |t| t.text.to_string()));
+                        long.extend(value.and_then(expiry_days).map(|days| (days, call.at())));
+                    }
                     None => {
                         let at = call.at();
                         without_expiry.push(json!({"path": at.path, "line": at.line}));
@@ -84,5 +128,28 @@ pub fn jwt(modules: &[Module], sink: &mut Sink) -> Value {
             expires.push("jose".into());
         }
     }
-    json!({"signs": signs, "expiry_set": signs.then_some(without_expiry.is_empty()), "expires_in": expires, "without_expiry": without_expiry})
+    let longest = long
+        .iter()
+        .map(|(days, _)| *days)
+        .fold(None, |most: Option<f64>, days| {
+            Some(most.map_or(days, |most| most.max(days)))
+        });
+    for (days, at) in long.iter().filter(|(days, _)| *days > LONGEST_JWT_DAYS) {
+        sink.push(
+            Finding::fail(
+                findings::JWT_LONG_EXPIRY,
+                Severity::Medium,
+                format!("a JWT lives {} days", days.round()),
+            )
+            .fix("keep access tokens short (`'15m'` to `'1d'`) and renew sessions with refresh tokens"),
+            Some(at),
+        );
+    }
+    json!({
+        "signs": signs,
+        "expiry_set": signs.then_some(without_expiry.is_empty()),
+        "expires_in": expires,
+        "longest_expiry_days": longest,
+        "without_expiry": without_expiry,
+    })
 }

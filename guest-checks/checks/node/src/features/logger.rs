@@ -6,7 +6,20 @@ use crate::scan::{self, At, calls, package_used};
 use gonogo_analysis::graph::Module;
 use gonogo_check::{Finding, Severity, Value, json};
 
-/// Structured logging, and how often `console` is used instead.
+/// Whether a reached module calls `name(` (`json(`, `format.printf(`).
+fn calls_named(modules: &[Module], name: &str) -> bool {
+    modules.iter().any(|m| {
+        m.may_mention(name)
+            && m.tokens
+                .windows(2)
+                .any(|w| w[0].is_ident(name) && w[1].is_punct("("))
+    })
+}
+
+/// Structured logging, and how often `console` is used instead. A logger
+/// library is not enough: winston formatted with `printf`, `simple` or
+/// `cli` (and no `json`) writes plain text, and Nest's own `Logger` writes
+/// plain text unless a `ConsoleLogger` is made with `json: true`.
 pub fn logger(modules: &[Module], sink: &mut Sink) -> Value {
     let library = package_used(
         modules,
@@ -24,10 +37,11 @@ pub fn logger(modules: &[Module], sink: &mut Sink) -> Value {
     .filter(|(package, _)| {
         package != "@nestjs/common"
             || modules.iter().any(|m| {
-                m.may_mention("Logger")
-                    && m.tokens
-                        .windows(2)
-                        .any(|w| w[0].is_ident("new") && w[1].is_ident("Logger"))
+                (m.may_mention("Logger") || m.may_mention("ConsoleLogger"))
+                    && m.tokens.windows(2).any(|w| {
+                        w[0].is_ident("new")
+                            && (w[1].is_ident("Logger") || w[1].is_ident("ConsoleLogger"))
+                    })
             })
     });
     // Fastify logs JSON through its built-in pino: `Fastify({ logger: … })`.
@@ -69,6 +83,30 @@ pub fn logger(modules: &[Module], sink: &mut Sink) -> Value {
                 .count()
         })
         .sum::<usize>();
+    let library = library.map(|(package, at)| {
+        if package == "@nestjs/common" {
+            ("nest-logger".to_owned(), at)
+        } else {
+            (package, at)
+        }
+    });
+    let plain_text = match library.as_ref().map(|(name, _)| name.as_str()) {
+        Some("winston" | "nest-winston") => {
+            !calls_named(modules, "json")
+                && !calls_named(modules, "logstash")
+                && ["printf", "simple", "cli"]
+                    .iter()
+                    .any(|format| calls_named(modules, format))
+        }
+        Some("nest-logger") => !modules.iter().any(|module| {
+            calls(std::slice::from_ref(module), "ConsoleLogger").any(|call| {
+                call.option(0, "json")
+                    .is_some_and(|r| call.tokens()[r.start].is_ident("true"))
+            })
+        }),
+        _ => false,
+    };
+    let structured = library.is_some() && !plain_text;
     if library.is_none() {
         sink.push(
             Finding::warn(
@@ -79,13 +117,25 @@ pub fn logger(modules: &[Module], sink: &mut Sink) -> Value {
             .fix("log JSON with pino (`pino-http`, `nestjs-pino`) or winston"),
             None,
         );
+    } else if let Some((name, at)) = library.as_ref().filter(|_| plain_text) {
+        let at = (!at.path.is_empty()).then_some(at);
+        sink.push(
+            Finding::warn(
+                findings::STRUCTURED_LOGGER_MISSING,
+                Severity::Medium,
+                format!("`{name}` writes plain text, not structured (JSON) logs"),
+            )
+            .fix(if name == "nest-logger" {
+                "use `new ConsoleLogger({ json: true })` (Nest 11) or nestjs-pino"
+            } else {
+                "add `format.json()` to the winston format (keep `printf` for local development only)"
+            }),
+            at,
+        );
     }
-    let library = library.map(|(package, _)| {
-        if package == "@nestjs/common" {
-            "nest-logger".to_owned()
-        } else {
-            package
-        }
-    });
-    json!({"library": library, "console_calls": console_calls})
+    json!({
+        "library": library.map(|(name, _)| name),
+        "structured": structured,
+        "console_calls": console_calls,
+    })
 }

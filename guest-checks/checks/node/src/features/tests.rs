@@ -128,3 +128,95 @@ fn jwt_cookies_and_bcrypt_are_judged() {
         ]
     );
 }
+
+#[test]
+fn a_logger_library_is_structured_only_when_it_writes_json() {
+    let cases = [
+        (
+            "import winston from 'winston';\nconst logger = winston.createLogger({ format: winston.format.combine(winston.format.timestamp(), winston.format.printf(i => `${i.level} ${i.message}`)) });",
+            Some("winston"),
+            false,
+        ),
+        (
+            "import winston from 'winston';\nconst logger = winston.createLogger({ format: winston.format.combine(winston.format.timestamp(), winston.format.json()) });",
+            Some("winston"),
+            true,
+        ),
+        (
+            "import winston from 'winston';\nconst logger = winston.createLogger({ transports: [new winston.transports.Console()] });",
+            Some("winston"),
+            true,
+        ),
+        (
+            "import { Logger } from '@nestjs/common';\nconst logger = new Logger('App');\nlogger.log('up');",
+            Some("nest-logger"),
+            false,
+        ),
+        (
+            "import { ConsoleLogger } from '@nestjs/common';\nconst app = await NestFactory.create(AppModule, { logger: new ConsoleLogger({ json: true }) });",
+            Some("nest-logger"),
+            true,
+        ),
+        (
+            "import pino from 'pino';\nconst logger = pino();",
+            Some("pino"),
+            true,
+        ),
+        ("console.log('up');", None, false),
+    ];
+    for (source, library, structured) in cases {
+        let modules = [parse_module("src/app.ts", source)];
+        let mut findings = sink();
+        let facts = logger(&modules, &mut findings);
+        assert_eq!(facts["library"].as_str(), library, "{source}");
+        assert_eq!(facts["structured"], structured, "{source}");
+        let warned = format!("{:?}", findings.findings).contains("structured-logger-missing");
+        assert_eq!(warned, !structured, "{source}");
+    }
+}
+
+#[test]
+fn jwt_lifetimes_are_read_as_jsonwebtoken_reads_them() {
+    use gonogo_analysis::js::tokenize;
+    let days = |source: &str| {
+        let tokens = tokenize(source);
+        super::jwt::expiry_days(&tokens[0])
+    };
+    assert_eq!(days("'7d'"), Some(7.0));
+    assert_eq!(days("'180 days'"), Some(180.0));
+    assert_eq!(days("'15m'").map(|d| (d * 1440.0).round()), Some(15.0));
+    assert_eq!(days("86400"), Some(1.0));
+    assert!(days("'1y'").is_some_and(|d| d > 365.0));
+    assert!(
+        days("'120'").is_some_and(|d| d < 0.001),
+        "a bare string is milliseconds"
+    );
+    assert_eq!(days("config"), None);
+    assert_eq!(days("'soon'"), None);
+}
+
+#[test]
+fn a_jwt_that_lives_longer_than_thirty_days_is_reported() {
+    let source = "import jwt from 'jsonwebtoken';\nexport const token = (id) => jwt.sign({ id }, process.env.JWT_SECRET, { expiresIn: '180 days' });";
+    let modules = [parse_module("src/auth.ts", source)];
+    let mut findings = sink();
+    let facts = jwt(&modules, &mut findings);
+    assert_eq!(facts["longest_expiry_days"], 180.0);
+    assert!(format!("{:?}", findings.findings).contains("jwt-long-expiry"));
+    let short = "import jwt from 'jsonwebtoken';\nexport const token = (id) => jwt.sign({ id }, process.env.JWT_SECRET, { expiresIn: '15m' });";
+    let mut findings = sink();
+    jwt(&[parse_module("src/auth.ts", short)], &mut findings);
+    assert!(findings.findings.is_empty(), "{:?}", findings.findings);
+}
+
+#[test]
+fn routing_controllers_cors_option_is_judged() {
+    let modules = [parse_module(
+        "src/loaders/expressLoader.ts",
+        "import { useExpressServer } from 'routing-controllers';\nconst app = useExpressServer(express(), { cors: true, classTransformer: true });",
+    )];
+    let mut findings = sink();
+    let facts = cors(&modules, &mut findings);
+    assert_eq!(facts["kind"], "wildcard", "{facts}");
+    assert_eq!(ids(&findings), ["cors-wildcard"]);
+}
