@@ -47,6 +47,45 @@ fn secrets_passes_a_clean_repository() {
     assert_eq!(outcome["facts"]["env_gitignored"], true);
 }
 
+/// Examples people write (in templates, docs and CI test settings) are
+/// not committed secrets; a generated credential in a template is.
+#[test]
+fn secrets_tells_examples_from_credentials() {
+    let project = fixture_project("guest-checks/checks/secrets/fixtures/clean");
+    project.write(".env.example", "JWT_SECRET='p4sta.w1th-b0logn3s3-s@uce'\n");
+    project.write(
+        ".github/workflows/e2e.yml",
+        "env:\n  NEXTAUTH_SECRET: very_sensitive_secret\n",
+    );
+    project.write(
+        "src/docs/components.yml",
+        "example:\n  token: eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.m1U63blB0MLej_WfB7yC2FTMnCziif9X8yzwDEfJXAg\n",
+    );
+    project.write(
+        "env-example-relational",
+        "GITHUB_SECRET=815aa4606f476444691c5f1c16b9c70da6714dc6\n",
+    );
+    commit_all(&project);
+    let outcome = repo_check_outcome(&project, "secrets");
+    let found: Vec<String> = outcome["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|f| {
+            format!(
+                "{}:{}",
+                f["location"]["path"].as_str().unwrap_or(""),
+                f["id"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        ["env-example-relational:secret-assignment"],
+        "{outcome:#}"
+    );
+}
+
 #[test]
 fn secrets_without_git_does_not_claim_what_is_committed() {
     let project = fixture_project("guest-checks/checks/secrets/fixtures/clean");

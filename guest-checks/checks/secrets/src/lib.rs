@@ -12,11 +12,16 @@
 //!   GitHub, GitLab, Slack, Google API, SendGrid and npm tokens;
 //! - high-entropy values assigned to secret-named keys (`*_SECRET`,
 //!   `*_PASSWORD`, `*_TOKEN`, `*_API_KEY`…) in configuration and template
-//!   files (env files, YAML, JSON, TOML, INI, properties).
+//!   files (env files, YAML, JSON, TOML, INI, properties). A value a person
+//!   wrote (no digit and one case: `very_sensitive_secret`) is not taken
+//!   for a secret; in a template (`.env.example`, `env-example-relational`)
+//!   only a value shaped like a generated credential (20+ characters of the
+//!   hex or base64 alphabet, letters and digits) is.
 //!
-//! Values are never reported: only file, line and kind. Test and fixture
-//! folders are scanned for tokens and keys (a live key there is still
-//! leaked) but not for high-entropy assignments, which are usually fakes.
+//! Values are never reported: only file, line and kind. Test, fixture and
+//! documentation (`docs/`) folders are scanned for tokens and keys (a live
+//! key there is still leaked) but not for high-entropy assignments, which
+//! are usually fakes or examples.
 //! Key names are matched without regard to ASCII case.
 //!
 //! Each folder with 100 to 2,000 scannable files (a larger one is split
@@ -385,7 +390,9 @@ impl Scanner {
             return Ok(());
         };
         into.files += 1;
-        let config = is_config(path) && !is_test_path(path);
+        let template = is_template(path);
+        let config =
+            (is_config(path) || template) && !is_test_path(path) && !is_documentation(path);
         let patterns = match self.literals.is_match(&text) {
             true => Some(self.patterns()?),
             false => None,
@@ -432,7 +439,7 @@ impl Scanner {
             {
                 let key = captures.get(1).map_or("", |m| m.as_str());
                 let value = captures.get(2).map_or("", |m| m.as_str());
-                if looks_like_a_real_secret(value) {
+                if looks_like_a_real_secret(value) && (!template || looks_generated(value)) {
                     hit(
                         "secret-assignment",
                         findings::SECRET_ASSIGNMENT,
@@ -513,7 +520,49 @@ fn looks_like_a_real_secret(value: &str) -> bool {
     value.len() >= 16
         && !reference
         && !classify::is_placeholder(value, &[])
+        && !is_phrase(value)
         && classify::entropy_bits(value) / value.len() as f64 >= 3.0
+}
+
+/// A value a person wrote rather than a generator: no digit, and one case
+/// only (`very_sensitive_secret`, `CHANGE-ME-IN-PRODUCTION`,
+/// `mysecretpassword`). Generated secrets (hex, base64, random strings)
+/// mix digits or cases.
+fn is_phrase(value: &str) -> bool {
+    let has = |test: fn(&char) -> bool| value.chars().any(|c| test(&c));
+    let mixed_case = has(char::is_ascii_lowercase) && has(char::is_ascii_uppercase);
+    let generated_like = has(char::is_ascii_digit) || mixed_case;
+    !generated_like
+}
+
+/// A value shaped like a generated credential: long, of the hex or
+/// base64 alphabet only, with letters and digits. In a template
+/// (`.env.example`) only such a value is taken for a real secret: an
+/// example written by hand (`p4ss.w0rd-example`) is not.
+fn looks_generated(value: &str) -> bool {
+    value.len() >= 20
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=' | '_' | '-'))
+        && value.chars().any(|c| c.is_ascii_digit())
+        && value.chars().any(|c| c.is_ascii_alphabetic())
+}
+
+/// Whether a file is documentation (under a `docs`/`doc` folder): its
+/// values are examples (an OpenAPI `example:` token), as in test folders.
+fn is_documentation(path: &str) -> bool {
+    path.split('/')
+        .rev()
+        .skip(1)
+        .any(|folder| matches!(folder.to_ascii_lowercase().as_str(), "docs" | "doc"))
+}
+
+/// Whether a file holds example values: an env or config template
+/// (`.env.example`, `env-example-relational`, `config.sample.json`).
+fn is_template(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    name.split(['.', '-', '_'])
+        .any(|part| matches!(part, "example" | "sample" | "template" | "dist" | "tpl"))
 }
 
 gonogo_check::export_check!(Secrets);
@@ -521,6 +570,35 @@ gonogo_check::export_check!(Secrets);
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn values_people_write_are_not_taken_for_secrets() {
+        for value in [
+            "very_sensitive_secret",
+            "CHANGE-ME-IN-PRODUCTION",
+            "mysecretpassword",
+        ] {
+            assert!(!looks_like_a_real_secret(value), "{value}");
+        }
+        for value in [
+            "k3J9x0Qm2ZpL7vR1tY8wN4bC6dF5gH",
+            "815aa4606f476444691c5f1c16b9c70da6714dc6",
+        ] {
+            assert!(looks_like_a_real_secret(value), "{value}");
+        }
+    }
+
+    #[test]
+    fn a_template_keeps_only_values_shaped_like_generated_ones() {
+        assert!(is_template(".env.example"));
+        assert!(is_template("env-example-relational"));
+        assert!(is_template("config/default.sample.json"));
+        assert!(!is_template(".env.production"));
+        assert!(is_documentation("src/docs/components.yml"));
+        assert!(!is_documentation("config/docs.yml"));
+        assert!(looks_generated("815aa4606f476444691c5f1c16b9c70da6714dc6"));
+        assert!(!looks_generated("p4sta.w1th-b0logn3s3-s@uce"));
+    }
 
     #[test]
     fn env_files_are_told_from_templates() {
