@@ -198,6 +198,39 @@ fn a_misconfigured_express_service_is_caught_where_it_runs() {
     insta::assert_json_snapshot!("repo_shop_api_misconfigured", outcome);
 }
 
+/// A service's env templates are found by what their names say
+/// (`env-example-relational`), all of them; variables the shell sets
+/// (`PWD`) need no documentation.
+#[test]
+fn env_templates_under_other_names_document_the_service() {
+    let project = Project::new();
+    project.write(
+        "package.json",
+        r#"{"name": "api", "scripts": {"start": "node src/index.js"}, "dependencies": {"express": "4"}}"#,
+    );
+    project.write(
+        "src/index.js",
+        "const express = require('express');\nconst app = express();\napp.listen(process.env.PORT);\nconsole.log(process.env.DATABASE_URL, process.env.MONGO_URL, process.env.PWD);\n",
+    );
+    project.write(
+        "env-example-relational",
+        "PORT=3000\nDATABASE_URL=postgres://user:change-me@localhost/db\n",
+    );
+    project.write(
+        "env-example-document",
+        "PORT=3000\nMONGO_URL=mongodb://localhost/db\n",
+    );
+    commit_all(&project);
+    let outcome = repo_check_outcome(&project, "node");
+    let env = &outcome["facts"]["services"][0]["env"];
+    assert_eq!(env["undocumented"], serde_json::json!([]), "{env:#}");
+    assert_eq!(
+        env["templates"],
+        serde_json::json!(["env-example-document", "env-example-relational"]),
+        "{env:#}"
+    );
+}
+
 /// An Nx workspace has one `package.json`; `npm start` runs the build
 /// output `dist/apps/api/main`, whose source is `apps/api/src/main.ts`.
 #[test]

@@ -10,7 +10,9 @@
 //!   `cp .env.example .env`…), in the root README or in a setup guide
 //!   beside it (`SETUP.md`, `INSTALL.md`, `CONTRIBUTING.md`,
 //!   `docs/getting-started.md`…);
-//! - an env template (`.env.example`, `.env.sample`, `.env.template`);
+//! - an env template (`.env.example`, `.env.sample`, `.env.template`,
+//!   `env-example-relational`: `env` and example, sample, template or dist
+//!   among the parts of its name);
 //! - API documentation: an OpenAPI/Swagger file, or a package that
 //!   generates one (`@nestjs/swagger`, `swagger-ui-express`,
 //!   `@fastify/swagger`, `express-openapi-validator`, `tsoa`);
@@ -275,11 +277,14 @@ impl Check for Docs {
         report.fact("setup_guide", setup_guide);
 
         let env_example = workspace::files().iter().map(|f| f.path).find(|p| {
-            let name = p.rsplit('/').next().unwrap_or(p);
-            matches!(
-                name,
-                ".env.example" | ".env.sample" | ".env.template" | ".env.dist" | "env.example"
-            )
+            // `.env.example`, `env-example-relational`, `example.env`…
+            let name = p.rsplit('/').next().unwrap_or(p).to_ascii_lowercase();
+            let parts: Vec<&str> = name.split(['.', '-', '_']).collect();
+            !p.split('/').any(|d| d == "node_modules")
+                && parts.contains(&"env")
+                && parts
+                    .iter()
+                    .any(|part| matches!(*part, "example" | "sample" | "template" | "dist"))
         });
         if env_example.is_none() {
             report.push(

@@ -70,7 +70,7 @@
 //! `bcrypt_rounds`), `jwt` (`signs`, `expiry_set`, `expires_in`,
 //! `longest_expiry_days` (null when no value could be read),
 //! `without_expiry`), `cookies` (`set`, `insecure`), `env` (`read`,
-//! `template`, `undocumented`). Top level: `service_count`; `unjudged_apps`
+//! `template`, `templates`, `undocumented`). Top level: `service_count`; `unjudged_apps`
 //! (`dir`, `framework`: full-stack apps — Next.js, Nuxt, SvelteKit, Remix… —
 //! whose server code runs inside the framework and is not judged); `judged_count`,
 //! the services whose entry point was found (the others have no feature
@@ -248,17 +248,47 @@ const FEATURES: &[&str] = &[
     "env",
 ];
 
-/// Variables read that the env template (of the service, else the root) does not list.
+/// Variables the runtime, the shell or the OS set, which no env template
+/// needs to list.
+const SET_BY_THE_SYSTEM: &[&str] = &[
+    "NODE_ENV", "PWD", "HOME", "PATH", "USER", "SHELL", "HOSTNAME", "TMPDIR", "TERM", "LANG",
+];
+
+/// Whether a file name is an env template: `env` and `example`,
+/// `sample`, `template` or `dist` among its parts (`.env.example`,
+/// `env-example-relational`, `example.env`, `.env.local.sample`).
+fn is_env_template(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    let parts: Vec<&str> = lower.split(['.', '-', '_']).collect();
+    parts.contains(&"env")
+        && parts
+            .iter()
+            .any(|p| matches!(*p, "example" | "sample" | "template" | "dist"))
+}
+
+/// Variables read that the env templates (of the service's folder, else
+/// the root's; all of them when there are several, as for a service with
+/// one template per database) do not list.
 fn env_documentation(dir: &str, read: &BTreeSet<String>, sink: &mut Sink) -> Value {
-    let names = [".env.example", ".env.sample", ".env.template", ".env.dist"];
-    let template = [dir, ""]
+    let templates_in = |folder: &str| -> Vec<String> {
+        workspace::files()
+            .iter()
+            .map(|f| f.path)
+            .filter(|p| graph::parent(p) == folder)
+            .filter(|p| is_env_template(p.rsplit('/').next().unwrap_or(p)))
+            .map(str::to_owned)
+            .collect()
+    };
+    let mut templates = templates_in(dir);
+    if templates.is_empty() && !dir.is_empty() {
+        templates = templates_in("");
+    }
+    let template = templates.first().cloned();
+    let documented: BTreeSet<String> = templates
         .iter()
-        .flat_map(|d| names.iter().map(move |n| graph::join(d, n)))
-        .find(|p| workspace::exists(p));
-    let documented: BTreeSet<String> = template
-        .as_deref()
-        .and_then(workspace::read_text)
-        .unwrap_or_default()
+        .filter_map(|path| workspace::read_text(path))
+        .collect::<Vec<_>>()
+        .join("\n")
         .lines()
         .filter_map(|line| {
             let line = line
@@ -275,7 +305,7 @@ fn env_documentation(dir: &str, read: &BTreeSet<String>, sink: &mut Sink) -> Val
         .collect();
     let undocumented: Vec<&String> = read
         .iter()
-        .filter(|n| *n != "NODE_ENV" && !documented.contains(*n))
+        .filter(|n| !SET_BY_THE_SYSTEM.contains(&n.as_str()) && !documented.contains(*n))
         .collect();
     if !undocumented.is_empty() {
         let list = undocumented
@@ -294,7 +324,7 @@ fn env_documentation(dir: &str, read: &BTreeSet<String>, sink: &mut Sink) -> Val
             None => finding.at(sink.manifest, None),
         });
     }
-    json!({"read": read, "template": template, "undocumented": undocumented})
+    json!({"read": read, "template": template, "templates": templates, "undocumented": undocumented})
 }
 
 /// Whether a service's code was looked at: its entry point was found.
@@ -391,3 +421,22 @@ fn fold(services: &[Value]) -> Value {
 }
 
 gonogo_check::export_check!(Node);
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn env_templates_are_named_in_many_ways() {
+        for name in [
+            ".env.example",
+            "env-example-relational",
+            "example.env",
+            ".env.local.sample",
+            ".env.dist",
+        ] {
+            assert!(super::is_env_template(name), "{name}");
+        }
+        for name in [".env", ".env.production", "environment.ts", "examples.md"] {
+            assert!(!super::is_env_template(name), "{name}");
+        }
+    }
+}

@@ -32,9 +32,15 @@ pub(super) fn is_health_path(path: &str) -> bool {
     }) {
         segments.next();
     }
-    segments
-        .next()
-        .is_some_and(|first| HEALTH_WORDS.contains(&first.to_ascii_lowercase().as_str()))
+    // `health-check`, `health_check`, `status-health` are one word.
+    segments.next().is_some_and(|first| {
+        let word: String = first
+            .to_ascii_lowercase()
+            .chars()
+            .filter(|c| !matches!(c, '-' | '_'))
+            .collect();
+        HEALTH_WORDS.contains(&word.as_str())
+    })
 }
 
 /// Health and readiness routes.

@@ -77,6 +77,8 @@ fn health_paths_are_recognised() {
         "/health/ready",
         "/readyz",
         "/api/ping",
+        "/health-check",
+        "/api/health_check",
     ] {
         assert!(is_health_path(path), "{path}");
     }
@@ -84,6 +86,7 @@ fn health_paths_are_recognised() {
         "/orders/1/status",
         "/status",
         "/api/users/health-insurance",
+        "/health-insurance",
         "/v1/items",
     ] {
         assert!(!is_health_path(path), "{path}");
