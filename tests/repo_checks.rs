@@ -47,8 +47,9 @@ fn secrets_passes_a_clean_repository() {
     assert_eq!(outcome["facts"]["env_gitignored"], true);
 }
 
-/// Examples people write (in templates, docs and CI test settings) are
-/// not committed secrets; a generated credential in a template is.
+/// Examples people write (in templates, docs and CI test settings, a key
+/// header without its body) are not committed secrets; a generated
+/// credential in a template is.
 #[test]
 fn secrets_tells_examples_from_credentials() {
     let project = fixture_project("guest-checks/checks/secrets/fixtures/clean");
@@ -60,6 +61,10 @@ fn secrets_tells_examples_from_credentials() {
     project.write(
         "src/docs/components.yml",
         "example:\n  token: eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.m1U63blB0MLej_WfB7yC2FTMnCziif9X8yzwDEfJXAg\n",
+    );
+    project.write(
+        "DEPLOY.md",
+        "| Secret | Example |\n| `SSH_KEY` | `-----BEGIN OPENSSH PRIVATE KEY-----...` |\n",
     );
     project.write(
         "env-example-relational",

@@ -38,6 +38,17 @@ impl Import {
     pub fn package(&self) -> Option<&str> {
         self.package.clone().map(|range| &self.specifier[range])
     }
+    /// Whether it imports `package`, or the subpath `package` names
+    /// (`hono/cors` is a subpath of the package `hono`).
+    pub fn is_of(&self, package: &str) -> bool {
+        self.package() == Some(package)
+            || (self.package().is_some()
+                && (self.specifier == package
+                    || self
+                        .specifier
+                        .strip_prefix(package)
+                        .is_some_and(|rest| rest.starts_with('/'))))
+    }
 }
 
 /// A parsed module.
@@ -162,13 +173,13 @@ impl Module {
     }
     /// The first import of `package` (`@sentry/node/x` imports `@sentry/node`).
     pub fn imports_package(&self, package: &str) -> Option<&Import> {
-        self.imports.iter().find(|i| i.package() == Some(package))
+        self.imports.iter().find(|i| i.is_of(package))
     }
     /// Whether a binding from an import of `package` is used after the import.
     pub fn uses_package(&self, package: &str) -> bool {
         self.imports
             .iter()
-            .filter(|i| i.package() == Some(package))
+            .filter(|i| i.is_of(package))
             .any(|import| {
                 import.bindings.is_empty() || import.bindings.iter().any(|b| self.binding_used(b))
             })

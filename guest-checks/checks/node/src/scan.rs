@@ -126,7 +126,7 @@ pub fn bindings_of<'a>(module: &'a Module, packages: &[&str]) -> Vec<&'a str> {
     module
         .imports
         .iter()
-        .filter(|i| i.package().is_some_and(|p| packages.contains(&p)))
+        .filter(|i| packages.iter().any(|p| i.is_of(p)))
         .flat_map(|i| i.bindings.iter().map(String::as_str))
         .collect()
 }

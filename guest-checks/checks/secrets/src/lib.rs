@@ -400,7 +400,8 @@ impl Scanner {
         if !config && patterns.is_none() {
             return Ok(());
         }
-        for (index, line) in text.lines().enumerate() {
+        let lines: Vec<&str> = text.lines().collect();
+        for (index, line) in lines.iter().copied().enumerate() {
             let line_no = index as u32 + 1;
             let mut hit = |kind: &str, id: &str, severity: Severity, message: String, fix: &str| {
                 into.found
@@ -412,7 +413,9 @@ impl Scanner {
                 );
             };
             if let Some(patterns) = patterns {
-                if patterns.private_key.is_match(line) {
+                if let Some(header) = patterns.private_key.find(line)
+                    && has_key_body(&line[header.end()..], lines.get(index + 1).copied())
+                {
                     hit(
                         "private-key",
                         findings::PRIVATE_KEY,
@@ -510,6 +513,28 @@ fn scan_contents(report: &mut Report) -> Result<(), String> {
 }
 
 /// A literal that is long, varied and not a placeholder, reference or path.
+/// Whether a private key header is followed by its body: 40 or more
+/// base64 characters after it on its line (`"-----BEGIN…-----\\nMIIE…"`
+/// in JSON), or a next line of base64 only (a PEM body line). A header alone (`-----BEGIN OPENSSH
+/// PRIVATE KEY-----...` in a table of docs) is an example, not a key.
+fn has_key_body(rest: &str, next: Option<&str>) -> bool {
+    let longest_base64_run = |text: &str| {
+        text.replace("\\n", " ")
+            .split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=')))
+            .map(str::len)
+            .max()
+            .unwrap_or(0)
+    };
+    let body_line = |line: &str| {
+        let line = line.trim().trim_matches(['"', '\'', ',']);
+        line.len() >= 16
+            && line
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '='))
+    };
+    longest_base64_run(rest) >= 40 || next.is_some_and(body_line)
+}
+
 fn looks_like_a_real_secret(value: &str) -> bool {
     let reference = value.contains("${")
         || value.contains("{{")
@@ -570,6 +595,20 @@ gonogo_check::export_check!(Secrets);
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_key_header_without_its_body_is_an_example() {
+        let body = "MIIEvgIBADANBgkqhkiG9w0BAQEFAASCBKgwggSkAgEAAoIBAQDJCUSj4FfDQ3KC";
+        assert!(has_key_body("", Some(body)));
+        assert!(has_key_body("", Some("MIIEowIBAAKCAQEA")));
+        assert!(!has_key_body("", Some("internationalization is hard")));
+        assert!(has_key_body(&format!("\\n{body}\\n"), None));
+        assert!(!has_key_body("...` |", Some("")));
+        assert!(!has_key_body(
+            "",
+            Some("| `ORACLE_USER` | SSH user | `ubuntu` |")
+        ));
+    }
 
     #[test]
     fn values_people_write_are_not_taken_for_secrets() {

@@ -20,6 +20,13 @@ const RATE_LIMIT_PACKAGES: &[&str] = &[
     "@upstash/ratelimit",
 ];
 
+/// Whether a name says it is a rate limiter (`rateLimit`,
+/// `createOptionalRateLimitMiddleware`, `authLimiter`).
+fn is_limiter_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.contains("ratelimit") || lower.ends_with("limiter")
+}
+
 /// Names that hold a rate limiter in each module: package bindings,
 /// variables made from them, and imports of such variables from other modules.
 fn limiter_names(modules: &[Module]) -> Vec<BTreeSet<String>> {
@@ -37,6 +44,25 @@ fn limiter_names(modules: &[Module]) -> Vec<BTreeSet<String>> {
                     let rhs = &tokens[i + 2..(i + 5).min(tokens.len())];
                     if rhs.iter().any(|t| bindings.iter().any(|b| t.is_ident(b))) {
                         set.insert(tokens[i].text.to_string());
+                    }
+                }
+            }
+            // A limiter of the project's own: a function it declares or
+            // imports from its own modules, named as one
+            // (`createRateLimitMiddleware`, `loginLimiter`).
+            for import in module.imports.iter().filter(|i| i.resolved.is_some()) {
+                set.extend(
+                    import
+                        .bindings
+                        .iter()
+                        .filter(|b| is_limiter_name(b))
+                        .cloned(),
+                );
+            }
+            if module.may_mention("function") {
+                for pair in tokens.windows(2) {
+                    if pair[0].is_ident("function") && is_limiter_name(&pair[1].text) {
+                        set.insert(pair[1].text.to_string());
                     }
                 }
             }
@@ -119,6 +145,8 @@ pub fn rate_limit(
                 .any(|r| limiters.iter().any(|n| mentions(tokens, r.clone(), n)));
             match (has_limiter, path_scoped) {
                 (true, None) if !tokens[first.start].is_string() => global = true,
+                // `app.use('*', limiter)` (Hono), `app.use('/api/*', limiter)`: every route.
+                (true, Some("*" | "/*" | "/" | "/api" | "/api/*")) => global = true,
                 (true, Some(path)) if scan::is_auth_path(path) => auth_specific = true,
                 _ => {}
             }
@@ -154,6 +182,11 @@ pub fn rate_limit(
             auth_specific |= limited;
         }
     }
+    // A limiter of the project's own, applied globally or to the
+    // authentication routes, is rate limiting too.
+    let via = via
+        .map(|(package, _)| package)
+        .or_else(|| (global || auth_specific).then(|| "the project's own middleware".to_owned()));
     if via.is_none() && !global {
         sink.push(
             Finding::fail(findings::RATE_LIMIT_MISSING, Severity::High, "no rate limiting is applied")
@@ -173,7 +206,7 @@ pub fn rate_limit(
     }
     json!({
         "present": via.is_some() || global,
-        "via": via.as_ref().map(|v| &v.0),
+        "via": via,
         "global": global,
         "auth_routes": auth_routes.len(),
         "auth_specific": auth_specific,

@@ -223,3 +223,46 @@ fn routing_controllers_cors_option_is_judged() {
     assert_eq!(facts["kind"], "wildcard", "{facts}");
     assert_eq!(ids(&findings), ["cors-wildcard"]);
 }
+
+#[test]
+fn hono_middleware_imported_from_subpaths_is_found() {
+    let source = "import { Hono } from 'hono';\nimport { cors } from 'hono/cors';\nimport { secureHeaders } from 'hono/secure-headers';\nconst app = new Hono();\napp.use('*', cors({ origin: ['https://shop.example'] }));\napp.use('*', secureHeaders());";
+    let modules = [parse_module("src/app.ts", source)];
+    let mut findings = sink();
+    assert_eq!(security_headers(&modules, &mut findings)["present"], true);
+    assert_eq!(cors(&modules, &mut findings)["kind"], "list");
+    assert!(findings.findings.is_empty(), "{:?}", findings.findings);
+}
+
+#[test]
+fn a_rate_limiter_of_the_project_s_own_counts() {
+    let limiter = parse_module(
+        "src/middleware/rate-limit.ts",
+        "export function createRateLimitMiddleware(options) { const buckets = new Map(); return async (c, next) => next(); }",
+    );
+    let mut app = parse_module(
+        "src/app.ts",
+        "import { Hono } from 'hono';\nimport { createRateLimitMiddleware } from './middleware/rate-limit';\nconst app = new Hono();\napp.use('*', createRateLimitMiddleware({ windowMs: 60000, max: 100 }));",
+    );
+    for import in &mut app.imports {
+        if import.specifier.starts_with('.') {
+            import.resolved = Some("src/middleware/rate-limit.ts".into());
+        }
+    }
+    let modules = [app, limiter];
+    let routes = vec![Vec::new(), Vec::new()];
+    let mut findings = sink();
+    let facts = rate_limit(&modules, &routes, &mut findings);
+    assert_eq!(facts["present"], true, "{facts}");
+    assert_eq!(facts["global"], true, "{facts}");
+    assert_eq!(facts["via"], "the project's own middleware");
+}
+
+#[test]
+fn hono_body_limit_is_explicit() {
+    let source = "import { bodyLimit } from 'hono/body-limit';\napp.use('*', bodyLimit({ maxSize: 256 * 1024 }));";
+    let mut findings = sink();
+    let facts = body_limit(&[parse_module("src/app.ts", source)], &mut findings);
+    assert_eq!(facts["explicit"], true, "{facts}");
+    assert_eq!(facts["value"], "256 * 1024");
+}
