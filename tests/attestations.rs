@@ -479,3 +479,80 @@ fn an_attestation_bound_to_an_artifact_counts_only_for_that_artifact() {
             "expected `sha256:` and 64 hex digits",
         ));
 }
+
+/// `gonogo attest` checks the rule and role against the pack before it
+/// signs, shows what the signature vouches for, and records it.
+#[test]
+fn attest_says_what_it_vouches_for_and_refuses_what_would_never_count() {
+    let keys = Keys::new(&["alice", "bob"]);
+    let project = project(&keys);
+    let run = |rule: &str, role: &str| {
+        gonogo()
+            .args([
+                "attest",
+                rule,
+                "--role",
+                role,
+                "--policy",
+                "builtin:production-readiness",
+                "--key",
+            ])
+            .arg(keys.private("alice"))
+            .arg(project.path())
+            .output()
+            .expect("runs")
+    };
+    let written = || {
+        std::fs::read_dir(project.path().join(".gonogo/attestations"))
+            .map(|entries| entries.count())
+            .unwrap_or(0)
+    };
+    for (rule, role, why) in [
+        ("restore-dril", "devops", "has no rule `restore-dril`"),
+        (
+            "image-healthcheck",
+            "devops",
+            "is verified by an expression",
+        ),
+        ("restore-drill", "qa", "takes attestations of devops"),
+    ] {
+        let output = run(rule, role);
+        assert_eq!(output.status.code(), Some(2), "{rule}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(why), "{rule}: {stderr}");
+        assert_eq!(written(), 0, "{rule}: an attestation was written");
+    }
+    let output = run("restore-drill", "devops");
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("vouching for `restore-drill`"), "{stdout}");
+    assert!(
+        stdout.contains("seeds/002:29 Restore procedure tested"),
+        "{stdout}"
+    );
+    let file = std::fs::read_dir(project.path().join(".gonogo/attestations"))
+        .expect("the folder")
+        .next()
+        .expect("a file")
+        .expect("an entry")
+        .path();
+    let envelope: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(file).expect("the envelope")).expect("JSON");
+    let payload = base64::engine::general_purpose::STANDARD
+        .decode(envelope["payload"].as_str().expect("a payload"))
+        .expect("base64");
+    let statement: serde_json::Value = serde_json::from_slice(&payload).expect("a statement");
+    let vouches = statement["predicate"]["vouches_for"]
+        .as_array()
+        .expect("vouches_for");
+    assert!(
+        vouches[0]
+            .as_str()
+            .is_some_and(|s| s.starts_with("`restore-drill`"))
+    );
+    assert!(
+        vouches
+            .iter()
+            .any(|v| v == "seeds/002:29 Restore procedure tested")
+    );
+}

@@ -183,12 +183,36 @@ pub struct BuiltinPack {
     pub name: &'static str,
     /// Its YAML.
     pub yaml: &'static str,
+    /// The checklists its rules' `refs:` name (`seeds/NNN:LINE`), by `NNN`.
+    pub seeds: &'static [(&'static str, &'static str)],
 }
 
 /// Every built-in pack.
 pub static BUILTIN_PACKS: &[BuiltinPack] = &[BuiltinPack {
     name: "production-readiness",
     yaml: include_str!("../../policies/production-readiness/gonogo.yaml"),
+    seeds: &[
+        (
+            "000",
+            include_str!("../../policies/production-readiness/seeds/000.txt"),
+        ),
+        (
+            "001",
+            include_str!("../../policies/production-readiness/seeds/001.txt"),
+        ),
+        (
+            "002",
+            include_str!("../../policies/production-readiness/seeds/002.txt"),
+        ),
+        (
+            "003",
+            include_str!("../../policies/production-readiness/seeds/003.txt"),
+        ),
+        (
+            "004",
+            include_str!("../../policies/production-readiness/seeds/004.txt"),
+        ),
+    ],
 }];
 
 /// The built-in pack called `name`.

@@ -11,6 +11,7 @@
 
 pub mod keys;
 pub mod store;
+pub mod vouches;
 
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
@@ -94,6 +95,10 @@ pub struct Predicate {
     /// What was done, for people.
     #[serde(default)]
     pub note: String,
+    /// The rule's title and the checklist items it lists, as the signer
+    /// saw them (absent from statements of earlier versions).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub vouches_for: Vec<String>,
     /// When it was signed, RFC 3339.
     pub signed_at: String,
     /// When it stops counting, RFC 3339.

@@ -399,6 +399,7 @@ mod tests {
                 rule: "restore-drill".into(),
                 role: "sre".into(),
                 note: String::new(),
+                vouches_for: Vec::new(),
                 signed_at: signed.to_rfc3339(),
                 expires_at: (signed + chrono::Duration::days(valid)).to_rfc3339(),
             },

@@ -4,6 +4,7 @@
 use super::fail;
 use crate::attest::{self, Predicate, Statement, Subject, keys};
 use crate::exit::Exit;
+use crate::policy::PackRef;
 use crate::target::Target;
 use std::path::PathBuf;
 
@@ -99,6 +100,12 @@ pub struct AttestArgs {
     /// digest) instead of the current commit.
     #[arg(long, value_name = "DIGEST")]
     artifact: Option<String>,
+
+    /// The pack whose rule this is (default: the project's gonogo.yaml,
+    /// else the built-in production-readiness pack), to check the rule
+    /// and role and show what the attestation vouches for.
+    #[arg(long, short = 'p', value_name = "PACK")]
+    policy: Option<String>,
 }
 
 /// Runs `gonogo attest`.
@@ -139,6 +146,19 @@ pub fn attest(args: AttestArgs) -> Exit {
             }
         },
     };
+    let vouches_for = match vouched_items(&args) {
+        Ok(items) => items,
+        Err(why) => return fail(why),
+    };
+    println!(
+        "vouching for {} ({} checklist item{}):",
+        vouches_for[0],
+        vouches_for.len() - 1,
+        if vouches_for.len() == 2 { "" } else { "s" }
+    );
+    for item in &vouches_for[1..] {
+        println!("  {item}");
+    }
     let now = chrono::Utc::now();
     let seconds = chrono::SecondsFormat::Secs;
     let statement = Statement {
@@ -149,6 +169,7 @@ pub fn attest(args: AttestArgs) -> Exit {
             rule: args.rule.clone(),
             role: args.role.clone(),
             note: args.note.clone(),
+            vouches_for,
             signed_at: now.to_rfc3339_opts(seconds, true),
             expires_at: (now + chrono::Duration::days(days)).to_rfc3339_opts(seconds, true),
         },
@@ -174,4 +195,61 @@ pub fn attest(args: AttestArgs) -> Exit {
         file.display()
     );
     Exit::Go
+}
+
+/// The rule (`` `id` title ``) and the checklist items the attestation
+/// vouches for, once the pack is loaded and the rule and role checked: an
+/// attestation for a rule the pack does not have, or that is verified by
+/// an expression, would never count.
+fn vouched_items(args: &AttestArgs) -> Result<Vec<String>, String> {
+    let pack = args
+        .policy
+        .as_deref()
+        .map(PackRef::parse)
+        .unwrap_or_else(|| PackRef::default_for(&args.dir));
+    let plan = crate::policy::load(&pack).map_err(|error| error.to_string())?;
+    let attested: Vec<&str> = plan
+        .rules
+        .iter()
+        .filter(|r| r.attestation.is_some())
+        .map(|r| r.id.as_str())
+        .collect();
+    let Some(rule) = plan.rules.iter().find(|r| r.id == args.rule) else {
+        return Err(format!(
+            "the pack `{}` has no rule `{}`; its attested rules: {}",
+            plan.name,
+            args.rule,
+            if attested.is_empty() {
+                "none".to_owned()
+            } else {
+                attested.join(", ")
+            }
+        ));
+    };
+    let Some(requirement) = &rule.attestation else {
+        return Err(format!(
+            "rule `{}` is verified by an expression, not vouched for: an attestation would never count",
+            rule.id
+        ));
+    };
+    if !requirement.roles.contains(&args.role) {
+        return Err(format!(
+            "--role {}: rule `{}` takes attestations of {}",
+            args.role,
+            rule.id,
+            requirement.roles.join(", ")
+        ));
+    }
+    let pack_dir = match &pack {
+        PackRef::Path(path) if path.is_dir() => Some(path.clone()),
+        PackRef::Path(path) => path.parent().map(std::path::Path::to_path_buf),
+        PackRef::Builtin(_) => None,
+    };
+    let mut lines = vec![format!("`{}` {}", rule.id, rule.title)];
+    lines.extend(
+        crate::attest::vouches::items(&rule.refs, pack_dir.as_deref())
+            .iter()
+            .map(|item| item.line()),
+    );
+    Ok(lines)
 }
