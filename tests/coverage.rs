@@ -156,3 +156,64 @@ fn every_rule_cites_exactly_the_items_that_name_it() {
         );
     }
 }
+
+/// The ids of the pack's attestation rules.
+fn attestation_rules() -> BTreeSet<String> {
+    let text = std::fs::read_to_string(common::repo().join(format!("{PACK}/gonogo.yaml")))
+        .expect("pack is readable");
+    let pack: serde_json::Value = serde_saphyr::from_str(&text).expect("pack parses");
+    pack["rules"]
+        .as_array()
+        .expect("rules")
+        .iter()
+        .filter(|rule| !rule["attestation"].is_null())
+        .map(|rule| rule["id"].as_str().expect("id").to_owned())
+        .collect()
+}
+
+/// The totals table at the top of COVERAGE.md is computed from its rows:
+/// a changed gate that is not counted fails here.
+#[test]
+fn the_totals_are_counted_from_the_rows() {
+    let attested = attestation_rules();
+    let (mut gated, mut verified, mut verified_only, mut attested_only, mut both, mut provider) =
+        (0, 0, 0, 0, 0, 0);
+    let rows = coverage_rows();
+    for (_, gate) in rows.values() {
+        let rules = rules_named(gate);
+        let verifies = rules.iter().any(|r| !attested.contains(r));
+        let vouched = rules.iter().any(|r| attested.contains(r));
+        gated += usize::from(!rules.is_empty());
+        verified += usize::from(verifies);
+        verified_only += usize::from(verifies && !vouched);
+        attested_only += usize::from(vouched && !verifies);
+        both += usize::from(verifies && vouched);
+        provider += usize::from(gate.split(" · ").any(|part| part.starts_with("provider: ")));
+    }
+    let text = std::fs::read_to_string(common::repo().join(format!("{PACK}/COVERAGE.md")))
+        .expect("COVERAGE.md is readable");
+    let total = |label: &str| -> usize {
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(&format!("| {label} |")))
+            .unwrap_or_else(|| panic!("no totals row `{label}`"));
+        line.trim_end_matches('|')
+            .rsplit('|')
+            .next()
+            .and_then(|n| n.trim().parse().ok())
+            .unwrap_or_else(|| panic!("no number in `{line}`"))
+    };
+    assert_eq!(total("all items"), rows.len());
+    assert_eq!(total("gated by at least one rule"), gated);
+    assert_eq!(
+        total("verified by a rule (repository, environment, live)"),
+        verified
+    );
+    assert_eq!(total("by verifying rules alone"), verified_only);
+    assert_eq!(total("by attestation rules alone"), attested_only);
+    assert_eq!(total("by both"), both);
+    assert_eq!(
+        total("about a provider's configuration (`provider-config` meanwhile)"),
+        provider
+    );
+}

@@ -60,6 +60,12 @@ pub const JWT_WITHOUT_EXPIRY: &str = "jwt-without-expiry";
 /// (fail, medium) a JWT lives longer than 30 days.
 pub const JWT_LONG_EXPIRY: &str = "jwt-long-expiry";
 
+/// (warn, medium) no global error handler is registered.
+pub const ERROR_HANDLER_MISSING: &str = "error-handler-missing";
+
+/// (fail, high) SQL is built from interpolated values.
+pub const RAW_SQL_INTERPOLATED: &str = "raw-sql-interpolated";
+
 /// `cookie-insecure`
 pub const COOKIE_INSECURE: &str = "cookie-insecure";
 
@@ -88,5 +94,7 @@ pub const ALL: &[&str] = &[
     JWT_WITHOUT_EXPIRY,
     JWT_LONG_EXPIRY,
     COOKIE_INSECURE,
+    RAW_SQL_INTERPOLATED,
+    ERROR_HANDLER_MISSING,
     ENV_UNDOCUMENTED,
 ];

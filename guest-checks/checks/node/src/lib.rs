@@ -69,7 +69,9 @@
 //! `whitelist`, `route_schemas`), `password_hashing` (`library`,
 //! `bcrypt_rounds`), `jwt` (`signs`, `expiry_set`, `expires_in`,
 //! `longest_expiry_days` (null when no value could be read),
-//! `without_expiry`), `cookies` (`set`, `insecure`), `env` (`read`,
+//! `without_expiry`), `cookies` (`set`, `insecure`), `raw_sql` (`client`:
+//! the SQL client reached, or null; `interpolated`: `path`, `line`),
+//! `error_handler` (`present`, `via`, `at`), `env` (`read`,
 //! `template`, `templates`, `undocumented`). Top level: `service_count`; `unjudged_apps`
 //! (`dir`, `framework`: full-stack apps — Next.js, Nuxt, SvelteKit, Remix… —
 //! whose server code runs inside the framework and is not judged); `judged_count`,
@@ -99,6 +101,13 @@
 //! - `jwt-long-expiry` (fail, medium): an `expiresIn` longer than 30 days
 //!   (`'180 days'`, `'1y'`, `31536000`): a stolen token stays valid that long.
 //! - `cookie-insecure` (fail, high).
+//! - `raw-sql-interpolated` (fail, high): SQL built from interpolated values
+//!   (`query(\`SELECT … ${id}\`)`, `'SELECT … ' + id`, `$queryRawUnsafe` with a
+//!   built string).
+//! - `error-handler-missing` (warn, medium): no global error handler
+//!   (Express error middleware, Nest `useGlobalFilters`/`APP_FILTER`,
+//!   Fastify `setErrorHandler`, Hono `onError`, Koa `app.on('error')`; the built-in
+//!   handlers of Nest, Fastify and routing-controllers count).
 //! - `env-undocumented` (warn, low): variables read but not in `.env.example`.
 
 mod features;
@@ -225,6 +234,8 @@ fn inspect(service: &node::Service, packages: &[node::Package], sink: &mut Sink)
     facts["password_hashing"] = features::password_hashing(&modules, sink);
     facts["jwt"] = features::jwt(&modules, sink);
     facts["cookies"] = features::cookies(&modules, sink);
+    facts["raw_sql"] = features::raw_sql(&modules, sink);
+    facts["error_handler"] = features::error_handler(&modules, service.framework, sink);
     facts["env"] = env_documentation(&package.dir, &read, sink);
     facts
 }
@@ -245,6 +256,8 @@ const FEATURES: &[&str] = &[
     "password_hashing",
     "jwt",
     "cookies",
+    "raw_sql",
+    "error_handler",
     "env",
 ];
 
@@ -344,7 +357,7 @@ fn fold(services: &[Value]) -> Value {
     let every = |f: &dyn Fn(&Value) -> bool| !judged.is_empty() && judged.iter().all(|s| f(s));
     let mut all = Map::new();
     type Test<'a> = &'a dyn Fn(&Value) -> bool;
-    let pairs: [(&str, Test); 14] = [
+    let pairs: [(&str, Test); 16] = [
         ("security_headers", &|s| {
             s["security_headers"]["present"] == true
         }),
@@ -389,6 +402,12 @@ fn fold(services: &[Value]) -> Value {
                 .as_array()
                 .is_some_and(Vec::is_empty)
         }),
+        ("sql_parameterized", &|s| {
+            s["raw_sql"]["interpolated"]
+                .as_array()
+                .is_some_and(Vec::is_empty)
+        }),
+        ("error_handler", &|s| s["error_handler"]["present"] == true),
     ];
     for (key, test) in pairs {
         all.insert(key.to_owned(), Value::Bool(every(test)));

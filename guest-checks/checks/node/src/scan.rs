@@ -6,7 +6,7 @@ use gonogo_analysis::js::{self, Kind, Token};
 use std::ops::Range;
 
 /// A place in the project.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct At {
     /// Project-relative path.
     pub path: String,

@@ -266,3 +266,83 @@ fn hono_body_limit_is_explicit() {
     assert_eq!(facts["explicit"], true, "{facts}");
     assert_eq!(facts["value"], "256 * 1024");
 }
+
+#[test]
+fn sql_built_from_values_is_found_and_parameters_are_not() {
+    let cases = [
+        (
+            "import { Pool } from 'pg';\nconst pool = new Pool();\nexport const byId = (id) => pool.query(`SELECT * FROM users WHERE id = ${id}`);",
+            1,
+        ),
+        (
+            "const db = require('mysql2');\ndb.query('SELECT * FROM users WHERE email = \\'' + email + '\\'');",
+            1,
+        ),
+        (
+            "import { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\nprisma.$queryRawUnsafe(`SELECT * FROM \"User\" WHERE id = ${id}`);",
+            1,
+        ),
+        (
+            "import { Pool } from 'pg';\nconst pool = new Pool();\npool.query('SELECT * FROM users WHERE id = $1', [id]);",
+            0,
+        ),
+        (
+            "import { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\nprisma.$queryRaw`SELECT * FROM \"User\" WHERE id = ${id}`;",
+            0,
+        ),
+        (
+            "const url = `${base}/search?query=${q}`;\nfetch(url).then(r => r.json()).then(query);",
+            0,
+        ),
+    ];
+    for (source, expected) in cases {
+        let mut findings = sink();
+        let facts = raw_sql(&[parse_module("src/db.ts", source)], &mut findings);
+        assert_eq!(
+            facts["interpolated"].as_array().map(Vec::len),
+            Some(expected),
+            "{source}\n{facts}"
+        );
+    }
+}
+
+#[test]
+fn a_global_error_handler_is_found_in_each_framework() {
+    let found = [
+        "app.use((err, req, res, next) => { res.status(500).json({ message: 'error' }); });",
+        "app.use(function (error, req, res, next) { next(); });",
+        "app.use(errorHandler);",
+        "app.useGlobalFilters(new HttpExceptionFilter());",
+        "providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }]",
+        "fastify.setErrorHandler((error, request, reply) => reply.send(error));",
+        "app.onError((err, c) => c.json({ error: 'internal' }, 500));",
+        "import { useExpressServer } from 'routing-controllers';\nuseExpressServer(app, { cors: true, controllers: [] });",
+    ];
+    for source in found {
+        let mut findings = sink();
+        let facts = error_handler(&[parse_module("src/app.ts", source)], None, &mut findings);
+        assert_eq!(facts["present"], true, "{source}");
+    }
+    let mut findings = sink();
+    let facts = error_handler(
+        &[parse_module(
+            "src/app.ts",
+            "app.use((req, res, next) => next());\napp.use(cors());",
+        )],
+        Some("express"),
+        &mut findings,
+    );
+    assert_eq!(facts["present"], false);
+    assert!(format!("{:?}", findings.findings).contains("error-handler-missing"));
+    let mut findings = sink();
+    let nest = error_handler(
+        &[parse_module(
+            "src/main.ts",
+            "const app = await NestFactory.create(AppModule);",
+        )],
+        Some("nestjs"),
+        &mut findings,
+    );
+    assert_eq!(nest["present"], true);
+    assert!(findings.findings.is_empty());
+}
