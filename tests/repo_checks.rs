@@ -236,6 +236,46 @@ fn env_templates_under_other_names_document_the_service() {
     );
 }
 
+/// Tests are counted by kind: by what they drive, not by their names.
+#[test]
+fn tests_are_counted_by_what_they_drive() {
+    let project = Project::new();
+    project.write(
+        "package.json",
+        r#"{"name": "api", "scripts": {"test": "jest"}}"#,
+    );
+    project.write("src/price.ts", "export const price = (n) => n * 2;\n");
+    project.write(
+        "src/price.test.ts",
+        "import { price } from './price';\ntest('doubles', () => expect(price(2)).toBe(4));\n",
+    );
+    project.write(
+        "test/app.e2e-spec.ts",
+        "import request from 'supertest';\nit('answers', () => request(server).get('/health').expect(200));\n",
+    );
+    project.write(
+        "e2e/login.spec.ts",
+        "import { test } from '@playwright/test';\n",
+    );
+    project.write(
+        "load/smoke.js",
+        "import http from 'k6/http';\nexport default () => http.get('http://localhost');\n",
+    );
+    commit_all(&project);
+    let outcome = repo_check_outcome(&project, "ci");
+    let tests = &outcome["facts"]["tests"];
+    assert_eq!(
+        [
+            &tests["unit"],
+            &tests["api"],
+            &tests["browser"],
+            &tests["load"]
+        ],
+        [1, 1, 1, 1].map(serde_json::Value::from).each_ref(),
+        "{tests:#}"
+    );
+}
+
 /// An Nx workspace has one `package.json`; `npm start` runs the build
 /// output `dist/apps/api/main`, whose source is `apps/api/src/main.ts`.
 #[test]

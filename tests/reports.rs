@@ -100,10 +100,10 @@ fn sarif_report_is_valid_sarif_2_1_0_and_snapshot() {
             .as_array()
             .expect("rules")
             .len(),
-        93
+        94
     );
     let results = run["results"].as_array().expect("results");
-    assert_eq!(results.len(), 58, "34 blocking and 24 warnings");
+    assert_eq!(results.len(), 59, "34 blocking and 25 warnings");
     assert!(
         results
             .iter()
@@ -136,9 +136,9 @@ fn junit_report_is_well_formed_xml_and_snapshot() {
             _ => {}
         }
     }
-    assert_eq!((testcases, failures, skipped), (93, 34, 26));
+    assert_eq!((testcases, failures, skipped), (94, 34, 26));
     assert!(text.contains(
-        r#"<testsuites name="gonogo" tests="93" failures="34" errors="0" skipped="26">"#
+        r#"<testsuites name="gonogo" tests="94" failures="34" errors="0" skipped="26">"#
     ));
     snapshot("junit", &text);
 }

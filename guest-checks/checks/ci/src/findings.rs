@@ -32,6 +32,12 @@ pub const PERMISSIONS_BROAD: &str = "permissions-broad";
 /// (fail, high) a deploy job does not wait for the tests.
 pub const DEPLOY_NOT_GATED: &str = "deploy-not-gated";
 
+/// (warn, medium) no unit test file.
+pub const UNIT_TESTS_MISSING: &str = "unit-tests-missing";
+
+/// (warn, medium) no test drives the API through the server.
+pub const API_TESTS_MISSING: &str = "api-tests-missing";
+
 /// Every id above, in the order of the check's documentation.
 pub const ALL: &[&str] = &[
     CI_MISSING,
@@ -44,4 +50,6 @@ pub const ALL: &[&str] = &[
     PERMISSIONS_MISSING,
     PERMISSIONS_BROAD,
     DEPLOY_NOT_GATED,
+    UNIT_TESTS_MISSING,
+    API_TESTS_MISSING,
 ];

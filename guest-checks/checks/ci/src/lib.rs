@@ -22,7 +22,13 @@
 //!   through other jobs, a job that runs the tests, or runs them itself
 //!   first; on GitLab, a test job sits in an earlier stage;
 //! - a migration step runs (`prisma migrate deploy`, `knex migrate`,
-//!   `typeorm migration:run`, `sequelize db:migrate`, `npm run migrate…`).
+//!   `typeorm migration:run`, `sequelize db:migrate`, `npm run migrate…`);
+//! - the project has tests of each kind, told by file name or folder
+//!   (`*.test.ts`, `*.spec.js`, `test/`, `__tests__/`) and by what they
+//!   import: API tests drive the server (`supertest`, Fastify `inject`,
+//!   Hono `app.request`, a Postman collection), browser tests drive a browser (Playwright,
+//!   Cypress, Puppeteer), load tests are k6 or Artillery scripts, and the
+//!   others are unit tests.
 //!
 //! ## Why it matters
 //! The seed checklists ask for CI/CD with tests before every deploy. A
@@ -44,7 +50,10 @@
 //! `tests_cannot_fail` and `unpinned_actions` (each `path`, `line`, and
 //! `command` or `action`), `runs_build`, `permissions` (per GitHub
 //! workflow: `path`, `state` = `restricted`|`missing`|`broad`),
-//! `deploy_jobs` (`path`, `job`, `gated`), `runs_migrations`.
+//! `deploy_jobs` (`path`, `job`, `gated`), `runs_migrations`, `tests`
+//! (`unit`, `api`, `browser`, `load`: how many test files of each kind,
+//! and `examples`: a path of each; null without JavaScript or TypeScript
+//! source).
 //!
 //! ## Findings
 //! - `ci-missing` (fail, high): no pipeline.
@@ -56,8 +65,11 @@
 //! - `action-unpinned` (warn, medium): an action is pinned by tag or branch.
 //! - `permissions-missing` (warn, medium), `permissions-broad` (fail, high): token permissions.
 //! - `deploy-not-gated` (fail, high): a deploy job does not wait for the tests.
+//! - `unit-tests-missing`, `api-tests-missing` (warn, medium): no unit test
+//!   file, no test that drives the API through the server.
 
 pub mod findings;
+mod test_files;
 use gonogo_analysis::ci::{self, Install, Job, Pipeline};
 use gonogo_check::{Check, Finding, Info, Report, Severity, Value, json};
 use std::collections::BTreeSet;
@@ -332,6 +344,28 @@ impl Check for Ci {
         report.fact("permissions", facts.permissions);
         report.fact("deploy_jobs", facts.deploy_jobs);
         report.fact("runs_migrations", facts.runs_migrations);
+        let tests = test_files::tests();
+        if !tests.is_null() {
+            for (kind, id, what, fix) in [
+                (
+                    "unit",
+                    findings::UNIT_TESTS_MISSING,
+                    "no unit test file",
+                    "add tests next to the code they test (`*.test.ts`, `*.spec.ts`)",
+                ),
+                (
+                    "api",
+                    findings::API_TESTS_MISSING,
+                    "no API test drives the server (supertest, Fastify `inject`, Hono `app.request`)",
+                    "test the endpoints through the server: `request(app.getHttpServer()).get('/health').expect(200)`",
+                ),
+            ] {
+                if tests[kind] == 0 {
+                    report.push(Finding::warn(id, Severity::Medium, what).fix(fix));
+                }
+            }
+        }
+        report.fact("tests", tests);
         Ok(report)
     }
 }

@@ -1,0 +1,212 @@
+//! The project's tests by kind, from the test files and what they import:
+//! API tests drive the server (`supertest`, Fastify `inject`, Hono
+//! `app.request`, a Postman collection), browser end-to-end tests drive a browser (Playwright,
+//! Cypress, Puppeteer), load tests are k6 or Artillery scripts; other test
+//! files are unit tests.
+
+use gonogo_check::{Value, json, workspace};
+
+/// What a test file is, from its path and text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Functions tested on their own.
+    Unit,
+    /// The API tested through the server (integration).
+    Api,
+    /// The product tested through a browser.
+    Browser,
+    /// Traffic generated against a running service.
+    Load,
+}
+
+const SOURCE_EXTENSIONS: &[&str] = &[".js", ".jsx", ".ts", ".tsx", ".mjs", ".cjs", ".mts", ".cts"];
+
+/// Whether `path` is a JavaScript or TypeScript test file by its name or
+/// folder (`*.test.ts`, `*.spec.js`, `*.e2e-spec.ts`, `__tests__/`,
+/// `test/`, `tests/`, `e2e/`).
+pub fn is_test_file(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    if lower.split('/').any(|p| p == "node_modules") || lower.ends_with(".d.ts") {
+        return false;
+    }
+    let Some(stem) = SOURCE_EXTENSIONS.iter().find_map(|e| lower.strip_suffix(e)) else {
+        return false;
+    };
+    let name = stem.rsplit('/').next().unwrap_or(stem);
+    let named = name.ends_with(".test")
+        || name.ends_with(".spec")
+        || name.ends_with(".e2e-spec")
+        || name.ends_with(".e2e")
+        || name.ends_with(".int-spec")
+        || name.ends_with(".integration");
+    let in_test_folder = lower
+        .split('/')
+        .rev()
+        .skip(1)
+        .any(|folder| matches!(folder, "__tests__" | "test" | "tests" | "e2e" | "spec"));
+    named || in_test_folder
+}
+
+/// The kind of the test file at `path` with `text`.
+pub fn kind_of(path: &str, text: &str) -> Kind {
+    let imports = |package: &str| {
+        text.contains(&format!("'{package}'"))
+            || text.contains(&format!("\"{package}\""))
+            || text.contains(&format!("'{package}/"))
+            || text.contains(&format!("\"{package}/"))
+    };
+    if imports("k6") || imports("artillery") || imports("autocannon") {
+        Kind::Load
+    } else if imports("@playwright/test")
+        || imports("playwright")
+        || imports("cypress")
+        || imports("puppeteer")
+        || imports("webdriverio")
+    {
+        Kind::Browser
+    } else if imports("supertest")
+        || imports("light-my-request")
+        || imports("pactum")
+        || text.contains(".inject(")
+        || text.contains("app.request(")
+        || path.to_ascii_lowercase().contains("integration")
+    {
+        Kind::Api
+    } else {
+        Kind::Unit
+    }
+}
+
+/// Whether `path` may be a load script outside the test folders: YAML
+/// named for Artillery or load, `*.k6.js`, or a file under a folder such
+/// as `k6/`, `load/` or `perf/` (its text then says whether it is one).
+fn is_load_script(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    if lower.split('/').any(|p| p == "node_modules") {
+        return false;
+    }
+    let yaml = lower.ends_with(".yml") || lower.ends_with(".yaml");
+    (yaml && (lower.contains("artillery") || lower.contains("load")))
+        || lower.ends_with(".k6.js")
+        || lower.split('/').any(|p| {
+            matches!(
+                p,
+                "k6" | "load" | "load-tests" | "loadtest" | "loadtests" | "perf" | "performance"
+            )
+        })
+}
+
+/// The test files of the project by kind, with an example path of each;
+/// null when the project has no JavaScript or TypeScript source at all.
+pub fn tests() -> Value {
+    let files = workspace::files();
+    let sources = files
+        .iter()
+        .filter(|f| SOURCE_EXTENSIONS.iter().any(|e| f.path.ends_with(e)))
+        .filter(|f| !f.path.split('/').any(|p| p == "node_modules"))
+        .count();
+    if sources == 0 {
+        return Value::Null;
+    }
+    let mut counts = [0usize; 4];
+    let mut examples: [Option<&str>; 4] = [None; 4];
+    let mut note = |kind: Kind, path: &'static str| {
+        let index = kind as usize;
+        counts[index] += 1;
+        examples[index].get_or_insert(path);
+    };
+    for file in files.iter() {
+        let path: &'static str = file.path;
+        if path
+            .to_ascii_lowercase()
+            .ends_with(".postman_collection.json")
+        {
+            // A Postman collection run by newman tests the API.
+            note(Kind::Api, path);
+        } else if is_test_file(path) {
+            let text = workspace::read_text(path).unwrap_or_default();
+            note(kind_of(path, &text), path);
+        } else if is_load_script(path) {
+            let text = workspace::read_text(path).unwrap_or_default();
+            let artillery = text.contains("scenarios:") && text.contains("config:");
+            let k6 = text.contains("k6/http")
+                || text.contains("from 'k6'")
+                || text.contains("from \"k6\"");
+            if artillery || k6 {
+                note(Kind::Load, path);
+            }
+        }
+    }
+    json!({
+        "unit": counts[Kind::Unit as usize],
+        "api": counts[Kind::Api as usize],
+        "browser": counts[Kind::Browser as usize],
+        "load": counts[Kind::Load as usize],
+        "examples": {
+            "unit": examples[Kind::Unit as usize],
+            "api": examples[Kind::Api as usize],
+            "browser": examples[Kind::Browser as usize],
+            "load": examples[Kind::Load as usize],
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_files_are_told_by_name_and_folder() {
+        for path in [
+            "src/users/users.service.spec.ts",
+            "test/app.e2e-spec.ts",
+            "src/__tests__/a.js",
+            "tests/api/orders.ts",
+            "lib/x.test.mjs",
+        ] {
+            assert!(is_test_file(path), "{path}");
+        }
+        for path in [
+            "src/test-utils.ts",
+            "src/users/users.service.ts",
+            "node_modules/x/a.test.js",
+            "types/x.d.ts",
+            "test/fixtures.json",
+        ] {
+            assert!(!is_test_file(path), "{path}");
+        }
+    }
+
+    #[test]
+    fn test_kinds_are_told_by_what_they_drive() {
+        assert_eq!(
+            kind_of(
+                "test/app.e2e-spec.ts",
+                "import * as request from 'supertest';"
+            ),
+            Kind::Api
+        );
+        assert_eq!(
+            kind_of(
+                "e2e/login.spec.ts",
+                "import { test } from '@playwright/test';"
+            ),
+            Kind::Browser
+        );
+        assert_eq!(
+            kind_of("load/smoke.js", "import http from 'k6/http';"),
+            Kind::Load
+        );
+        assert_eq!(
+            kind_of("src/price.test.ts", "import { price } from './price';"),
+            Kind::Unit
+        );
+        assert_eq!(
+            kind_of(
+                "test/routes.test.js",
+                "const res = await app.inject({ url: '/' });"
+            ),
+            Kind::Api
+        );
+    }
+}
