@@ -245,7 +245,9 @@ fn vouched_items(args: &AttestArgs) -> Result<Vec<String>, String> {
         PackRef::Path(path) => path.parent().map(std::path::Path::to_path_buf),
         PackRef::Builtin(_) => None,
     };
-    let mut lines = vec![format!("`{}` {}", rule.id, rule.title)];
+    // The pack's text reaches the terminal: no control character passes.
+    let title: String = rule.title.chars().filter(|c| !c.is_control()).collect();
+    let mut lines = vec![format!("`{}` {title}", rule.id)];
     lines.extend(
         crate::attest::vouches::items(&rule.refs, pack_dir.as_deref())
             .iter()
