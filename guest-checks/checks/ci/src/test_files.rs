@@ -21,6 +21,10 @@ pub enum Kind {
 
 const SOURCE_EXTENSIONS: &[&str] = &[".js", ".jsx", ".ts", ".tsx", ".mjs", ".cjs", ".mts", ".cts"];
 
+/// How many test files are read to tell their kind; the others are told
+/// by their path.
+const MAX_TEST_FILES_READ: usize = 2_000;
+
 /// Whether `path` is a JavaScript or TypeScript test file by its name or
 /// folder (`*.test.ts`, `*.spec.js`, `*.e2e-spec.ts`, `__tests__/`,
 /// `test/`, `tests/`, `e2e/`).
@@ -115,6 +119,7 @@ pub fn tests() -> Value {
         counts[index] += 1;
         examples[index].get_or_insert(path);
     };
+    let mut read = 0usize;
     for file in files.iter() {
         let path: &'static str = file.path;
         if path
@@ -124,7 +129,14 @@ pub fn tests() -> Value {
             // A Postman collection run by newman tests the API.
             note(Kind::Api, path);
         } else if is_test_file(path) {
-            let text = workspace::read_text(path).unwrap_or_default();
+            // Past the first files read, a test file is told by its path
+            // alone, so a huge suite costs no more than a listing.
+            read += 1;
+            let text = if read <= MAX_TEST_FILES_READ {
+                workspace::read_text(path).unwrap_or_default()
+            } else {
+                String::new()
+            };
             note(kind_of(path, &text), path);
         } else if is_load_script(path) {
             let text = workspace::read_text(path).unwrap_or_default();

@@ -583,11 +583,15 @@ fn is_documentation(path: &str) -> bool {
 }
 
 /// Whether a file holds example values: an env or config template
-/// (`.env.example`, `env-example-relational`, `config.sample.json`).
+/// (`.env.example`, `env-example-relational`, `config.sample.json`), not
+/// source code that happens to be named so (`email-template.ts`).
 fn is_template(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
-    name.split(['.', '-', '_'])
-        .any(|part| matches!(part, "example" | "sample" | "template" | "dist" | "tpl"))
+    let parts: Vec<&str> = name.split(['.', '-', '_']).collect();
+    parts
+        .iter()
+        .any(|part| matches!(*part, "example" | "sample" | "template" | "dist" | "tpl"))
+        && (parts.contains(&"env") || is_config(path))
 }
 
 gonogo_check::export_check!(Secrets);
@@ -633,6 +637,7 @@ mod tests {
         assert!(is_template("env-example-relational"));
         assert!(is_template("config/default.sample.json"));
         assert!(!is_template(".env.production"));
+        assert!(!is_template("src/email-template.ts"));
         assert!(is_documentation("src/docs/components.yml"));
         assert!(!is_documentation("config/docs.yml"));
         assert!(looks_generated("815aa4606f476444691c5f1c16b9c70da6714dc6"));
