@@ -65,14 +65,17 @@ fn coverage_rows() -> BTreeMap<String, (String, String)> {
     rows
 }
 
-/// The pack's rules: id → the seed items it cites.
-fn pack_rules() -> BTreeMap<String, BTreeSet<String>> {
+/// The pack's rules, as JSON.
+fn rules() -> Vec<serde_json::Value> {
     let text = std::fs::read_to_string(common::repo().join(format!("{PACK}/gonogo.yaml")))
         .expect("pack is readable");
     let pack: serde_json::Value = serde_saphyr::from_str(&text).expect("pack parses");
-    pack["rules"]
-        .as_array()
-        .expect("rules")
+    pack["rules"].as_array().expect("rules").clone()
+}
+
+/// The pack's rules: id → the seed items it cites.
+fn pack_rules() -> BTreeMap<String, BTreeSet<String>> {
+    rules()
         .iter()
         .map(|rule| {
             let refs = rule["refs"]
@@ -159,12 +162,7 @@ fn every_rule_cites_exactly_the_items_that_name_it() {
 
 /// The ids of the pack's attestation rules.
 fn attestation_rules() -> BTreeSet<String> {
-    let text = std::fs::read_to_string(common::repo().join(format!("{PACK}/gonogo.yaml")))
-        .expect("pack is readable");
-    let pack: serde_json::Value = serde_saphyr::from_str(&text).expect("pack parses");
-    pack["rules"]
-        .as_array()
-        .expect("rules")
+    rules()
         .iter()
         .filter(|rule| !rule["attestation"].is_null())
         .map(|rule| rule["id"].as_str().expect("id").to_owned())

@@ -226,6 +226,11 @@ fn env_templates_under_other_names_document_the_service() {
         "PORT=3000\nMONGO_URL=mongodb://localhost/db\n",
     );
     commit_all(&project);
+    let docs = repo_check_outcome(&project, "docs");
+    assert_eq!(
+        docs["facts"]["env_example"], "env-example-document",
+        "{docs:#}"
+    );
     let outcome = repo_check_outcome(&project, "node");
     let env = &outcome["facts"]["services"][0]["env"];
     assert_eq!(env["undocumented"], serde_json::json!([]), "{env:#}");
