@@ -282,7 +282,8 @@ fn tests_are_counted_by_what_they_drive() {
 }
 
 /// An Nx workspace has one `package.json`; `npm start` runs the build
-/// output `dist/apps/api/main`, whose source is `apps/api/src/main.ts`.
+/// output `dist/apps/api/main`, whose source is `apps/api/src/main.ts`;
+/// its imports go through the aliases of `tsconfig.base.json`.
 #[test]
 fn the_entry_of_an_nx_project_is_found_from_its_build_output() {
     let outcome = all_checks("tests/fixtures/repos/nx-workspace");
@@ -296,6 +297,14 @@ fn the_entry_of_an_nx_project_is_found_from_its_build_output() {
     assert_eq!(
         services[0]["security_headers"]["present"], true,
         "{services:#}"
+    );
+    // `@nx-workspace/api/…` is an alias of the root `tsconfig.base.json`,
+    // which the app's `tsconfig.json` extends: the guard behind it is read.
+    assert_eq!(services[0]["modules"], 4, "{services:#}");
+    assert_eq!(services[0]["access_control"]["via"], "role guard");
+    assert_eq!(
+        services[0]["access_control"]["at"]["path"],
+        "apps/api/src/admin/admin.controller.ts"
     );
 }
 

@@ -100,10 +100,10 @@ fn sarif_report_is_valid_sarif_2_1_0_and_snapshot() {
             .as_array()
             .expect("rules")
             .len(),
-        94
+        107
     );
     let results = run["results"].as_array().expect("results");
-    assert_eq!(results.len(), 59, "34 blocking and 25 warnings");
+    assert_eq!(results.len(), 67, "36 blocking and 31 warnings");
     assert!(
         results
             .iter()
@@ -136,9 +136,9 @@ fn junit_report_is_well_formed_xml_and_snapshot() {
             _ => {}
         }
     }
-    assert_eq!((testcases, failures, skipped), (94, 34, 26));
+    assert_eq!((testcases, failures, skipped), (107, 36, 30));
     assert!(text.contains(
-        r#"<testsuites name="gonogo" tests="94" failures="34" errors="0" skipped="26">"#
+        r#"<testsuites name="gonogo" tests="107" failures="36" errors="0" skipped="30">"#
     ));
     snapshot("junit", &text);
 }
@@ -170,7 +170,7 @@ fn several_reports_are_written_in_one_run_while_the_terminal_shows_the_human_rep
         .arg(format!("markdown={}", summary.display()))
         .assert()
         .code(1)
-        .stdout(predicate::str::contains("NO-GO · 34 blocking"));
+        .stdout(predicate::str::contains("NO-GO · 36 blocking"));
     let sarif = std::fs::read_to_string(out.path().join("gonogo.sarif")).expect("sarif written");
     assert!(sarif.contains("\"version\": \"2.1.0\""));
     assert!(

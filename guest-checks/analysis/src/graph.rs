@@ -225,32 +225,27 @@ pub struct Resolver {
 }
 
 impl Resolver {
-    /// Reads `tsconfig.json` of the service at `root` (project-relative,
-    /// `""` for the project root) for `baseUrl` and `paths`.
+    /// Reads the TypeScript config of the folder `root` (project-relative,
+    /// `""` for the project root): `tsconfig.json`, else the
+    /// `tsconfig.base.json` of Nx and other monorepos, following `extends`,
+    /// for `baseUrl` and `paths`. Aliases already known keep precedence.
     pub fn with_tsconfig(mut self, root: &str) -> Self {
-        let path = join(root, "tsconfig.json");
-        let Some(config) = workspace::read_text(&path).and_then(|t| parse_jsonc(&t)) else {
+        let Some(path) = ["tsconfig.json", "tsconfig.base.json"]
+            .iter()
+            .map(|name| join(root, name))
+            .find(|p| workspace::read_text(p).is_some())
+        else {
             return self;
         };
-        let options = &config["compilerOptions"];
-        let base = options["baseUrl"]
-            .as_str()
-            .map(|b| normalize(&join(root, b)));
-        if let Some(paths) = options["paths"].as_object() {
-            let base_dir = base.clone().unwrap_or_else(|| root.to_owned());
-            for (pattern, targets) in paths {
-                let prefix = pattern.trim_end_matches('*').to_owned();
-                let targets = targets
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|t| t.as_str())
-                    .map(|t| normalize(&join(&base_dir, t.trim_end_matches('*'))))
-                    .collect();
-                self.aliases.push((prefix, targets));
+        let (base, aliases) = read_tsconfig(&path, 0);
+        for alias in aliases {
+            if !self.aliases.iter().any(|(prefix, _)| *prefix == alias.0) {
+                self.aliases.push(alias);
             }
         }
-        self.base_url = base;
+        if self.base_url.is_none() {
+            self.base_url = base;
+        }
         self
     }
 
@@ -290,6 +285,60 @@ impl Resolver {
         }
         None
     }
+}
+
+/// How many `extends` a TypeScript config may chain.
+const TSCONFIG_EXTENDS_DEPTH: usize = 8;
+
+/// The `baseUrl` and `paths` aliases a TypeScript config file states or
+/// inherits through relative `extends` (a child's `paths` replace its
+/// parent's, as `tsc` reads them; targets are relative to `baseUrl`, else
+/// to the file that declares `paths`).
+fn read_tsconfig(path: &str, depth: usize) -> (Option<String>, Vec<(String, Vec<String>)>) {
+    let Some(config) = workspace::read_text(path).and_then(|t| parse_jsonc(&t)) else {
+        return (None, Vec::new());
+    };
+    let dir = parent(path);
+    let parents: Vec<&str> = match &config["extends"] {
+        serde_json::Value::String(one) => vec![one.as_str()],
+        serde_json::Value::Array(many) => many.iter().filter_map(|v| v.as_str()).collect(),
+        _ => Vec::new(),
+    };
+    let (mut base, mut aliases) = (None, Vec::new());
+    if depth < TSCONFIG_EXTENDS_DEPTH {
+        for extended in parents.into_iter().filter(|e| e.starts_with('.')) {
+            let mut file = normalize(&join(dir, extended));
+            if !file.ends_with(".json") {
+                file.push_str(".json");
+            }
+            let (inherited_base, inherited) = read_tsconfig(&file, depth + 1);
+            base = inherited_base.or(base);
+            if !inherited.is_empty() {
+                aliases = inherited;
+            }
+        }
+    }
+    let options = &config["compilerOptions"];
+    if let Some(own) = options["baseUrl"].as_str() {
+        base = Some(normalize(&join(dir, own)));
+    }
+    if let Some(paths) = options["paths"].as_object() {
+        let base_dir = base.clone().unwrap_or_else(|| dir.to_owned());
+        aliases = paths
+            .iter()
+            .map(|(pattern, targets)| {
+                let targets = targets
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|t| t.as_str())
+                    .map(|t| normalize(&join(&base_dir, t.trim_end_matches('*'))))
+                    .collect();
+                (pattern.trim_end_matches('*').to_owned(), targets)
+            })
+            .collect();
+    }
+    (base, aliases)
 }
 
 /// The source file a workspace package's imports land on.

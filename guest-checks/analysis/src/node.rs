@@ -227,15 +227,34 @@ pub fn resolver(dir: &str, packages: &[Package]) -> Resolver {
     .with_tsconfig(dir)
 }
 
+/// The resolver for a service's imports: its folder's TypeScript config,
+/// then the one nearest each entry point (an Nx app's
+/// `apps/api/tsconfig.json`, extending the root `tsconfig.base.json`).
+fn service_resolver(service: &Service, packages: &[Package]) -> Resolver {
+    let dir = service.package.dir.as_str();
+    let mut resolver = resolver(dir, packages);
+    for entry in &service.entries {
+        let mut folder = graph::parent(entry);
+        while folder.len() > dir.len() && folder.starts_with(dir) {
+            if workspace::read_text(&join(folder, "tsconfig.json")).is_some() {
+                resolver = resolver.with_tsconfig(folder);
+                break;
+            }
+            folder = graph::parent(folder);
+        }
+    }
+    resolver
+}
+
 /// Every module the service's entry points reach.
 pub fn service_modules(service: &Service, packages: &[Package]) -> Vec<graph::Module> {
-    graph::reachable(&service.entries, &resolver(&service.package.dir, packages))
+    graph::reachable(&service.entries, &service_resolver(service, packages))
 }
 
 /// The modules [`service_modules`] finds, with their imports only (no
 /// tokens): for checks that only follow imports.
 pub fn service_imports(service: &Service, packages: &[Package]) -> Vec<graph::Module> {
-    graph::reachable_imports(&service.entries, &resolver(&service.package.dir, packages))
+    graph::reachable_imports(&service.entries, &service_resolver(service, packages))
 }
 
 /// The source files a package's start command runs.
@@ -290,6 +309,33 @@ pub fn entry_points(package: &Package) -> (Vec<String>, String) {
     let mut files: Vec<String> = found.into_iter().map(|(f, _)| f).collect();
     files.dedup();
     (files, source)
+}
+
+/// Packages a package's start command preloads (`node -r newrelic`,
+/// `--import dd-trace/init`, `NODE_OPTIONS='--require @opentelemetry/…'`):
+/// agents that start before the entry point without being imported by it.
+pub fn packages_preloaded(package: &Package) -> Vec<String> {
+    let mut preloaded = Vec::new();
+    for script in ["start:prod", "start", "serve"] {
+        let Some(command) = package.script(script) else {
+            continue;
+        };
+        let words: Vec<&str> = command
+            .split(|c: char| c.is_whitespace() || c == '=')
+            .map(|w| w.trim_matches(['"', '\'']))
+            .filter(|w| !w.is_empty())
+            .collect();
+        for pair in words.windows(2) {
+            if matches!(pair[0], "-r" | "--require" | "--import")
+                && !pair[1].starts_with(['.', '/', '-'])
+            {
+                preloaded.push(pair[1].to_owned());
+            }
+        }
+    }
+    preloaded.sort();
+    preloaded.dedup();
+    preloaded
 }
 
 /// Source files a shell command runs with node, ts-node, tsx, nodemon…
@@ -385,6 +431,25 @@ mod tests {
             manifest: serde_json::json!({"dependencies": {"@nestjs/core": "10", "express": "4"}}),
         };
         assert_eq!(package.framework(), Some("nestjs"));
+    }
+
+    #[test]
+    fn agents_preloaded_by_the_start_command_are_named() {
+        let package = super::Package {
+            dir: String::new(),
+            manifest_path: "package.json".into(),
+            manifest: serde_json::json!({"scripts": {
+                "start": "NODE_OPTIONS='--require dd-trace/init' node -r ./instrument.js --import @opentelemetry/auto-instrumentations-node/register dist/main.js",
+                "dev": "node -r newrelic src/main.ts"
+            }}),
+        };
+        assert_eq!(
+            super::packages_preloaded(&package),
+            [
+                "@opentelemetry/auto-instrumentations-node/register",
+                "dd-trace/init"
+            ]
+        );
     }
 
     #[test]

@@ -69,6 +69,33 @@ pub const RAW_SQL_INTERPOLATED: &str = "raw-sql-interpolated";
 /// `cookie-insecure`
 pub const COOKIE_INSECURE: &str = "cookie-insecure";
 
+/// (warn, medium) no role or permission check in the service.
+pub const ACCESS_CONTROL_MISSING: &str = "access-control-missing";
+
+/// (warn, medium) cookies authenticate requests without CSRF protection.
+pub const CSRF_UNPROTECTED: &str = "csrf-unprotected";
+
+/// (warn, low) no APM or tracing agent is started.
+pub const APM_MISSING: &str = "apm-missing";
+
+/// (warn, low) no metrics are collected and exposed.
+pub const METRICS_MISSING: &str = "metrics-missing";
+
+/// (fail, high) a webhook route, and no signature verified anywhere.
+pub const WEBHOOK_UNVERIFIED: &str = "webhook-unverified";
+
+/// (warn, low) no second factor is offered.
+pub const TWO_FACTOR_MISSING: &str = "two-factor-missing";
+
+/// (warn, low) the logger masks no field.
+pub const LOG_REDACTION_MISSING: &str = "log-redaction-missing";
+
+/// (fail, high) a secret read from the environment is written to the logs.
+pub const SECRET_LOGGED: &str = "secret-logged";
+
+/// (warn, medium) passwords are stored without a minimum length of 8.
+pub const PASSWORD_POLICY_WEAK: &str = "password-policy-weak";
+
 /// (warn, low) variables read but not in `.env.example`.
 pub const ENV_UNDOCUMENTED: &str = "env-undocumented";
 
@@ -96,5 +123,14 @@ pub const ALL: &[&str] = &[
     COOKIE_INSECURE,
     RAW_SQL_INTERPOLATED,
     ERROR_HANDLER_MISSING,
+    ACCESS_CONTROL_MISSING,
+    CSRF_UNPROTECTED,
+    APM_MISSING,
+    METRICS_MISSING,
+    WEBHOOK_UNVERIFIED,
+    TWO_FACTOR_MISSING,
+    LOG_REDACTION_MISSING,
+    SECRET_LOGGED,
+    PASSWORD_POLICY_WEAK,
     ENV_UNDOCUMENTED,
 ];

@@ -31,7 +31,21 @@
 //! (`process.env.JWT_SECRET || '…'`, `config.get('X', '…')`); input
 //! validation (class-validator with a global `ValidationPipe`, zod, joi…);
 //! password hashing (argon2, bcrypt and its cost); JWT expiry; cookies
-//! without `httpOnly` or `secure`; and environment variables the code reads
+//! without `httpOnly` or `secure`; role or permission checks (decorators
+//! and guards such as `@Roles()`/`RolesGuard`, `@Authorized(['admin'])`,
+//! CASL and other authorization libraries, `requireRole(…)` middleware,
+//! `user.role === …` comparisons); CSRF exposure (cookies set or a cookie
+//! session) and protection (a CSRF middleware, or `SameSite` strict/lax on
+//! every cookie); webhook routes and whether a signature is verified
+//! (`constructEvent`, `createHmac` with `timingSafeEqual`, Shopify, Svix);
+//! the shortest password a schema accepts (`@MinLength`, zod/joi `.min`,
+//! JSON-schema `minLength`, better-auth `minPasswordLength`); TOTP or
+//! WebAuthn; log calls that print a secret read from the environment;
+//! pino `redact` or a masking winston format; an APM agent started (also
+//! when preloaded with `-r`/`--import`); metrics collected and exposed
+//! (prom-client served or pushed, Prometheus plugins, OpenTelemetry
+//! metrics, StatsD); the npm packages the service imports; and
+//! environment variables the code reads
 //! (`process.env.X`, `config.get('X')`) that `.env.example` does not list.
 //!
 //! When no entry point is found, the service's facts are `null` with the
@@ -41,7 +55,12 @@
 //! These are the application items of every seed checklist: helmet, CORS
 //! restricted to production domains, rate limiting on login, `/health`,
 //! Sentry, structured logs, graceful shutdown, no default secrets, bcrypt
-//! cost, token expiry, secure cookies, a complete `.env.example`.
+//! cost, token expiry, secure cookies, a complete `.env.example`; and the
+//! security and operations items the seeds leave to sign-offs where code
+//! can answer: role checks (RBAC), CSRF protection of cookie sessions,
+//! webhook signatures (Shopify HMAC, Stripe), password length policies, a
+//! second factor, secrets kept out of logs and personal data masked in
+//! them, an APM agent and metrics.
 //!
 //! ## Example of a failing project
 //! An Express app whose `app.js` uses `cors({ origin: true, credentials:
@@ -71,7 +90,14 @@
 //! `longest_expiry_days` (null when no value could be read),
 //! `without_expiry`), `cookies` (`set`, `insecure`), `raw_sql` (`client`:
 //! the SQL client reached, or null; `interpolated`: `path`, `line`),
-//! `error_handler` (`present`, `via`, `at`), `env` (`read`,
+//! `error_handler` (`present`, `via`, `at`), `access_control` (`present`,
+//! `via`, `at`), `csrf` (`cookie_auth`, `protected`, `via`, `at`),
+//! `webhooks` (`routes`: `path`, `at`; `verified`, `via`, `constant_time`,
+//! `at`), `password_policy` (`min_length` or null, `at`), `two_factor`
+//! (`library`, `at`), `secrets_logged` (`name`, `path`, `line`),
+//! `log_redaction` (`present`, `via`, `at`), `apm` (`library`, `at`),
+//! `metrics` (`library`, `at`), `packages` (the npm packages imported by
+//! the code reached, type-only imports aside), `env` (`read`,
 //! `template`, `templates`, `undocumented`). Top level: `service_count`; `unjudged_apps`
 //! (`dir`, `framework`: full-stack apps — Next.js, Nuxt, SvelteKit, Remix… —
 //! whose server code runs inside the framework and is not judged); `judged_count`,
@@ -108,6 +134,20 @@
 //!   (Express error middleware, Nest `useGlobalFilters`/`APP_FILTER`,
 //!   Fastify `setErrorHandler`, Hono `onError`, Koa `app.on('error')`; the built-in
 //!   handlers of Nest, Fastify and routing-controllers count).
+//! - `access-control-missing` (warn, medium): no role or permission check.
+//! - `csrf-unprotected` (warn, medium): a cookie authenticates requests
+//!   without a CSRF middleware or `SameSite` strict/lax.
+//! - `apm-missing` (warn, low): no APM or tracing agent is started.
+//! - `metrics-missing` (warn, low): no metrics are collected, or prom-client
+//!   collects them and nothing serves them.
+//! - `webhook-unverified` (fail, high): a webhook route, and no signature is
+//!   verified anywhere in the service.
+//! - `two-factor-missing` (warn, low): no TOTP or WebAuthn.
+//! - `log-redaction-missing` (warn, low): the logger masks no field.
+//! - `secret-logged` (fail, high): a log call prints a secret read from the
+//!   environment (`console.log(process.env.DATABASE_URL)`).
+//! - `password-policy-weak` (warn, medium): passwords are stored and no
+//!   schema requires 8 characters or more.
 //! - `env-undocumented` (warn, low): variables read but not in `.env.example`.
 
 mod features;
@@ -236,6 +276,17 @@ fn inspect(service: &node::Service, packages: &[node::Package], sink: &mut Sink)
     facts["cookies"] = features::cookies(&modules, sink);
     facts["raw_sql"] = features::raw_sql(&modules, sink);
     facts["error_handler"] = features::error_handler(&modules, service.framework, sink);
+    facts["access_control"] = features::access_control(&modules, sink);
+    facts["csrf"] = features::csrf(&modules, sink);
+    facts["apm"] = features::apm(&modules, &node::packages_preloaded(package), sink);
+    facts["metrics"] = features::metrics(&modules, sink);
+    facts["webhooks"] = features::webhooks(&modules, &routes, sink);
+    facts["two_factor"] = features::two_factor(&modules, sink);
+    facts["log_redaction"] = features::log_redaction(&modules, sink);
+    facts["secrets_logged"] = features::secrets_logged(&modules, sink);
+    let hashes = !facts["password_hashing"]["library"].is_null();
+    facts["password_policy"] = features::password_policy(&modules, hashes, sink);
+    facts["packages"] = json!(packages_imported(&modules));
     facts["env"] = env_documentation(&package.dir, &read, sink);
     facts
 }
@@ -258,8 +309,30 @@ const FEATURES: &[&str] = &[
     "cookies",
     "raw_sql",
     "error_handler",
+    "access_control",
+    "csrf",
+    "apm",
+    "metrics",
+    "webhooks",
+    "two_factor",
+    "log_redaction",
+    "secrets_logged",
+    "password_policy",
+    "packages",
     "env",
 ];
+
+/// The npm packages the reached modules import (type-only imports aside),
+/// for rules that ask whether a service uses an SDK (`cloudinary`, `openai`).
+fn packages_imported(modules: &[graph::Module]) -> BTreeSet<String> {
+    modules
+        .iter()
+        .flat_map(|m| &m.imports)
+        .filter(|i| !i.type_only)
+        .filter_map(|i| i.package().map(str::to_owned))
+        .filter(|p| !p.starts_with("node:"))
+        .collect()
+}
 
 /// Variables the runtime, the shell or the OS set, which no env template
 /// needs to list.
@@ -357,7 +430,7 @@ fn fold(services: &[Value]) -> Value {
     let every = |f: &dyn Fn(&Value) -> bool| !judged.is_empty() && judged.iter().all(|s| f(s));
     let mut all = Map::new();
     type Test<'a> = &'a dyn Fn(&Value) -> bool;
-    let pairs: [(&str, Test); 16] = [
+    let pairs: [(&str, Test); 25] = [
         ("security_headers", &|s| {
             s["security_headers"]["present"] == true
         }),
@@ -408,6 +481,31 @@ fn fold(services: &[Value]) -> Value {
                 .is_some_and(Vec::is_empty)
         }),
         ("error_handler", &|s| s["error_handler"]["present"] == true),
+        ("access_control", &|s| {
+            s["access_control"]["present"] == true
+        }),
+        ("csrf_protected", &|s| {
+            s["csrf"]["cookie_auth"] == false || s["csrf"]["protected"] == true
+        }),
+        ("webhooks_verified", &|s| {
+            s["webhooks"]["routes"]
+                .as_array()
+                .is_some_and(Vec::is_empty)
+                || s["webhooks"]["verified"] == true
+        }),
+        ("no_secrets_logged", &|s| {
+            s["secrets_logged"].as_array().is_some_and(Vec::is_empty)
+        }),
+        ("log_redaction", &|s| s["log_redaction"]["present"] == true),
+        ("password_policy", &|s| {
+            s["password_hashing"]["library"].is_null()
+                || s["password_policy"]["min_length"]
+                    .as_u64()
+                    .is_some_and(|l| l >= features::SHORTEST_PASSWORD)
+        }),
+        ("two_factor", &|s| !s["two_factor"]["library"].is_null()),
+        ("apm", &|s| !s["apm"]["library"].is_null()),
+        ("metrics", &|s| !s["metrics"]["library"].is_null()),
     ];
     for (key, test) in pairs {
         all.insert(key.to_owned(), Value::Bool(every(test)));

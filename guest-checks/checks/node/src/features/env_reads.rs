@@ -8,7 +8,8 @@ use gonogo_analysis::js::{self, Kind, Token};
 use gonogo_check::{Finding, Severity, Value, json};
 use std::collections::BTreeSet;
 
-fn secret_name(name: &str) -> bool {
+/// Whether a variable's name says it holds a secret (`JWT_SECRET`, `SMTP_PASSWORD`).
+pub(super) fn secret_name(name: &str) -> bool {
     let upper = name.to_ascii_uppercase();
     [
         "SECRET",

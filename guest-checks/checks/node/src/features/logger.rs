@@ -6,6 +6,17 @@ use crate::scan::{self, At, calls, package_used};
 use gonogo_analysis::graph::Module;
 use gonogo_check::{Finding, Severity, Value, json};
 
+/// Logger libraries.
+pub(super) const LOGGER_PACKAGES: &[&str] = &[
+    "pino",
+    "pino-http",
+    "nestjs-pino",
+    "winston",
+    "nest-winston",
+    "bunyan",
+    "log4js",
+];
+
 /// Whether a reached module calls `name(` (`json(`, `format.printf(`).
 fn calls_named(modules: &[Module], name: &str) -> bool {
     modules.iter().any(|m| {
@@ -21,20 +32,12 @@ fn calls_named(modules: &[Module], name: &str) -> bool {
 /// `cli` (and no `json`) writes plain text, and Nest's own `Logger` writes
 /// plain text unless a `ConsoleLogger` is made with `json: true`.
 pub fn logger(modules: &[Module], sink: &mut Sink) -> Value {
-    let library = package_used(
-        modules,
-        &[
-            "pino",
-            "pino-http",
-            "nestjs-pino",
-            "winston",
-            "nest-winston",
-            "bunyan",
-            "log4js",
-            "@nestjs/common",
-        ],
-    )
-    .filter(|(package, _)| {
+    let candidates: Vec<&str> = LOGGER_PACKAGES
+        .iter()
+        .copied()
+        .chain(["@nestjs/common"])
+        .collect();
+    let library = package_used(modules, &candidates).filter(|(package, _)| {
         package != "@nestjs/common"
             || modules.iter().any(|m| {
                 (m.may_mention("Logger") || m.may_mention("ConsoleLogger"))

@@ -5,37 +5,55 @@
 use crate::scan::At;
 use gonogo_check::{Finding, Value, json};
 
+mod access_control;
+mod apm;
 mod body_limit;
 mod cookies;
 mod cors;
+mod csrf;
 mod env_reads;
 mod error_handler;
 mod error_tracking;
 mod headers;
 mod health;
 mod jwt;
+mod log_redaction;
 mod logger;
+mod metrics;
+mod password_policy;
 mod passwords;
 mod rate_limit;
 mod raw_sql;
+mod secrets_logged;
 mod shutdown;
+mod two_factor;
 mod validation;
+mod webhooks;
 
+pub use access_control::*;
+pub use apm::*;
 pub use body_limit::*;
 pub use cookies::*;
 pub use cors::*;
+pub use csrf::*;
 pub use env_reads::*;
 pub use error_handler::*;
 pub use error_tracking::*;
 pub use headers::*;
 pub use health::*;
 pub use jwt::*;
+pub use log_redaction::*;
 pub use logger::*;
+pub use metrics::*;
+pub use password_policy::*;
 pub use passwords::*;
 pub use rate_limit::*;
 pub use raw_sql::*;
+pub use secrets_logged::*;
 pub use shutdown::*;
+pub use two_factor::*;
 pub use validation::*;
+pub use webhooks::*;
 
 /// Findings of one service, with where the service is.
 pub struct Sink<'a> {
@@ -62,3 +80,7 @@ fn at_json(at: &Option<At>) -> Value {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_operations;
+#[cfg(test)]
+mod tests_security;

@@ -4,11 +4,16 @@ use super::health::is_health_path;
 use super::*;
 use gonogo_analysis::graph::parse_module;
 
-fn sink() -> Sink<'static> {
+pub(super) fn sink() -> Sink<'static> {
     Sink {
         findings: Vec::new(),
         manifest: "package.json",
     }
+}
+
+/// One module, `src/app.ts`, of `source`.
+pub(super) fn one(source: &str) -> Vec<gonogo_analysis::graph::Module> {
+    vec![parse_module("src/app.ts", source)]
 }
 
 fn ids(sink: &Sink) -> Vec<String> {

@@ -1,0 +1,238 @@
+//! The detectors of access control, CSRF, webhooks, second factors,
+//! password policies and secrets in logs, on small modules.
+
+use super::tests::{one, sink};
+use super::*;
+
+#[test]
+fn role_checks_are_found_and_authentication_alone_is_not() {
+    let enforced = [
+        "@Roles(RoleEnum.admin)\n@UseGuards(AuthGuard('jwt'), RolesGuard)\n@Controller('users') export class UsersController {}",
+        "@HasPermission(permissions.accessAdminControl)\n@Get() find() {}",
+        "import { Authorized } from 'routing-controllers';\n@Authorized(['admin']) export class A {}",
+        "router.delete('/users/:id', requireRole('admin'), remove);",
+        "if (req.user.role !== 'admin') { return res.status(403).end(); }",
+        "const userRights = roleRights.get(user.role);\nconst ok = requiredRights.every((r) => userRights.includes(r));",
+        "import { AbilityBuilder } from '@casl/ability';\nconst b = new AbilityBuilder(createMongoAbility);",
+        "providers: [{ provide: APP_GUARD, useClass: PoliciesGuard }]",
+    ];
+    for source in enforced {
+        let mut findings = sink();
+        let facts = access_control(&one(source), &mut findings);
+        assert_eq!(facts["present"], true, "{source}");
+        assert!(findings.findings.is_empty());
+    }
+    let not_enforced = [
+        "@Authorized()\n@JsonController('/users') export class UserController {}",
+        "@UseGuards(AuthGuard('jwt'))\n@Get('me') me() {}",
+        "export class RolesGuard implements CanActivate {}",
+        "const role = await this.rolesService.get(id);",
+        "res.json({ role: user.role, availability: true });",
+        "const permission = permissionByCode.get(code);",
+        "import { RolesGuard } from './roles.guard';",
+    ];
+    for source in not_enforced {
+        let mut findings = sink();
+        let facts = access_control(&one(source), &mut findings);
+        assert_eq!(facts["present"], false, "{source}");
+        assert!(format!("{:?}", findings.findings).contains("access-control-missing"));
+    }
+}
+
+#[test]
+fn csrf_matters_only_for_cookie_authentication() {
+    let cases = [
+        // (source, cookie auth, protected)
+        ("res.json({ accessToken });", false, false),
+        (
+            "res.cookie('token', jwt, { httpOnly: true, secure: true });",
+            true,
+            false,
+        ),
+        (
+            "res.cookie('token', jwt, { httpOnly: true, secure: true, sameSite: 'strict' });",
+            true,
+            true,
+        ),
+        (
+            "res.cookie('token', jwt, { httpOnly: true, sameSite: 'none', secure: true });",
+            true,
+            false,
+        ),
+        (
+            "setCookie(c, 'session', id, { httpOnly: true, sameSite: 'Lax' });",
+            true,
+            true,
+        ),
+        (
+            "import session from 'express-session';\nimport { doubleCsrf } from 'csrf-csrf';\napp.use(session({ secret }));\nconst { doubleCsrfProtection } = doubleCsrf({});\napp.use(doubleCsrfProtection);",
+            true,
+            true,
+        ),
+        (
+            "import session from 'express-session';\napp.use(session({ secret, cookie: { secure: true, sameSite: 'lax' } }));",
+            true,
+            true,
+        ),
+        (
+            "import session from 'express-session';\napp.use(session({ secret }));",
+            true,
+            false,
+        ),
+    ];
+    for (source, cookie_auth, protected) in cases {
+        let mut findings = sink();
+        let facts = csrf(&one(source), &mut findings);
+        assert_eq!(facts["cookie_auth"], cookie_auth, "{source}");
+        assert_eq!(facts["protected"], protected, "{source}");
+        let reported = format!("{:?}", findings.findings).contains("csrf-unprotected");
+        assert_eq!(reported, cookie_auth && !protected, "{source}");
+    }
+}
+
+#[test]
+fn webhook_routes_need_a_signature_check() {
+    let verified = [
+        "router.post('/webhooks/stripe', handler);\nconst event = stripe.webhooks.constructEvent(req.body, sig, secret);",
+        "app.post('/shopify/webhook', (req, res) => {\n const digest = crypto.createHmac('sha256', secret).update(raw).digest('base64');\n if (!crypto.timingSafeEqual(Buffer.from(digest), Buffer.from(hmac))) return res.sendStatus(401);\n});",
+        "router.post('/webhook', async (req) => { await shopify.webhooks.validate({ rawBody }); });",
+    ];
+    for source in verified {
+        let modules = one(source);
+        let mut findings = sink();
+        let facts = webhooks(
+            &modules,
+            &crate::scan::routes_by_module(&modules),
+            &mut findings,
+        );
+        assert_eq!(facts["verified"], true, "{source}");
+        assert_eq!(
+            facts["routes"].as_array().map(Vec::len),
+            Some(1),
+            "{source}"
+        );
+        assert!(findings.findings.is_empty(), "{source}");
+    }
+    let modules =
+        one("router.post('/webhooks/stripe', (req, res) => { handle(JSON.parse(req.body)); });");
+    let mut findings = sink();
+    let facts = webhooks(
+        &modules,
+        &crate::scan::routes_by_module(&modules),
+        &mut findings,
+    );
+    assert_eq!(facts["verified"], false);
+    assert!(format!("{:?}", findings.findings).contains("webhook-unverified"));
+    let modules = one("router.post('/orders', create);");
+    let mut findings = sink();
+    let facts = webhooks(
+        &modules,
+        &crate::scan::routes_by_module(&modules),
+        &mut findings,
+    );
+    assert_eq!(facts["routes"].as_array().map(Vec::len), Some(0));
+    assert!(findings.findings.is_empty());
+}
+
+#[test]
+fn second_factors_are_found() {
+    for source in [
+        "import { authenticator } from 'otplib';\nauthenticator.verify({ token, secret });",
+        "import { verifyRegistrationResponse } from '@simplewebauthn/server';\nawait verifyRegistrationResponse(x);",
+        "import { betterAuth } from 'better-auth';\nimport { twoFactor } from 'better-auth/plugins';\nbetterAuth({ plugins: [twoFactor()] });",
+    ] {
+        let mut findings = sink();
+        assert!(
+            !two_factor(&one(source), &mut findings)["library"].is_null(),
+            "{source}"
+        );
+    }
+    let mut findings = sink();
+    assert!(
+        two_factor(
+            &one("import bcrypt from 'bcrypt';\nbcrypt.compare(a, b);"),
+            &mut findings
+        )["library"]
+            .is_null()
+    );
+    assert!(format!("{:?}", findings.findings).contains("two-factor-missing"));
+}
+
+#[test]
+fn password_policies_are_read_from_schemas() {
+    let cases = [
+        (
+            "class Dto {\n  @IsString()\n  @MinLength(8)\n  password: string;\n}",
+            Some(8),
+        ),
+        (
+            "class Dto { @IsStrongPassword() password!: string; }",
+            Some(8),
+        ),
+        (
+            "const schema = z.object({ email: z.string().email(), password: z.string().min(12) });",
+            Some(12),
+        ),
+        (
+            "const body = { password: Joi.string().min(6).required() };",
+            Some(6),
+        ),
+        (
+            "const schema = { properties: { password: { type: 'string', minLength: 10 } } };",
+            Some(10),
+        ),
+        (
+            "const password = (value, helpers) => {\n  if (value.length < 8) { return helpers.message('short'); }\n  return value;\n};",
+            Some(8),
+        ),
+        (
+            "betterAuth({ emailAndPassword: { enabled: true, minPasswordLength: 10 } });",
+            Some(10),
+        ),
+        (
+            "const user = { email, password: await hash(password) };",
+            None,
+        ),
+        ("class Dto { @MinLength(8) confirmPassword: string; }", None),
+    ];
+    for (source, expected) in cases {
+        let mut findings = sink();
+        let facts = password_policy(&one(source), true, &mut findings);
+        assert_eq!(facts["min_length"].as_u64(), expected, "{source}");
+        let weak = format!("{:?}", findings.findings).contains("password-policy-weak");
+        assert_eq!(weak, expected.is_none_or(|l| l < 8), "{source}");
+    }
+    let mut findings = sink();
+    password_policy(&one("const x = 1;"), false, &mut findings);
+    assert!(
+        findings.findings.is_empty(),
+        "no passwords stored, nothing to say"
+    );
+}
+
+#[test]
+fn secrets_written_to_logs_are_found() {
+    let logged = [
+        "console.log(process.env.DATABASE_URL);",
+        "this.logger.info(`connecting to ${process.env['DATABASE_URL']}`);",
+        "logger.debug('secret', configService.get<string>('JWT_SECRET'));",
+    ];
+    for source in logged {
+        let mut findings = sink();
+        let facts = secrets_logged(&one(source), &mut findings);
+        assert_eq!(facts.as_array().map(Vec::len), Some(1), "{source}");
+        assert!(format!("{:?}", findings.findings).contains("secret-logged"));
+    }
+    for source in [
+        "console.log(`listening on ${process.env.PORT}`);",
+        "logger.info('database connected', { host: url.hostname });",
+        "const url = process.env.DATABASE_URL; db.connect(url);",
+    ] {
+        let mut findings = sink();
+        assert_eq!(
+            secrets_logged(&one(source), &mut findings),
+            json!([]),
+            "{source}"
+        );
+    }
+}
