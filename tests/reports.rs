@@ -100,10 +100,10 @@ fn sarif_report_is_valid_sarif_2_1_0_and_snapshot() {
             .as_array()
             .expect("rules")
             .len(),
-        107
+        112
     );
     let results = run["results"].as_array().expect("results");
-    assert_eq!(results.len(), 67, "36 blocking and 31 warnings");
+    assert_eq!(results.len(), 71, "36 blocking and 35 warnings");
     assert!(
         results
             .iter()
@@ -136,9 +136,9 @@ fn junit_report_is_well_formed_xml_and_snapshot() {
             _ => {}
         }
     }
-    assert_eq!((testcases, failures, skipped), (107, 36, 30));
+    assert_eq!((testcases, failures, skipped), (112, 36, 31));
     assert!(text.contains(
-        r#"<testsuites name="gonogo" tests="107" failures="36" errors="0" skipped="30">"#
+        r#"<testsuites name="gonogo" tests="112" failures="36" errors="0" skipped="31">"#
     ));
     snapshot("junit", &text);
 }

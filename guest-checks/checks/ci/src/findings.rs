@@ -38,6 +38,21 @@ pub const UNIT_TESTS_MISSING: &str = "unit-tests-missing";
 /// (warn, medium) no test drives the API through the server.
 pub const API_TESTS_MISSING: &str = "api-tests-missing";
 
+/// (warn, low) no test file exercises authentication.
+pub const AUTH_TESTS_MISSING: &str = "auth-tests-missing";
+
+/// (warn, low) no test file exercises payments.
+pub const PAYMENT_TESTS_MISSING: &str = "payment-tests-missing";
+
+/// (warn, low) no test file exercises uploads.
+pub const UPLOAD_TESTS_MISSING: &str = "upload-tests-missing";
+
+/// (warn, low) no test file posts to a webhook.
+pub const WEBHOOK_TESTS_MISSING: &str = "webhook-tests-missing";
+
+/// (warn, low) no test expects an error status.
+pub const ERROR_TESTS_MISSING: &str = "error-tests-missing";
+
 /// Every id above, in the order of the check's documentation.
 pub const ALL: &[&str] = &[
     CI_MISSING,
@@ -52,4 +67,9 @@ pub const ALL: &[&str] = &[
     DEPLOY_NOT_GATED,
     UNIT_TESTS_MISSING,
     API_TESTS_MISSING,
+    AUTH_TESTS_MISSING,
+    PAYMENT_TESTS_MISSING,
+    UPLOAD_TESTS_MISSING,
+    WEBHOOK_TESTS_MISSING,
+    ERROR_TESTS_MISSING,
 ];

@@ -29,7 +29,12 @@
 //!   Hono `app.request`, a Postman collection), browser tests drive a browser (Playwright,
 //!   Cypress, Puppeteer), load tests are k6 or Artillery scripts, and the
 //!   others are unit tests (past 2,000 test files, a file is told by its path
-//!   alone).
+//!   alone);
+//! - what the tests exercise: authentication, payments, uploads and
+//!   webhooks (by the test file's path and the request paths it sends,
+//!   `.post('/auth/login')`, `page.goto('/checkout')`), and error scenarios
+//!   (an expected 4xx or 5xx status: `.expect(401)`, `toBe(404)`,
+//!   `HttpStatus.FORBIDDEN`).
 //!
 //! ## Why it matters
 //! The seed checklists ask for CI/CD with tests before every deploy. A
@@ -53,8 +58,9 @@
 //! workflow: `path`, `state` = `restricted`|`missing`|`broad`),
 //! `deploy_jobs` (`path`, `job`, `gated`), `runs_migrations`, `tests`
 //! (`unit`, `api`, `browser`, `load`: how many test files of each kind,
-//! and `examples`: a path of each; null without JavaScript or TypeScript
-//! source).
+//! and `examples`: a path of each; `topics`: `auth`, `payment`, `upload`,
+//! `webhook`, `errors`, how many test files exercise each, with
+//! `examples`; null without JavaScript or TypeScript source).
 //!
 //! ## Findings
 //! - `ci-missing` (fail, high): no pipeline.
@@ -68,12 +74,20 @@
 //! - `deploy-not-gated` (fail, high): a deploy job does not wait for the tests.
 //! - `unit-tests-missing`, `api-tests-missing` (warn, medium): no unit test
 //!   file, no test that drives the API through the server.
+//! - `auth-tests-missing`, `payment-tests-missing`, `upload-tests-missing`,
+//!   `webhook-tests-missing`, `error-tests-missing` (warn, low): no test
+//!   file on that topic, where the project's dependencies give it that
+//!   topic (an authentication library, a payment SDK, an upload library, a
+//!   provider that sends webhooks); the pack's rules decide from the code.
 
 pub mod findings;
 mod test_files;
+mod test_topics;
+
 use gonogo_analysis::ci::{self, Install, Job, Pipeline};
 use gonogo_check::{Check, Finding, Info, Report, Severity, Value, json};
 use std::collections::BTreeSet;
+use test_topics::Topic;
 
 struct Ci;
 
@@ -363,6 +377,47 @@ impl Check for Ci {
             ] {
                 if tests[kind] == 0 {
                     report.push(Finding::warn(id, Severity::Medium, what).fix(fix));
+                }
+            }
+            // A topic the project's dependencies give it and no test
+            // exercises; whether its rule applies is the pack's to say from
+            // the code the `node` check reads.
+            let packages = gonogo_analysis::node::packages().unwrap_or_default();
+            let declared = |names: &[&str]| {
+                packages
+                    .iter()
+                    .any(|p| names.iter().any(|n| p.depends_on(n) || p.dev_depends_on(n)))
+            };
+            for (topic, id, what) in [
+                (
+                    Topic::Auth,
+                    findings::AUTH_TESTS_MISSING,
+                    "no test file exercises authentication",
+                ),
+                (
+                    Topic::Payment,
+                    findings::PAYMENT_TESTS_MISSING,
+                    "no test file exercises payments",
+                ),
+                (
+                    Topic::Upload,
+                    findings::UPLOAD_TESTS_MISSING,
+                    "no test file exercises uploads",
+                ),
+                (
+                    Topic::Webhook,
+                    findings::WEBHOOK_TESTS_MISSING,
+                    "no test file posts to a webhook",
+                ),
+                (
+                    Topic::Errors,
+                    findings::ERROR_TESTS_MISSING,
+                    "no test expects an error status (4xx, 5xx)",
+                ),
+            ] {
+                let applies = topic.applies_with().is_none_or(declared);
+                if applies && tests["topics"][topic.name()] == 0 {
+                    report.push(Finding::warn(id, Severity::Low, what));
                 }
             }
         }

@@ -119,6 +119,7 @@ pub fn tests() -> Value {
         counts[index] += 1;
         examples[index].get_or_insert(path);
     };
+    let mut topics = crate::test_topics::Tally::default();
     let mut read = 0usize;
     for file in files.iter() {
         let path: &'static str = file.path;
@@ -138,6 +139,7 @@ pub fn tests() -> Value {
                 String::new()
             };
             note(kind_of(path, &text), path);
+            topics.note(path, &crate::test_topics::topics_of(path, &text));
         } else if is_load_script(path) {
             let text = workspace::read_text(path).unwrap_or_default();
             let artillery = text.contains("scenarios:") && text.contains("config:");
@@ -154,6 +156,7 @@ pub fn tests() -> Value {
         "api": counts[Kind::Api as usize],
         "browser": counts[Kind::Browser as usize],
         "load": counts[Kind::Load as usize],
+        "topics": topics.facts(),
         "examples": {
             "unit": examples[Kind::Unit as usize],
             "api": examples[Kind::Api as usize],
