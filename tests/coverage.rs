@@ -34,8 +34,18 @@ fn seed_items() -> BTreeMap<String, String> {
     items
 }
 
-/// The rows of COVERAGE.md: `NNN:line` → (item text, gate cell).
-fn coverage_rows() -> BTreeMap<String, (String, String)> {
+/// A row of COVERAGE.md.
+struct Row {
+    /// The item's text, quoted.
+    item: String,
+    /// The rules and labels that gate it.
+    gate: String,
+    /// How far the rules verify it: `verifies`, `partly: …` or `attested`.
+    verdict: String,
+}
+
+/// The rows of COVERAGE.md by `NNN:line`.
+fn coverage_rows() -> BTreeMap<String, Row> {
     let text = std::fs::read_to_string(common::repo().join(format!("{PACK}/COVERAGE.md")))
         .expect("COVERAGE.md is readable");
     let mut rows = BTreeMap::new();
@@ -55,10 +65,15 @@ fn coverage_rows() -> BTreeMap<String, (String, String)> {
             continue;
         }
         let rest = rest.strip_suffix(" |").expect("row ends with a pipe");
+        let (rest, verdict) = rest.rsplit_once(" | ").expect("row has a verdict");
         let (item, gate) = rest.rsplit_once(" | ").expect("row has a gate");
         let previous = rows.insert(
             format!("{seed}:{number}"),
-            (item.replace("\\|", "|"), gate.to_owned()),
+            Row {
+                item: item.replace("\\|", "|"),
+                gate: gate.to_owned(),
+                verdict: verdict.to_owned(),
+            },
         );
         assert!(previous.is_none(), "two rows for seeds/{seed}:{number}");
     }
@@ -109,10 +124,13 @@ fn every_seed_item_has_exactly_one_row_with_its_text() {
     let rows = coverage_rows();
     assert_eq!(items.len(), 481, "the seeds changed: update COVERAGE.md");
     for (key, text) in &items {
-        let (item, _) = rows
+        let row = rows
             .get(key)
             .unwrap_or_else(|| panic!("seeds/{key} ({text}) has no row in COVERAGE.md"));
-        assert_eq!(item, text, "the row of seeds/{key} does not quote the item");
+        assert_eq!(
+            &row.item, text,
+            "the row of seeds/{key} does not quote the item"
+        );
     }
     for key in rows.keys() {
         assert!(
@@ -125,7 +143,7 @@ fn every_seed_item_has_exactly_one_row_with_its_text() {
 #[test]
 fn every_gate_is_a_rule_an_attestation_a_provider_or_live() {
     let rules = pack_rules();
-    for (key, (_, gate)) in coverage_rows() {
+    for (key, Row { gate, .. }) in coverage_rows() {
         for part in gate.split(" · ") {
             let known = part.starts_with('`')
                 || part.starts_with("attestation (")
@@ -145,7 +163,7 @@ fn every_gate_is_a_rule_an_attestation_a_provider_or_live() {
 #[test]
 fn every_rule_cites_exactly_the_items_that_name_it() {
     let mut named: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for (key, (_, gate)) in coverage_rows() {
+    for (key, Row { gate, .. }) in coverage_rows() {
         for rule in rules_named(&gate) {
             named.entry(rule).or_default().insert(key.clone());
         }
@@ -169,15 +187,44 @@ fn attestation_rules() -> BTreeSet<String> {
         .collect()
 }
 
+/// Every row's verdict agrees with its gate: `attested` exactly where no
+/// rule verifies, and `verifies` or `partly: <what is not checked>` where
+/// one does.
+#[test]
+fn every_row_has_a_verdict_that_agrees_with_its_gate() {
+    let attested = attestation_rules();
+    for (key, row) in coverage_rows() {
+        let verifies = rules_named(&row.gate).iter().any(|r| !attested.contains(r));
+        if verifies {
+            let partly = row
+                .verdict
+                .strip_prefix("partly: ")
+                .is_some_and(|what| what.trim().len() > 10);
+            assert!(
+                row.verdict == "verifies" || partly,
+                "seeds/{key}: a verifying rule gates it, so its verdict is `verifies` or `partly: <what is not checked>`, not `{}`",
+                row.verdict
+            );
+        } else {
+            assert_eq!(
+                row.verdict, "attested",
+                "seeds/{key}: no rule verifies it, so its verdict is `attested`"
+            );
+        }
+    }
+}
+
 /// The totals table at the top of COVERAGE.md is computed from its rows:
-/// a changed gate that is not counted fails here.
+/// a changed gate or verdict that is not counted fails here.
 #[test]
 fn the_totals_are_counted_from_the_rows() {
     let attested = attestation_rules();
     let (mut gated, mut verified, mut verified_only, mut attested_only, mut both, mut provider) =
         (0, 0, 0, 0, 0, 0);
+    let (mut in_substance, mut in_part) = (0, 0);
     let rows = coverage_rows();
-    for (_, gate) in rows.values() {
+    for row in rows.values() {
+        let gate = &row.gate;
         let rules = rules_named(gate);
         let verifies = rules.iter().any(|r| !attested.contains(r));
         let vouched = rules.iter().any(|r| attested.contains(r));
@@ -187,6 +234,8 @@ fn the_totals_are_counted_from_the_rows() {
         attested_only += usize::from(vouched && !verifies);
         both += usize::from(verifies && vouched);
         provider += usize::from(gate.split(" · ").any(|part| part.starts_with("provider: ")));
+        in_substance += usize::from(row.verdict == "verifies");
+        in_part += usize::from(row.verdict.starts_with("partly: "));
     }
     let text = std::fs::read_to_string(common::repo().join(format!("{PACK}/COVERAGE.md")))
         .expect("COVERAGE.md is readable");
@@ -210,6 +259,8 @@ fn the_totals_are_counted_from_the_rows() {
     assert_eq!(total("by verifying rules alone"), verified_only);
     assert_eq!(total("by attestation rules alone"), attested_only);
     assert_eq!(total("by both"), both);
+    assert_eq!(total("verified in substance (`verifies`)"), in_substance);
+    assert_eq!(total("verified in part (`partly: …`)"), in_part);
     assert_eq!(
         total("about a provider's configuration (`provider-config` meanwhile)"),
         provider
