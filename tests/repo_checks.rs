@@ -480,3 +480,43 @@ fn a_file_whose_name_is_not_utf8_is_listed_and_scanned() {
         assert!(!outcome.to_string().contains(&fake_stripe_live_key()));
     }
 }
+
+/// Where production deploys come from and how dependencies are kept
+/// current, read from the pipelines and the update bot's configuration.
+#[test]
+fn production_deploys_audits_and_update_bots_are_read() {
+    let project = fixture_project("tests/fixtures/repos/release-train");
+    commit_all(&project);
+    let outcome = repo_check_outcome(&project, "ci");
+    let facts = &outcome["facts"];
+    let deploys: Vec<(&str, &str, bool)> = facts["deploy_jobs"]
+        .as_array()
+        .expect("deploy jobs")
+        .iter()
+        .map(|j| {
+            (
+                j["path"].as_str().unwrap_or_default(),
+                j["target"].as_str().unwrap_or_default(),
+                j["after_staging"] == true,
+            )
+        })
+        .collect();
+    assert!(
+        deploys.contains(&(".github/workflows/release.yml", "production", false)),
+        "{deploys:?}"
+    );
+    assert!(
+        deploys.contains(&(".gitlab-ci.yml", "production", true)),
+        "a production stage after a staging stage: {deploys:?}"
+    );
+    assert_eq!(
+        facts["dependency_audits"][0]["can_fail"], false,
+        "`|| true`"
+    );
+    assert_eq!(facts["dependency_updates"]["tool"], "renovate");
+    assert_eq!(facts["dependency_updates"]["path"], "package.json");
+    assert_eq!(
+        facts["dependency_updates"]["interval"],
+        "before 5am on monday"
+    );
+}

@@ -21,7 +21,7 @@ pub struct Step {
 }
 
 /// One job.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Job {
     /// Its id.
     pub id: String,

@@ -53,6 +53,15 @@ pub const WEBHOOK_TESTS_MISSING: &str = "webhook-tests-missing";
 /// (warn, low) no test expects an error status.
 pub const ERROR_TESTS_MISSING: &str = "error-tests-missing";
 
+/// (warn, medium) a production deploy job runs without a staging deploy before it.
+pub const PRODUCTION_WITHOUT_STAGING: &str = "production-without-staging";
+
+/// (warn, medium) no Dependabot or Renovate configuration updates npm dependencies.
+pub const DEPENDENCY_UPDATES_MISSING: &str = "dependency-updates-missing";
+
+/// (warn, medium) no CI step checks dependencies against advisories, or it cannot fail.
+pub const DEPENDENCY_AUDIT_MISSING: &str = "dependency-audit-missing";
+
 /// Every id above, in the order of the check's documentation.
 pub const ALL: &[&str] = &[
     CI_MISSING,
@@ -72,4 +81,7 @@ pub const ALL: &[&str] = &[
     UPLOAD_TESTS_MISSING,
     WEBHOOK_TESTS_MISSING,
     ERROR_TESTS_MISSING,
+    PRODUCTION_WITHOUT_STAGING,
+    DEPENDENCY_UPDATES_MISSING,
+    DEPENDENCY_AUDIT_MISSING,
 ];

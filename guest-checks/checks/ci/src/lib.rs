@@ -30,6 +30,9 @@
 //!   Cypress, Puppeteer), load tests are k6 or Artillery scripts, and the
 //!   others are unit tests (past 2,000 test files, a file is told by its path
 //!   alone);
+//! - production deploys come after a staging deploy; a Dependabot or
+//!   Renovate configuration updates npm dependencies, and on what schedule;
+//!   a CI step checks dependencies against security advisories and can fail;
 //! - what the tests exercise: authentication, payments, uploads and
 //!   webhooks (by the test file's path and the request paths it sends,
 //!   `.post('/auth/login')`, `page.goto('/checkout')`), and error scenarios
@@ -56,7 +59,15 @@
 //! `tests_cannot_fail` and `unpinned_actions` (each `path`, `line`, and
 //! `command` or `action`), `runs_build`, `permissions` (per GitHub
 //! workflow: `path`, `state` = `restricted`|`missing`|`broad`),
-//! `deploy_jobs` (`path`, `job`, `gated`), `runs_migrations`, `tests`
+//! `deploy_jobs` (`path`, `job`, `line`, `gated`, `target` =
+//! `production`|`staging`|`unknown` from its `environment:` or id,
+//! `after_staging`: a production deploy that needs a staging deploy,
+//! directly or through other jobs, or on GitLab follows one in an earlier
+//! stage), `runs_migrations`, `dependency_audits` (steps that check
+//! dependencies against advisories, `npm audit`, `osv-scanner`, `snyk
+//! test`, the dependency-review action…: `path`, `line`, `job`,
+//! `can_fail`), `dependency_updates` (`tool` = `dependabot`|`renovate`|null,
+//! `path`, `interval`, `npm`), `tests`
 //! (`unit`, `api`, `browser`, `load`: how many test files of each kind,
 //! and `examples`: a path of each; `topics`: `auth`, `payment`, `upload`,
 //! `webhook`, `errors`, how many test files exercise each, with
@@ -79,7 +90,14 @@
 //!   file on that topic, where the project's dependencies give it that
 //!   topic (an authentication library, a payment SDK, an upload library, a
 //!   provider that sends webhooks); the pack's rules decide from the code.
+//! - `production-without-staging` (warn, medium): a production deploy job
+//!   (its `environment:` or id) with no staging deploy before it.
+//! - `dependency-updates-missing` (warn, medium): no Dependabot or Renovate
+//!   configuration updates the npm dependencies.
+//! - `dependency-audit-missing` (warn, medium): no CI step checks
+//!   dependencies against advisories, or the one that does cannot fail.
 
+mod dependency_updates;
 pub mod findings;
 mod test_files;
 mod test_topics;
@@ -178,6 +196,30 @@ const DEPLOY_COMMANDS: &[&str] = &[
     "eb deploy",
     "render",
 ];
+/// Commands that check dependencies against advisories.
+const AUDIT_COMMANDS: &[&str] = &[
+    "npm audit",
+    "pnpm audit",
+    "yarn audit",
+    "yarn npm audit",
+    "bun audit",
+    "osv-scanner",
+    "snyk test",
+    "audit-ci",
+    "better-npm-audit",
+    "trivy fs",
+    "grype",
+];
+
+/// Actions that check dependencies against advisories.
+const AUDIT_ACTIONS: &[&str] = &[
+    "actions/dependency-review-action",
+    "google/osv-scanner-action",
+    "snyk/actions",
+    "aquasecurity/trivy-action",
+    "anchore/scan-action",
+];
+
 const MIGRATE_COMMANDS: &[&str] = &[
     "prisma migrate deploy",
     "knex migrate",
@@ -242,6 +284,58 @@ fn is_deploy(job: &Job) -> bool {
                     u.contains("deploy") || u.contains("ssh-action") || u.contains("heroku")
                 })
         })
+}
+
+/// Where a deploy job deploys, from its `environment:` or else its id:
+/// `staging` (staging, preprod, uat, qa, preview), `production` (prod,
+/// production, live), or `unknown`.
+fn deploy_target(job: &Job) -> &'static str {
+    let name = job
+        .environment
+        .as_deref()
+        .unwrap_or(&job.id)
+        .to_ascii_lowercase();
+    if ["stag", "preprod", "pre-prod", "uat", "qa", "preview"]
+        .iter()
+        .any(|w| name.contains(w))
+    {
+        "staging"
+    } else if ["prod", "live"].iter().any(|w| name.contains(w)) {
+        "production"
+    } else {
+        "unknown"
+    }
+}
+
+/// Whether a production deploy job runs after a staging deploy: one of the
+/// jobs it needs (directly or through others) deploys to staging, or, on
+/// GitLab, a staging deploy sits in an earlier stage.
+fn after_staging(pipeline: &Pipeline, job: &Job) -> bool {
+    let mut seen = BTreeSet::new();
+    let mut stack: Vec<&str> = job.needs.iter().map(String::as_str).collect();
+    while let Some(id) = stack.pop() {
+        if !seen.insert(id) {
+            continue;
+        }
+        if let Some(needed) = pipeline.jobs.iter().find(|j| j.id == id) {
+            if is_deploy(needed) && deploy_target(needed) == "staging" {
+                return true;
+            }
+            stack.extend(needed.needs.iter().map(String::as_str));
+        }
+    }
+    if pipeline.system == "gitlab-ci" && job.needs.is_empty() {
+        let position = |stage: &Option<String>| {
+            stage
+                .as_ref()
+                .and_then(|s| pipeline.stages.iter().position(|x| x == s))
+        };
+        let mine = position(&job.stage);
+        return pipeline.jobs.iter().any(|other| {
+            is_deploy(other) && deploy_target(other) == "staging" && position(&other.stage) < mine
+        });
+    }
+    false
 }
 
 /// Whether a deploy job waits for tests (through `needs`, earlier steps,
@@ -360,6 +454,42 @@ impl Check for Ci {
         report.fact("deploy_jobs", facts.deploy_jobs);
         report.fact("runs_migrations", facts.runs_migrations);
         let tests = test_files::tests();
+        let updates = dependency_updates::dependency_updates();
+        if !tests.is_null() {
+            if updates["tool"].is_null() || updates["npm"] == false {
+                report.push(
+                    Finding::warn(
+                        findings::DEPENDENCY_UPDATES_MISSING,
+                        Severity::Medium,
+                        "no Dependabot or Renovate configuration updates the npm dependencies",
+                    )
+                    .fix("add `.github/dependabot.yml` with `package-ecosystem: npm` and a weekly schedule"),
+                );
+            }
+            let can_fail = |a: &&Value| a["can_fail"] == true;
+            if !facts.dependency_audits.iter().any(|a| can_fail(&a)) {
+                let first = facts.dependency_audits.first();
+                let finding = Finding::warn(
+                    findings::DEPENDENCY_AUDIT_MISSING,
+                    Severity::Medium,
+                    if first.is_some() {
+                        "the dependency audit step cannot fail"
+                    } else {
+                        "no CI step checks dependencies against security advisories"
+                    },
+                )
+                .fix("add `npm audit --audit-level=high --omit=dev` as a step that fails the job");
+                report.push(match first {
+                    Some(a) => finding.at(
+                        a["path"].as_str().unwrap_or_default(),
+                        a["line"].as_u64().and_then(|l| u32::try_from(l).ok()),
+                    ),
+                    None => finding,
+                });
+            }
+        }
+        report.fact("dependency_audits", facts.dependency_audits);
+        report.fact("dependency_updates", updates);
         if !tests.is_null() {
             for (kind, id, what, fix) in [
                 (
@@ -435,6 +565,7 @@ struct Facts {
     unpinned_actions: Vec<Value>,
     permissions: Vec<Value>,
     deploy_jobs: Vec<Value>,
+    dependency_audits: Vec<Value>,
     runs_migrations: bool,
 }
 
@@ -472,6 +603,17 @@ fn inspect(report: &mut Report, pipeline: &Pipeline, facts: &mut Facts) {
             }
             facts.runs_build |= has_any(run, BUILD_COMMANDS);
             facts.runs_migrations |= has_any(run, MIGRATE_COMMANDS);
+            if has_any(run, AUDIT_COMMANDS) {
+                let can_fail = !swallows_failure(run) && !step.continue_on_error;
+                facts.dependency_audits.push(
+                    json!({"path": path, "line": step.line, "job": job.id, "can_fail": can_fail}),
+                );
+            }
+        }
+        if let Some(uses) = &step.uses
+            && AUDIT_ACTIONS.iter().any(|a| uses.starts_with(a))
+        {
+            facts.dependency_audits.push(json!({"path": path, "line": step.line, "job": job.id, "can_fail": !step.continue_on_error}));
         }
         if let Some(uses) = &step.uses {
             facts.runs_build |= uses.contains("docker/build-push-action");
@@ -530,9 +672,29 @@ fn inspect(report: &mut Report, pipeline: &Pipeline, facts: &mut Facts) {
     }
     for job in pipeline.jobs.iter().filter(|j| is_deploy(j)) {
         let gated = gated(pipeline, job);
-        facts
-            .deploy_jobs
-            .push(json!({"path": path, "job": job.id, "gated": gated}));
+        let target = deploy_target(job);
+        if target == "production" && !after_staging(pipeline, job) {
+            report.push(
+                Finding::warn(
+                    findings::PRODUCTION_WITHOUT_STAGING,
+                    Severity::Medium,
+                    format!(
+                        "`{}` deploys to production without a staging deploy before it",
+                        job.id
+                    ),
+                )
+                .at(path, Some(job.line))
+                .fix("deploy to `environment: staging` first, and make this job `needs:` that one"),
+            );
+        }
+        facts.deploy_jobs.push(json!({
+            "path": path,
+            "job": job.id,
+            "line": job.line,
+            "gated": gated,
+            "target": target,
+            "after_staging": target == "production" && after_staging(pipeline, job),
+        }));
         if !gated {
             report.push(
                 Finding::fail(
@@ -552,6 +714,42 @@ gonogo_check::export_check!(Ci);
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn production_deploys_after_staging_are_told_apart() {
+        let job = |id: &str, environment: Option<&str>, needs: &[&str]| Job {
+            id: id.into(),
+            environment: environment.map(str::to_owned),
+            needs: needs.iter().map(|n| (*n).to_owned()).collect(),
+            ..Job::default()
+        };
+        let pipeline = |jobs: Vec<Job>| Pipeline {
+            path: ".github/workflows/deploy.yml".into(),
+            system: "github-actions",
+            permissions: None,
+            triggers: Vec::new(),
+            jobs,
+            stages: Vec::new(),
+            error: None,
+        };
+        let staged = pipeline(vec![
+            job("test", None, &[]),
+            job("deploy-staging", Some("staging"), &["test"]),
+            job("smoke", None, &["deploy-staging"]),
+            job("deploy-prod", Some("production"), &["smoke"]),
+        ]);
+        assert_eq!(deploy_target(&staged.jobs[1]), "staging");
+        assert_eq!(deploy_target(&staged.jobs[3]), "production");
+        assert!(after_staging(&staged, &staged.jobs[3]));
+        let direct = pipeline(vec![
+            job("test", None, &[]),
+            job("deploy", Some("Production"), &["test"]),
+        ]);
+        assert_eq!(deploy_target(&direct.jobs[1]), "production");
+        assert!(!after_staging(&direct, &direct.jobs[1]));
+        assert_eq!(deploy_target(&job("release", None, &[])), "unknown");
+        assert_eq!(deploy_target(&job("deploy-preprod", None, &[])), "staging");
+    }
 
     #[test]
     fn commands_are_recognised() {
