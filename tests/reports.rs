@@ -100,10 +100,10 @@ fn sarif_report_is_valid_sarif_2_1_0_and_snapshot() {
             .as_array()
             .expect("rules")
             .len(),
-        115
+        117
     );
     let results = run["results"].as_array().expect("results");
-    assert_eq!(results.len(), 73, "36 blocking and 37 warnings");
+    assert_eq!(results.len(), 74, "36 blocking and 38 warnings");
     assert!(
         results
             .iter()
@@ -136,9 +136,9 @@ fn junit_report_is_well_formed_xml_and_snapshot() {
             _ => {}
         }
     }
-    assert_eq!((testcases, failures, skipped), (115, 36, 32));
+    assert_eq!((testcases, failures, skipped), (117, 36, 33));
     assert!(text.contains(
-        r#"<testsuites name="gonogo" tests="115" failures="36" errors="0" skipped="32">"#
+        r#"<testsuites name="gonogo" tests="117" failures="36" errors="0" skipped="33">"#
     ));
     snapshot("junit", &text);
 }

@@ -96,6 +96,12 @@ pub const SECRET_LOGGED: &str = "secret-logged";
 /// (warn, medium) passwords are stored without a minimum length of 8.
 pub const PASSWORD_POLICY_WEAK: &str = "password-policy-weak";
 
+/// (fail, medium) file uploads are accepted without a size limit.
+pub const UPLOAD_UNLIMITED: &str = "upload-unlimited";
+
+/// (warn, low) no response is cached.
+pub const RESPONSE_CACHING_MISSING: &str = "response-caching-missing";
+
 /// (warn, low) variables read but not in `.env.example`.
 pub const ENV_UNDOCUMENTED: &str = "env-undocumented";
 
@@ -132,5 +138,7 @@ pub const ALL: &[&str] = &[
     LOG_REDACTION_MISSING,
     SECRET_LOGGED,
     PASSWORD_POLICY_WEAK,
+    UPLOAD_UNLIMITED,
+    RESPONSE_CACHING_MISSING,
     ENV_UNDOCUMENTED,
 ];

@@ -44,7 +44,11 @@
 //! pino `redact` or a masking winston format; an APM agent started (also
 //! when preloaded with `-r`/`--import`); metrics collected and exposed
 //! (prom-client served or pushed, Prometheus plugins, OpenTelemetry
-//! metrics, StatsD); the npm packages the service imports; and
+//! metrics, StatsD); file upload limits (multer and Nest's
+//! `FileInterceptor`/`MulterModule` `limits.fileSize`, `@fastify/multipart`,
+//! formidable `maxFileSize`, `MaxFileSizeValidator`); response caching (a
+//! cache interceptor or middleware, or a cacheable `Cache-Control` header);
+//! the npm packages the service imports; and
 //! environment variables the code reads
 //! (`process.env.X`, `config.get('X')`) that `.env.example` does not list.
 //!
@@ -96,7 +100,9 @@
 //! `at`), `password_policy` (`min_length` or null, `at`), `two_factor`
 //! (`library`, `at`), `secrets_logged` (`name`, `path`, `line`),
 //! `log_redaction` (`present`, `via`, `at`), `apm` (`library`, `at`),
-//! `metrics` (`library`, `at`), `packages` (the npm packages imported by
+//! `metrics` (`library`, `at`), `uploads` (`library` or null, `places`,
+//! `unlimited`: `path`, `line`), `caching` (`via` or null, `at`),
+//! `packages` (the npm packages imported by
 //! the code reached, type-only imports aside), `env` (`read`,
 //! `template`, `templates`, `undocumented`). Top level: `service_count`; `unjudged_apps`
 //! (`dir`, `framework`: full-stack apps — Next.js, Nuxt, SvelteKit, Remix… —
@@ -148,6 +154,9 @@
 //!   environment (`console.log(process.env.DATABASE_URL)`).
 //! - `password-policy-weak` (warn, medium): passwords are stored and no
 //!   schema requires 8 characters or more.
+//! - `upload-unlimited` (fail, medium): file uploads are accepted without a
+//!   size limit.
+//! - `response-caching-missing` (warn, low): no response is cached.
 //! - `env-undocumented` (warn, low): variables read but not in `.env.example`.
 
 mod features;
@@ -286,6 +295,8 @@ fn inspect(service: &node::Service, packages: &[node::Package], sink: &mut Sink)
     facts["secrets_logged"] = features::secrets_logged(&modules, sink);
     let hashes = !facts["password_hashing"]["library"].is_null();
     facts["password_policy"] = features::password_policy(&modules, hashes, sink);
+    facts["uploads"] = features::upload_limits(&modules, sink);
+    facts["caching"] = features::caching(&modules, sink);
     facts["packages"] = json!(packages_imported(&modules));
     facts["env"] = env_documentation(&package.dir, &read, sink);
     facts
@@ -318,6 +329,8 @@ const FEATURES: &[&str] = &[
     "log_redaction",
     "secrets_logged",
     "password_policy",
+    "uploads",
+    "caching",
     "packages",
     "env",
 ];
@@ -430,7 +443,7 @@ fn fold(services: &[Value]) -> Value {
     let every = |f: &dyn Fn(&Value) -> bool| !judged.is_empty() && judged.iter().all(|s| f(s));
     let mut all = Map::new();
     type Test<'a> = &'a dyn Fn(&Value) -> bool;
-    let pairs: [(&str, Test); 25] = [
+    let pairs: [(&str, Test); 27] = [
         ("security_headers", &|s| {
             s["security_headers"]["present"] == true
         }),
@@ -506,6 +519,12 @@ fn fold(services: &[Value]) -> Value {
         ("two_factor", &|s| !s["two_factor"]["library"].is_null()),
         ("apm", &|s| !s["apm"]["library"].is_null()),
         ("metrics", &|s| !s["metrics"]["library"].is_null()),
+        ("uploads_limited", &|s| {
+            s["uploads"]["unlimited"]
+                .as_array()
+                .is_some_and(Vec::is_empty)
+        }),
+        ("response_caching", &|s| !s["caching"]["via"].is_null()),
     ];
     for (key, test) in pairs {
         all.insert(key.to_owned(), Value::Bool(every(test)));

@@ -96,3 +96,90 @@ fn log_redaction_is_found_in_pino_and_winston() {
     assert_eq!(plain["present"], false);
     assert!(format!("{:?}", findings.findings).contains("log-redaction-missing"));
 }
+
+#[test]
+fn upload_size_limits_are_read_where_uploads_are_configured() {
+    let cases = [
+        // (source, places, unlimited)
+        (
+            "import multer from 'multer';\nconst upload = multer({ dest: 'uploads/' });",
+            1,
+            1,
+        ),
+        (
+            "import multer from 'multer';\nconst upload = multer({ storage, limits: { fileSize: 10 * 1024 * 1024 } });",
+            1,
+            0,
+        ),
+        (
+            "import multipart from '@fastify/multipart';\napp.register(multipart, { limits: { fileSize: 5e6 } });",
+            1,
+            0,
+        ),
+        (
+            "@UseInterceptors(FileInterceptor('file'))\n@Post('avatar') upload() {}",
+            1,
+            1,
+        ),
+        (
+            "@UseInterceptors(FileInterceptor('file'))\nupload(@UploadedFile(new ParseFilePipe({ validators: [new MaxFileSizeValidator({ maxSize: 1000 })] })) file) {}",
+            1,
+            0,
+        ),
+        ("app.use(express.json({ limit: '1mb' }));", 0, 0),
+    ];
+    for (source, places, unlimited) in cases {
+        let mut findings = sink();
+        let facts = upload_limits(&one(source), &mut findings);
+        assert_eq!(facts["places"], places, "{source}");
+        assert_eq!(
+            facts["unlimited"].as_array().map(Vec::len),
+            Some(unlimited),
+            "{source}"
+        );
+        let reported = format!("{:?}", findings.findings).contains("upload-unlimited");
+        assert_eq!(reported, unlimited > 0, "{source}");
+    }
+    // A module-wide `MulterModule.register` limits every interceptor.
+    let modules = vec![
+        gonogo_analysis::graph::parse_module(
+            "src/app.module.ts",
+            "@Module({ imports: [MulterModule.register({ limits: { fileSize: 1e7 } })] }) export class AppModule {}",
+        ),
+        gonogo_analysis::graph::parse_module(
+            "src/files.controller.ts",
+            "@UseInterceptors(FileInterceptor('file'))\n@Post() upload() {}",
+        ),
+    ];
+    let mut findings = sink();
+    assert_eq!(
+        upload_limits(&modules, &mut findings)["unlimited"],
+        json!([])
+    );
+}
+
+#[test]
+fn response_caching_is_found() {
+    for source in [
+        "import apicache from 'apicache';\napp.use(apicache.middleware('5 minutes'));",
+        "@UseInterceptors(CacheInterceptor)\n@Controller('products') export class ProductsController {}",
+        "router.get('/products', (req, res) => { res.set('Cache-Control', 'public, max-age=300'); res.json(list); });",
+    ] {
+        let mut findings = sink();
+        assert!(
+            !caching(&one(source), &mut findings)["via"].is_null(),
+            "{source}"
+        );
+    }
+    for source in [
+        "res.set('Cache-Control', 'no-store');",
+        "import { CacheInterceptor } from '@nestjs/cache-manager';",
+    ] {
+        let mut findings = sink();
+        assert!(
+            caching(&one(source), &mut findings)["via"].is_null(),
+            "{source}"
+        );
+        assert!(format!("{:?}", findings.findings).contains("response-caching-missing"));
+    }
+}
