@@ -100,9 +100,16 @@ fn a_well_configured_service_is_a_go() {
         "live-retry-after",
         "live-compression",
         "live-latency",
+        "live-error-statuses",
+        "live-errors-hide-internals",
     ] {
         assert_eq!(rule(&report, live)["status"], "pass", "{live}: {facts:#}");
     }
+    assert_eq!(
+        facts["errors"]["not_found"]["path"],
+        "/gonogo-probe-no-such-route"
+    );
+    assert_eq!(facts["errors"]["malformed_json"]["status"], 400);
     assert_eq!(facts["rate_limit"]["limited_after"], 6, "{facts:#}");
     assert_eq!(facts["plain_http"], "redirects");
     assert_eq!(facts["dependencies"]["database"], "up");
@@ -124,6 +131,8 @@ fn a_badly_configured_service_fails_exactly_the_live_rules_it_breaks() {
             ("live-cors-no-wildcard-credentials", "fail"),
             ("live-csp", "fail"),
             ("live-dependencies-healthy", "fail"),
+            ("live-error-statuses", "fail"),
+            ("live-errors-hide-internals", "fail"),
             ("live-frame-protection", "fail"),
             ("live-health-ok", "fail"),
             ("live-hsts", "fail"),
@@ -139,6 +148,14 @@ fn a_badly_configured_service_fails_exactly_the_live_rules_it_breaks() {
     assert_eq!(report["decision"]["verdict"], "no-go");
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(facts["tls"]["days_left"], 10, "{facts:#}");
+    // A development build: unknown routes fall back to 200, and a
+    // malformed body is a 500 with body-parser's stack trace.
+    assert_eq!(facts["errors"]["not_found"]["status"], 200, "{facts:#}");
+    assert_eq!(facts["errors"]["malformed_json"]["status"], 500);
+    assert_eq!(
+        facts["errors"]["malformed_json"]["leaks"],
+        serde_json::json!(["stack trace", "server path"])
+    );
     assert_eq!(facts["rate_limit"]["requests"], 20, "the burst is bounded");
     let message = rule(&report, "live-certificate-fresh")["message"]
         .as_str()

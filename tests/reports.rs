@@ -100,7 +100,7 @@ fn sarif_report_is_valid_sarif_2_1_0_and_snapshot() {
             .as_array()
             .expect("rules")
             .len(),
-        117
+        119
     );
     let results = run["results"].as_array().expect("results");
     assert_eq!(results.len(), 74, "36 blocking and 38 warnings");
@@ -136,9 +136,9 @@ fn junit_report_is_well_formed_xml_and_snapshot() {
             _ => {}
         }
     }
-    assert_eq!((testcases, failures, skipped), (117, 36, 33));
+    assert_eq!((testcases, failures, skipped), (119, 36, 35));
     assert!(text.contains(
-        r#"<testsuites name="gonogo" tests="117" failures="36" errors="0" skipped="33">"#
+        r#"<testsuites name="gonogo" tests="119" failures="36" errors="0" skipped="35">"#
     ));
     snapshot("junit", &text);
 }

@@ -84,6 +84,9 @@ pub struct Behaviour {
     pub redirect_http: bool,
     /// Days of certificate validity left.
     pub certificate_days: i64,
+    /// Errors as a development build answers them: unknown routes fall
+    /// back to 200, a malformed JSON body is a 500 with its stack trace.
+    pub development_errors: bool,
 }
 
 impl Behaviour {
@@ -104,6 +107,7 @@ impl Behaviour {
             compression: true,
             redirect_http: true,
             certificate_days: 200,
+            development_errors: false,
         }
     }
 
@@ -121,6 +125,7 @@ impl Behaviour {
             compression: false,
             redirect_http: false,
             certificate_days: 10,
+            development_errors: true,
         }
     }
 }
@@ -227,6 +232,7 @@ struct Request {
     method: String,
     path: String,
     headers: Vec<(String, String)>,
+    body: Vec<u8>,
 }
 
 impl Request {
@@ -267,6 +273,7 @@ fn read_request(stream: &mut impl Read) -> Option<Request> {
         method,
         path,
         headers,
+        body,
     })
 }
 
@@ -361,6 +368,15 @@ fn route(request: &Request, state: &State, headers: &mut Vec<(String, String)>) 
                 _ => (401, r#"{"message":"Invalid credentials"}"#.into()),
             }
         }
+        // A JSON body parser mounted before the routes.
+        ("POST", _) if serde_json::from_slice::<serde_json::Value>(&request.body).is_err() => {
+            if behaviour.development_errors {
+                (500, r#"{"message":"Unexpected end of JSON input","stack":"SyntaxError: Unexpected end of JSON input\n    at JSON.parse (<anonymous>)\n    at parse (/app/node_modules/body-parser/lib/types/json.js:92:19)"}"#.into())
+            } else {
+                (400, r#"{"message":"Bad Request"}"#.into())
+            }
+        }
+        ("GET", _) if behaviour.development_errors => (200, r#"{"app":"index.html"}"#.into()),
         _ => (404, r#"{"message":"Not Found"}"#.into()),
     }
 }
@@ -370,6 +386,7 @@ fn reason(status: u16) -> &'static str {
         200 => "OK",
         204 => "No Content",
         301 => "Moved Permanently",
+        400 => "Bad Request",
         401 => "Unauthorized",
         404 => "Not Found",
         429 => "Too Many Requests",

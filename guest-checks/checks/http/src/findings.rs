@@ -70,6 +70,15 @@ pub const RETRY_AFTER_MISSING: &str = "retry-after-missing";
 /// `compression-missing`
 pub const COMPRESSION_MISSING: &str = "compression-missing";
 
+/// (fail, medium) an unknown route answers something other than 404.
+pub const UNKNOWN_ROUTE_NOT_404: &str = "unknown-route-not-404";
+
+/// (fail, high) a malformed JSON body is answered with a server error.
+pub const MALFORMED_JSON_SERVER_ERROR: &str = "malformed-json-server-error";
+
+/// (fail, high) an error answer carries a stack trace, a server path or an ORM error.
+pub const ERROR_LEAKS_INTERNALS: &str = "error-leaks-internals";
+
 /// Every id above, in the order of the check's documentation.
 pub const ALL: &[&str] = &[
     NOT_CONFIGURED,
@@ -93,4 +102,7 @@ pub const ALL: &[&str] = &[
     RATE_LIMIT_MISSING,
     RETRY_AFTER_MISSING,
     COMPRESSION_MISSING,
+    UNKNOWN_ROUTE_NOT_404,
+    MALFORMED_JSON_SERVER_ERROR,
+    ERROR_LEAKS_INTERNALS,
 ];

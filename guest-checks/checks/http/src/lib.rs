@@ -34,7 +34,12 @@
 //! - **compression**: `Content-Encoding` or `Vary: Accept-Encoding` on the
 //!   health route asked with `Accept-Encoding: gzip, br`;
 //! - **latency**: p50 and p95 of `latency_samples` (default 5, at most 20)
-//!   requests to the health route.
+//!   requests to the health route;
+//! - **error answers**: an unknown route under the health route's prefix
+//!   (`/api/v1/gonogo-probe-no-such-route`) must answer 404, a malformed
+//!   JSON body posted there a 4xx and never a 5xx, and neither may carry a
+//!   stack trace, a server path
+//!   (`node_modules/`, `/app/src/`) or an ORM's error name.
 //!
 //! Without a base URL (`base_url`, or the variable named by
 //! `base_url_env` unset) nothing is probed and `probed` is false: rules
@@ -71,7 +76,8 @@
 //! (`path`, `status`) or null; `rate_limit` (`probed`, `requests`,
 //! `limited`, `limited_after`, `retry_after`); `compression` (`encoding`,
 //! `vary_accept_encoding`, `enabled`); `latency` (`samples`, `p50_ms`,
-//! `p95_ms`, `max_ms`).
+//! `p95_ms`, `max_ms`); `errors` (`not_found` and `malformed_json`: `path`,
+//! `status`, `leaks`; null when no health route answered).
 //!
 //! ## Settings
 //! - `base_url` (string) or `base_url_env` (the name of a granted variable
@@ -99,8 +105,11 @@
 //! - `login-not-found` (warn, medium), `rate-limit-missing` (fail, high),
 //!   `retry-after-missing` (warn, low).
 //! - `compression-missing` (warn, low).
+//! - `unknown-route-not-404` (fail, medium), `malformed-json-server-error`
+//!   (fail, high), `error-leaks-internals` (fail, high).
 
 mod client;
+mod errors;
 pub mod findings;
 mod judge;
 mod steps;
@@ -270,6 +279,7 @@ fn probe_all(prober: &mut Prober, config: &Config) -> Result<(), String> {
     }
     steps::compression(prober);
     steps::latency(prober, config);
+    errors::errors(prober);
     Ok(())
 }
 
