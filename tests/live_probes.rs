@@ -102,6 +102,7 @@ fn a_well_configured_service_is_a_go() {
         "live-latency",
         "live-error-statuses",
         "live-errors-hide-internals",
+        "live-behind-edge",
     ] {
         assert_eq!(rule(&report, live)["status"], "pass", "{live}: {facts:#}");
     }
@@ -110,6 +111,7 @@ fn a_well_configured_service_is_a_go() {
         "/gonogo-probe-no-such-route"
     );
     assert_eq!(facts["errors"]["malformed_json"]["status"], 400);
+    assert_eq!(facts["edge"]["provider"], "Cloudflare");
     assert_eq!(facts["rate_limit"]["limited_after"], 6, "{facts:#}");
     assert_eq!(facts["plain_http"], "redirects");
     assert_eq!(facts["dependencies"]["database"], "up");
@@ -131,6 +133,7 @@ fn a_badly_configured_service_fails_exactly_the_live_rules_it_breaks() {
             ("live-cors-no-wildcard-credentials", "fail"),
             ("live-csp", "fail"),
             ("live-dependencies-healthy", "fail"),
+            ("live-behind-edge", "fail"),
             ("live-error-statuses", "fail"),
             ("live-errors-hide-internals", "fail"),
             ("live-frame-protection", "fail"),

@@ -74,6 +74,8 @@ pub struct Behaviour {
     pub security_headers: bool,
     /// `X-Powered-By: Express` on every answer.
     pub powered_by: bool,
+    /// The headers of a CDN in front (Cloudflare's `CF-RAY`).
+    pub behind_cdn: bool,
     /// Origins CORS allows; `None` reflects any origin, with credentials.
     pub cors_origins: Option<Vec<String>>,
     /// Failed logins answered 401 before 429 (with Retry-After); `None`: never limited.
@@ -99,6 +101,7 @@ impl Behaviour {
             ),
             security_headers: true,
             powered_by: false,
+            behind_cdn: true,
             cors_origins: Some(vec![
                 "https://shop.example.org".into(),
                 "https://admin.shop.example.org".into(),
@@ -120,6 +123,7 @@ impl Behaviour {
             ),
             security_headers: false,
             powered_by: true,
+            behind_cdn: false,
             cors_origins: None,
             login_limit: None,
             compression: false,
@@ -310,6 +314,10 @@ fn serve(stream: &mut (impl Read + Write), state: &State, secure: bool) {
         ] {
             headers.push((name.into(), value.into()));
         }
+    }
+    if behaviour.behind_cdn {
+        headers.push(("CF-RAY".into(), "8e1f2a3b4c5d6e7f-CDG".into()));
+        headers.push(("Server".into(), "cloudflare".into()));
     }
     if behaviour.powered_by {
         headers.push(("X-Powered-By".into(), "Express".into()));

@@ -20,6 +20,9 @@ pub const RUNBOOK_MISSING: &str = "runbook-missing";
 /// `incident-plan-missing`
 pub const INCIDENT_PLAN_MISSING: &str = "incident-plan-missing";
 
+/// (warn, medium) no escalation procedure (who is called, when, in what order).
+pub const ESCALATION_MISSING: &str = "escalation-missing";
+
 /// `rollback-plan-missing`
 pub const ROLLBACK_PLAN_MISSING: &str = "rollback-plan-missing";
 
@@ -46,6 +49,7 @@ pub const ALL: &[&str] = &[
     API_DOCS_MISSING,
     RUNBOOK_MISSING,
     INCIDENT_PLAN_MISSING,
+    ESCALATION_MISSING,
     ROLLBACK_PLAN_MISSING,
     BACKUP_RESTORE_MISSING,
     CHANGELOG_MISSING,

@@ -16,8 +16,9 @@
 //! - API documentation: an OpenAPI/Swagger file, or a package that
 //!   generates one (`@nestjs/swagger`, `swagger-ui-express`,
 //!   `@fastify/swagger`, `express-openapi-validator`, `tsoa`);
-//! - a runbook, an incident response plan, a rollback plan and a backup and
-//!   restore procedure (file names or headings);
+//! - a runbook, an incident response plan, an escalation procedure, a
+//!   rollback plan and a backup and restore procedure (file names or
+//!   headings);
 //! - a `CHANGELOG` and a security policy (`SECURITY.md`, also under `.github/`);
 //! - a privacy policy and terms of service, when the project is user-facing:
 //!   a front-end package is present, or `user_facing: true` is set.
@@ -38,7 +39,7 @@
 //! the README or a setup guide), `setup_guide` (the guide's path, or null),
 //! `env_example` (path or null),
 //! `api_docs` (`file`, `generated` or null), `runbook`, `incident_plan`,
-//! `rollback_plan`, `backup_restore`, `changelog`, `security_policy`,
+//! `escalation`, `rollback_plan`, `backup_restore`, `changelog`, `security_policy`,
 //! `privacy_policy`, `terms` (each the path of the document found, or null),
 //! `user_facing`.
 //!
@@ -50,8 +51,8 @@
 //! - `readme-missing` (fail, medium), `readme-no-setup` (warn, low).
 //! - `env-example-missing` (warn, medium).
 //! - `api-docs-missing` (warn, low).
-//! - `runbook-missing`, `incident-plan-missing`, `rollback-plan-missing`,
-//!   `backup-restore-missing` (warn, medium).
+//! - `runbook-missing`, `incident-plan-missing`, `escalation-missing`,
+//!   `rollback-plan-missing`, `backup-restore-missing` (warn, medium).
 //! - `changelog-missing`, `security-policy-missing` (warn, low).
 //! - `privacy-policy-missing`, `terms-missing` (fail, medium): user-facing only.
 
@@ -343,7 +344,7 @@ impl Check for Docs {
         }
         report.fact("api_docs", api_docs);
 
-        let procedures: [(&str, &str, &[&str], &str); 6] = [
+        let procedures: [(&str, &str, &[&str], &str); 7] = [
             (
                 "runbook",
                 findings::RUNBOOK_MISSING,
@@ -355,6 +356,12 @@ impl Check for Docs {
                 findings::INCIDENT_PLAN_MISSING,
                 &["incident"],
                 "incident response plan",
+            ),
+            (
+                "escalation",
+                findings::ESCALATION_MISSING,
+                &["escalation", "escalate"],
+                "escalation procedure",
             ),
             (
                 "rollback_plan",

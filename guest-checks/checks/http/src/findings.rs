@@ -79,6 +79,9 @@ pub const MALFORMED_JSON_SERVER_ERROR: &str = "malformed-json-server-error";
 /// (fail, high) an error answer carries a stack trace, a server path or an ORM error.
 pub const ERROR_LEAKS_INTERNALS: &str = "error-leaks-internals";
 
+/// (warn, low) no CDN or WAF answers in front of the service.
+pub const NO_EDGE: &str = "no-edge";
+
 /// Every id above, in the order of the check's documentation.
 pub const ALL: &[&str] = &[
     NOT_CONFIGURED,
@@ -105,4 +108,5 @@ pub const ALL: &[&str] = &[
     UNKNOWN_ROUTE_NOT_404,
     MALFORMED_JSON_SERVER_ERROR,
     ERROR_LEAKS_INTERNALS,
+    NO_EDGE,
 ];

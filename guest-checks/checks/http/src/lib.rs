@@ -35,6 +35,10 @@
 //!   health route asked with `Accept-Encoding: gzip, br`;
 //! - **latency**: p50 and p95 of `latency_samples` (default 5, at most 20)
 //!   requests to the health route;
+//! - **the edge**: a CDN or WAF in front of the service (Cloudflare,
+//!   CloudFront, Fastly, Akamai, Vercel, Netlify, Azure Front Door, Google),
+//!   told by the headers it adds to the health answer (`cf-ray`,
+//!   `x-amz-cf-id`, `Via`…);
 //! - **error answers**: an unknown route under the health route's prefix
 //!   (`/api/v1/gonogo-probe-no-such-route`) must answer 404, a malformed
 //!   JSON body posted there a 4xx and never a 5xx, and neither may carry a
@@ -76,7 +80,7 @@
 //! (`path`, `status`) or null; `rate_limit` (`probed`, `requests`,
 //! `limited`, `limited_after`, `retry_after`); `compression` (`encoding`,
 //! `vary_accept_encoding`, `enabled`); `latency` (`samples`, `p50_ms`,
-//! `p95_ms`, `max_ms`); `errors` (`not_found` and `malformed_json`: `path`,
+//! `p95_ms`, `max_ms`); `edge` (`behind`, `provider` or null); `errors` (`not_found` and `malformed_json`: `path`,
 //! `status`, `leaks`; null when no health route answered).
 //!
 //! ## Settings
@@ -105,10 +109,12 @@
 //! - `login-not-found` (warn, medium), `rate-limit-missing` (fail, high),
 //!   `retry-after-missing` (warn, low).
 //! - `compression-missing` (warn, low).
+//! - `no-edge` (warn, low): no CDN or WAF answers in front of the service.
 //! - `unknown-route-not-404` (fail, medium), `malformed-json-server-error`
 //!   (fail, high), `error-leaks-internals` (fail, high).
 
 mod client;
+mod edge;
 mod errors;
 pub mod findings;
 mod judge;
@@ -272,6 +278,7 @@ fn probe_all(prober: &mut Prober, config: &Config) -> Result<(), String> {
     steps::readiness(prober, config);
     steps::transport(prober, config)?;
     steps::headers(prober);
+    edge::edge(prober);
     let login = steps::login(prober, config);
     steps::cors(prober, config, login.as_deref())?;
     if let Some(path) = login {
