@@ -103,6 +103,7 @@ fn a_well_configured_service_is_a_go() {
         "live-error-statuses",
         "live-errors-hide-internals",
         "live-behind-edge",
+        "live-protected-routes-refuse",
     ] {
         assert_eq!(rule(&report, live)["status"], "pass", "{live}: {facts:#}");
     }
@@ -112,6 +113,10 @@ fn a_well_configured_service_is_a_go() {
     );
     assert_eq!(facts["errors"]["malformed_json"]["status"], 400);
     assert_eq!(facts["edge"]["provider"], "Cloudflare");
+    assert_eq!(
+        facts["unauthenticated"],
+        serde_json::json!({"path": "/auth/me", "status": 401, "with_made_up_token": 401})
+    );
     assert_eq!(facts["rate_limit"]["limited_after"], 6, "{facts:#}");
     assert_eq!(facts["plain_http"], "redirects");
     assert_eq!(facts["dependencies"]["database"], "up");
@@ -134,6 +139,7 @@ fn a_badly_configured_service_fails_exactly_the_live_rules_it_breaks() {
             ("live-csp", "fail"),
             ("live-dependencies-healthy", "fail"),
             ("live-behind-edge", "fail"),
+            ("live-protected-routes-refuse", "fail"),
             ("live-error-statuses", "fail"),
             ("live-errors-hide-internals", "fail"),
             ("live-frame-protection", "fail"),

@@ -361,6 +361,11 @@ fn route(request: &Request, state: &State, headers: &mut Vec<(String, String)>) 
             (204, String::new())
         }
         ("GET", "/health") => (behaviour.health.0, behaviour.health.1.to_owned()),
+        // The signed-in user: open to anyone in a development build.
+        ("GET", "/auth/me") if behaviour.development_errors => {
+            (200, r#"{"id":1,"email":"ada@example.org"}"#.into())
+        }
+        ("GET", "/auth/me") => (401, r#"{"message":"Unauthorized"}"#.into()),
         ("GET", "/big") => (200, "x".repeat(64 << 10)),
         ("GET", "/slow") => {
             std::thread::sleep(Duration::from_secs(3));

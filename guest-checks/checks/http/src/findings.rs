@@ -82,6 +82,12 @@ pub const ERROR_LEAKS_INTERNALS: &str = "error-leaks-internals";
 /// (warn, low) no CDN or WAF answers in front of the service.
 pub const NO_EDGE: &str = "no-edge";
 
+/// (fail, critical) a protected route answers without valid credentials.
+pub const PROTECTED_ROUTE_OPEN: &str = "protected-route-open";
+
+/// (warn, low) no protected route was found to probe.
+pub const PROTECTED_ROUTE_NOT_FOUND: &str = "protected-route-not-found";
+
 /// Every id above, in the order of the check's documentation.
 pub const ALL: &[&str] = &[
     NOT_CONFIGURED,
@@ -109,4 +115,6 @@ pub const ALL: &[&str] = &[
     MALFORMED_JSON_SERVER_ERROR,
     ERROR_LEAKS_INTERNALS,
     NO_EDGE,
+    PROTECTED_ROUTE_OPEN,
+    PROTECTED_ROUTE_NOT_FOUND,
 ];

@@ -39,6 +39,11 @@
 //!   CloudFront, Fastly, Akamai, Vercel, Netlify, Azure Front Door, Google),
 //!   told by the headers it adds to the health answer (`cf-ray`,
 //!   `x-amz-cf-id`, `Via`…);
+//! - **access without credentials**: the first protected route that exists
+//!   (`protected_paths`, by default `/auth/me`, `/users/me`, `/me`,
+//!   `/profile` under the usual prefixes) must refuse a request without
+//!   credentials and one with a made-up bearer token (401, 403 or a
+//!   redirect);
 //! - **error answers**: an unknown route under the health route's prefix
 //!   (`/api/v1/gonogo-probe-no-such-route`) must answer 404, a malformed
 //!   JSON body posted there a 4xx and never a 5xx, and neither may carry a
@@ -80,7 +85,8 @@
 //! (`path`, `status`) or null; `rate_limit` (`probed`, `requests`,
 //! `limited`, `limited_after`, `retry_after`); `compression` (`encoding`,
 //! `vary_accept_encoding`, `enabled`); `latency` (`samples`, `p50_ms`,
-//! `p95_ms`, `max_ms`); `edge` (`behind`, `provider` or null); `errors` (`not_found` and `malformed_json`: `path`,
+//! `p95_ms`, `max_ms`); `unauthenticated` (`path`, `status`,
+//! `with_made_up_token`, or null when no protected route answered); `edge` (`behind`, `provider` or null); `errors` (`not_found` and `malformed_json`: `path`,
 //! `status`, `leaks`; null when no health route answered).
 //!
 //! ## Settings
@@ -93,6 +99,7 @@
 //!   variable holding a comma-separated list, such as `CORS_ORIGIN`).
 //! - `foreign_origin` (default `https://gonogo-probe.invalid`).
 //! - `http_url` or `http_url_env`: the plain-HTTP URL to test the redirect.
+//! - `protected_paths` (list of paths): routes that need a signed-in user.
 //! - `rate_limit_burst` (1–100, default 20), `latency_samples` (1–20, default 5).
 //!
 //! ## Findings
@@ -109,10 +116,14 @@
 //! - `login-not-found` (warn, medium), `rate-limit-missing` (fail, high),
 //!   `retry-after-missing` (warn, low).
 //! - `compression-missing` (warn, low).
+//! - `protected-route-open` (fail, critical): a protected route answers
+//!   without credentials or with a made-up token;
+//!   `protected-route-not-found` (warn, low): none was found to probe.
 //! - `no-edge` (warn, low): no CDN or WAF answers in front of the service.
 //! - `unknown-route-not-404` (fail, medium), `malformed-json-server-error`
 //!   (fail, high), `error-leaks-internals` (fail, high).
 
+mod access;
 mod client;
 mod edge;
 mod errors;
@@ -160,6 +171,7 @@ pub struct Config {
     foreign_origin: Option<String>,
     http_url: Option<String>,
     http_url_env: Option<String>,
+    protected_paths: Option<Vec<String>>,
     rate_limit_burst: Option<u32>,
     latency_samples: Option<u32>,
 }
@@ -287,6 +299,7 @@ fn probe_all(prober: &mut Prober, config: &Config) -> Result<(), String> {
     steps::compression(prober);
     steps::latency(prober, config);
     errors::errors(prober);
+    access::unauthenticated(prober, config);
     Ok(())
 }
 
