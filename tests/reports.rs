@@ -100,7 +100,7 @@ fn sarif_report_is_valid_sarif_2_1_0_and_snapshot() {
             .as_array()
             .expect("rules")
             .len(),
-        124
+        125
     );
     let results = run["results"].as_array().expect("results");
     assert_eq!(results.len(), 77, "36 blocking and 41 warnings");
@@ -136,9 +136,9 @@ fn junit_report_is_well_formed_xml_and_snapshot() {
             _ => {}
         }
     }
-    assert_eq!((testcases, failures, skipped), (124, 36, 37));
+    assert_eq!((testcases, failures, skipped), (125, 36, 37));
     assert!(text.contains(
-        r#"<testsuites name="gonogo" tests="124" failures="36" errors="0" skipped="37">"#
+        r#"<testsuites name="gonogo" tests="125" failures="36" errors="0" skipped="37">"#
     ));
     snapshot("junit", &text);
 }

@@ -48,6 +48,7 @@
 //! `FileInterceptor`/`MulterModule` `limits.fileSize`, `@fastify/multipart`,
 //! formidable `maxFileSize`, `MaxFileSizeValidator`); response caching (a
 //! cache interceptor or middleware, or a cacheable `Cache-Control` header);
+//! the columns Prisma queries filter on (`where` keys);
 //! the npm packages the service imports; and
 //! environment variables the code reads
 //! (`process.env.X`, `config.get('X')`) that `.env.example` does not list.
@@ -102,6 +103,8 @@
 //! `log_redaction` (`present`, `via`, `at`), `apm` (`library`, `at`),
 //! `metrics` (`library`, `at`), `uploads` (`library` or null, `places`,
 //! `unlimited`: `path`, `line`), `caching` (`via` or null, `at`),
+//! `prisma_queries` (`model`: the client accessor, `fields`: the top-level
+//! keys of a literal `where`, `method`, `path`, `line`; at most 500),
 //! `packages` (the npm packages imported by
 //! the code reached, type-only imports aside), `env` (`read`,
 //! `template`, `templates`, `undocumented`). Top level: `service_count`; `unjudged_apps`
@@ -297,6 +300,7 @@ fn inspect(service: &node::Service, packages: &[node::Package], sink: &mut Sink)
     facts["password_policy"] = features::password_policy(&modules, hashes, sink);
     facts["uploads"] = features::upload_limits(&modules, sink);
     facts["caching"] = features::caching(&modules, sink);
+    facts["prisma_queries"] = features::prisma_queries(&modules);
     facts["packages"] = json!(packages_imported(&modules));
     facts["env"] = env_documentation(&package.dir, &read, sink);
     facts
@@ -331,6 +335,7 @@ const FEATURES: &[&str] = &[
     "password_policy",
     "uploads",
     "caching",
+    "prisma_queries",
     "packages",
     "env",
 ];

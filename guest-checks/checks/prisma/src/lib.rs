@@ -34,7 +34,10 @@
 //! ## Facts it reports
 //! `schemas` (paths), `provider` (or null), `relation_mode`
 //! (`foreignKeys` or `prisma`), `models`, `unindexed_relations`
-//! (`model`, `field`, `columns`, `path`, `line`), `migrations` (`path`,
+//! (`model`, `field`, `columns`, `path`, `line`), `tables` (by Prisma
+//! Client accessor, `orderItem`: `model`, `columns` (scalar fields),
+//! `indexed` (the columns an index leads with: `@id`, `@unique`, the first
+//! of `@@index`/`@@unique`/`@@id`)), `migrations` (`path`,
 //! `count`, `tracked`, `ignored`, `lock_file`), `migrate_deploy` and
 //! `db_push_in_release` (each `path`, `line`, `context`).
 //!
@@ -74,6 +77,7 @@ impl Check for Prisma {
             return Ok(report);
         }
         let mut unindexed = Vec::new();
+        let mut tables = gonogo_check::Map::new();
         let mut provider = None;
         let mut relation_mode = None;
         let mut models = 0;
@@ -85,6 +89,16 @@ impl Check for Prisma {
             provider = provider.or(parsed.provider.clone());
             relation_mode = relation_mode.or(parsed.relation_mode.clone());
             models += parsed.models.len();
+            for model in &parsed.models {
+                tables.insert(
+                    schema::accessor(&model.name),
+                    json!({
+                        "model": model.name,
+                        "columns": schema::columns(model, &parsed.models),
+                        "indexed": schema::leading_columns(model),
+                    }),
+                );
+            }
             let mysql_indexes_itself = parsed.provider.as_deref() == Some("mysql")
                 && parsed.relation_mode.as_deref() != Some("prisma");
             if mysql_indexes_itself {
@@ -129,6 +143,7 @@ impl Check for Prisma {
         );
         report.fact("models", models);
         report.fact("unindexed_relations", unindexed);
+        report.fact("tables", tables);
         migrations(&mut report, &schemas[0]);
         release_commands(&mut report, &schemas[0])?;
         Ok(report)

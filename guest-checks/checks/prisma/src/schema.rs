@@ -121,6 +121,46 @@ pub fn parse(text: &str) -> Schema {
     schema
 }
 
+/// The name by which Prisma Client reaches a model (`OrderItem` →
+/// `orderItem`).
+pub fn accessor(model: &str) -> String {
+    let mut chars = model.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_lowercase().chain(chars).collect()
+    })
+}
+
+/// The scalar columns of a model: fields whose type is not another model.
+pub fn columns<'a>(model: &'a Model, models: &[Model]) -> Vec<&'a str> {
+    model
+        .fields
+        .iter()
+        .filter(|f| {
+            let kind = f
+                .rest
+                .split_whitespace()
+                .next()
+                .unwrap_or_default()
+                .trim_end_matches(['?', '[', ']']);
+            !models.iter().any(|m| m.name == kind)
+        })
+        .map(|f| f.name.as_str())
+        .collect()
+}
+
+/// The columns an index leads with (`@id`, `@unique`, the first column of
+/// `@@index`, `@@unique`, `@@id`): lookups on them are served by an index.
+pub fn leading_columns(model: &Model) -> Vec<&str> {
+    let mut leading: Vec<&str> = model
+        .keys
+        .iter()
+        .filter_map(|key| key.first().map(String::as_str))
+        .collect();
+    leading.sort_unstable();
+    leading.dedup();
+    leading
+}
+
 /// The foreign-key columns of a relation field (`@relation(fields: [a])`).
 pub fn relation_columns(field: &Field) -> Vec<String> {
     let Some(at) = field.rest.find("@relation(") else {
@@ -145,6 +185,24 @@ pub fn covered(model: &Model, columns: &[String]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn columns_and_leading_index_columns_are_told_apart() {
+        let schema = parse(
+            "model User {\n  id String @id\n  email String @unique\n  status String\n  orders Order[]\n}\n\
+             model Order {\n  id Int @id\n  userId String\n  user User @relation(fields: [userId], references: [id])\n  createdAt DateTime\n  @@index([userId, createdAt])\n}\n",
+        );
+        let user = &schema.models[0];
+        assert_eq!(columns(user, &schema.models), ["id", "email", "status"]);
+        assert_eq!(leading_columns(user), ["email", "id"]);
+        let order = &schema.models[1];
+        assert_eq!(
+            columns(order, &schema.models),
+            ["id", "userId", "createdAt"]
+        );
+        assert_eq!(leading_columns(order), ["id", "userId"]);
+        assert_eq!(accessor("OrderItem"), "orderItem");
+    }
 
     #[test]
     fn relations_and_keys_are_read() {

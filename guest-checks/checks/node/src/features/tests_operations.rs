@@ -183,3 +183,39 @@ fn response_caching_is_found() {
         assert!(format!("{:?}", findings.findings).contains("response-caching-missing"));
     }
 }
+
+#[test]
+fn the_columns_prisma_queries_filter_on_are_read() {
+    let source = "const users = await this.prisma.user.findMany({ where: { status: 'active', email, AND: [{ a: 1 }] }, take: 10 });\n\
+                  await prisma.orderItem.count({ where: { orderId: id, ...rest } });\n\
+                  await prisma.user.findMany();\n\
+                  const x = repo.find({ where: { name } });\n\
+                  await tx.session.deleteMany({ where: filter });";
+    let queries = prisma_queries(&one(source));
+    let read: Vec<(String, Vec<String>)> = queries
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|q| {
+            (
+                q["model"].as_str().unwrap_or_default().to_owned(),
+                q["fields"]
+                    .as_array()
+                    .expect("fields")
+                    .iter()
+                    .map(|f| f.as_str().unwrap_or_default().to_owned())
+                    .collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        read,
+        [
+            (
+                "user".to_owned(),
+                vec!["status".to_owned(), "email".to_owned()]
+            ),
+            ("orderItem".to_owned(), vec!["orderId".to_owned()]),
+        ]
+    );
+}
