@@ -520,3 +520,46 @@ fn production_deploys_audits_and_update_bots_are_read() {
         "before 5am on monday"
     );
 }
+
+/// Platform files say how the service runs: Railway here never restarts it
+/// and has no health check, Kubernetes probes and limits it, PM2 restarts
+/// it and caps its memory.
+#[test]
+fn platform_files_are_read_for_restarts_health_checks_and_limits() {
+    let project = fixture_project("tests/fixtures/repos/platforms");
+    commit_all(&project);
+    let outcome = repo_check_outcome(&project, "docker");
+    let platforms: Vec<(String, serde_json::Value)> = outcome["facts"]["platforms"]
+        .as_array()
+        .expect("platforms")
+        .iter()
+        .map(|p| {
+            (
+                p["kind"].as_str().unwrap_or_default().to_owned(),
+                serde_json::json!([p["restart"], p["health_check"], p["limits"], p["replicas"]]),
+            )
+        })
+        .collect();
+    let of = |kind: &str| {
+        platforms
+            .iter()
+            .find(|(k, _)| k == kind)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_else(|| panic!("no {kind} in {platforms:?}"))
+    };
+    assert_eq!(of("railway"), serde_json::json!([false, false, null, 2]));
+    assert_eq!(of("kubernetes"), serde_json::json!([true, true, true, 3]));
+    assert_eq!(of("pm2"), serde_json::json!([true, null, true, null]));
+    let ids: Vec<String> = outcome["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["id"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert!(ids.contains(&"platform-no-restart".to_owned()), "{ids:?}");
+    assert!(
+        ids.contains(&"platform-no-health-check".to_owned()),
+        "{ids:?}"
+    );
+    assert!(!ids.contains(&"platform-no-limits".to_owned()), "{ids:?}");
+}

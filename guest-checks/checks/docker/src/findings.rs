@@ -46,6 +46,15 @@ pub const RESTART_POLICY_MISSING: &str = "restart-policy-missing";
 /// `resource-limits-missing`
 pub const RESOURCE_LIMITS_MISSING: &str = "resource-limits-missing";
 
+/// (warn, medium) a platform file turns restarts off.
+pub const PLATFORM_NO_RESTART: &str = "platform-no-restart";
+
+/// (warn, medium) a platform file has no health check of the service.
+pub const PLATFORM_NO_HEALTH_CHECK: &str = "platform-no-health-check";
+
+/// (warn, medium) a platform file sets no resource limit.
+pub const PLATFORM_NO_LIMITS: &str = "platform-no-limits";
+
 /// Every id above, in the order of the check's documentation.
 pub const ALL: &[&str] = &[
     RUNS_AS_ROOT,
@@ -62,4 +71,7 @@ pub const ALL: &[&str] = &[
     PORT_PUBLISHED,
     RESTART_POLICY_MISSING,
     RESOURCE_LIMITS_MISSING,
+    PLATFORM_NO_RESTART,
+    PLATFORM_NO_HEALTH_CHECK,
+    PLATFORM_NO_LIMITS,
 ];

@@ -20,7 +20,7 @@
 //! - `COPY`/`ADD` sources exist in the project (or are gitignored build
 //!   output).
 //!
-//! Every compose file (`docker-compose*.yml`, `compose*.yaml`); files for
+//! Every compose file (`docker-compose*.yml`, `podman-compose*.yml`, `compose*.yaml`); files for
 //! development (`.dev.`, `.local.`, `.override.`, `.test.`, `.ci.`…) are
 //! described but not judged:
 //! - Redis has a password, append-only persistence and a maxmemory policy;
@@ -51,7 +51,14 @@
 //! `missing_copy_sources`. `compose_files`: per file `path`, `development`,
 //! `services` (`name`, `kind` = `redis`|`postgres`|`mysql`|`mongo`|`app`,
 //! `published_ports`, `restart`, `limits`, `healthcheck`, and for Redis
-//! `redis` = `password`, `append_only`, `maxmemory_policy`).
+//! `redis` = `password`, `append_only`, `maxmemory_policy`). `platforms`:
+//! per platform file (`railway.json`/`.toml`, `render.yaml`, `fly.toml`,
+//! `Procfile`, PM2 `ecosystem.config.*`, Kubernetes manifests or Helm
+//! values, systemd units) `kind`, `path`, `restart`, `health_check`,
+//! `limits` (each true, false, or null when neither the file nor the
+//! platform's defaults say), `replicas` (or null), `defaults` (what comes
+//! from the platform's defaults: Railway and Kubernetes restart, Render
+//! and Fly.io machines have a size), or `error`.
 //!
 //! ## Findings
 //! - `runs-as-root` (fail, high): the final stage runs as root.
@@ -67,10 +74,14 @@
 //! - `port-published` (fail, high): a database or cache port is published.
 //! - `restart-policy-missing` (warn, medium), `resource-limits-missing`
 //!   (warn, low): service settings.
+//! - `platform-no-restart`, `platform-no-health-check`, `platform-no-limits`
+//!   (warn, medium): a platform file turns restarts off, has no health
+//!   check, or sets no resource limit.
 
 mod compose;
 pub mod findings;
 mod image;
+mod platform;
 
 use gonogo_analysis::dockerfile;
 use gonogo_check::workspace;
@@ -103,7 +114,9 @@ impl Check for Docker {
             let is_dockerfile = name == "Dockerfile"
                 || name.starts_with("Dockerfile.")
                 || name.ends_with(".Dockerfile");
-            let is_compose = (name.starts_with("docker-compose") || name.starts_with("compose"))
+            let is_compose = (name.starts_with("docker-compose")
+                || name.starts_with("podman-compose")
+                || name.starts_with("compose"))
                 && (name.ends_with(".yml") || name.ends_with(".yaml"));
             if !(is_dockerfile || is_compose) {
                 continue;
@@ -167,6 +180,9 @@ impl Check for Docker {
         }
         report.fact("dockerfiles", dockerfiles);
         report.fact("compose_files", compose_files);
+        let platforms = platform::platforms();
+        platform::judge(&mut report, &platforms);
+        report.fact("platforms", platforms);
         Ok(report)
     }
 }
@@ -174,7 +190,8 @@ impl Check for Docker {
 /// Whether a Dockerfile or compose file is for development, tests or a
 /// dev environment (described, not judged): a part of its name
 /// (`Dockerfile.dev`, `docker-compose.override.yml`, `e2e.Dockerfile`,
-/// `.gitpod.Dockerfile`) or a folder of its path (`.devcontainer/`) says so.
+/// `.gitpod.Dockerfile`) or a folder of its path (`.devcontainer/`,
+/// `cypress/`, `e2e/`, `tests/`) says so.
 pub fn is_development(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
     let (folders, name) = lower.rsplit_once('/').unwrap_or(("", &lower));
@@ -193,9 +210,12 @@ pub fn is_development(path: &str) -> bool {
     ];
     name.split(['.', '-', '_'])
         .any(|part| marks.contains(&part))
-        || folders
-            .split('/')
-            .any(|folder| matches!(folder, ".devcontainer" | ".gitpod"))
+        || folders.split('/').any(|folder| {
+            matches!(
+                folder,
+                ".devcontainer" | ".gitpod" | "cypress" | "playwright" | "e2e" | "test" | "tests"
+            )
+        })
 }
 
 /// A file the check looks at, in the order of the file list.

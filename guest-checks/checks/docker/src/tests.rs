@@ -15,6 +15,8 @@ fn development_files_are_told_from_what_ships() {
         "compose.local.yaml",
         "docker-compose.dev.yml",
         "compose.override.yaml",
+        "cypress/docker-compose.yml",
+        "tests/e2e/compose.yaml",
     ] {
         assert!(is_development(path), "{path}");
     }
@@ -27,6 +29,8 @@ fn development_files_are_told_from_what_ships() {
         "docker-compose.yml",
         "docker-compose.prod.yml",
         "devices/Dockerfile",
+        "podman/podman-compose.yml",
+        "deploy/docker-compose.yml",
     ] {
         assert!(!is_development(path), "{path}");
     }
