@@ -66,13 +66,8 @@ fn sentry_traces(modules: &[Module]) -> Option<At> {
             let tokens = call.tokens();
             call.option(0, "tracesSampler").is_some()
                 || call.option(0, "tracesSampleRate").is_some_and(|r| {
-                    !(r.len() == 1
-                        && tokens[r.start]
-                            .text
-                            .trim_start_matches('0')
-                            .trim_start_matches('.')
-                            .trim_matches('0')
-                            .is_empty())
+                    // A literal 0 turns tracing off; an expression may not.
+                    !(r.len() == 1 && tokens[r.start].text.parse::<f64>() == Ok(0.0))
                 })
         })
         .map(|call| call.at())

@@ -37,9 +37,9 @@ const SESSION_PACKAGES: &[&str] = &[
     "iron-session",
 ];
 
-/// What the `sameSite` option in `range` of `call` says: `Some(true)` for
-/// `strict`, `lax` or `true`, `Some(false)` for `none`, a computed value
-/// or no option at all.
+/// Whether the `sameSite` option in the object `options` of `call` guards
+/// against CSRF: `'strict'`, `'lax'` or `true`; not `'none'`, a computed
+/// value, or no option at all.
 fn same_site_guards(call: &Call, options: Option<std::ops::Range<usize>>) -> bool {
     let tokens = call.tokens();
     let Some(value) = options.and_then(|r| js::object_value(tokens, r, "sameSite")) else {
