@@ -482,7 +482,8 @@ fn a_file_whose_name_is_not_utf8_is_listed_and_scanned() {
 }
 
 /// Where production deploys come from and how dependencies are kept
-/// current, read from the pipelines and the update bot's configuration.
+/// current, read from the pipelines and the update bot's configuration;
+/// the API documented in Markdown.
 #[test]
 fn production_deploys_audits_and_update_bots_are_read() {
     let project = fixture_project("tests/fixtures/repos/release-train");
@@ -519,6 +520,10 @@ fn production_deploys_audits_and_update_bots_are_read() {
         facts["dependency_updates"]["interval"],
         "before 5am on monday"
     );
+    // No OpenAPI document, but a Markdown reference that lists endpoints.
+    let docs = repo_check_outcome(&project, "docs");
+    assert_eq!(docs["facts"]["api_docs"], "markdown");
+    assert_eq!(docs["facts"]["api_reference"], "API_ENDPOINTS.md");
 }
 
 /// Platform files say how the service runs: Railway here never restarts it

@@ -13,9 +13,11 @@
 //! - an env template (`.env.example`, `.env.sample`, `.env.template`,
 //!   `env-example-relational`: `env` and example, sample, template or dist
 //!   among the parts of its name);
-//! - API documentation: an OpenAPI/Swagger file, or a package that
+//! - API documentation: an OpenAPI/Swagger file, a package that
 //!   generates one (`@nestjs/swagger`, `swagger-ui-express`,
-//!   `@fastify/swagger`, `express-openapi-validator`, `tsoa`);
+//!   `@fastify/swagger`, `express-openapi-validator`, `tsoa`), or a
+//!   Markdown reference named for the API (`API.md`, `API_ENDPOINTS.md`)
+//!   that lists at least three endpoints (`GET /api/v1/orders`);
 //! - a runbook, an incident response plan, an escalation procedure, a
 //!   rollback plan and a backup and restore procedure (file names or
 //!   headings);
@@ -38,7 +40,8 @@
 //! `readme` (path or null), `readme_setup` (setup instructions found, in
 //! the README or a setup guide), `setup_guide` (the guide's path, or null),
 //! `env_example` (path or null),
-//! `api_docs` (`file`, `generated` or null), `runbook`, `incident_plan`,
+//! `api_docs` (`file`, `generated`, `markdown` or null), `api_reference`
+//! (the Markdown reference's path, or null), `runbook`, `incident_plan`,
 //! `escalation`, `rollback_plan`, `backup_restore`, `changelog`, `security_policy`,
 //! `privacy_policy`, `terms` (each the path of the document found, or null),
 //! `user_facing`.
@@ -325,19 +328,23 @@ impl Check for Docs {
         let generated = packages
             .iter()
             .any(|p| generators.iter().any(|g| p.depends_on(g)));
+        let reference = markdown_api_reference();
         let api_docs = if spec_file.is_some() {
             Some("file")
         } else if generated {
             Some("generated")
+        } else if reference.is_some() {
+            Some("markdown")
         } else {
             None
         };
+        report.fact("api_reference", reference);
         if api_docs.is_none() {
             report.push(
                 Finding::warn(
                     findings::API_DOCS_MISSING,
                     Severity::Low,
-                    "no OpenAPI/Swagger document or generator",
+                    "no OpenAPI/Swagger document or generator, and no Markdown API reference",
                 )
                 .fix("generate OpenAPI (e.g. @nestjs/swagger) or commit openapi.yaml"),
             );
@@ -464,6 +471,47 @@ impl Check for Docs {
         report.fact("terms", terms);
         Ok(report)
     }
+}
+
+/// Endpoints a Markdown API reference must list to count as one.
+const MIN_DOCUMENTED_ENDPOINTS: usize = 3;
+
+/// Whether a file name is that of a Markdown API reference (`API.md`,
+/// `API_ENDPOINTS.md`, `api-reference.md`).
+fn is_api_reference_name(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or_default();
+    ends_with_ignore_case(name, ".md")
+        && name
+            .to_ascii_lowercase()
+            .split(['.', '-', '_'])
+            .any(|part| part == "api" || part == "endpoints")
+}
+
+/// Whether a text lists at least [`MIN_DOCUMENTED_ENDPOINTS`] endpoints as
+/// a method and a path (`GET /api/v1/orders`, `| POST | /auth/login |`).
+fn lists_endpoints(text: &str) -> bool {
+    text.lines()
+        .filter(|line| {
+            let words: Vec<&str> = line
+                .split(|c: char| c.is_whitespace() || c == '`' || c == '|' || c == '*')
+                .filter(|w| !w.is_empty())
+                .collect();
+            words.windows(2).any(|w| {
+                matches!(w[0], "GET" | "POST" | "PUT" | "PATCH" | "DELETE") && w[1].starts_with('/')
+            })
+        })
+        .count()
+        >= MIN_DOCUMENTED_ENDPOINTS
+}
+
+/// A Markdown API reference of the project: named for the API, and
+/// listing endpoints.
+fn markdown_api_reference() -> Option<String> {
+    workspace::files()
+        .iter()
+        .filter(|f| !f.path.contains("node_modules") && is_api_reference_name(f.path))
+        .find(|f| workspace::read_text(f.path).is_some_and(|text| lists_endpoints(&text)))
+        .map(|f| f.path.to_owned())
 }
 
 gonogo_check::export_check!(Docs);

@@ -1,6 +1,6 @@
 //! Setup instructions are found by what they say, wherever they are.
 
-use super::{is_setup_document, setup_in};
+use super::{is_api_reference_name, is_setup_document, lists_endpoints, setup_in};
 
 #[test]
 fn setup_commands_count_under_any_heading() {
@@ -39,4 +39,26 @@ fn setup_guides_are_named_beside_the_readme() {
     for path in ["docs/api/setup.md", "CHANGELOG.md", "src/setup.ts.md"] {
         assert!(!is_setup_document(path), "{path}");
     }
+}
+
+#[test]
+fn a_markdown_api_reference_lists_endpoints() {
+    for path in [
+        "API.md",
+        "sync-server/API_REFERENCE.md",
+        "docs/api-endpoints.md",
+        "API_ENDPOINTS.md",
+    ] {
+        assert!(is_api_reference_name(path), "{path}");
+    }
+    for path in ["README.md", "docs/rapid.md", "api.ts", "capital.md"] {
+        assert!(!is_api_reference_name(path), "{path}");
+    }
+    let table = "| Method | Path |\n| --- | --- |\n| GET | /api/v1/orders |\n| POST | /api/v1/orders |\n| DELETE | /api/v1/orders/:id |\n";
+    assert!(lists_endpoints(table));
+    let headings = "### `POST /auth/login`\nBody: …\n### `GET /users/me`\n### `PATCH /users/me`\n";
+    assert!(lists_endpoints(headings));
+    assert!(!lists_endpoints(
+        "# API\nAsk the team for access.\nGET requests are cached.\n"
+    ));
 }

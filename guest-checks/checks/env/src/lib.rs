@@ -28,7 +28,9 @@
 //! (`hex`, `alphanumeric`, `base64`, `base64url`, `printable`),
 //! `entropy_bits`, `placeholder`, `same_as` (names), `prefix` (or null),
 //! `url` (or null: `scheme`, `host_kind` = `localhost`|`private`|`public`,
-//! `port`, `has_username`, `has_password`, `query_keys`, `params` for
+//! `port`, `has_username`, `has_password`, `password_length` and
+//! `password_entropy_bits` (null without a password; never the password),
+//! `query_keys`, `params` for
 //! non-secret keys such as `sslmode`, `connection_limit`, `pool_timeout`),
 //! and for public variables only `value` (null when absent) and `items`
 //! (comma-separated parts). `set` and `missing` list names. Every granted

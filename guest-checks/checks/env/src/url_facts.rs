@@ -57,10 +57,22 @@ pub fn describe(value: &str) -> Option<UrlFacts> {
             "port": url.port_or_known_default().or_else(|| default_port(url.scheme())),
             "has_username": !url.username().is_empty(),
             "has_password": !password.is_empty(),
+            // The password's strength, never the password (percent-decoded,
+            // as the driver reads it).
+            "password_length": (!password.is_empty()).then(|| decoded(password).chars().count()),
+            "password_entropy_bits": (!password.is_empty())
+                .then(|| gonogo_analysis::classify::entropy_bits(&decoded(password)).round()),
             "query_keys": query_keys,
             "params": params,
         }),
     })
+}
+
+/// A URL component percent-decoded (`p%40ss` → `p@ss`).
+fn decoded(component: &str) -> String {
+    url::form_urlencoded::parse(format!("x={component}").as_bytes())
+        .next()
+        .map_or_else(|| component.to_owned(), |(_, v)| v.into_owned())
 }
 
 /// Hosts reserved for documentation (RFC 2606) or obviously to be filled in.
@@ -134,6 +146,23 @@ mod tests {
         assert_eq!(facts["params"]["sslmode"], "require");
         assert!(facts["params"].get("password").is_none());
         assert!(!facts.to_string().contains("s3cretpw"));
+        assert_eq!(facts["password_length"], 8);
+    }
+
+    #[test]
+    fn the_password_is_measured_decoded_and_never_shown() {
+        let facts = describe("redis://:k3J9x0Qm%40ZpL7vR1tY8wN4bC@cache.acme.io:6380")
+            .unwrap()
+            .facts;
+        assert_eq!(facts["password_length"], 24, "%40 is one character");
+        assert!(
+            facts["password_entropy_bits"]
+                .as_f64()
+                .is_some_and(|b| b > 60.0)
+        );
+        assert!(!facts.to_string().contains("k3J9"));
+        let none = describe("redis://cache.acme.io:6379").unwrap().facts;
+        assert!(none["password_length"].is_null());
     }
 
     #[test]
