@@ -41,6 +41,9 @@ pub const PRIVACY_POLICY_MISSING: &str = "privacy-policy-missing";
 /// `terms-missing`
 pub const TERMS_MISSING: &str = "terms-missing";
 
+/// (warn, medium) no deployment guide.
+pub const DEPLOYMENT_GUIDE_MISSING: &str = "deployment-guide-missing";
+
 /// Every id above, in the order of the check's documentation.
 pub const ALL: &[&str] = &[
     README_MISSING,
@@ -56,4 +59,5 @@ pub const ALL: &[&str] = &[
     SECURITY_POLICY_MISSING,
     PRIVACY_POLICY_MISSING,
     TERMS_MISSING,
+    DEPLOYMENT_GUIDE_MISSING,
 ];

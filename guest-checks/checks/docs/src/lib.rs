@@ -21,7 +21,9 @@
 //! - a runbook, an incident response plan, an escalation procedure, a
 //!   rollback plan and a backup and restore procedure (file names or
 //!   headings);
-//! - a `CHANGELOG` and a security policy (`SECURITY.md`, also under `.github/`);
+//! - a deployment guide (file name or heading);
+//! - a `CHANGELOG` that names the current version (or an `Unreleased`
+//!   section), and a security policy (`SECURITY.md`, also under `.github/`);
 //! - a privacy policy and terms of service, when the project is user-facing:
 //!   a front-end package is present, or `user_facing: true` is set.
 //!
@@ -41,7 +43,9 @@
 //! the README or a setup guide), `setup_guide` (the guide's path, or null),
 //! `env_example` (path or null),
 //! `api_docs` (`file`, `generated`, `markdown` or null), `api_reference`
-//! (the Markdown reference's path, or null), `runbook`, `incident_plan`,
+//! (the Markdown reference's path, or null), `deployment_guide`,
+//! `changelog_current` (the changelog has a heading with the root
+//! package's `version` or `Unreleased`; null without either), `runbook`, `incident_plan`,
 //! `escalation`, `rollback_plan`, `backup_restore`, `changelog`, `security_policy`,
 //! `privacy_policy`, `terms` (each the path of the document found, or null),
 //! `user_facing`.
@@ -56,6 +60,7 @@
 //! - `api-docs-missing` (warn, low).
 //! - `runbook-missing`, `incident-plan-missing`, `escalation-missing`,
 //!   `rollback-plan-missing`, `backup-restore-missing` (warn, medium).
+//! - `deployment-guide-missing` (warn, medium).
 //! - `changelog-missing`, `security-policy-missing` (warn, low).
 //! - `privacy-policy-missing`, `terms-missing` (fail, medium): user-facing only.
 
@@ -351,7 +356,7 @@ impl Check for Docs {
         }
         report.fact("api_docs", api_docs);
 
-        let procedures: [(&str, &str, &[&str], &str); 7] = [
+        let procedures: [(&str, &str, &[&str], &str); 8] = [
             (
                 "runbook",
                 findings::RUNBOOK_MISSING,
@@ -381,6 +386,12 @@ impl Check for Docs {
                 findings::BACKUP_RESTORE_MISSING,
                 &["backup", "restore", "disaster recovery"],
                 "backup and restore procedure",
+            ),
+            (
+                "deployment_guide",
+                findings::DEPLOYMENT_GUIDE_MISSING,
+                &["deployment", "deploying", "deploy.md", "how to deploy"],
+                "deployment guide",
             ),
             (
                 "changelog",
@@ -413,6 +424,9 @@ impl Check for Docs {
                         "write the {what}: a file or a `## {what}` heading, e.g. in docs/runbook.md"
                     )),
                 );
+            }
+            if fact == "changelog" {
+                report.fact("changelog_current", changelog_current(found, &packages));
             }
             report.fact(fact, found);
         }
@@ -475,6 +489,23 @@ impl Check for Docs {
 
 /// Endpoints a Markdown API reference must list to count as one.
 const MIN_DOCUMENTED_ENDPOINTS: usize = 3;
+
+/// Whether the changelog at `path` covers the root package's version (or
+/// keeps an `Unreleased` section): null without a changelog or a version.
+fn changelog_current(path: Option<&str>, packages: &[node::Package]) -> Option<bool> {
+    let text = workspace::read_text(path?)?;
+    let root = packages.iter().find(|p| p.dir.is_empty())?;
+    let version = root.manifest["version"].as_str()?;
+    Some(mentions_release(&text, version))
+}
+
+/// Whether a changelog's text names `version` or an `Unreleased` section
+/// in a heading.
+fn mentions_release(text: &str, version: &str) -> bool {
+    text.lines()
+        .filter(|l| l.trim_start().starts_with('#'))
+        .any(|heading| heading.contains(version) || contains_ignore_case(heading, "unreleased"))
+}
 
 /// Whether a file name is that of a Markdown API reference (`API.md`,
 /// `API_ENDPOINTS.md`, `api-reference.md`).

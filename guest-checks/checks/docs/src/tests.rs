@@ -1,6 +1,8 @@
 //! Setup instructions are found by what they say, wherever they are.
 
-use super::{is_api_reference_name, is_setup_document, lists_endpoints, setup_in};
+use super::{
+    is_api_reference_name, is_setup_document, lists_endpoints, mentions_release, setup_in,
+};
 
 #[test]
 fn setup_commands_count_under_any_heading() {
@@ -60,5 +62,21 @@ fn a_markdown_api_reference_lists_endpoints() {
     assert!(lists_endpoints(headings));
     assert!(!lists_endpoints(
         "# API\nAsk the team for access.\nGET requests are cached.\n"
+    ));
+}
+
+#[test]
+fn a_changelog_is_current_when_a_heading_names_the_version() {
+    assert!(mentions_release(
+        "# Changelog\n## [1.4.0] - 2026-11-02\n- fixes\n",
+        "1.4.0"
+    ));
+    assert!(mentions_release(
+        "# Changelog\n## Unreleased\n## 1.3.0\n",
+        "1.4.0"
+    ));
+    assert!(!mentions_release(
+        "# Changelog\n## 1.3.0\nBumped to 1.4.0 next.\n",
+        "1.4.0"
     ));
 }
