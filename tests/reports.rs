@@ -100,7 +100,7 @@ fn sarif_report_is_valid_sarif_2_1_0_and_snapshot() {
             .as_array()
             .expect("rules")
             .len(),
-        132
+        133
     );
     let results = run["results"].as_array().expect("results");
     assert_eq!(results.len(), 82, "36 blocking and 46 warnings");
@@ -136,9 +136,9 @@ fn junit_report_is_well_formed_xml_and_snapshot() {
             _ => {}
         }
     }
-    assert_eq!((testcases, failures, skipped), (132, 36, 38));
+    assert_eq!((testcases, failures, skipped), (133, 36, 39));
     assert!(text.contains(
-        r#"<testsuites name="gonogo" tests="132" failures="36" errors="0" skipped="38">"#
+        r#"<testsuites name="gonogo" tests="133" failures="36" errors="0" skipped="39">"#
     ));
     snapshot("junit", &text);
 }
