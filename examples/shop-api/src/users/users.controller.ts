@@ -1,4 +1,4 @@
-import { Controller, Get, UseGuards } from '@nestjs/common';
+import { Controller, Delete, Get, Req, UseGuards } from '@nestjs/common';
 import { PrismaService } from '../common/prisma.service';
 import { Roles } from './roles.decorator';
 import { RolesGuard } from './roles.guard';
@@ -12,5 +12,21 @@ export class UsersController {
   @Get()
   list() {
     return this.prisma.user.findMany({ select: { id: true, email: true } });
+  }
+
+  /** A user's own data, as the law asks it be given on request. */
+  @Get('me/export')
+  exportMine(@Req() request: { user: { sub: string } }) {
+    return this.prisma.user.findUnique({
+      where: { id: request.user.sub },
+      include: { orders: true },
+    });
+  }
+
+  /** A user's account and orders, erased on request. */
+  @Delete('me')
+  async deleteMine(@Req() request: { user: { sub: string } }) {
+    await this.prisma.order.deleteMany({ where: { userId: request.user.sub } });
+    await this.prisma.user.delete({ where: { id: request.user.sub } });
   }
 }

@@ -102,6 +102,15 @@ pub const UPLOAD_UNLIMITED: &str = "upload-unlimited";
 /// (warn, low) no response is cached.
 pub const RESPONSE_CACHING_MISSING: &str = "response-caching-missing";
 
+/// (warn, low) no route exports a user's data.
+pub const DATA_EXPORT_MISSING: &str = "data-export-missing";
+
+/// (warn, low) no route deletes a user's account.
+pub const ACCOUNT_DELETION_MISSING: &str = "account-deletion-missing";
+
+/// (warn, medium) an AI SDK is used and nothing is moderated.
+pub const AI_UNMODERATED: &str = "ai-unmoderated";
+
 /// (warn, low) variables read but not in `.env.example`.
 pub const ENV_UNDOCUMENTED: &str = "env-undocumented";
 
@@ -140,5 +149,8 @@ pub const ALL: &[&str] = &[
     PASSWORD_POLICY_WEAK,
     UPLOAD_UNLIMITED,
     RESPONSE_CACHING_MISSING,
+    DATA_EXPORT_MISSING,
+    ACCOUNT_DELETION_MISSING,
+    AI_UNMODERATED,
     ENV_UNDOCUMENTED,
 ];

@@ -48,7 +48,8 @@
 //! `FileInterceptor`/`MulterModule` `limits.fileSize`, `@fastify/multipart`,
 //! formidable `maxFileSize`, `MaxFileSizeValidator`); response caching (a
 //! cache interceptor or middleware, or a cacheable `Cache-Control` header);
-//! the columns Prisma queries filter on (`where` keys);
+//! the columns Prisma queries filter on (`where` keys); routes that export
+//! or delete a user's data; content moderation where an AI SDK is used;
 //! the npm packages the service imports; and
 //! environment variables the code reads
 //! (`process.env.X`, `config.get('X')`) that `.env.example` does not list.
@@ -105,6 +106,8 @@
 //! `unlimited`: `path`, `line`), `caching` (`via` or null, `at`),
 //! `prisma_queries` (`model`: the client accessor, `fields`: the top-level
 //! keys of a literal `where`, `method`, `path`, `line`; at most 500),
+//! `data_rights` (`export`, `deletion`: `route` = `METHOD /path`, `path`,
+//! `line`, or null), `moderation` (`ai_sdk` or null, `moderated`, `at`),
 //! `packages` (the npm packages imported by
 //! the code reached, type-only imports aside), `env` (`read`,
 //! `template`, `templates`, `undocumented`). Top level: `service_count`; `unjudged_apps`
@@ -160,6 +163,10 @@
 //! - `upload-unlimited` (fail, medium): file uploads are accepted without a
 //!   size limit.
 //! - `response-caching-missing` (warn, low): no response is cached.
+//! - `data-export-missing`, `account-deletion-missing` (warn, low): no route
+//!   exports a user's data, or deletes an account.
+//! - `ai-unmoderated` (warn, medium): an AI SDK is used and no content goes
+//!   through a moderation API.
 //! - `env-undocumented` (warn, low): variables read but not in `.env.example`.
 
 mod features;
@@ -301,6 +308,8 @@ fn inspect(service: &node::Service, packages: &[node::Package], sink: &mut Sink)
     facts["uploads"] = features::upload_limits(&modules, sink);
     facts["caching"] = features::caching(&modules, sink);
     facts["prisma_queries"] = features::prisma_queries(&modules);
+    facts["data_rights"] = features::data_rights(&modules, &routes, sink);
+    facts["moderation"] = features::moderation(&modules, sink);
     facts["packages"] = json!(packages_imported(&modules));
     facts["env"] = env_documentation(&package.dir, &read, sink);
     facts
@@ -336,6 +345,8 @@ const FEATURES: &[&str] = &[
     "uploads",
     "caching",
     "prisma_queries",
+    "data_rights",
+    "moderation",
     "packages",
     "env",
 ];

@@ -236,3 +236,74 @@ fn secrets_written_to_logs_are_found() {
         );
     }
 }
+
+#[test]
+fn routes_that_export_and_delete_a_users_data_are_found() {
+    let source = "router.get('/users/me/export', exportMine);\nrouter.delete('/users/:id', auth('manageUsers'), remove);\nrouter.get('/orders/export', exportOrders);";
+    let modules = one(source);
+    let facts = data_rights(
+        &modules,
+        &crate::scan::routes_by_module(&modules),
+        &mut sink(),
+    );
+    assert_eq!(facts["export"]["route"], "GET /users/me/export");
+    assert_eq!(facts["deletion"]["route"], "DELETE /users/:id");
+    let nest =
+        "@Controller('account')\nexport class AccountController {\n  @Delete()\n  remove() {}\n}";
+    let modules = one(nest);
+    let facts = data_rights(
+        &modules,
+        &crate::scan::routes_by_module(&modules),
+        &mut sink(),
+    );
+    assert!(facts["export"].is_null());
+    // Express chains in a users' routes file, mounted under `/users`.
+    let chained = vec![gonogo_analysis::graph::parse_module(
+        "src/routes/v1/user.route.js",
+        "router.route('/:userId').get(auth('getUsers'), get).delete(auth('manageUsers'), remove);",
+    )];
+    let facts = data_rights(
+        &chained,
+        &crate::scan::routes_by_module(&chained),
+        &mut sink(),
+    );
+    assert_eq!(facts["deletion"]["route"], "DELETE /:userId");
+    // A user beats a brokerage "account"; a top-level export is the requester's own.
+    let modules = one(
+        "router.delete('/account/:id', a);\nrouter.delete('/user/:id', b);\nrouter.get('/export', c);",
+    );
+    let facts = data_rights(
+        &modules,
+        &crate::scan::routes_by_module(&modules),
+        &mut sink(),
+    );
+    assert_eq!(facts["deletion"]["route"], "DELETE /user/:id");
+    assert_eq!(facts["export"]["route"], "GET /export");
+    let modules = one("router.delete('/orders/:id', remove);\nrouter.get('/reports/export', x);");
+    let facts = data_rights(
+        &modules,
+        &crate::scan::routes_by_module(&modules),
+        &mut sink(),
+    );
+    assert!(
+        facts["export"].is_null() && facts["deletion"].is_null(),
+        "{facts}"
+    );
+}
+
+#[test]
+fn ai_content_is_moderated_where_a_moderation_api_is_called() {
+    let moderated = "import OpenAI from 'openai';\nconst openai = new OpenAI();\nconst verdict = await openai.moderations.create({ input: prompt });\nawait openai.chat.completions.create({ messages });";
+    let facts = moderation(&one(moderated), &mut sink());
+    assert_eq!(facts["ai_sdk"], "openai");
+    assert_eq!(facts["moderated"], true);
+    let raw = "import OpenAI from 'openai';\nconst openai = new OpenAI();\nawait openai.chat.completions.create({ messages });";
+    let mut findings = sink();
+    assert_eq!(moderation(&one(raw), &mut findings)["moderated"], false);
+    assert!(format!("{:?}", findings.findings).contains("ai-unmoderated"));
+    let gemini = "import { GoogleGenAI } from '@google/genai';\nconst ai = new GoogleGenAI({});\nawait ai.models.generateContent({ model, contents, config: { safetySettings: [{ category, threshold }] } });";
+    assert_eq!(moderation(&one(gemini), &mut sink())["moderated"], true);
+    let mut findings = sink();
+    assert!(moderation(&one("const x = 1;"), &mut findings)["ai_sdk"].is_null());
+    assert!(findings.findings.is_empty(), "no AI, nothing to moderate");
+}
