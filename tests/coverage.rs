@@ -262,7 +262,7 @@ fn the_totals_are_counted_from_the_rows() {
     assert_eq!(total("verified in substance (`verifies`)"), in_substance);
     assert_eq!(total("verified in part (`partly: …`)"), in_part);
     assert_eq!(
-        total("about a provider's configuration (`provider-config` meanwhile)"),
+        total("about a provider's configuration (`provider-*` attestations meanwhile)"),
         provider
     );
 }

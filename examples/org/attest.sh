@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Signs the ten sign-off and drill attestations of the production-readiness
+# Signs the twenty sign-off and drill attestations of the production-readiness
 # pack for PROJECT's current commit, with Acme's demo keys (examples/org/keys:
 # never use them for real). Each signer would run their own line in real life.
 #
@@ -15,10 +15,20 @@ attest restore-drill devops "restored last night's backup into staging in 14 min
 attest rollback-drill devops "rolled staging back to the previous release"
 attest on-call-rotation devops "rotation: https://oncall.acme.example/payments"
 attest load-test qa "600 rps for 30 minutes, p95 180 ms, no errors"
-attest provider-config devops "backups, alerts and dashboards checked in the providers"
+attest provider-config devops "hosting plan, budgets and usage limits checked"
+attest provider-database devops "daily backups, 30-day retention and PITR checked in the database provider"
+attest provider-monitoring devops "alert rules and channels checked in Sentry and Grafana"
+attest provider-uptime devops "uptime monitor on /health and the status page checked"
+attest provider-network devops "security groups, CDN and WAF checked"
+attest provider-email devops "sending domain verified, bounce and complaint rates checked"
+attest provider-payments devops "Stripe webhook endpoint checked"
 attest signoff-product product "features reviewed"
+attest product-billing-emails product "trial, billing and email flows reviewed"
+attest product-customer-support product "guides and support channels reviewed"
+attest product-feedback-analytics product "analytics and feedback collection reviewed"
+attest product-roadmap product "deferred features are on the roadmap"
 attest signoff-qa qa "regression suite green"
 attest signoff-devops devops "deployment plan reviewed"
 attest signoff-security security "threat model and dependency audit reviewed"
 attest signoff-engineering engineering "code reviewed"
-echo "signed 10 attestations in $project/.gonogo/attestations/"
+echo "signed 20 attestations in $project/.gonogo/attestations/"
