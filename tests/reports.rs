@@ -100,10 +100,10 @@ fn sarif_report_is_valid_sarif_2_1_0_and_snapshot() {
             .as_array()
             .expect("rules")
             .len(),
-        146
+        153
     );
     let results = run["results"].as_array().expect("results");
-    assert_eq!(results.len(), 94, "36 blocking and 58 warnings");
+    assert_eq!(results.len(), 101, "36 blocking and 65 warnings");
     assert!(
         results
             .iter()
@@ -136,9 +136,9 @@ fn junit_report_is_well_formed_xml_and_snapshot() {
             _ => {}
         }
     }
-    assert_eq!((testcases, failures, skipped), (146, 36, 40));
+    assert_eq!((testcases, failures, skipped), (153, 36, 40));
     assert!(text.contains(
-        r#"<testsuites name="gonogo" tests="146" failures="36" errors="0" skipped="40">"#
+        r#"<testsuites name="gonogo" tests="153" failures="36" errors="0" skipped="40">"#
     ));
     snapshot("junit", &text);
 }

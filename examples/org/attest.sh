@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Signs the twenty sign-off and drill attestations of the production-readiness
+# Signs the twenty-seven sign-off and drill attestations of the production-readiness
 # pack for PROJECT's current commit, with Acme's demo keys (examples/org/keys:
 # never use them for real). Each signer would run their own line in real life.
 #
@@ -28,7 +28,14 @@ attest product-customer-support product "guides and support channels reviewed"
 attest product-feedback-analytics product "analytics and feedback collection reviewed"
 attest product-roadmap product "deferred features are on the roadmap"
 attest signoff-qa qa "regression suite green"
+attest qa-feature-flows qa "registration, login, checkout and uploads tested end to end"
+attest qa-frontend qa "Chrome, Firefox, Safari, Edge and mobile checked"
+attest qa-performance qa "benchmarks recorded; the slow order query indexed"
 attest signoff-devops devops "deployment plan reviewed"
+attest devops-data-setup devops "seed data applied, first admin created, env backed up"
+attest devops-access-contacts devops "access list and emergency contacts current"
+attest devops-post-launch-reviews devops "weekly log, metric, backup and cost reviews scheduled"
+attest devops-resilience devops "RTO 1 h, RPO 15 min; failover tested in staging"
 attest signoff-security security "threat model and dependency audit reviewed"
 attest signoff-engineering engineering "code reviewed"
-echo "signed 20 attestations in $project/.gonogo/attestations/"
+echo "signed 27 attestations in $project/.gonogo/attestations/"
