@@ -567,4 +567,6 @@ fn platform_files_are_read_for_restarts_health_checks_and_limits() {
         "{ids:?}"
     );
     assert!(!ids.contains(&"platform-no-limits".to_owned()), "{ids:?}");
+    // A fly.toml that is not TOML is reported, not taken as saying nothing.
+    assert!(ids.contains(&"platform-unreadable".to_owned()), "{ids:?}");
 }

@@ -311,17 +311,30 @@ fn deploy_target(job: &Job) -> &'static str {
 /// jobs it needs (directly or through others) deploys to staging, or, on
 /// GitLab, a staging deploy sits in an earlier stage.
 fn after_staging(pipeline: &Pipeline, job: &Job) -> bool {
+    let staging = |other: &Job| is_deploy(other) && deploy_target(other) == "staging";
+    runs_after(pipeline, job, staging, staging)
+}
+
+/// Whether `job` runs after a job that `needed` holds for: one it needs,
+/// directly or through other jobs; or, on GitLab, when it names no
+/// `needs`, one in an earlier stage that `earlier_stage` holds for.
+fn runs_after(
+    pipeline: &Pipeline,
+    job: &Job,
+    needed: impl Fn(&Job) -> bool,
+    earlier_stage: impl Fn(&Job) -> bool,
+) -> bool {
     let mut seen = BTreeSet::new();
     let mut stack: Vec<&str> = job.needs.iter().map(String::as_str).collect();
     while let Some(id) = stack.pop() {
         if !seen.insert(id) {
             continue;
         }
-        if let Some(needed) = pipeline.jobs.iter().find(|j| j.id == id) {
-            if is_deploy(needed) && deploy_target(needed) == "staging" {
+        if let Some(other) = pipeline.jobs.iter().find(|j| j.id == id) {
+            if needed(other) {
                 return true;
             }
-            stack.extend(needed.needs.iter().map(String::as_str));
+            stack.extend(other.needs.iter().map(String::as_str));
         }
     }
     if pipeline.system == "gitlab-ci" && job.needs.is_empty() {
@@ -331,54 +344,33 @@ fn after_staging(pipeline: &Pipeline, job: &Job) -> bool {
                 .and_then(|s| pipeline.stages.iter().position(|x| x == s))
         };
         let mine = position(&job.stage);
-        return pipeline.jobs.iter().any(|other| {
-            is_deploy(other) && deploy_target(other) == "staging" && position(&other.stage) < mine
-        });
+        return pipeline
+            .jobs
+            .iter()
+            .any(|other| earlier_stage(other) && position(&other.stage) < mine);
     }
     false
 }
 
 /// Whether a deploy job waits for tests (through `needs`, earlier steps,
-/// or, on GitLab, an earlier stage).
+/// or, on GitLab, an earlier stage whose test job can fail).
 fn gated(pipeline: &Pipeline, job: &Job) -> bool {
-    if let Some(first_deploy) = job.steps.iter().position(|s| {
+    let tests_first = job.steps.iter().position(|s| {
         s.run
             .as_deref()
             .is_some_and(|r| has_any(r, DEPLOY_COMMANDS))
             || s.uses.as_deref().is_some_and(|u| u.contains("deploy"))
-    }) && job.steps[..first_deploy]
-        .iter()
-        .any(|s| s.run.as_deref().is_some_and(|r| has_any(r, TEST_COMMANDS)))
+    });
+    if let Some(first_deploy) = tests_first
+        && job.steps[..first_deploy]
+            .iter()
+            .any(|s| s.run.as_deref().is_some_and(|r| has_any(r, TEST_COMMANDS)))
     {
         return true;
     }
-    let mut seen = BTreeSet::new();
-    let mut stack: Vec<&str> = job.needs.iter().map(String::as_str).collect();
-    while let Some(id) = stack.pop() {
-        if !seen.insert(id) {
-            continue;
-        }
-        if let Some(needed) = pipeline.jobs.iter().find(|j| j.id == id) {
-            if runs_tests(needed) {
-                return true;
-            }
-            stack.extend(needed.needs.iter().map(String::as_str));
-        }
-    }
-    if pipeline.system == "gitlab-ci" && job.needs.is_empty() {
-        let position = |stage: &Option<String>| {
-            stage
-                .as_ref()
-                .and_then(|s| pipeline.stages.iter().position(|x| x == s))
-        };
-        let mine = position(&job.stage);
-        return pipeline.jobs.iter().any(|other| {
-            runs_tests(other)
-                && !other.steps.iter().any(|s| s.continue_on_error)
-                && position(&other.stage) < mine
-        });
-    }
-    false
+    runs_after(pipeline, job, runs_tests, |other| {
+        runs_tests(other) && !other.steps.iter().any(|s| s.continue_on_error)
+    })
 }
 
 impl Check for Ci {

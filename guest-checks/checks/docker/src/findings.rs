@@ -55,6 +55,9 @@ pub const PLATFORM_NO_HEALTH_CHECK: &str = "platform-no-health-check";
 /// (warn, medium) a platform file sets no resource limit.
 pub const PLATFORM_NO_LIMITS: &str = "platform-no-limits";
 
+/// (warn, medium) a platform file cannot be parsed.
+pub const PLATFORM_UNREADABLE: &str = "platform-unreadable";
+
 /// Every id above, in the order of the check's documentation.
 pub const ALL: &[&str] = &[
     RUNS_AS_ROOT,
@@ -74,4 +77,5 @@ pub const ALL: &[&str] = &[
     PLATFORM_NO_RESTART,
     PLATFORM_NO_HEALTH_CHECK,
     PLATFORM_NO_LIMITS,
+    PLATFORM_UNREADABLE,
 ];

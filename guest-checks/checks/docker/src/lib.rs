@@ -77,6 +77,8 @@
 //! - `platform-no-restart`, `platform-no-health-check`, `platform-no-limits`
 //!   (warn, medium): a platform file turns restarts off, has no health
 //!   check, or sets no resource limit.
+//! - `platform-unreadable` (warn, medium): a platform file cannot be parsed
+//!   (`restarts-on-failure` then fails rather than judge without it).
 
 mod compose;
 pub mod findings;

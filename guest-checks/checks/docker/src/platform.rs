@@ -259,11 +259,23 @@ fn kubernetes(text: &str) -> Option<Said> {
     })
 }
 
-/// A finding for each platform file that turns restarts off, has no health
-/// check or sets no limit.
+/// A finding for each platform file that cannot be parsed, turns restarts
+/// off, has no health check or sets no limit.
 pub fn judge(report: &mut Report, platforms: &[Value]) {
     for file in platforms {
         let path = file["path"].as_str().unwrap_or_default();
+        if file.get("error").is_some() {
+            report.push(
+                Finding::warn(
+                    findings::PLATFORM_UNREADABLE,
+                    Severity::Medium,
+                    format!("{path} could not be parsed: what it says about restarts, health checks and limits is unknown"),
+                )
+                .at(path, None)
+                .fix("fix the file's syntax (JSON, TOML or YAML)"),
+            );
+            continue;
+        }
         for (key, id, what, fix) in [
             (
                 "restart",

@@ -65,20 +65,7 @@ pub fn edge(prober: &mut Prober) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn answer(headers: &[(&str, &str)]) -> HttpResponse {
-        HttpResponse {
-            status: 200,
-            headers: headers
-                .iter()
-                .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
-                .collect(),
-            body: Vec::new(),
-            body_truncated: false,
-            elapsed_ms: 1,
-            redirects: Vec::new(),
-        }
-    }
+    use crate::judge::tests::response as answer;
 
     #[test]
     fn edges_are_told_by_their_headers() {

@@ -236,10 +236,12 @@ pub fn valid_retry_after(value: &str) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn response(headers: &[(&str, &str)]) -> HttpResponse {
+    /// A 200 answer with `headers` and no body, for the tests of the
+    /// modules that judge answers.
+    pub(crate) fn response(headers: &[(&str, &str)]) -> HttpResponse {
         HttpResponse {
             status: 200,
             headers: headers
