@@ -113,6 +113,30 @@ pub fn level_index(plan: &Plan, name: &str) -> Result<usize, String> {
         })
 }
 
+/// [`judge`] as most tests ask for it: the pack's own exceptions, no
+/// attestations, environment `production`, every level, `--fail-on block`.
+#[cfg(test)]
+pub fn judge_simply(
+    plan: &Plan,
+    runs: &[CheckRun],
+    target: &Target,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Verdict {
+    judge(
+        plan,
+        &GateInputs {
+            runs,
+            exceptions: &plan.exceptions,
+            attestations: &Attestations::none(),
+            target,
+            environment: "production",
+            level: None,
+            fail_on: FailOn::Block,
+            now,
+        },
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

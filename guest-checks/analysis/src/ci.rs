@@ -56,8 +56,10 @@ pub struct Pipeline {
     pub jobs: Vec<Job>,
     /// GitLab `stages:` in order (the default ones when not declared).
     pub stages: Vec<String>,
-    /// Why it could not be parsed, when it could not.
+    /// Why it could not be read or parsed, when it could not.
     pub error: Option<String>,
+    /// The 1-based line where the YAML parser stopped, when it says.
+    pub error_line: Option<u32>,
 }
 
 impl Pipeline {
@@ -80,8 +82,9 @@ pub fn pipelines() -> Vec<Pipeline> {
         if !(github || gitlab) {
             continue;
         }
-        let Some(text) = workspace::read_text(path) else {
-            continue;
+        let (text, unreadable) = match workspace::read_text_or_why(path) {
+            Ok(text) => (text, None),
+            Err(why) => (String::new(), Some(why)),
         };
         let system = if github {
             "github-actions"
@@ -95,12 +98,18 @@ pub fn pipelines() -> Vec<Pipeline> {
             triggers: Vec::new(),
             jobs: Vec::new(),
             stages: Vec::new(),
-            error: None,
+            error: unreadable,
+            error_line: None,
         };
-        match yaml::parse(&text) {
-            Ok(value) if github => read_github(&mut pipeline, &value, &text),
-            Ok(value) => read_gitlab(&mut pipeline, &value, &text),
-            Err(error) => pipeline.error = Some(error),
+        if pipeline.error.is_none() {
+            match yaml::parse_at(&text) {
+                Ok(value) if github => read_github(&mut pipeline, &value, &text),
+                Ok(value) => read_gitlab(&mut pipeline, &value, &text),
+                Err((error, line)) => {
+                    pipeline.error = Some(format!("is not valid YAML ({error})"));
+                    pipeline.error_line = line;
+                }
+            }
         }
         found.push(pipeline);
     }

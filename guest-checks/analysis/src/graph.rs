@@ -60,6 +60,9 @@ pub struct Module {
     pub tokens: Vec<Token>,
     /// Its imports, in order.
     pub imports: Vec<Import>,
+    /// Why it could not be read (over the read cap, not a regular file),
+    /// when it could not: its code, and what it imports, are unknown.
+    pub unreadable: Option<String>,
     /// See [`Module::call_sites`] and [`Module::may_mention`]: built on
     /// first use (following imports needs neither).
     index: std::sync::OnceLock<Index>,
@@ -222,6 +225,9 @@ pub struct Resolver {
     pub aliases: Vec<(String, Vec<String>)>,
     /// `tsconfig` `baseUrl`, relative to the project root.
     pub base_url: Option<String>,
+    /// TypeScript configs that are listed but could not be read or parsed,
+    /// and why: the aliases they state are unknown.
+    pub unreadable: Vec<(String, String)>,
 }
 
 impl Resolver {
@@ -233,11 +239,11 @@ impl Resolver {
         let Some(path) = ["tsconfig.json", "tsconfig.base.json"]
             .iter()
             .map(|name| join(root, name))
-            .find(|p| workspace::read_text(p).is_some())
+            .find(|p| workspace::exists(p))
         else {
             return self;
         };
-        let (base, aliases) = read_tsconfig(&path, 0);
+        let (base, aliases) = read_tsconfig(&path, 0, &mut self.unreadable);
         for alias in aliases {
             if !self.aliases.iter().any(|(prefix, _)| *prefix == alias.0) {
                 self.aliases.push(alias);
@@ -294,9 +300,26 @@ const TSCONFIG_EXTENDS_DEPTH: usize = 8;
 /// inherits through relative `extends` (a child's `paths` replace its
 /// parent's, as `tsc` reads them; targets are relative to `baseUrl`, else
 /// to the file that declares `paths`).
-fn read_tsconfig(path: &str, depth: usize) -> (Option<String>, Vec<(String, Vec<String>)>) {
-    let Some(config) = workspace::read_text(path).and_then(|t| parse_jsonc(&t)) else {
+/// A listed config that cannot be read or parsed is added to `unreadable`.
+fn read_tsconfig(
+    path: &str,
+    depth: usize,
+    unreadable: &mut Vec<(String, String)>,
+) -> (Option<String>, Vec<(String, Vec<String>)>) {
+    if !workspace::exists(path) {
         return (None, Vec::new());
+    }
+    let parsed = workspace::read_text_or_why(path).and_then(|text| {
+        parse_jsonc(&text).ok_or_else(|| "is not valid JSON with comments".to_owned())
+    });
+    let config = match parsed {
+        Ok(config) => config,
+        Err(why) => {
+            if !unreadable.iter().any(|(p, _)| p == path) {
+                unreadable.push((path.to_owned(), why));
+            }
+            return (None, Vec::new());
+        }
     };
     let dir = parent(path);
     let parents: Vec<&str> = match &config["extends"] {
@@ -311,7 +334,7 @@ fn read_tsconfig(path: &str, depth: usize) -> (Option<String>, Vec<(String, Vec<
             if !file.ends_with(".json") {
                 file.push_str(".json");
             }
-            let (inherited_base, inherited) = read_tsconfig(&file, depth + 1);
+            let (inherited_base, inherited) = read_tsconfig(&file, depth + 1, unreadable);
             base = inherited_base.or(base);
             if !inherited.is_empty() {
                 aliases = inherited;
@@ -527,6 +550,7 @@ pub fn parse_module(path: &str, source: &str) -> Module {
         path: path.to_owned(),
         tokens,
         imports,
+        unreadable: None,
         index: std::sync::OnceLock::new(),
     }
 }
@@ -638,13 +662,32 @@ enum Keep {
 fn walk(entries: &[String], resolver: &Resolver, keep: Keep) -> Vec<Module> {
     let mut seen: rustc_hash::FxHashSet<String> = Default::default();
     let mut queue: VecDeque<String> = entries.iter().cloned().collect();
-    let mut modules = Vec::new();
+    // The configs that could not be read come first, as modules whose
+    // content is unknown: what they would have resolved is missing.
+    let mut modules: Vec<Module> = resolver
+        .unreadable
+        .iter()
+        .map(|(path, why)| {
+            let mut config = parse_module(path, "");
+            config.unreadable = Some(why.clone());
+            config
+        })
+        .collect();
     while let Some(path) = queue.pop_front() {
         if modules.len() >= MAX_MODULES || !seen.insert(path.clone()) {
             continue;
         }
-        let Some(source) = workspace::read_text(&path) else {
-            continue;
+        // A file that is not UTF-8 (a Latin-1 comment) is read with the
+        // odd bytes replaced: the code around them still counts.
+        let source = match workspace::read_text_or_why(&path) {
+            Ok(source) => source,
+            Err(_) if !workspace::exists(&path) => continue,
+            Err(why) => {
+                let mut module = parse_module(&path, "");
+                module.unreadable = Some(why);
+                modules.push(module);
+                continue;
+            }
         };
         let mut module = parse_module(&path, &source);
         if keep == Keep::ImportsOnly {

@@ -84,13 +84,7 @@ pub fn packages() -> Result<Vec<Package>, String> {
 
 /// The parsed `package.json` at `path`, or why not.
 fn manifest(path: &str) -> Result<Value, String> {
-    let bytes = workspace::read(path).ok_or_else(|| {
-        format!(
-            "cannot be read (over the {} MiB read cap, or not a regular file)",
-            workspace::MAX_TEXT_BYTES >> 20
-        )
-    })?;
-    let text = String::from_utf8(bytes).map_err(|_| "is not UTF-8 text".to_owned())?;
+    let text = workspace::read_text_or_why(path)?;
     match serde_json::from_str::<Value>(&text) {
         Ok(manifest @ Value::Object(_)) => Ok(manifest),
         Ok(_) => Err("is not a JSON object".into()),

@@ -6,8 +6,19 @@ use serde_json::Value;
 /// Parses YAML into a JSON value; `Err` carries the parser's message with
 /// its line and column.
 pub fn parse(text: &str) -> Result<Value, String> {
-    serde_saphyr::from_str::<Value>(text)
-        .map_err(|e| e.to_string().lines().next().unwrap_or_default().to_owned())
+    parse_at(text).map_err(|(why, _)| why)
+}
+
+/// [`parse`], with the 1-based line where the parser stopped, when it says.
+pub fn parse_at(text: &str) -> Result<Value, (String, Option<u32>)> {
+    serde_saphyr::from_str::<Value>(text).map_err(|e| {
+        let line = e
+            .location()
+            .and_then(|at| u32::try_from(at.line()).ok())
+            .filter(|line| *line > 0);
+        let why = e.to_string().lines().next().unwrap_or_default().to_owned();
+        (why, line)
+    })
 }
 
 /// The 1-based line of the first line containing `needle` at or after line

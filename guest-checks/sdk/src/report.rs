@@ -34,6 +34,12 @@ impl Finding {
     pub fn warn(id: &str, severity: Severity, message: impl Into<String>) -> Self {
         Self::new(id, Status::Warn, severity, message)
     }
+    /// The check could not tell: an input it needs could not be read or
+    /// parsed. The rules whose evidence names it are `error`, never a pass
+    /// or a skip over what was not seen.
+    pub fn error(id: &str, message: impl Into<String>) -> Self {
+        Self::new(id, Status::Error, Severity::High, message)
+    }
     /// What was looked for is in order.
     pub fn pass(id: &str, message: impl Into<String>) -> Self {
         Self::new(id, Status::Pass, Severity::Info, message)

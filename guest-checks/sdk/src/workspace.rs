@@ -136,6 +136,23 @@ pub fn read_text(path: &str) -> Option<String> {
     String::from_utf8(wit::read(path)?).ok()
 }
 
+/// The text of a project file [`files`] lists, or why it cannot be read
+/// (`cannot be read (over the 2 MiB read cap…)`), worded to follow the
+/// file's name in a finding. Bytes that are not UTF-8 (a Latin-1 comment)
+/// are replaced by U+FFFD rather than losing the whole file.
+pub fn read_text_or_why(path: &str) -> Result<String, String> {
+    let bytes = wit::read(path).ok_or_else(|| {
+        format!(
+            "cannot be read (over the {} MiB read cap, or not a regular file)",
+            MAX_TEXT_BYTES >> 20
+        )
+    })?;
+    Ok(match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(not_utf8) => String::from_utf8_lossy(not_utf8.as_bytes()).into_owned(),
+    })
+}
+
 /// The 1-based line of byte `offset` in `text`.
 pub fn line_of(text: &str, offset: usize) -> u32 {
     let offset = offset.min(text.len());

@@ -3,7 +3,9 @@
 //! A rule reads `checks.<name>.{status, findings, facts}`, `target`,
 //! `environment`, `now`, and with `check:` the shorthands `facts`,
 //! `findings`, `status`. A rule that depends on a check in `error` is
-//! `error` itself (fail closed), whatever its expression says.
+//! `error` itself (fail closed), whatever its expression says; so is a rule
+//! whose inputs a check could not read: a finding with status `error` in
+//! its evidence (see [`unread_inputs`]).
 
 pub mod values;
 
@@ -277,6 +279,18 @@ fn evaluate_rule(
             }
         }
     }
+    let unread = unread_inputs(rule, runs);
+    if let Some(first) = unread.first() {
+        let more = match unread.len() {
+            1 => String::new(),
+            n => format!(" (and {} more input it could not read)", n - 1),
+        };
+        error(&mut result, format!("{}{more}", first.message));
+        if first.remediation.is_some() {
+            result.remediation = first.remediation.clone();
+        }
+        return result;
+    }
     let context = rule
         .check
         .as_deref()
@@ -329,6 +343,29 @@ fn evaluate_rule(
     result
 }
 
+/// The findings with status `error` (a file the check could not read or
+/// parse, a format it did not expect) that the rule depends on: those of
+/// its own check that its `evidence` names (all of them when it names
+/// none), and every one of the other checks it reads. Judging without
+/// those inputs could pass or skip on what was never seen, so the rule is
+/// `error`, before its `when` is asked.
+fn unread_inputs<'r>(
+    rule: &Rule,
+    runs: &HashMap<&str, (&'r CheckRun, Context<'_, '_>)>,
+) -> Vec<&'r crate::model::Finding> {
+    rule.depends_on
+        .iter()
+        .filter_map(|name| runs.get(name.as_str()).map(|(run, _)| (name, *run)))
+        .flat_map(|(name, run)| {
+            let own = rule.check.as_ref() == Some(name);
+            run.findings.iter().filter(move |f| {
+                f.status == Status::Error
+                    && (!own || rule.evidence.is_empty() || rule.evidence.contains(&f.id))
+            })
+        })
+        .collect()
+}
+
 fn run_bool(expr: &CompiledExpr, context: &Context<'_, '_>) -> Result<bool, String> {
     match execute(expr, context)? {
         Value::Bool(b) => Ok(b),
@@ -349,3 +386,6 @@ fn render(template: &Template, context: &Context<'_, '_>) -> String {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod unread_tests;

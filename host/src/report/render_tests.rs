@@ -4,9 +4,7 @@
 //! of any format shows as a snapshot diff pointing at its renderer.
 
 use super::{Format, Report};
-use crate::attest::store::Attestations;
-use crate::decision::FailOn;
-use crate::gate::{self, GateInputs};
+use crate::gate;
 use crate::model::CheckRun;
 use crate::target::Target;
 
@@ -95,19 +93,7 @@ fn fixed_report() -> Report {
     let now = chrono::DateTime::parse_from_rfc3339("2026-12-06T12:00:00Z")
         .expect("a time")
         .with_timezone(&chrono::Utc);
-    let verdict = gate::judge(
-        &plan,
-        &GateInputs {
-            runs: &runs,
-            exceptions: &plan.exceptions,
-            attestations: &Attestations::none(),
-            target: &target,
-            environment: "production",
-            level: None,
-            fail_on: FailOn::Block,
-            now,
-        },
-    );
+    let verdict = gate::judge_simply(&plan, &runs, &target, now);
     gate::report(&plan, target, "production", verdict, runs)
 }
 

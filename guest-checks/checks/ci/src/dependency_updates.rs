@@ -28,7 +28,7 @@ pub fn dependency_updates() -> Value {
             continue;
         };
         let Ok(config) = yaml::parse(&text) else {
-            return json!({"tool": "dependabot", "path": path, "interval": null, "npm": false, "error": "not valid YAML"});
+            return json!({"tool": "dependabot", "path": path, "interval": null, "npm": false, "error": "is not valid YAML"});
         };
         let npm = config["updates"]
             .as_array()

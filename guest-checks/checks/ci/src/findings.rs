@@ -5,8 +5,11 @@
 /// (fail, high) no pipeline.
 pub const CI_MISSING: &str = "ci-missing";
 
-/// (fail, medium) a pipeline file is not valid YAML.
+/// (error) a pipeline file cannot be read or is not valid YAML.
 pub const CI_UNPARSABLE: &str = "ci-unparsable";
+
+/// (error) `.github/dependabot.yml` is not valid YAML.
+pub const DEPENDABOT_UNPARSABLE: &str = "dependabot-unparsable";
 
 /// (fail, medium) dependencies install without the lockfile.
 pub const INSTALL_NOT_FROZEN: &str = "install-not-frozen";
@@ -66,6 +69,7 @@ pub const DEPENDENCY_AUDIT_MISSING: &str = "dependency-audit-missing";
 pub const ALL: &[&str] = &[
     CI_MISSING,
     CI_UNPARSABLE,
+    DEPENDABOT_UNPARSABLE,
     INSTALL_NOT_FROZEN,
     TESTS_MISSING,
     TESTS_CANNOT_FAIL,

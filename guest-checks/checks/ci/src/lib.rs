@@ -75,7 +75,11 @@
 //!
 //! ## Findings
 //! - `ci-missing` (fail, high): no pipeline.
-//! - `ci-unparsable` (fail, medium): a pipeline file is not valid YAML.
+//! - `ci-unparsable` (error): a pipeline file cannot be read or is not
+//!   valid YAML; the rules that read the pipelines are `error`, with the
+//!   file and line, rather than judge without it.
+//! - `dependabot-unparsable` (error): `.github/dependabot.yml` is not valid
+//!   YAML (`dependency-updates-automated` is `error`).
 //! - `install-not-frozen` (fail, medium): dependencies install without the lockfile.
 //! - `tests-missing` (fail, high): no step runs the tests.
 //! - `tests-cannot-fail` (fail, high): a test step's failure is ignored.
@@ -397,12 +401,11 @@ impl Check for Ci {
         for pipeline in &pipelines {
             if let Some(error) = &pipeline.error {
                 report.push(
-                    Finding::fail(
+                    Finding::error(
                         findings::CI_UNPARSABLE,
-                        Severity::Medium,
-                        format!("not valid YAML: {error}"),
+                        format!("{} {error}: its jobs could not be judged", pipeline.path),
                     )
-                    .at(&pipeline.path, None)
+                    .at(&pipeline.path, pipeline.error_line)
                     .fix("fix the YAML (CI ignores or rejects this file)"),
                 );
             }
@@ -447,6 +450,22 @@ impl Check for Ci {
         report.fact("runs_migrations", facts.runs_migrations);
         let tests = test_files::tests();
         let updates = dependency_updates::dependency_updates();
+        // Renovate's JSON5 beyond comments is not read, which is no fault of
+        // the file; a Dependabot file that is not YAML is.
+        if let (Some(path), Some(error), "dependabot") = (
+            updates["path"].as_str(),
+            updates["error"].as_str(),
+            updates["tool"].as_str().unwrap_or_default(),
+        ) {
+            report.push(
+                Finding::error(
+                    findings::DEPENDABOT_UNPARSABLE,
+                    format!("{path} {error}: the update schedule could not be judged"),
+                )
+                .at(path, None)
+                .fix("fix the file's syntax"),
+            );
+        }
         if !tests.is_null() {
             if updates["tool"].is_null() || updates["npm"] == false {
                 report.push(
@@ -723,6 +742,7 @@ mod tests {
             jobs,
             stages: Vec::new(),
             error: None,
+            error_line: None,
         };
         let staged = pipeline(vec![
             job("test", None, &[]),

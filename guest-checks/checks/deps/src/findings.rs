@@ -26,6 +26,9 @@ pub const INSTALL_NOT_FROZEN: &str = "install-not-frozen";
 /// (fail, high) shipped code imports a devDependency.
 pub const DEV_DEPENDENCY_AT_RUNTIME: &str = "dev-dependency-at-runtime";
 
+/// (error) a module a service's entry points reach cannot be read.
+pub const SOURCE_UNREADABLE: &str = "source-unreadable";
+
 /// Every id above, in the order of the check's documentation.
 pub const ALL: &[&str] = &[
     LOCKFILE_MISSING,
@@ -36,4 +39,5 @@ pub const ALL: &[&str] = &[
     LOOSE_VERSION,
     INSTALL_NOT_FROZEN,
     DEV_DEPENDENCY_AT_RUNTIME,
+    SOURCE_UNREADABLE,
 ];

@@ -53,6 +53,9 @@
 //! - `loose-version` (fail, medium): a range that accepts any version.
 //! - `install-not-frozen` (fail, medium): an install may rewrite the lockfile.
 //! - `dev-dependency-at-runtime` (fail, high): shipped code imports a devDependency.
+//! - `source-unreadable` (error): a module the service's entry points reach
+//!   is over the read cap, or its `tsconfig.json` is not valid JSON: its
+//!   imports are unknown, so `production-dependencies-only` is `error`.
 
 pub mod findings;
 use gonogo_analysis::{ci, dockerfile, node};
@@ -416,6 +419,16 @@ fn service_dev_dependencies(
         in_service && !in_root
     };
     for module in node::service_imports(service, packages) {
+        if let Some(why) = &module.unreadable {
+            report.push(
+                Finding::error(
+                    findings::SOURCE_UNREADABLE,
+                    format!("{} {why}: what it imports is unknown", module.path),
+                )
+                .at(&module.path, None)
+                .fix("split the file under the read cap, or fix the config's syntax"),
+            );
+        }
         for import in module
             .imports
             .iter()

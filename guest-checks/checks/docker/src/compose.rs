@@ -75,11 +75,25 @@ fn published_ports(service: &Value) -> Vec<String> {
 
 /// Checks one compose file; returns its facts.
 pub fn check(report: &mut Report, path: &str, text: &str) -> Value {
-    let parsed = match yaml::parse(text) {
-        Ok(value) => value,
-        Err(error) => return json!({"path": path, "error": error}),
-    };
     let development = crate::is_development(path);
+    let parsed = match yaml::parse_at(text) {
+        Ok(value) => value,
+        Err((error, line)) => {
+            if !development {
+                report.push(
+                    Finding::error(
+                        findings::COMPOSE_UNREADABLE,
+                        format!(
+                            "{path} is not valid YAML ({error}): its services could not be judged"
+                        ),
+                    )
+                    .at(path, line)
+                    .fix("fix the file's YAML (`docker compose config` shows the error)"),
+                );
+            }
+            return json!({"path": path, "development": development, "error": error});
+        }
+    };
     let mut services_facts = Vec::new();
     let Some(services) = parsed["services"].as_object() else {
         return json!({"path": path, "development": development, "services": []});

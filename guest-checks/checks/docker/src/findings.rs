@@ -24,7 +24,6 @@ pub const NODE_ENV_NOT_PRODUCTION: &str = "node-env-not-production";
 pub const DOCKERIGNORE_INCOMPLETE: &str = "dockerignore-incomplete";
 
 /// (fail, high) a copied path is not in the project.
-/// `redis-no-eviction-policy` (warn, low): Redis configuration.
 pub const COPY_MISSING_PATH: &str = "copy-missing-path";
 
 /// `redis-no-password`
@@ -36,8 +35,7 @@ pub const REDIS_NO_PERSISTENCE: &str = "redis-no-persistence";
 /// `redis-no-eviction-policy`
 pub const REDIS_NO_EVICTION_POLICY: &str = "redis-no-eviction-policy";
 
-/// (fail, high) a database or cache port is published. (warn, low): service
-/// settings.
+/// (fail, high) a database or cache port is published.
 pub const PORT_PUBLISHED: &str = "port-published";
 
 /// `restart-policy-missing`
@@ -55,8 +53,14 @@ pub const PLATFORM_NO_HEALTH_CHECK: &str = "platform-no-health-check";
 /// (warn, medium) a platform file sets no resource limit.
 pub const PLATFORM_NO_LIMITS: &str = "platform-no-limits";
 
-/// (warn, medium) a platform file cannot be parsed.
+/// (error) a platform file cannot be parsed.
 pub const PLATFORM_UNREADABLE: &str = "platform-unreadable";
+
+/// (error) a production compose file cannot be read or parsed.
+pub const COMPOSE_UNREADABLE: &str = "compose-unreadable";
+
+/// (error) a production Dockerfile cannot be read.
+pub const DOCKERFILE_UNREADABLE: &str = "dockerfile-unreadable";
 
 /// Every id above, in the order of the check's documentation.
 pub const ALL: &[&str] = &[
@@ -78,4 +82,6 @@ pub const ALL: &[&str] = &[
     PLATFORM_NO_HEALTH_CHECK,
     PLATFORM_NO_LIMITS,
     PLATFORM_UNREADABLE,
+    COMPOSE_UNREADABLE,
+    DOCKERFILE_UNREADABLE,
 ];

@@ -77,8 +77,12 @@
 //! - `platform-no-restart`, `platform-no-health-check`, `platform-no-limits`
 //!   (warn, medium): a platform file turns restarts off, has no health
 //!   check, or sets no resource limit.
-//! - `platform-unreadable` (warn, medium): a platform file cannot be parsed
-//!   (`restarts-on-failure` then fails rather than judge without it).
+//! - `platform-unreadable`, `compose-unreadable`, `dockerfile-unreadable`
+//!   (error): a platform file that cannot be parsed, a production compose
+//!   file that cannot be read or parsed, a production Dockerfile that cannot
+//!   be read (over the read cap). The rules that read it are
+//!   `error`, with the file and the parser's line, rather than judge or skip
+//!   without it.
 
 mod compose;
 pub mod findings;
@@ -87,10 +91,7 @@ mod platform;
 
 use gonogo_analysis::dockerfile;
 use gonogo_check::workspace;
-use gonogo_check::{Check, Info, Report};
-
-#[cfg(test)]
-mod tests;
+use gonogo_check::{Check, Finding, Info, Report};
 
 struct Docker;
 
@@ -123,8 +124,22 @@ impl Check for Docker {
             if !(is_dockerfile || is_compose) {
                 continue;
             }
-            let Some(text) = workspace::read_text(path) else {
-                continue;
+            let text = match workspace::read_text_or_why(path) {
+                Ok(text) => text,
+                Err(_) if is_development(path) => continue,
+                Err(why) => {
+                    let (id, what) = if is_dockerfile {
+                        (findings::DOCKERFILE_UNREADABLE, "its image")
+                    } else {
+                        (findings::COMPOSE_UNREADABLE, "its services")
+                    };
+                    report.push(
+                        Finding::error(id, format!("{path} {why}: {what} could not be judged"))
+                            .at(path, None)
+                            .fix("keep it a regular file (not a symbolic link) under the 2 MiB read cap"),
+                    );
+                    continue;
+                }
             };
             found.push(if is_dockerfile {
                 Found::Dockerfile(path, dockerfile::parse(&text))
@@ -229,3 +244,6 @@ enum Found<'a> {
 }
 
 gonogo_check::export_check!(Docker);
+
+#[cfg(test)]
+mod tests;

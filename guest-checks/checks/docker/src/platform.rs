@@ -266,10 +266,12 @@ pub fn judge(report: &mut Report, platforms: &[Value]) {
         let path = file["path"].as_str().unwrap_or_default();
         if file.get("error").is_some() {
             report.push(
-                Finding::warn(
+                Finding::error(
                     findings::PLATFORM_UNREADABLE,
-                    Severity::Medium,
-                    format!("{path} could not be parsed: what it says about restarts, health checks and limits is unknown"),
+                    format!(
+                        "{path} {}: what it says about restarts, health checks and limits is unknown",
+                        file["error"].as_str().unwrap_or("could not be parsed")
+                    ),
                 )
                 .at(path, None)
                 .fix("fix the file's syntax (JSON, TOML or YAML)"),
@@ -314,8 +316,12 @@ pub fn platforms() -> Vec<Value> {
         let Some(kind) = kind_of(file.path) else {
             continue;
         };
-        let Some(text) = workspace::read_text(file.path) else {
-            continue;
+        let text = match workspace::read_text_or_why(file.path) {
+            Ok(text) => text,
+            Err(why) => {
+                found.push(json!({"kind": kind, "path": file.path, "error": why}));
+                continue;
+            }
         };
         let toml_or_json = |text: &str| -> Option<Value> {
             if file.path.ends_with(".toml") {

@@ -114,6 +114,10 @@ pub const AI_UNMODERATED: &str = "ai-unmoderated";
 /// (warn, low) variables read but not in `.env.example`.
 pub const ENV_UNDOCUMENTED: &str = "env-undocumented";
 
+/// (error) a module the entry points reach, or the TypeScript config that
+/// resolves its imports, cannot be read or parsed.
+pub const SOURCE_UNREADABLE: &str = "source-unreadable";
+
 /// Every id above, in the order of the check's documentation.
 pub const ALL: &[&str] = &[
     ENTRY_NOT_FOUND,
@@ -153,4 +157,5 @@ pub const ALL: &[&str] = &[
     ACCOUNT_DELETION_MISSING,
     AI_UNMODERATED,
     ENV_UNDOCUMENTED,
+    SOURCE_UNREADABLE,
 ];

@@ -168,6 +168,11 @@
 //! - `ai-unmoderated` (warn, medium): an AI SDK is used and no content goes
 //!   through a moderation API.
 //! - `env-undocumented` (warn, low): variables read but not in `.env.example`.
+//! - `source-unreadable` (error): a module the entry points reach is over
+//!   the read cap, or the `tsconfig.json` that resolves its imports is not
+//!   valid JSON: what it holds or imports is unknown, so the rules that read
+//!   the service's code are `error` with the file, never a pass or a skip.
+//!   A module that is not UTF-8 is read with its odd bytes replaced.
 
 mod features;
 pub mod findings;
@@ -276,6 +281,26 @@ fn inspect(service: &node::Service, packages: &[node::Package], sink: &mut Sink)
         return facts;
     }
     let modules = node::service_modules(service, packages);
+    for module in &modules {
+        if let Some(why) = &module.unreadable {
+            sink.findings.push(
+                Finding::error(
+                    findings::SOURCE_UNREADABLE,
+                    format!(
+                        "{} {why}: the code of the service in `{}` could not all be judged",
+                        module.path,
+                        if package.dir.is_empty() {
+                            "."
+                        } else {
+                            &package.dir
+                        }
+                    ),
+                )
+                .at(&module.path, None)
+                .fix("split the file under the read cap, or fix the config's syntax"),
+            );
+        }
+    }
     facts["modules"] = json!(modules.len());
     facts["security_headers"] = features::security_headers(&modules, sink);
     facts["cors"] = features::cors(&modules, sink);

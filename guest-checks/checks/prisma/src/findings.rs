@@ -20,6 +20,9 @@ pub const MIGRATE_DEPLOY_MISSING: &str = "migrate-deploy-missing";
 /// (fail, high) the release path runs `prisma db push`.
 pub const DB_PUSH_IN_RELEASE: &str = "db-push-in-release";
 
+/// (error) a schema file cannot be read, or a block in it is never closed.
+pub const SCHEMA_UNREADABLE: &str = "schema-unreadable";
+
 /// Every id above, in the order of the check's documentation.
 pub const ALL: &[&str] = &[
     UNINDEXED_RELATION,
@@ -28,4 +31,5 @@ pub const ALL: &[&str] = &[
     MIGRATION_LOCK_MISSING,
     MIGRATE_DEPLOY_MISSING,
     DB_PUSH_IN_RELEASE,
+    SCHEMA_UNREADABLE,
 ];

@@ -48,6 +48,9 @@
 //! - `migration-lock-missing` (warn, low): no `migration_lock.toml`.
 //! - `migrate-deploy-missing` (fail, high): nothing in the release path runs `prisma migrate deploy`.
 //! - `db-push-in-release` (fail, high): the release path runs `prisma db push`.
+//! - `schema-unreadable` (error): a schema file cannot be read (over the
+//!   read cap), or a block in it is never closed, so models may be
+//!   missing; the rules that read the models are `error`, with the line.
 
 pub mod findings;
 mod schema;
@@ -82,10 +85,33 @@ impl Check for Prisma {
         let mut relation_mode = None;
         let mut models = 0;
         for path in &schemas {
-            let Some(text) = workspace::read_text(path) else {
-                continue;
+            let text = match workspace::read_text_or_why(path) {
+                Ok(text) => text,
+                Err(why) => {
+                    report.push(
+                        Finding::error(
+                            findings::SCHEMA_UNREADABLE,
+                            format!("{path} {why}: its models could not be judged"),
+                        )
+                        .at(path, None)
+                        .fix(
+                            "keep it a regular file (not a symbolic link) under the 2 MiB read cap",
+                        ),
+                    );
+                    continue;
+                }
             };
             let parsed = schema::parse(&text);
+            if let Some((why, line)) = &parsed.problem {
+                report.push(
+                    Finding::error(
+                        findings::SCHEMA_UNREADABLE,
+                        format!("{path} is not a well-formed Prisma schema: {why}"),
+                    )
+                    .at(path, Some(*line))
+                    .fix("fix the schema (`npx prisma validate` shows the error)"),
+                );
+            }
             provider = provider.or(parsed.provider.clone());
             relation_mode = relation_mode.or(parsed.relation_mode.clone());
             models += parsed.models.len();

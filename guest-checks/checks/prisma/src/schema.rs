@@ -33,6 +33,10 @@ pub struct Schema {
     pub relation_mode: Option<String>,
     /// The models.
     pub models: Vec<Model>,
+    /// Why the text is not a well-formed schema (a block never closed, a
+    /// `}` that closes nothing), with the 1-based line: what follows
+    /// the fault may be missing from the models.
+    pub problem: Option<(String, u32)>,
 }
 
 /// The names in the first `[a, b]` list of `text`.
@@ -54,6 +58,10 @@ pub fn field_list(text: &str) -> Vec<String> {
 pub fn parse(text: &str) -> Schema {
     let mut schema = Schema::default();
     let mut block: Option<(String, Model)> = None;
+    let mut opened_at = 0;
+    let problem = |schema: &mut Schema, why: String, line: u32| {
+        schema.problem.get_or_insert((why, line));
+    };
     for (index, raw) in text.lines().enumerate() {
         let line_no = index as u32 + 1;
         let line = raw.split("//").next().unwrap_or_default().trim();
@@ -70,8 +78,24 @@ pub fn parse(text: &str) -> Schema {
                     ..Model::default()
                 };
                 block = Some((kind.to_owned(), model));
+                opened_at = line_no;
+            } else if line.starts_with('}') {
+                problem(&mut schema, "a `}` closes no block".into(), line_no);
             }
             continue;
+        }
+        if let Some((kind, model)) = &block
+            && BLOCKS.iter().any(|b| line.starts_with(&format!("{b} ")))
+            && line.ends_with('{')
+        {
+            problem(
+                &mut schema,
+                format!(
+                    "`{kind} {}`, opened at line {opened_at}, is not closed before the next block",
+                    model.name
+                ),
+                line_no,
+            );
         }
         if line.starts_with('}') {
             if let Some((kind, model)) = block.take()
@@ -118,8 +142,21 @@ pub fn parse(text: &str) -> Schema {
             _ => {}
         }
     }
+    if let Some((kind, model)) = &block {
+        problem(
+            &mut schema,
+            format!(
+                "`{kind} {}`, opened at line {opened_at}, is never closed",
+                model.name
+            ),
+            opened_at,
+        );
+    }
     schema
 }
+
+/// The keywords that open a top-level block of a Prisma schema.
+const BLOCKS: &[&str] = &["model", "enum", "datasource", "generator", "view", "type"];
 
 /// The name by which Prisma Client reaches a model (`OrderItem` →
 /// `orderItem`).

@@ -48,7 +48,11 @@
 //! `vcs` (`git`, `none`, `unknown`), `env_files` (`path`, `tracked`,
 //! `ignored`), `committed_env_files` (paths), `env_gitignored` (true when
 //! `.gitignore` covers `.env` and `.env.production`; null without git),
-//! `found` (`path`, `line`, `kind`), `files_scanned`.
+//! `found` (`path`, `line`, `kind`), `files_scanned`, `unscanned` (paths of
+//! files that could not be read: over the 2 MiB read cap, or symbolic
+//! links, which are never followed). Text that is not UTF-8 is scanned with
+//! its odd bytes replaced; files with a NUL byte in their first 8 KiB are
+//! binary and skipped.
 //!
 //! ## Findings
 //! - `env-file-committed` (fail, critical): git tracks an env file.
@@ -161,6 +165,7 @@ impl Check for Secrets {
         }
         report.fact("found", scanned.found);
         report.fact("files_scanned", scanned.files);
+        report.fact("unscanned", scanned.unscanned);
         Ok(report)
     }
 }
@@ -343,6 +348,8 @@ struct Scanned {
     findings: Vec<Finding>,
     found: Vec<Value>,
     files: u64,
+    /// Scannable files `read` refused: over the read cap, or links.
+    unscanned: Vec<Value>,
 }
 
 impl Scanner {
@@ -386,14 +393,22 @@ impl Scanner {
         if !scannable(path) {
             return Ok(());
         }
-        let Some(text) = workspace::read_text(path) else {
+        let Some(bytes) = workspace::read(path) else {
+            into.unscanned.push(Value::from(path));
             return Ok(());
         };
+        // A NUL byte early on marks a binary file (git's test); other text
+        // that is not UTF-8 (a Latin-1 comment) is scanned with the odd
+        // bytes replaced, so a key beside them is still found.
+        if bytes[..bytes.len().min(8 << 10)].contains(&0) {
+            return Ok(());
+        }
+        let text = String::from_utf8_lossy(&bytes);
         into.files += 1;
         let template = is_template(path);
         let config =
             (is_config(path) || template) && !is_test_path(path) && !is_documentation(path);
-        let patterns = match self.literals.is_match(&text) {
+        let patterns = match self.literals.is_match(text.as_ref()) {
             true => Some(self.patterns()?),
             false => None,
         };
@@ -491,6 +506,9 @@ fn scan_contents(report: &mut Report) -> Result<(), String> {
             if let Some(Value::Array(found)) = facts.remove("found") {
                 all.found.extend(found);
             }
+            if let Some(Value::Array(unscanned)) = facts.remove("unscanned") {
+                all.unscanned.extend(unscanned);
+            }
             all.files += facts
                 .get("files_scanned")
                 .and_then(Value::as_u64)
@@ -509,6 +527,7 @@ fn scan_contents(report: &mut Report) -> Result<(), String> {
     }
     report.fact("found", all.found);
     report.fact("files_scanned", all.files);
+    report.fact("unscanned", all.unscanned);
     Ok(())
 }
 
