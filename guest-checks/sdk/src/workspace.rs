@@ -129,11 +129,12 @@ pub fn read(path: &str) -> Option<Vec<u8>> {
     wit::read(path)
 }
 
-/// The text of a project file [`files`] lists, when it is a regular file,
-/// UTF-8 and under [`MAX_TEXT_BYTES`]. The host reads each file once per run
-/// and shares it between checks.
+/// The text of a project file [`files`] lists, when it is a regular file
+/// under [`MAX_TEXT_BYTES`], as [`read_text_or_why`] decodes it (bytes that
+/// are not UTF-8 replaced). The host reads each file once per run and
+/// shares it between checks.
 pub fn read_text(path: &str) -> Option<String> {
-    String::from_utf8(wit::read(path)?).ok()
+    read_text_or_why(path).ok()
 }
 
 /// The text of a project file [`files`] lists, or why it cannot be read
