@@ -171,7 +171,15 @@ fn the_github_action_gates_uploads_sarif_and_writes_the_summary() {
         sarif["runs"][0]["results"].as_array().map(Vec::len),
         Some(101)
     );
-    assert_eq!(run.skipped_uses, ["github/codeql-action/upload-sarif@v3"]);
+    assert_eq!(
+        sarif["runs"][0]["automationDetails"]["id"],
+        "gonogo/examples/shop-api-misconfigured/"
+    );
+    // Pinned by commit, as the pack's own `ci-supply-chain` asks.
+    assert_eq!(
+        run.skipped_uses,
+        ["github/codeql-action/upload-sarif@dd903d2e4f5405488e5ef1422510ee31c8b32357"]
+    );
 
     let run = run_action(&[("path", GOOD), ("env-file", &common::example_env(GOOD))]);
     assert_eq!(run.exit_codes.last().map(|(_, c)| *c), Some(0));
@@ -187,7 +195,13 @@ fn the_github_action_passes_its_inputs_through() {
         ("environment", "staging"),
         ("fail-on", "warn"),
         ("policy", "builtin:production-readiness"),
+        ("category", "readiness"),
     ]);
+    let sarif = run.sarif.as_ref().expect("SARIF written");
+    assert_eq!(
+        sarif["runs"][0]["automationDetails"]["id"],
+        "readiness/examples/shop-api-misconfigured@staging/"
+    );
     assert!(
         run.summary.contains("environment <code>staging</code>"),
         "{}",

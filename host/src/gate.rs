@@ -185,6 +185,8 @@ exceptions:
             commit: None,
             branch: None,
             artifact: None,
+            path_in_repository: None,
+            repository_root: None,
         };
         let verdict = judge(
             &plan,

@@ -18,17 +18,54 @@ pub struct Target {
     /// `sha256:<hex>`: attestations signed for it count.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub artifact: Option<String>,
+    /// The project folder relative to the root of its git repository, `/`
+    /// separated (`apps/api`; empty at the root), when it is in one:
+    /// paths in SARIF start at the repository's root, as code scanning reads
+    /// them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path_in_repository: Option<String>,
+    /// The root folder of that repository.
+    #[serde(skip)]
+    pub repository_root: Option<PathBuf>,
 }
 
 impl Target {
     /// Describes the project at `path`.
     pub fn inspect(path: &Path) -> Self {
-        let (commit, branch) = git_dir(path).map(|dir| head(&dir)).unwrap_or((None, None));
+        let repository = git_dir(path);
+        let (commit, branch) = repository
+            .as_ref()
+            .map(|(_, dir)| head(dir))
+            .unwrap_or((None, None));
+        let root = repository.map(|(root, _)| root);
+        let path_in_repository = root.as_ref().and_then(|root| {
+            let project = path.canonicalize().ok()?;
+            let relative = project.strip_prefix(root).ok()?;
+            Some(
+                relative
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/"),
+            )
+        });
         Target {
             path: path.display().to_string(),
             commit,
             branch,
             artifact: None,
+            path_in_repository,
+            repository_root: root,
+        }
+    }
+
+    /// A project-relative path as seen from the repository's root
+    /// (`src/main.ts` → `apps/api/src/main.ts`); unchanged outside a
+    /// repository or at its root.
+    pub fn from_repository_root(&self, relative: &str) -> String {
+        match self.path_in_repository.as_deref() {
+            Some(prefix) if !prefix.is_empty() => format!("{prefix}/{relative}"),
+            _ => relative.to_owned(),
         }
     }
 }
@@ -38,8 +75,9 @@ impl Target {
 const GIT_FILE_CAP: u64 = 4 << 10;
 const PACKED_REFS_CAP: u64 = 16 << 20;
 
-/// The `.git` folder of the repository holding `path`, if any.
-fn git_dir(path: &Path) -> Option<PathBuf> {
+/// The root folder and the `.git` folder of the repository holding
+/// `path`, if any.
+fn git_dir(path: &Path) -> Option<(PathBuf, PathBuf)> {
     let start = path.canonicalize().ok()?;
     for dir in start.ancestors() {
         let candidate = dir.join(".git");
@@ -47,14 +85,14 @@ fn git_dir(path: &Path) -> Option<PathBuf> {
             continue;
         };
         if meta.is_dir() {
-            return Some(candidate);
+            return Some((dir.to_owned(), candidate));
         }
         // A worktree or submodule: `gitdir: <path>`. Anything else (a
         // link, a FIFO, a device) is no repository.
         let text = untrusted::read_beneath_text(dir, ".git", GIT_FILE_CAP).ok()?;
         let target = text.strip_prefix("gitdir:")?.trim();
         return (!target.is_empty() && !target.contains(char::is_control))
-            .then(|| dir.join(target));
+            .then(|| (dir.to_owned(), dir.join(target)));
     }
     None
 }

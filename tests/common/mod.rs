@@ -118,7 +118,8 @@ pub fn fixture_project(fixture: &str) -> Project {
     project
 }
 
-fn copy_dir(from: &Path, to: &Path) {
+/// Copies the folder `from` to `to`, recursively.
+pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("mkdir");
     for entry in std::fs::read_dir(from).expect("fixture exists") {
         let entry = entry.expect("entry");

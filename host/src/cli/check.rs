@@ -68,6 +68,13 @@ pub struct CheckArgs {
     #[arg(long = "report", value_name = "FORMAT=PATH", value_parser = outputs::parse_report_target)]
     reports: Vec<outputs::ReportTarget>,
 
+    /// SARIF's analysis category: `automationDetails.id` is the category,
+    /// the project's path in the repository and a non-production
+    /// environment (`gonogo/apps/api/`), so code scanning keeps the alerts
+    /// of two projects of one repository apart.
+    #[arg(long, default_value = "gonogo", value_name = "CATEGORY")]
+    sarif_category: String,
+
     /// What makes a no-go: failing `block` rules, or `warn` rules too.
     #[arg(long, value_enum, default_value_t = FailOn::Block)]
     fail_on: FailOn,
@@ -337,7 +344,10 @@ pub fn run(args: CheckArgs) -> Exit {
     );
     let go = verdict.decision.go;
     let report = gate::report(&plan, target, &args.environment, verdict, runs);
-    if let Err(error) = outputs::write_all(&report, args.format, &args.reports) {
+    let options = crate::report::RenderOptions {
+        sarif_category: args.sarif_category.clone(),
+    };
+    if let Err(error) = outputs::write_all(&report, args.format, &args.reports, &options) {
         return fail(error);
     }
     if go { Exit::Go } else { Exit::NoGo }

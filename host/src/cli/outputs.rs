@@ -1,7 +1,7 @@
 //! Where reports go: the terminal (`--format`) and any number of files
 //! (`--report FORMAT=PATH`), all rendered from the same report.
 
-use crate::report::{Format, Report};
+use crate::report::{Format, RenderOptions, Report};
 use clap::ValueEnum;
 use std::io::Write;
 use std::path::PathBuf;
@@ -37,9 +37,14 @@ pub fn parse_report_target(text: &str) -> Result<ReportTarget, String> {
 }
 
 /// Renders the report to the terminal in `format`, then to every target.
-pub fn write_all(report: &Report, format: Format, targets: &[ReportTarget]) -> Result<(), String> {
+pub fn write_all(
+    report: &Report,
+    format: Format,
+    targets: &[ReportTarget],
+    options: &RenderOptions,
+) -> Result<(), String> {
     let mut stdout = anstream::stdout();
-    match format.renderer().render(report, &mut stdout) {
+    match format.renderer(options).render(report, &mut stdout) {
         // A closed pipe (`| head`) is the reader's choice, not a failure.
         Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
             return Err(format!("cannot write the report: {error}"));
@@ -50,7 +55,7 @@ pub fn write_all(report: &Report, format: Format, targets: &[ReportTarget]) -> R
         let mut buffer = Vec::new();
         target
             .format
-            .renderer()
+            .renderer(options)
             .render(report, &mut buffer)
             .map_err(|e| format!("cannot render the {:?} report: {e}", target.format))?;
         if target.path.as_os_str() == "-" {

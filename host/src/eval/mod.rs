@@ -58,6 +58,9 @@ pub struct RuleResult {
     /// Finding ids of its check that explain a failure (all when empty).
     #[serde(skip)]
     pub evidence: Vec<String>,
+    /// The pack file that defines it and the line of its `id`.
+    #[serde(skip)]
+    pub defined_at: (String, u32),
     /// The exception that waives its failure, when status is `waived`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub waiver: Option<waive::Waiver>,
@@ -253,6 +256,7 @@ fn evaluate_rule(
         remediation: None,
         refs: rule.refs.clone(),
         evidence: rule.evidence.clone(),
+        defined_at: rule.defined_at.clone(),
         waiver: None,
         level: None,
         above_gate: false,

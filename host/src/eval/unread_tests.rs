@@ -35,6 +35,8 @@ fn statuses(findings: Vec<Finding>) -> Vec<(String, Status, Option<String>)> {
         commit: None,
         branch: None,
         artifact: None,
+        path_in_repository: None,
+        repository_root: None,
     };
     let verdict = judge_simply(&plan, &runs, &target, chrono::Utc::now());
     verdict

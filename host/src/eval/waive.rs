@@ -158,6 +158,7 @@ mod tests {
             remediation: None,
             refs: Vec::new(),
             evidence: Vec::new(),
+            defined_at: ("t.yaml".into(), 1),
             waiver: None,
             level: None,
             above_gate: false,

@@ -334,6 +334,8 @@ fn build_case(
             commit: case.target.as_ref().and_then(|t| t.commit.clone()),
             branch: case.target.as_ref().and_then(|t| t.branch.clone()),
             artifact: None,
+            path_in_repository: None,
+            repository_root: None,
         },
         attested,
         level,

@@ -207,6 +207,8 @@ pub struct Rule {
     pub level: usize,
     /// Before this date a blocking rule only warns.
     pub enforce_from: Option<chrono::NaiveDate>,
+    /// The pack file that defines it (as loaded) and the line of its `id`.
+    pub defined_at: (String, u32),
 }
 
 /// A validated exception.

@@ -682,6 +682,7 @@ impl Validator<'_> {
             locked: raw.locked,
             level,
             enforce_from,
+            defined_at: (self.label.to_owned(), raw.id.referenced.line() as u32),
         })
     }
 

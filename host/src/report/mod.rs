@@ -83,13 +83,30 @@ pub enum Format {
     Markdown,
 }
 
+/// What renderers may be told beyond the report.
+#[derive(Debug, Clone)]
+pub struct RenderOptions {
+    /// SARIF's analysis category (`--sarif-category`).
+    pub sarif_category: String,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        RenderOptions {
+            sarif_category: "gonogo".into(),
+        }
+    }
+}
+
 impl Format {
     /// The renderer of this format.
-    pub fn renderer(self) -> Box<dyn Renderer> {
+    pub fn renderer(self, options: &RenderOptions) -> Box<dyn Renderer> {
         match self {
             Format::Human => Box::new(Human),
             Format::Json => Box::new(Json),
-            Format::Sarif => Box::new(Sarif),
+            Format::Sarif => Box::new(Sarif {
+                category: options.sarif_category.clone(),
+            }),
             Format::Junit => Box::new(Junit),
             Format::Markdown => Box::new(Markdown),
         }

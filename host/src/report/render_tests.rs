@@ -89,6 +89,8 @@ fn fixed_report() -> Report {
         commit: Some("0123456789abcdef0123456789abcdef01234567".into()),
         branch: Some("main".into()),
         artifact: None,
+        path_in_repository: None,
+        repository_root: None,
     };
     let now = chrono::DateTime::parse_from_rfc3339("2026-12-06T12:00:00Z")
         .expect("a time")
@@ -100,7 +102,7 @@ fn fixed_report() -> Report {
 fn rendered(format: Format) -> String {
     let mut out = Vec::new();
     format
-        .renderer()
+        .renderer(&crate::report::RenderOptions::default())
         .render(&fixed_report(), &mut out)
         .expect("renders");
     String::from_utf8(out).expect("UTF-8")

@@ -1,7 +1,14 @@
 //! `sarif`: SARIF 2.1.0, as GitHub code scanning accepts it. One SARIF rule
 //! per pack rule (with help text and severity); one result per rule that
 //! failed or errored, located at the findings of its check that point into
-//! the project (or at the pack file when it lives in the project).
+//! the project, else at the rule in the pack file when the pack is in the
+//! repository, else at the project's manifest: every result has a file and
+//! a line, as code scanning needs to show it. Paths start at the root of
+//! the git repository (`uriBaseId` `SRCROOT`), so a project in `apps/api`
+//! puts its alerts on `apps/api/…`; `automationDetails.id` is the category
+//! (`--sarif-category`), the project's path and a non-production
+//! environment, so two projects of one repository never replace each
+//! other's alerts.
 
 use super::{Renderer, Report};
 use crate::eval::RuleResult;
@@ -11,7 +18,13 @@ use serde_json::{Value, json};
 use std::io::{self, Write};
 
 /// The SARIF renderer.
-pub struct Sarif;
+pub struct Sarif {
+    /// The analysis category, the start of `automationDetails.id`.
+    pub category: String,
+}
+
+/// The most locations a result lists: code scanning shows no more.
+const MAX_LOCATIONS: usize = 10;
 
 /// GitHub's `security-severity` scale (0–10) for a rule's severity.
 fn security_severity(severity: Severity) -> &'static str {
@@ -43,12 +56,70 @@ fn help_text(rule: &RuleResult) -> String {
     help
 }
 
+/// A location at `uri` (from the repository's root); a finding about a
+/// whole file is shown on its first line.
 fn physical(uri: &str, line: Option<u32>) -> Value {
-    let mut location = json!({ "physicalLocation": { "artifactLocation": { "uri": uri } } });
-    if let Some(line) = line.filter(|l| *l > 0) {
-        location["physicalLocation"]["region"] = json!({ "startLine": line });
+    json!({ "physicalLocation": {
+        "artifactLocation": { "uri": uri, "uriBaseId": "SRCROOT" },
+        "region": { "startLine": line.filter(|l| *l > 0).unwrap_or(1) },
+    } })
+}
+
+/// Where a result is shown: its check's located findings, else the rule
+/// in the pack when the pack is in the repository, else the project's
+/// manifest or README, else the project folder.
+fn locations(report: &Report, rule: &RuleResult) -> Vec<Value> {
+    let target = &report.target;
+    let mut places: Vec<(String, Option<u32>)> = Vec::new();
+    for location in report.evidence(rule).filter_map(|f| f.location.as_ref()) {
+        let place = (target.from_repository_root(&location.path), location.line);
+        if !places.contains(&place) {
+            places.push(place);
+        }
     }
-    location
+    if places.is_empty()
+        && let Some(pack) = in_repository(report, &rule.defined_at.0)
+    {
+        places.push((pack, Some(rule.defined_at.1)));
+    }
+    if places.is_empty() {
+        let project = std::path::Path::new(&target.path);
+        let file = ["package.json", "README.md"]
+            .into_iter()
+            .find(|name| project.join(name).is_file());
+        let path = match file {
+            Some(name) => target.from_repository_root(name),
+            None => target
+                .path_in_repository
+                .clone()
+                .filter(|p| !p.is_empty())
+                .unwrap_or_else(|| ".".into()),
+        };
+        places.push((path, None));
+    }
+    places
+        .iter()
+        .take(MAX_LOCATIONS)
+        .map(|(path, line)| physical(path, *line))
+        .collect()
+}
+
+/// `automationDetails.id`: the category, the project's path in the
+/// repository (none at its root), `@environment` unless production, and
+/// a final `/` (what follows it would be a run id).
+fn automation_id(category: &str, report: &Report) -> String {
+    let mut id = category.trim_end_matches('/').to_owned();
+    let path = report.target.path_in_repository.as_deref().unwrap_or("");
+    if !path.is_empty() {
+        id.push('/');
+        id.push_str(path);
+    }
+    if report.environment != "production" {
+        id.push('@');
+        id.push_str(&report.environment);
+    }
+    id.push('/');
+    id
 }
 
 impl Renderer for Sarif {
@@ -72,23 +143,13 @@ impl Renderer for Sarif {
                 })
             })
             .collect();
-        let pack_in_project = pack_location(report);
         let results: Vec<Value> = report
             .rules
             .iter()
             .enumerate()
             .filter(|(_, rule)| matches!(rule.status, Status::Fail | Status::Error))
             .map(|(index, rule)| {
-                let mut locations: Vec<Value> = report
-                    .evidence(rule)
-                    .filter_map(|f| f.location.as_ref())
-                    .map(|l| physical(&l.path, l.line))
-                    .collect();
-                if locations.is_empty()
-                    && let Some(pack) = &pack_in_project
-                {
-                    locations.push(physical(pack, None));
-                }
+                let locations = locations(report, rule);
                 let message = rule.message.clone().unwrap_or_else(|| rule.title.clone());
                 let text = if rule.status == Status::Error {
                     format!("{}: could not be evaluated: {message}", rule.title)
@@ -114,7 +175,9 @@ impl Renderer for Sarif {
                     "version": report.gonogo_version,
                     "rules": rules,
                 } },
-                "automationDetails": { "id": format!("gonogo/{}/{}", report.pack.name, report.environment) },
+                "automationDetails": { "id": automation_id(&self.category, report) },
+                "originalUriBaseIds": { "SRCROOT": { "description": { "text":
+                    "The root of the git repository holding the project (the project folder outside git)" } } },
                 "invocations": [{
                     "executionSuccessful": true,
                     "properties": { "verdict": report.decision.verdict },
@@ -127,14 +190,16 @@ impl Renderer for Sarif {
     }
 }
 
-/// The pack file relative to the project, when the pack lives inside it.
-fn pack_location(report: &Report) -> Option<String> {
-    let project = std::path::Path::new(&report.target.path)
-        .canonicalize()
-        .ok()?;
-    let pack = std::path::Path::new(&report.pack.origin)
-        .canonicalize()
-        .ok()?;
-    let relative = pack.strip_prefix(project).ok()?;
+/// A pack file as seen from the repository's root (the project's, outside
+/// git), when it lives there.
+fn in_repository(report: &Report, file: &str) -> Option<String> {
+    let root = match &report.target.repository_root {
+        Some(root) => root.clone(),
+        None => std::path::Path::new(&report.target.path)
+            .canonicalize()
+            .ok()?,
+    };
+    let pack = std::path::Path::new(file).canonicalize().ok()?;
+    let relative = pack.strip_prefix(root).ok()?;
     Some(relative.to_string_lossy().replace('\\', "/"))
 }
