@@ -19,7 +19,14 @@ fn a_well_configured_project_is_go() {
         .args(["check", GOOD, "--env-file", &env_file(GOOD)])
         .assert()
         .code(0)
-        .stdout(predicate::str::contains("GO · 0 blocking"))
+        .stdout(predicate::str::contains("\nGO · 153 rules: "))
+        .stdout(predicate::str::contains(" 0 blocking"))
+        .stdout(predicate::str::contains("✓ database-ssl").not());
+    // `--verbose` lists the passes too.
+    gonogo()
+        .args(["check", GOOD, "--env-file", &env_file(GOOD), "--verbose"])
+        .assert()
+        .code(0)
         .stdout(predicate::str::contains("✓ database-ssl"));
 }
 
@@ -406,6 +413,7 @@ fn rules_with_nothing_to_judge_are_skipped_with_the_reason_not_passed() {
             "check",
             "--policy",
             "builtin:production-readiness",
+            "--verbose",
             "--env-file",
         ])
         .arg(&empty_env)

@@ -58,7 +58,7 @@ fn scaffold_builds_and_passes_its_test(lang: &str) {
         output.status.success() && stdout.contains("test: ok"),
         "{lang} scaffold failed its test:\n{stdout}\n{stderr}"
     );
-    assert!(stdout.contains("GO · 0 blocking"), "{stdout}");
+    assert!(stdout.contains("GO · 1 rule: 1 passed"), "{stdout}");
     assert!(stdout.contains("The project has no README.md"), "{stdout}");
     let pack = std::fs::read_to_string(dir.join("gonogo.yaml")).expect("pack");
     let pinned = common::sha256(&dir.join("build/team-readme.wasm"));

@@ -93,7 +93,7 @@ fn an_unchanged_project_reuses_outcomes_and_decides_the_same() {
     );
 
     let human = gonogo()
-        .args(["check", "--policy"])
+        .args(["check", "--verbose", "--policy"])
         .arg(pack)
         .arg("--cache-dir")
         .arg(cache.path())

@@ -111,9 +111,10 @@ fn team(url: &str, pin: &str) -> Project {
     project
 }
 
+/// `gonogo check --verbose` (every rule listed, passes too) over `project`.
 fn check(project: &Project, cache: &Project) -> assert_cmd::assert::Assert {
     gonogo()
-        .arg("check")
+        .args(["check", "--verbose"])
         .arg(project.path())
         .env("GONOGO_CACHE_DIR", cache.path())
         .env("NODE_ENV", "production")

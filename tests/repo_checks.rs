@@ -400,7 +400,10 @@ fn one_service_without_an_entry_point_leaves_the_others_judged() {
     // The api service is still judged: it has no helmet, no health route.
     let headers = common::rule(&report, "security-headers");
     assert_eq!(headers["status"], "fail", "{headers:#}");
-    assert_eq!(headers["message"], "no helmet in apps/api", "{headers:#}");
+    assert_eq!(
+        headers["message"], "apps/api: no security headers middleware (helmet)",
+        "{headers:#}"
+    );
     assert_eq!(common::rule(&report, "health-routes")["status"], "fail");
 }
 

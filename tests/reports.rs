@@ -13,20 +13,7 @@ const BAD: &str = "examples/shop-api-misconfigured";
 /// Every check runs (`--rerun`): an outcome another test stored for the
 /// same example would otherwise be reused and marked so.
 fn run_format(format: &str) -> String {
-    let output = gonogo()
-        .args([
-            "check",
-            "--rerun",
-            BAD,
-            "--env-file",
-            &common::example_env(BAD),
-            "--format",
-            format,
-        ])
-        .output()
-        .expect("runs");
-    assert_eq!(output.status.code(), Some(1));
-    String::from_utf8(output.stdout).expect("utf-8")
+    common::check_example(BAD, format, &["--rerun"], 1)
 }
 
 /// Git branch and commit vary between clones.
@@ -170,7 +157,9 @@ fn several_reports_are_written_in_one_run_while_the_terminal_shows_the_human_rep
         .arg(format!("markdown={}", summary.display()))
         .assert()
         .code(1)
-        .stdout(predicate::str::contains("NO-GO · 36 blocking"));
+        .stdout(predicate::str::contains(
+            "NO-GO · 153 rules: 12 passed, 65 warnings, 36 blocking, 40 not applicable",
+        ));
     let sarif = std::fs::read_to_string(out.path().join("gonogo.sarif")).expect("sarif written");
     assert!(sarif.contains("\"version\": \"2.1.0\""));
     assert!(
@@ -278,6 +267,14 @@ fn failing_rules_show_the_locations_of_their_findings() {
     );
     gonogo()
         .arg("check")
+        .arg(project.path())
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "✗ no-leak-findings  the check found a leak  .txt:1\n",
+        ));
+    gonogo()
+        .args(["check", "--verbose"])
         .arg(project.path())
         .assert()
         .code(1)

@@ -190,3 +190,22 @@ pub fn example_env(example: &str) -> String {
     let name = example.rsplit('/').next().unwrap_or(example);
     format!("examples/deploy/{name}.env")
 }
+
+/// The standard output of `gonogo check EXAMPLE --env-file … --format
+/// FORMAT` (plus `extra`), asserting the exit code.
+pub fn check_example(example: &str, format: &str, extra: &[&str], code: i32) -> String {
+    let output = gonogo()
+        .args([
+            "check",
+            example,
+            "--env-file",
+            &example_env(example),
+            "--format",
+            format,
+        ])
+        .args(extra)
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(code));
+    String::from_utf8(output.stdout).expect("utf-8")
+}

@@ -36,6 +36,16 @@ pub fn items(refs: &[String], pack_dir: Option<&Path>) -> Vec<Item> {
         .collect()
 }
 
+/// Each of a rule's `refs` with its checklist text (`seeds/004:34 Redis
+/// password set`), for a rule defined in the pack file `defined_in` (a
+/// path, or `builtin:NAME`): what reports and `explain` show people.
+pub fn described(refs: &[String], defined_in: &str) -> Vec<String> {
+    let pack_dir = (!defined_in.starts_with("builtin:"))
+        .then(|| Path::new(defined_in).parent())
+        .flatten();
+    items(refs, pack_dir).iter().map(Item::line).collect()
+}
+
 /// The checklist line `seeds/NNN:LINE` names.
 fn text_of(reference: &str, pack_dir: Option<&Path>) -> Option<String> {
     let (file, line) = reference.strip_prefix("seeds/")?.split_once(':')?;

@@ -137,7 +137,8 @@ pub struct CheckArgs {
     #[arg(long, value_name = "DIGEST")]
     artifact: Option<String>,
 
-    /// Report compilation, cache use and each check's run time on stderr.
+    /// List every rule in the human report, passes and skips too, and
+    /// report compilation, cache use and each check's run time on stderr.
     #[arg(long, short = 'v')]
     verbose: bool,
 }
@@ -346,6 +347,7 @@ pub fn run(args: CheckArgs) -> Exit {
     let report = gate::report(&plan, target, &args.environment, verdict, runs);
     let options = crate::report::RenderOptions {
         sarif_category: args.sarif_category.clone(),
+        verbose: args.verbose,
     };
     if let Err(error) = outputs::write_all(&report, args.format, &args.reports, &options) {
         return fail(error);

@@ -137,7 +137,7 @@ pub fn explanation(plan: &Plan, id: &str) -> String {
     if !rule.refs.is_empty() {
         text.push_str(&format!(
             "\nChecklist items it covers:\n  {}\n",
-            rule.refs.join("\n  ")
+            crate::attest::vouches::described(&rule.refs, &rule.defined_at.0).join("\n  ")
         ));
     }
     text

@@ -61,6 +61,9 @@ pub struct RuleResult {
     /// The pack file that defines it and the line of its `id`.
     #[serde(skip)]
     pub defined_at: (String, u32),
+    /// Whether people vouch for it (an attestation rule), not a check.
+    #[serde(skip)]
+    pub attestation: bool,
     /// The exception that waives its failure, when status is `waived`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub waiver: Option<waive::Waiver>,
@@ -257,6 +260,7 @@ fn evaluate_rule(
         refs: rule.refs.clone(),
         evidence: rule.evidence.clone(),
         defined_at: rule.defined_at.clone(),
+        attestation: rule.attestation.is_some(),
         waiver: None,
         level: None,
         above_gate: false,

@@ -159,6 +159,7 @@ mod tests {
             refs: Vec::new(),
             evidence: Vec::new(),
             defined_at: ("t.yaml".into(), 1),
+            attestation: false,
             waiver: None,
             level: None,
             above_gate: false,

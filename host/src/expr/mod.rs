@@ -55,6 +55,25 @@ pub struct Scope<'a> {
     pub parsed: Option<&'a parsed::ParsedStore>,
 }
 
+/// The parser's message without its list of every token it would have
+/// taken (`mismatched input '<EOF>' expecting {'[', '{', '(', …}`):
+/// `the expression ends too early`, `unexpected ')'`.
+fn plain_syntax_error(message: &str) -> String {
+    let message = message.strip_prefix("Syntax error: ").unwrap_or(message);
+    let Some(rest) = message
+        .strip_prefix("mismatched input ")
+        .or_else(|| message.strip_prefix("extraneous input "))
+    else {
+        return message.to_owned();
+    };
+    let token = rest.split(" expecting").next().unwrap_or(rest).trim();
+    if token == "'<EOF>'" {
+        "the expression ends too early (an operand or a closing bracket is missing)".to_owned()
+    } else {
+        format!("unexpected {token}")
+    }
+}
+
 /// Compiles `source`; `bool_result` asks that it yield a bool when its type
 /// is visible statically. The error text is lowercase and fit for a diagnostic.
 pub fn compile(
@@ -73,7 +92,7 @@ pub fn compile(
                 "CEL syntax error at {}:{} of the expression: {}",
                 error.pos.0,
                 error.pos.1 + 1,
-                error.msg
+                plain_syntax_error(&error.msg)
             ),
             None => "CEL syntax error".to_owned(),
         }
@@ -311,6 +330,14 @@ mod tests {
                 .contains("no operator `+` for `string` and `int`")
         );
         assert!(error("'yes'", true).contains("must be a `bool`"));
-        assert!(error("facts.x ==", true).starts_with("CEL syntax error at 1:"));
+        let eof = error("facts.x ==", true);
+        assert!(eof.starts_with("CEL syntax error at 1:"), "{eof}");
+        assert!(
+            eof.ends_with(
+                "the expression ends too early (an operand or a closing bracket is missing)"
+            ),
+            "{eof}"
+        );
+        assert!(error("(facts.x == 1))", true).ends_with("unexpected ')'"));
     }
 }

@@ -143,7 +143,7 @@ fn load_in_chain(pack: &PackRef, chain: &mut Chain<'_>) -> Result<Plan, PolicyEr
                         &label,
                         format!("cannot read the policy pack: {error}"),
                         Some(
-                            "give `--policy` a pack file or a folder holding `gonogo.yaml`"
+                            "name a pack file or a folder holding `gonogo.yaml` (`gonogo check --policy PACK`, `gonogo test PACK`)"
                                 .to_owned(),
                         ),
                     )

@@ -81,7 +81,11 @@ impl Renderer for Junit {
                 if rule.refs.is_empty() {
                     String::new()
                 } else {
-                    format!("Checklist items: {}", rule.refs.join(", "))
+                    format!(
+                        "Checklist items:\n- {}",
+                        crate::attest::vouches::described(&rule.refs, &rule.defined_at.0)
+                            .join("\n- ")
+                    )
                 },
             ]
             .into_iter()

@@ -88,12 +88,15 @@ pub enum Format {
 pub struct RenderOptions {
     /// SARIF's analysis category (`--sarif-category`).
     pub sarif_category: String,
+    /// The human report lists every rule, passes and skips too (`--verbose`).
+    pub verbose: bool,
 }
 
 impl Default for RenderOptions {
     fn default() -> Self {
         RenderOptions {
             sarif_category: "gonogo".into(),
+            verbose: false,
         }
     }
 }
@@ -102,7 +105,9 @@ impl Format {
     /// The renderer of this format.
     pub fn renderer(self, options: &RenderOptions) -> Box<dyn Renderer> {
         match self {
-            Format::Human => Box::new(Human),
+            Format::Human => Box::new(Human {
+                verbose: options.verbose,
+            }),
             Format::Json => Box::new(Json),
             Format::Sarif => Box::new(Sarif {
                 category: options.sarif_category.clone(),
@@ -124,28 +129,30 @@ impl Report {
         }
     }
 
-    /// `3 blocking, 1 warning · 12 passed, 4 failed, 2 skipped, 0 errors`.
+    /// What became of every rule, each counted once: `153 rules: 82
+    /// passed, 27 warnings, 0 blocking, 44 not applicable`, then the
+    /// waived, and how many of the warnings and blocking rules could not be
+    /// judged (errors), when there are any.
     pub fn counts_line(&self) -> String {
         let decision = &self.decision;
         let counts = &decision.counts;
-        format!(
-            "{} blocking, {} warning{} · {} passed, {} failed, {} skipped, {} errors",
-            decision.blocking.len(),
-            decision.warnings.len(),
-            if decision.warnings.len() == 1 {
-                ""
-            } else {
-                "s"
-            },
+        let plural =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        let mut line = format!(
+            "{}: {} passed, {}, {} blocking, {} not applicable",
+            plural(self.rules.len(), "rule", "rules"),
             counts.pass,
-            counts.fail,
+            plural(decision.warnings.len(), "warning", "warnings"),
+            decision.blocking.len(),
             counts.skip,
-            counts.error,
-        ) + &if counts.waived > 0 {
-            format!(", {} waived", counts.waived)
-        } else {
-            String::new()
+        );
+        if counts.waived > 0 {
+            line.push_str(&format!(", {} waived", counts.waived));
         }
+        if counts.error > 0 {
+            line.push_str(&format!(" ({} could not be judged)", counts.error));
+        }
+        line
     }
 
     /// The findings backing a rule's result: those of its check that did not pass.

@@ -100,9 +100,13 @@ fn fixed_report() -> Report {
 }
 
 fn rendered(format: Format) -> String {
+    rendered_with(format, &crate::report::RenderOptions::default())
+}
+
+fn rendered_with(format: Format, options: &crate::report::RenderOptions) -> String {
     let mut out = Vec::new();
     format
-        .renderer(&crate::report::RenderOptions::default())
+        .renderer(options)
         .render(&fixed_report(), &mut out)
         .expect("renders");
     String::from_utf8(out).expect("UTF-8")
@@ -134,6 +138,16 @@ fn the_fixed_report_has_a_rule_of_each_status() {
 #[test]
 fn human() {
     insta::assert_snapshot!(rendered(Format::Human));
+}
+
+/// `--verbose`: every rule by area, every check.
+#[test]
+fn human_verbose() {
+    let options = crate::report::RenderOptions {
+        verbose: true,
+        ..Default::default()
+    };
+    insta::assert_snapshot!(rendered_with(Format::Human, &options));
 }
 
 #[test]

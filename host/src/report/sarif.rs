@@ -51,7 +51,8 @@ fn help_text(rule: &RuleResult) -> String {
         help.push_str(&format!("\n\nHow to fix: {fix}"));
     }
     if !rule.refs.is_empty() {
-        help.push_str(&format!("\n\nChecklist items: {}", rule.refs.join(", ")));
+        let items = crate::attest::vouches::described(&rule.refs, &rule.defined_at.0);
+        help.push_str(&format!("\n\nChecklist items:\n- {}", items.join("\n- ")));
     }
     help
 }

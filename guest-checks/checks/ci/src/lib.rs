@@ -631,10 +631,18 @@ fn inspect(report: &mut Report, pipeline: &Pipeline, facts: &mut Facts) {
             let local = uses.starts_with("./") || uses.starts_with("docker://");
             let reference = uses.rsplit_once('@').map(|(_, r)| r).unwrap_or_default();
             let sha = reference.len() == 40 && reference.chars().all(|c| c.is_ascii_hexdigit());
+            // One finding per action and file: the same `actions/checkout@v4`
+            // in three jobs is one thing to pin (the facts keep every use).
+            let reported = facts
+                .unpinned_actions
+                .iter()
+                .any(|u| u["path"] == path && u["action"] == uses.as_str());
             if !local && !sha {
                 facts
                     .unpinned_actions
                     .push(json!({"path": path, "line": step.line, "action": uses}));
+            }
+            if !local && !sha && !reported {
                 report.push(
                     Finding::warn(findings::ACTION_UNPINNED, Severity::Medium, format!("`{uses}` is not pinned to a commit SHA"))
                         .at(path, Some(step.line))

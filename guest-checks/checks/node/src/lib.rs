@@ -302,7 +302,7 @@ fn inspect(service: &node::Service, packages: &[node::Package], sink: &mut Sink)
         }
     }
     facts["modules"] = json!(modules.len());
-    facts["security_headers"] = features::security_headers(&modules, sink);
+    facts["security_headers"] = features::security_headers(&modules, package, sink);
     facts["cors"] = features::cors(&modules, sink);
     let routes = scan::routes_by_module(&modules);
     facts["rate_limit"] = features::rate_limit(&modules, &routes, sink);

@@ -234,9 +234,35 @@ fn hono_middleware_imported_from_subpaths_is_found() {
     let source = "import { Hono } from 'hono';\nimport { cors } from 'hono/cors';\nimport { secureHeaders } from 'hono/secure-headers';\nconst app = new Hono();\napp.use('*', cors({ origin: ['https://shop.example'] }));\napp.use('*', secureHeaders());";
     let modules = [parse_module("src/app.ts", source)];
     let mut findings = sink();
-    assert_eq!(security_headers(&modules, &mut findings)["present"], true);
+    let package = manifest(json!({"dependencies": {"hono": "^4"}}));
+    let headers = security_headers(&modules, &package, &mut findings);
+    assert_eq!(headers["present"], true);
+    // The framework's own middleware is no sign of a dependency left unused.
+    assert_eq!(headers["declared"], Value::Null);
     assert_eq!(cors(&modules, &mut findings)["kind"], "list");
     assert!(findings.findings.is_empty(), "{:?}", findings.findings);
+}
+
+/// A root package with this `package.json`.
+fn manifest(manifest: Value) -> gonogo_analysis::node::Package {
+    gonogo_analysis::node::Package {
+        dir: String::new(),
+        manifest_path: "package.json".into(),
+        manifest,
+    }
+}
+
+#[test]
+fn helmet_declared_but_never_registered_is_named() {
+    let modules = [parse_module(
+        "src/app.js",
+        "const app = require('express')();\n// TODO: app.use(helmet())\nmodule.exports = app;",
+    )];
+    let mut findings = sink();
+    let package = manifest(json!({"dependencies": {"express": "^4", "helmet": "^7"}}));
+    let headers = security_headers(&modules, &package, &mut findings);
+    assert_eq!(headers["present"], false);
+    assert_eq!(headers["declared"], "helmet");
 }
 
 #[test]

@@ -1,0 +1,180 @@
+//! The default human report: what needs doing, and why the rest was not
+//! judged. Blocking rules and warnings one line each (why, and where);
+//! sign-offs awaiting an
+//! attestation grouped by why they cannot pass yet; rules that do not
+//! apply, one line per reason (a check that was not configured gives the
+//! reason for all of its rules); passes as a count.
+
+use super::rule::RuleWriter;
+use super::{BOLD, DIM, GREEN, RED, YELLOW};
+use crate::eval::RuleResult;
+use crate::model::Status;
+use crate::plan::Enforcement;
+use crate::report::Report;
+use std::io::{self, Write};
+
+/// Rule ids shown on a grouped line before `… and N more`.
+const IDS_SHOWN: usize = 4;
+
+/// Writes the default report's body.
+pub fn what_needs_doing<'r>(
+    report: &'r Report,
+    out: &mut dyn Write,
+    rules: &mut RuleWriter<'r>,
+) -> io::Result<()> {
+    let decision = &report.decision;
+    let _ = rules;
+    let blocking: Vec<&RuleResult> = report
+        .rules
+        .iter()
+        .filter(|r| decision.blocking.contains(&r.id))
+        .collect();
+    let failing = |r: &&RuleResult| {
+        matches!(r.status, Status::Fail | Status::Error) && !decision.blocking.contains(&r.id)
+    };
+    // A sign-off that only warns, and fails for want of a signature.
+    let awaiting = |r: &&RuleResult| {
+        r.attestation && r.status == Status::Fail && r.enforcement == Enforcement::Warn
+    };
+    let sign_offs: Vec<&RuleResult> = report
+        .rules
+        .iter()
+        .filter(failing)
+        .filter(awaiting)
+        .collect();
+    let warnings: Vec<&RuleResult> = report
+        .rules
+        .iter()
+        .filter(failing)
+        .filter(|r| !awaiting(r))
+        .collect();
+    let mut lines = RuleWriter::for_ids(
+        report,
+        blocking.iter().chain(&warnings).map(|r| r.id.as_str()),
+    );
+    if !blocking.is_empty() {
+        writeln!(out, "\n{RED}Blocking{RED:#} · {}", blocking.len())?;
+        for rule in &blocking {
+            lines.write_line(out, report, rule, true)?;
+        }
+    }
+    if !warnings.is_empty() {
+        writeln!(out, "\n{YELLOW}Warnings{YELLOW:#} · {}", warnings.len())?;
+        for rule in &warnings {
+            lines.write_line(out, report, rule, false)?;
+        }
+    }
+    if !blocking.is_empty() || !warnings.is_empty() {
+        writeln!(
+            out,
+            "  {DIM}`gonogo explain RULE` tells how to fix one; `--verbose` shows every rule with its findings and fix{DIM:#}"
+        )?;
+    }
+    if !sign_offs.is_empty() {
+        awaiting_sign_off(out, &sign_offs)?;
+    }
+    let waived: Vec<&RuleResult> = report
+        .rules
+        .iter()
+        .filter(|r| r.status == Status::Waived)
+        .collect();
+    if !waived.is_empty() {
+        writeln!(out, "\n{YELLOW}Waived{YELLOW:#} · {}", waived.len())?;
+        for rule in waived {
+            rules.write(out, report, rule)?;
+        }
+    }
+    not_applicable(report, out)?;
+    let passed = report
+        .rules
+        .iter()
+        .filter(|r| r.status == Status::Pass)
+        .count();
+    writeln!(
+        out,
+        "\n{GREEN}Passed{GREEN:#} · {passed} {DIM}(`--verbose` lists every rule){DIM:#}"
+    )
+}
+
+/// Sign-offs grouped by why they fail (the signers missing, no key
+/// trusted for the role), with how to attest.
+fn awaiting_sign_off(out: &mut dyn Write, sign_offs: &[&RuleResult]) -> io::Result<()> {
+    writeln!(
+        out,
+        "\n{YELLOW}Sign-offs not yet attested{YELLOW:#} · {} warnings",
+        sign_offs.len()
+    )?;
+    for (why, ids) in grouped(sign_offs.iter().map(|r| {
+        (
+            r.message.clone().unwrap_or_else(|| "not attested".into()),
+            r.id.as_str(),
+        )
+    })) {
+        writeln!(out, "  {YELLOW}⚠{YELLOW:#} {why}")?;
+        writeln!(out, "      {DIM}{}{DIM:#}", ids.join(", "))?;
+    }
+    writeln!(
+        out,
+        "  {DIM}once each is done, its signer runs `gonogo attest RULE --role ROLE --key KEY`; `--verbose` shows what each vouches for{DIM:#}"
+    )
+}
+
+/// Skipped rules, one line per reason: the check's own "not configured"
+/// finding when it has one, else the rule's `skip_message`.
+fn not_applicable(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let skipped: Vec<&RuleResult> = report
+        .rules
+        .iter()
+        .filter(|r| r.status == Status::Skip)
+        .collect();
+    if skipped.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "\n{BOLD}Not applicable{BOLD:#} · {}", skipped.len())?;
+    let reason = |rule: &RuleResult| -> String {
+        let unconfigured = report
+            .checks
+            .iter()
+            .filter(|run| rule.check.as_ref() == Some(&run.name))
+            .flat_map(|run| &run.findings)
+            .find(|f| f.status == Status::Skip);
+        match (unconfigured, rule.skip_reason()) {
+            (Some(finding), _) => finding.message.clone(),
+            (None, Some(reason)) => reason
+                .strip_prefix("not applicable: ")
+                .unwrap_or(reason)
+                .to_owned(),
+            (None, None) => rule
+                .message
+                .as_deref()
+                .map(|m| m.strip_prefix("not applicable: ").unwrap_or(m).to_owned())
+                .unwrap_or_else(|| "its `when` is false".into()),
+        }
+    };
+    for (why, ids) in grouped(skipped.iter().map(|r| (reason(r), r.id.as_str()))) {
+        let shown = ids
+            .iter()
+            .take(IDS_SHOWN)
+            .copied()
+            .collect::<Vec<_>>()
+            .join(", ");
+        let more = match ids.len().saturating_sub(IDS_SHOWN) {
+            0 => String::new(),
+            n => format!(" and {n} more"),
+        };
+        writeln!(out, "  {DIM}-{DIM:#} {why} {DIM}({shown}{more}){DIM:#}")?;
+    }
+    Ok(())
+}
+
+/// The ids under each distinct reason, reasons in order of first use.
+fn grouped<'a>(pairs: impl Iterator<Item = (String, &'a str)>) -> Vec<(String, Vec<&'a str>)> {
+    let mut groups: Vec<(String, Vec<&str>)> = Vec::new();
+    for (why, id) in pairs {
+        match groups.iter_mut().find(|(w, _)| *w == why) {
+            Some((_, ids)) => ids.push(id),
+            None => groups.push((why, vec![id])),
+        }
+    }
+    groups
+}
