@@ -220,20 +220,34 @@ fn the_github_action_passes_its_inputs_through() {
     );
 }
 
+/// A project whose pack does not parse: no decision (exit 2).
+const BROKEN_PACK: &str = "a broken pack";
+
 #[test]
-fn the_gitlab_job_writes_its_junit_report() {
+fn the_gitlab_job_writes_its_reports_and_tells_no_go_from_no_decision() {
     let job = &yaml("integrations/gitlab-ci.yml")["gonogo"];
     assert_eq!(job["artifacts"]["reports"]["junit"], "gonogo-junit.xml");
+    assert_eq!(
+        job["artifacts"]["reports"]["codequality"],
+        "gl-code-quality-report.json"
+    );
     assert_eq!(job["artifacts"]["when"], "always");
-    for example in [GOOD, BAD] {
-        let project = common::fixture_project(example);
+    for example in [GOOD, BAD, BROKEN_PACK] {
+        let project = if example == BROKEN_PACK {
+            let project = Project::new();
+            project.write("gonogo.yaml", "name: [\n");
+            project
+        } else {
+            common::fixture_project(example)
+        };
+        let folder = project.path().to_path_buf();
         let script: Vec<&str> = job["script"]
             .as_array()
             .expect("script")
             .iter()
             .filter_map(|l| l.as_str())
             .collect();
-        let status = Command::new("bash")
+        let output = Command::new("bash")
             .args([
                 "--noprofile",
                 "--norc",
@@ -242,7 +256,7 @@ fn the_gitlab_job_writes_its_junit_report() {
                 "-c",
                 &script.join("\n"),
             ])
-            .current_dir(project.path())
+            .current_dir(&folder)
             .env("PATH", path_with_gonogo())
             .env("GONOGO_CACHE_DIR", common::shared_cache())
             .env(
@@ -252,16 +266,45 @@ fn the_gitlab_job_writes_its_junit_report() {
                     .expect("variable"),
             )
             .env("GONOGO_ENV_FILE", repo().join(common::example_env(example)))
-            .status()
+            .output()
             .expect("bash runs");
-        assert_eq!(
-            status.code(),
-            Some(if example == GOOD { 0 } else { 1 }),
-            "{example}"
-        );
-        let junit = std::fs::read_to_string(project.path().join("gonogo-junit.xml"))
-            .expect("junit written");
+        let log = String::from_utf8_lossy(&output.stdout);
+        let (code, said) = match example {
+            GOOD => (0, "gonogo: GO"),
+            BAD => (1, "gonogo: NO-GO"),
+            _ => (2, "gonogo: no decision (exit 2)"),
+        };
+        assert_eq!(output.status.code(), Some(code), "{example}: {log}");
+        assert!(log.contains(said), "{example}: {log}");
+        if code == 2 {
+            continue;
+        }
+        let junit =
+            std::fs::read_to_string(folder.join("gonogo-junit.xml")).expect("junit written");
         assert!(junit.contains("<testsuites name=\"gonogo\""));
+        let quality: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(folder.join("gl-code-quality-report.json"))
+                .expect("code quality written"),
+        )
+        .expect("JSON");
+        let issues = quality.as_array().expect("a list of issues");
+        // Blocking rules weigh most; the good example has only warnings.
+        let blockers = issues.iter().filter(|i| i["severity"] == "blocker").count();
+        assert_eq!(blockers > 0, example == BAD, "{example}");
+        for issue in issues {
+            for key in ["description", "check_name", "fingerprint", "severity"] {
+                assert!(
+                    issue[key].as_str().is_some_and(|v| !v.is_empty()),
+                    "{issue:#}"
+                );
+            }
+            assert!(issue["location"]["path"].as_str().is_some());
+            assert!(
+                issue["location"]["lines"]["begin"]
+                    .as_u64()
+                    .is_some_and(|l| l >= 1)
+            );
+        }
     }
 }
 
@@ -277,5 +320,34 @@ fn the_pre_push_hook_blocks_a_no_go() {
             .status()
             .expect("the hook runs");
         assert_eq!(status.code(), Some(code), "{example}");
+    }
+}
+
+/// Without the deployment's env file the hook still gates what the
+/// repository shows (the misconfigured example's code and images are a
+/// no-go), skips what it cannot know, and says so.
+#[test]
+fn the_pre_push_hook_without_an_env_file_judges_the_repository_only() {
+    let hook = repo().join("integrations/pre-push");
+    for (example, code) in [(GOOD, 0), (BAD, 1)] {
+        let output = Command::new(&hook)
+            .current_dir(repo().join(example))
+            .env("PATH", path_with_gonogo())
+            .env("GONOGO_CACHE_DIR", common::shared_cache())
+            .env_remove("GONOGO_ENV_FILE")
+            .env(
+                "JWT_SECRET",
+                "not read: the process environment is left alone",
+            )
+            .output()
+            .expect("the hook runs");
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(code), "{example}: {stdout}");
+        assert!(stderr.contains("judging the repository only"), "{stderr}");
+        assert!(
+            stdout.contains("env, http, email_dns not run: this run judges the repository only"),
+            "{stdout}"
+        );
     }
 }

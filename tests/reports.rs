@@ -127,6 +127,11 @@ fn junit_report_is_well_formed_xml_and_snapshot() {
     assert!(text.contains(
         r#"<testsuites name="gonogo" tests="153" failures="36" errors="0" skipped="40">"#
     ));
+    // A failure is linked to the file and line of its first finding.
+    assert!(
+        text.contains(r#"name="no-secret-fallbacks: No secret falls back to a hard-coded default" file="src/routes/auth.js" line="7">"#),
+        "{text}"
+    );
     snapshot("junit", &text);
 }
 

@@ -131,6 +131,10 @@ pub struct CheckRun {
     /// Why it could not run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// Why it was not run on purpose (`--repository-only`): the rules that
+    /// read it are `skip` with this reason, not judged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_run: Option<String>,
     /// Its findings.
     #[serde(default)]
     pub findings: Vec<Finding>,
@@ -161,12 +165,23 @@ impl CheckRun {
             info,
             status: Status::Error,
             error: Some(error),
+            not_run: None,
             findings: Vec::new(),
             facts: serde_json::Map::new(),
             logs: Vec::new(),
             probes_refused: Vec::new(),
             duration_ms: 0,
             reused: false,
+        }
+    }
+
+    /// A check left out of this run on purpose, and why.
+    pub fn not_run(name: &str, source: &str, why: String) -> Self {
+        CheckRun {
+            status: Status::Skip,
+            error: None,
+            not_run: Some(why),
+            ..Self::failed(name, source, None, String::new())
         }
     }
 

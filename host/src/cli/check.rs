@@ -75,6 +75,14 @@ pub struct CheckArgs {
     #[arg(long, default_value = "gonogo", value_name = "CATEGORY")]
     sarif_category: String,
 
+    /// Judge the repository only: the checks the pack grants environment
+    /// variables or hosts to (the deployment's variables, live probes) are
+    /// not run, and the rules that read them are skipped, saying so. For a
+    /// pre-push hook or a laptop without the production env file; the
+    /// pipeline's full run still judges the rest.
+    #[arg(long, conflicts_with_all = ["env_files", "process_env", "replay", "record"])]
+    repository_only: bool,
+
     /// What makes a no-go: failing `block` rules, or `warn` rules too.
     #[arg(long, value_enum, default_value_t = FailOn::Block)]
     fail_on: FailOn,
@@ -244,7 +252,19 @@ pub fn run(args: CheckArgs) -> Exit {
             return Exit::Error;
         }
     }
-    let use_process_env = args.env_files.is_empty() || args.process_env;
+    // `--repository-only`: the checks granted the deployment's variables or
+    // hosts stay out of the run (and of what it may read).
+    let mut plan = plan;
+    let left_out: Vec<crate::plan::CheckSpec> = if args.repository_only {
+        let (left_out, kept) = std::mem::take(&mut plan.checks)
+            .into_iter()
+            .partition(|c| !c.grants.env.is_empty() || !c.grants.hosts.is_empty());
+        plan.checks = kept;
+        left_out
+    } else {
+        Vec::new()
+    };
+    let use_process_env = !args.repository_only && (args.env_files.is_empty() || args.process_env);
     let env = match EnvSource::load(&args.env_files, use_process_env) {
         Ok(env) => env,
         Err(error) => return fail(error),
@@ -301,10 +321,17 @@ pub fn run(args: CheckArgs) -> Exit {
     if let Some(progress) = &progress {
         progress.clear();
     }
-    let runs = match runs {
+    let mut runs = match runs {
         Ok(runs) => runs,
         Err(error) => return fail(error),
     };
+    runs.extend(left_out.iter().map(|check| {
+        crate::model::CheckRun::not_run(
+            &check.name,
+            &check.reference,
+            "this run judges the repository only (`--repository-only`); it reads the deployment's environment or probes the service".into(),
+        )
+    }));
     if let Some(path) = &args.record {
         let order: Vec<String> = plan.checks.iter().map(|c| c.name.clone()).collect();
         if let Err(error) = probes.write_recording(path, &order) {

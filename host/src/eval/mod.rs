@@ -270,8 +270,14 @@ fn evaluate_rule(
         result.message = Some(message);
         result.remediation = rule.remediation.clone();
     };
+    // A check left out on purpose makes the rule `skip`, unless another
+    // check it reads broke: that is still an error.
+    let mut left_out = None;
     for dependency in &rule.depends_on {
         match runs.get(dependency.as_str()).map(|(run, _)| run) {
+            Some(run) if run.not_run.is_some() => {
+                left_out = left_out.or(Some((dependency, run.not_run.as_deref())));
+            }
             Some(run) if run.status == Status::Error => {
                 let why = run.error.as_deref().unwrap_or("unknown error");
                 error(
@@ -286,6 +292,14 @@ fn evaluate_rule(
                 return result;
             }
         }
+    }
+    if let Some((check, why)) = left_out {
+        result.status = Status::Skip;
+        result.message = Some(format!(
+            "not applicable: check `{check}` was not run: {}",
+            why.unwrap_or_default()
+        ));
+        return result;
     }
     let unread = unread_inputs(rule, runs);
     if let Some(first) = unread.first() {
@@ -397,3 +411,6 @@ fn render(template: &Template, context: &Context<'_, '_>) -> String {
 
 #[cfg(test)]
 mod unread_tests;
+
+#[cfg(test)]
+mod left_out_tests;

@@ -87,6 +87,7 @@ impl RawCheck {
                 .status
                 .unwrap_or_else(|| CheckRun::status_of(&self.findings)),
             error: None,
+            not_run: None,
             findings: self.findings.clone(),
             facts: self.facts.clone(),
             logs: Vec::new(),

@@ -2,6 +2,8 @@
 //! A blocking rule that fails is a `<failure>`, one that errors an
 //! `<error>`; a skipped rule is `<skipped>`; a warn-only rule that fails
 //! passes with the warning in `<system-out>`, because JUnit has no warning.
+//! A test case whose rule has located findings carries the first one's
+//! `file` and `line`.
 
 use super::{Renderer, Report};
 use crate::model::Status;
@@ -92,9 +94,22 @@ impl Renderer for Junit {
             .filter(|s| !s.is_empty())
             .collect::<Vec<_>>()
             .join("\n"));
+            // Where the first of its findings is, as GitLab and Jenkins
+            // link a test case to a file.
+            let place = report
+                .evidence(rule)
+                .find_map(|f| f.location.as_ref())
+                .map(|l| {
+                    let line = l
+                        .line
+                        .map(|n| format!(r#" line="{n}""#))
+                        .unwrap_or_default();
+                    format!(r#" file="{}"{line}"#, xml(&l.path))
+                })
+                .unwrap_or_default();
             write!(
                 out,
-                r#"    <testcase classname="{classname}" name="{name}""#
+                r#"    <testcase classname="{classname}" name="{name}"{place}"#
             )?;
             match (rule.status, rule.enforcement) {
                 (Status::Pass | Status::Warn, _) => writeln!(out, "/>")?,

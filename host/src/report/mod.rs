@@ -1,10 +1,12 @@
 //! Reports: one [`Report`] per run, rendered by one [`Renderer`] per format
 //! (one file each). Everything here is already redacted.
 
+mod codequality;
 mod human;
 mod json;
 mod junit;
 mod markdown;
+mod places;
 mod sarif;
 
 use crate::decision::Decision;
@@ -14,6 +16,7 @@ use crate::target::Target;
 use serde::Serialize;
 use std::io::{self, Write};
 
+pub use codequality::CodeQuality;
 pub use human::Human;
 pub use json::Json;
 pub use junit::Junit;
@@ -71,7 +74,7 @@ pub trait Renderer {
 /// The formats `--format` accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
-    /// For people: grouped by area, the decision last.
+    /// For people: what needs doing, the decision last (`--verbose`: every rule).
     Human,
     /// For programs: the versioned schema `gonogo.report/v1`.
     Json,
@@ -81,6 +84,8 @@ pub enum Format {
     Junit,
     /// A Markdown summary, for `$GITHUB_STEP_SUMMARY` and PR comments.
     Markdown,
+    /// GitLab's Code Quality report, shown in merge requests.
+    Codequality,
 }
 
 /// What renderers may be told beyond the report.
@@ -114,6 +119,7 @@ impl Format {
             }),
             Format::Junit => Box::new(Junit),
             Format::Markdown => Box::new(Markdown),
+            Format::Codequality => Box::new(CodeQuality),
         }
     }
 }

@@ -151,6 +151,11 @@ fn human_verbose() {
 }
 
 #[test]
+fn codequality() {
+    insta::assert_snapshot!(rendered(Format::Codequality));
+}
+
+#[test]
 fn json() {
     insta::assert_snapshot!(rendered(Format::Json));
 }

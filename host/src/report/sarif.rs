@@ -2,8 +2,8 @@
 //! per pack rule (with help text and severity); one result per rule that
 //! failed or errored, located at the findings of its check that point into
 //! the project, else at the rule in the pack file when the pack is in the
-//! repository, else at the project's manifest: every result has a file and
-//! a line, as code scanning needs to show it. Paths start at the root of
+//! repository, else at the project's manifest ([`super::places`]): every
+//! result has a file and a line, as code scanning needs to show it. Paths start at the root of
 //! the git repository (`uriBaseId` `SRCROOT`), so a project in `apps/api`
 //! puts its alerts on `apps/api/…`; `automationDetails.id` is the category
 //! (`--sarif-category`), the project's path and a non-production
@@ -66,39 +66,10 @@ fn physical(uri: &str, line: Option<u32>) -> Value {
     } })
 }
 
-/// Where a result is shown: its check's located findings, else the rule
-/// in the pack when the pack is in the repository, else the project's
-/// manifest or README, else the project folder.
+/// Where a result is shown (see [`super::places`]), at most
+/// [`MAX_LOCATIONS`].
 fn locations(report: &Report, rule: &RuleResult) -> Vec<Value> {
-    let target = &report.target;
-    let mut places: Vec<(String, Option<u32>)> = Vec::new();
-    for location in report.evidence(rule).filter_map(|f| f.location.as_ref()) {
-        let place = (target.from_repository_root(&location.path), location.line);
-        if !places.contains(&place) {
-            places.push(place);
-        }
-    }
-    if places.is_empty()
-        && let Some(pack) = in_repository(report, &rule.defined_at.0)
-    {
-        places.push((pack, Some(rule.defined_at.1)));
-    }
-    if places.is_empty() {
-        let project = std::path::Path::new(&target.path);
-        let file = ["package.json", "README.md"]
-            .into_iter()
-            .find(|name| project.join(name).is_file());
-        let path = match file {
-            Some(name) => target.from_repository_root(name),
-            None => target
-                .path_in_repository
-                .clone()
-                .filter(|p| !p.is_empty())
-                .unwrap_or_else(|| ".".into()),
-        };
-        places.push((path, None));
-    }
-    places
+    super::places::of(report, rule)
         .iter()
         .take(MAX_LOCATIONS)
         .map(|(path, line)| physical(path, *line))
@@ -189,18 +160,4 @@ impl Renderer for Sarif {
         serde_json::to_writer_pretty(&mut *out, &sarif)?;
         writeln!(out)
     }
-}
-
-/// A pack file as seen from the repository's root (the project's, outside
-/// git), when it lives there.
-fn in_repository(report: &Report, file: &str) -> Option<String> {
-    let root = match &report.target.repository_root {
-        Some(root) => root.clone(),
-        None => std::path::Path::new(&report.target.path)
-            .canonicalize()
-            .ok()?,
-    };
-    let pack = std::path::Path::new(file).canonicalize().ok()?;
-    let relative = pack.strip_prefix(root).ok()?;
-    Some(relative.to_string_lossy().replace('\\', "/"))
 }

@@ -90,6 +90,7 @@ pub fn convert(
         info: Some(info),
         status: CheckRun::status_of(&findings),
         error: None,
+        not_run: None,
         findings,
         facts,
         logs: Vec::new(),

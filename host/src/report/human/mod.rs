@@ -91,17 +91,28 @@ fn every_rule<'r>(
 fn checks(report: &Report, out: &mut dyn Write, verbose: bool) -> io::Result<()> {
     let broken =
         |run: &&crate::model::CheckRun| run.error.is_some() || !run.probes_refused.is_empty();
+    let (left_out, ran): (Vec<&crate::model::CheckRun>, Vec<&crate::model::CheckRun>) =
+        report.checks.iter().partition(|run| run.not_run.is_some());
     if !verbose {
-        let reused = report.checks.iter().filter(|r| r.reused).count();
+        let reused = ran.iter().filter(|r| r.reused).count();
         writeln!(
             out,
             "\n{BOLD}checks{BOLD:#} {DIM}{} ran, {reused} reused (nothing they read had changed){DIM:#}",
-            report.checks.len()
+            ran.len()
         )?;
     } else {
         writeln!(out, "\n{BOLD}checks{BOLD:#}")?;
     }
-    for run in report.checks.iter().filter(|run| verbose || broken(run)) {
+    if let Some(first) = left_out.first() {
+        let names: Vec<&str> = left_out.iter().map(|r| r.name.as_str()).collect();
+        writeln!(
+            out,
+            "  {DIM}-{DIM:#} {} not run: {}",
+            names.join(", "),
+            first.not_run.as_deref().unwrap_or_default()
+        )?;
+    }
+    for run in ran.into_iter().filter(|run| verbose || broken(run)) {
         let version = run
             .info
             .as_ref()
