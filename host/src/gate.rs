@@ -180,14 +180,7 @@ exceptions:
         let now = chrono::DateTime::parse_from_rfc3339(&format!("{today}T12:00:00Z"))
             .expect("date")
             .with_timezone(&chrono::Utc);
-        let target = Target {
-            path: ".".into(),
-            commit: None,
-            branch: None,
-            artifact: None,
-            path_in_repository: None,
-            repository_root: None,
-        };
+        let target = Target::unversioned(".");
         let verdict = judge(
             &plan,
             &GateInputs {

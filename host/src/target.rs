@@ -59,6 +59,19 @@ impl Target {
         }
     }
 
+    /// A project at `path` known to no version control: what pack tests
+    /// and unit tests judge (set `commit` and `branch` as needed).
+    pub fn unversioned(path: &str) -> Self {
+        Target {
+            path: path.to_owned(),
+            commit: None,
+            branch: None,
+            artifact: None,
+            path_in_repository: None,
+            repository_root: None,
+        }
+    }
+
     /// A project-relative path as seen from the repository's root
     /// (`src/main.ts` → `apps/api/src/main.ts`); unchanged outside a
     /// repository or at its root.

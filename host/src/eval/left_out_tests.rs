@@ -22,14 +22,7 @@ fn statuses(repo: CheckRun) -> Vec<(String, Status, Option<String>)> {
         repo,
         CheckRun::not_run("deploy", "builtin:env", "repository only".into()),
     ];
-    let target = Target {
-        path: ".".into(),
-        commit: None,
-        branch: None,
-        artifact: None,
-        path_in_repository: None,
-        repository_root: None,
-    };
+    let target = Target::unversioned(".");
     judge_simply(&plan, &runs, &target, chrono::Utc::now())
         .rules
         .into_iter()

@@ -30,14 +30,7 @@ fn run(name: &str, findings: Vec<Finding>) -> CheckRun {
 fn statuses(findings: Vec<Finding>) -> Vec<(String, Status, Option<String>)> {
     let plan = crate::policy::parse(PACK, "t.yaml", None).expect("pack");
     let runs = [run("c", findings), run("d", Vec::new())];
-    let target = Target {
-        path: ".".into(),
-        commit: None,
-        branch: None,
-        artifact: None,
-        path_in_repository: None,
-        repository_root: None,
-    };
+    let target = Target::unversioned(".");
     let verdict = judge_simply(&plan, &runs, &target, chrono::Utc::now());
     verdict
         .rules

@@ -330,12 +330,9 @@ fn build_case(
         environment: case.environment.unwrap_or_else(|| "production".into()),
         now,
         target: Target {
-            path: ".".into(),
             commit: case.target.as_ref().and_then(|t| t.commit.clone()),
             branch: case.target.as_ref().and_then(|t| t.branch.clone()),
-            artifact: None,
-            path_in_repository: None,
-            repository_root: None,
+            ..Target::unversioned(".")
         },
         attested,
         level,
