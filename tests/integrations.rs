@@ -12,10 +12,7 @@ use std::process::Command;
 const BAD: &str = "examples/shop-api-misconfigured";
 const GOOD: &str = "examples/shop-api";
 
-fn yaml(path: &str) -> serde_json::Value {
-    serde_saphyr::from_str(&std::fs::read_to_string(repo().join(path)).expect("readable"))
-        .expect("valid YAML")
-}
+use common::yaml;
 
 /// The folder of the built `gonogo`, to put first on PATH.
 fn bin_dir() -> PathBuf {
@@ -50,10 +47,19 @@ fn expand(
                 .get(name)
                 .cloned()
                 .unwrap_or_else(|| panic!("unknown input `{name}`"))
-        } else if let Some(name) = expression.strip_prefix("steps.check.outputs.") {
+        } else if let Some((_, name)) = expression
+            .strip_prefix("steps.")
+            .and_then(|rest| rest.split_once(".outputs."))
+        {
             outputs.get(name).cloned().unwrap_or_default()
         } else if expression == "github.action_path" {
             repo().display().to_string()
+        } else if expression == "github.action_ref" {
+            "main".into()
+        } else if expression == "github.action_repository" {
+            "OWNER/gonogo".into()
+        } else if expression == "github.token" {
+            String::new()
         } else {
             panic!("the test does not emulate `{expression}`")
         };
@@ -151,7 +157,12 @@ fn run_action(given: &[(&str, &str)]) -> ActionRun {
 fn the_github_action_gates_uploads_sarif_and_writes_the_summary() {
     let run = run_action(&[("path", BAD), ("env-file", &common::example_env(BAD))]);
     let codes: Vec<i32> = run.exit_codes.iter().map(|(_, c)| *c).collect();
-    assert_eq!(codes, [0, 0, 1], "install, run, gate: {:?}", run.exit_codes);
+    assert_eq!(
+        codes,
+        [0, 0, 0, 1],
+        "resolve, install, run, gate: {:?}",
+        run.exit_codes
+    );
     assert_eq!(
         run.outputs.get("verdict").map(String::as_str),
         Some("no-go")
@@ -178,7 +189,10 @@ fn the_github_action_gates_uploads_sarif_and_writes_the_summary() {
     // Pinned by commit, as the pack's own `ci-supply-chain` asks.
     assert_eq!(
         run.skipped_uses,
-        ["github/codeql-action/upload-sarif@dd903d2e4f5405488e5ef1422510ee31c8b32357"]
+        [
+            "actions/cache@0057852bfaa89a56745cba8c7296529d2fc39830",
+            "github/codeql-action/upload-sarif@dd903d2e4f5405488e5ef1422510ee31c8b32357"
+        ]
     );
 
     let run = run_action(&[("path", GOOD), ("env-file", &common::example_env(GOOD))]);

@@ -209,3 +209,9 @@ pub fn check_example(example: &str, format: &str, extra: &[&str], code: i32) -> 
     assert_eq!(output.status.code(), Some(code));
     String::from_utf8(output.stdout).expect("utf-8")
 }
+
+/// A YAML file of the repository, as JSON.
+pub fn yaml(relative: &str) -> serde_json::Value {
+    serde_saphyr::from_str(&std::fs::read_to_string(repo().join(relative)).expect("readable"))
+        .expect("valid YAML")
+}
