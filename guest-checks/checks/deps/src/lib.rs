@@ -276,12 +276,28 @@ fn engines(report: &mut Report, root: &node::Package, services: &[node::Service]
     report.fact("engines_node", declared);
 }
 
-/// Whether a version range accepts any version.
-fn is_loose(range: &str) -> bool {
-    let range = range.trim();
-    matches!(range, "" | "*" | "latest" | "x" | "X" | "next")
-        || (range.starts_with(">=") && !range.contains('<') && !range.contains(' '))
-        || range.starts_with(">") && !range.contains('<')
+/// Whether a dependency's version specifier accepts any future release:
+/// an npm range with no upper bound (`*`, `x`, `>= 1.0.0`, a union with
+/// one such part, empty), read by npm's own grammar (`nodejs-semver`), or
+/// a dist-tag (`latest`, `next`), which moves. Specifiers that are not
+/// ranges (`workspace:*`, `file:`, `link:`, git and tarball URLs, `npm:`
+/// aliases) are not judged here.
+fn is_loose(specifier: &str) -> bool {
+    let specifier = specifier.trim();
+    let not_a_range = specifier.contains(':') || specifier.contains('/');
+    if not_a_range {
+        return false;
+    }
+    match nodejs_semver::Range::parse(specifier) {
+        Ok(range) => {
+            let far_future = nodejs_semver::Version::from((u32::MAX as u64, 0, 0));
+            range.satisfies(&far_future)
+        }
+        // A word npm resolves through the registry's dist-tags.
+        Err(_) => specifier
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.'),
+    }
 }
 
 fn loose_versions(report: &mut Report, packages: &[node::Package]) {
@@ -475,7 +491,18 @@ gonogo_check::export_check!(Deps);
 mod tests {
     #[test]
     fn loose_ranges_are_recognised() {
-        for range in ["*", "latest", "", ">=1.0.0", "x"] {
+        for range in [
+            "*",
+            "latest",
+            "next",
+            "",
+            ">=1.0.0",
+            ">= 1.0.0",
+            "x",
+            "1.x || >=2",
+            "^1.2.3 || *",
+            ">1",
+        ] {
             assert!(super::is_loose(range), "{range}");
         }
         for range in [
@@ -483,8 +510,12 @@ mod tests {
             "~4.0.0",
             "1.2.3",
             ">=1.0.0 <2.0.0",
+            "1.x",
+            "^0.2",
             "workspace:*",
             "file:../lib",
+            "npm:lodash@*",
+            "github:user/repo",
         ] {
             assert!(!super::is_loose(range), "{range}");
         }

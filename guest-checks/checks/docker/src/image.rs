@@ -164,23 +164,17 @@ fn dockerignore_excludes(patterns: &[String], path: &str) -> bool {
     excluded
 }
 
+/// Whether `text` matches the `.dockerignore` pattern: `*` and `?` within
+/// one path segment, `**` across any number of them, `[…]` classes
+/// (globset's matcher, which compiles to a regex: no pattern can make it
+/// backtrack without end). A pattern that is not a valid glob matches
+/// nothing (Docker refuses it).
 fn glob(pattern: &str, text: &str) -> bool {
-    fn go(p: &[u8], t: &[u8]) -> bool {
-        match (p.first(), t.first()) {
-            (None, None) => true,
-            (Some(b'*'), _) if p.get(1) == Some(&b'*') => {
-                let rest = p[2..].strip_prefix(b"/").unwrap_or(&p[2..]);
-                (0..=t.len()).any(|i| go(rest, &t[i..]))
-            }
-            (Some(b'*'), _) => (0..=t.len())
-                .take_while(|i| *i == 0 || t[i - 1] != b'/')
-                .any(|i| go(&p[1..], &t[i..])),
-            (Some(b'?'), Some(c)) if *c != b'/' => go(&p[1..], &t[1..]),
-            (Some(a), Some(b)) if a == b => go(&p[1..], &t[1..]),
-            _ => false,
-        }
-    }
-    go(pattern.as_bytes(), text.as_bytes())
+    globset::GlobBuilder::new(pattern)
+        .literal_separator(true)
+        .backslash_escape(true)
+        .build()
+        .is_ok_and(|glob| glob.compile_matcher().is_match(text))
 }
 
 /// Whether `path` (relative to the project) names a listed file or folder;
@@ -516,5 +510,26 @@ mod tests {
         assert!(dockerignore_excludes(&patterns, "apps/api/node_modules"));
         assert!(dockerignore_excludes(&patterns, ".git"));
         assert!(!dockerignore_excludes(&patterns, "src"));
+        let classes = vec!["[Dd]ist".to_owned(), "*.lo?".to_owned()];
+        assert!(dockerignore_excludes(&classes, "Dist"));
+        assert!(dockerignore_excludes(&classes, "debug.log"));
+        assert!(!dockerignore_excludes(&classes, "logs/debug.txt"));
+    }
+
+    /// Patterns that made the former backtracking matcher take exponential
+    /// time (this test then never ended) are answered at once; an invalid
+    /// pattern matches nothing.
+    #[test]
+    fn hostile_dockerignore_patterns_cannot_stall_the_check() {
+        let hostile = vec![
+            format!("{}b", "*a".repeat(40)),
+            format!("{}x", "**/".repeat(40)),
+            "[unclosed".to_owned(),
+        ];
+        let long = "a".repeat(200);
+        let deep = vec!["d"; 200].join("/");
+        for path in [long.as_str(), deep.as_str()] {
+            assert!(!dockerignore_excludes(&hostile, path));
+        }
     }
 }
