@@ -448,38 +448,40 @@ pub(crate) fn run_git(root: &Path, args: &[&str], stdin: Option<&[u8]>) -> Resul
 }
 
 /// Every file under `root` except `.git` and `node_modules`, without
-/// following symbolic links; names that are not UTF-8 listed as
-/// [`names::listed`] writes them.
+/// following symbolic links (a link is listed as a file); names that are
+/// not UTF-8 listed as [`names::listed`] writes them. The `ignore` crate
+/// walks, with its filters off: outside git nothing is ignored, hidden
+/// files (`.env`) included.
 fn walk(root: &Path) -> Vec<FileEntry> {
     use std::os::unix::ffi::OsStrExt;
+    let walker = ignore::WalkBuilder::new(root)
+        .standard_filters(false)
+        .follow_links(false)
+        .filter_entry(|entry| {
+            let folder = entry.file_type().is_some_and(|kind| kind.is_dir());
+            !(folder
+                && entry.depth() > 0
+                && matches!(entry.file_name().as_bytes(), b".git" | b"node_modules"))
+        })
+        .build();
     let mut files = Vec::new();
-    // Each folder as on disk, and as listed.
-    let mut stack = vec![(PathBuf::new(), String::new())];
-    while let Some((relative, shown)) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(root.join(&relative)) else {
+    for entry in walker.flatten() {
+        if entry.file_type().is_none_or(|kind| kind.is_dir()) {
+            continue;
+        }
+        let Ok(relative) = entry.path().strip_prefix(root) else {
             continue;
         };
-        for entry in entries.flatten() {
-            let name = entry.file_name();
-            let Ok(kind) = entry.file_type() else {
-                continue;
-            };
-            let listed_name = names::listed(name.as_bytes());
-            let listed = if shown.is_empty() {
-                listed_name.into_owned()
-            } else {
-                format!("{shown}/{listed_name}")
-            };
-            if kind.is_dir() {
-                if name != ".git" && name != "node_modules" {
-                    stack.push((relative.join(&name), listed));
-                }
-            } else if files.len() < MAX_FILES {
-                files.push(FileEntry {
-                    path: listed,
-                    tracked: false,
-                });
-            }
+        let listed: Vec<String> = relative
+            .components()
+            .map(|part| names::listed(part.as_os_str().as_bytes()).into_owned())
+            .collect();
+        files.push(FileEntry {
+            path: listed.join("/"),
+            tracked: false,
+        });
+        if files.len() >= MAX_FILES {
+            break;
         }
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -715,10 +717,17 @@ mod tests {
         write(root, "b/c.ts");
         write(root, "a.json");
         write(root, "node_modules/x.js");
+        write(root, "apps/api/node_modules/y.js");
+        write(root, "vendor/.git/HEAD");
+        // Outside git nothing is ignored: a .gitignore'd env file is listed.
+        write(root, ".gitignore");
+        std::fs::write(root.join(".gitignore"), ".env\n").expect("gitignore");
+        write(root, ".env");
+        std::os::unix::fs::symlink(root.join("b"), root.join("link")).expect("symlink");
         let workspace = Workspace::scan(root);
         assert_eq!(workspace.vcs, Vcs::None);
         let paths: Vec<&str> = workspace.files.iter().map(|f| f.path.as_str()).collect();
-        assert_eq!(paths, ["a.json", "b/c.ts"]);
+        assert_eq!(paths, [".env", ".gitignore", "a.json", "b/c.ts", "link"]);
         assert_eq!(workspace.ignored(&["a.json".into()]), [false]);
     }
 }
