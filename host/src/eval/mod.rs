@@ -5,7 +5,8 @@
 //! `findings`, `status`. A rule that depends on a check in `error` is
 //! `error` itself (fail closed), whatever its expression says; so is a rule
 //! whose inputs a check could not read: a finding with status `error` in
-//! its evidence (see [`unread_inputs`]).
+//! its evidence (see [`unread_inputs`]). A rule that reads a check left
+//! out on purpose (`--repository-only`) is `skip`, saying so.
 
 pub mod values;
 
@@ -305,7 +306,8 @@ fn evaluate_rule(
     if let Some(first) = unread.first() {
         let more = match unread.len() {
             1 => String::new(),
-            n => format!(" (and {} more input it could not read)", n - 1),
+            2 => " (and 1 more input that could not be read)".to_owned(),
+            n => format!(" (and {} more inputs that could not be read)", n - 1),
         };
         error(&mut result, format!("{}{more}", first.message));
         if first.remediation.is_some() {

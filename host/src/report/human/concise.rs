@@ -1,9 +1,9 @@
 //! The default human report: what needs doing, and why the rest was not
 //! judged. Blocking rules and warnings one line each (why, and where);
-//! sign-offs awaiting an
-//! attestation grouped by why they cannot pass yet; rules that do not
-//! apply, one line per reason (a check that was not configured gives the
-//! reason for all of its rules); passes as a count.
+//! sign-offs awaiting an attestation grouped by why they cannot pass yet;
+//! waivers in full; rules that do not apply, one line per reason (a check
+//! that was not configured gives the reason for all of its rules); passes
+//! as a count.
 
 use super::rule::RuleWriter;
 use super::{BOLD, DIM, GREEN, RED, YELLOW};
@@ -23,7 +23,6 @@ pub fn what_needs_doing<'r>(
     rules: &mut RuleWriter<'r>,
 ) -> io::Result<()> {
     let decision = &report.decision;
-    let _ = rules;
     let blocking: Vec<&RuleResult> = report
         .rules
         .iter()
