@@ -1,6 +1,8 @@
-//! The README's sample output is a real run: each of its lines, in order,
-//! is a line of `gonogo check` over the misconfigured example (`…` stands
-//! for lines left out; the commit differs between clones).
+//! The default human report. The README's sample output is a real run:
+//! each of its lines, in order, is a line of `gonogo check` over the
+//! misconfigured example (`…` stands for lines left out; the commit differs
+//! between clones). It fits on two screens, names every failure, and in a
+//! monorepo puts each failure under the services it is in.
 
 mod common;
 
@@ -65,4 +67,58 @@ fn the_default_report_fits_on_two_screens_and_names_every_failure() {
             );
         }
     }
+}
+
+#[test]
+fn in_a_monorepo_failures_are_grouped_by_the_services_they_are_in() {
+    let project = common::Project::new();
+    project.write(
+        "package.json",
+        r#"{"name":"mono","private":true,"workspaces":["apps/*"]}"#,
+    );
+    for (service, code) in [
+        (
+            "api",
+            "const app = require('express')();\napp.listen(3000);\n",
+        ),
+        (
+            "worker",
+            "const secret = process.env.JWT_SECRET || 'dev-secret';\nconst app = require('express')();\napp.listen(3001);\n",
+        ),
+    ] {
+        project.write(
+            &format!("apps/{service}/package.json"),
+            &format!(r#"{{"name":"{service}","scripts":{{"start":"node index.js"}},"dependencies":{{"express":"^4"}}}}"#),
+        );
+        project.write(&format!("apps/{service}/index.js"), code);
+    }
+    common::commit_all(&project);
+    let output = common::gonogo()
+        .arg("check")
+        .arg(project.path())
+        .output()
+        .expect("runs");
+    let report = String::from_utf8(output.stdout).expect("UTF-8");
+    let after = |heading: &str| {
+        report
+            .split(&format!("\n  {heading}\n"))
+            .nth(1)
+            .unwrap_or_else(|| panic!("no heading `{heading}`:\n{report}"))
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert!(
+        after("apps/worker").contains("✗ no-secret-fallbacks"),
+        "{report}"
+    );
+    assert!(
+        after("apps/api, apps/worker").contains("✗ security-headers"),
+        "{report}"
+    );
+    assert!(
+        after("the rest of the project").contains("✗ auth-secret-present"),
+        "{report}"
+    );
 }

@@ -51,17 +51,18 @@ pub fn what_needs_doing<'r>(
         report,
         blocking.iter().chain(&warnings).map(|r| r.id.as_str()),
     );
+    let services = service_dirs(report);
     if !blocking.is_empty() {
         writeln!(out, "\n{RED}Blocking{RED:#} · {}", blocking.len())?;
-        for rule in &blocking {
-            lines.write_line(out, report, rule, true)?;
-        }
+        by_service(out, report, &services, &blocking, |out, rule| {
+            lines.write_line(out, report, rule, true)
+        })?;
     }
     if !warnings.is_empty() {
         writeln!(out, "\n{YELLOW}Warnings{YELLOW:#} · {}", warnings.len())?;
-        for rule in &warnings {
-            lines.write_line(out, report, rule, false)?;
-        }
+        by_service(out, report, &services, &warnings, |out, rule| {
+            lines.write_line(out, report, rule, false)
+        })?;
     }
     if !blocking.is_empty() || !warnings.is_empty() {
         writeln!(
@@ -93,6 +94,78 @@ pub fn what_needs_doing<'r>(
         out,
         "\n{GREEN}Passed{GREEN:#} · {passed} {DIM}(`--verbose` lists every rule){DIM:#}"
     )
+}
+
+/// The folders of the services the `node` check judged, when there are
+/// several (a monorepo), longest first: a path belongs to the first that
+/// holds it.
+fn service_dirs(report: &Report) -> Vec<String> {
+    let mut dirs: Vec<String> = report
+        .checks
+        .iter()
+        .filter(|run| run.source == "builtin:node")
+        .filter_map(|run| run.facts.get("services")?.as_array())
+        .flatten()
+        .filter_map(|service| service["dir"].as_str())
+        .filter(|dir| !dir.is_empty())
+        .map(str::to_owned)
+        .collect();
+    dirs.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+    dirs.dedup();
+    if dirs.len() < 2 { Vec::new() } else { dirs }
+}
+
+/// Writes `rules` with `line`, under one heading per service (the
+/// services of the rule's findings; the rest of the project last) when the
+/// project has several.
+fn by_service<'r>(
+    out: &mut dyn Write,
+    report: &Report,
+    services: &[String],
+    rules: &[&'r RuleResult],
+    mut line: impl FnMut(&mut dyn Write, &'r RuleResult) -> io::Result<()>,
+) -> io::Result<()> {
+    if services.is_empty() {
+        for rule in rules {
+            line(out, rule)?;
+        }
+        return Ok(());
+    }
+    // The services a rule's findings are in, in order: one heading per
+    // set, so a rule failing in two services is under both their names.
+    let services_of = |rule: &RuleResult| -> Option<String> {
+        let mut found: Vec<&str> = Vec::new();
+        for location in report.evidence(rule).filter_map(|f| f.location.as_ref()) {
+            if let Some(dir) = services
+                .iter()
+                .find(|dir| location.path.starts_with(&format!("{dir}/")))
+                && !found.contains(&dir.as_str())
+            {
+                found.push(dir);
+            }
+        }
+        (!found.is_empty()).then(|| found.join(", "))
+    };
+    let mut groups: Vec<(Option<String>, Vec<&'r RuleResult>)> = Vec::new();
+    for rule in rules {
+        let key = services_of(rule);
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, members)) => members.push(rule),
+            None => groups.push((key, vec![rule])),
+        }
+    }
+    groups.sort_by_key(|(key, _)| key.is_none());
+    for (key, members) in groups {
+        writeln!(
+            out,
+            "  {BOLD}{}{BOLD:#}",
+            key.as_deref().unwrap_or("the rest of the project")
+        )?;
+        for rule in members {
+            line(out, rule)?;
+        }
+    }
+    Ok(())
 }
 
 /// Sign-offs grouped by why they fail (the signers missing, no key

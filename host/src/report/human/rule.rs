@@ -137,7 +137,9 @@ impl<'r> RuleWriter<'r> {
             })
             .collect();
         let place = match places.as_slice() {
+            // The message names the place already (`JWT_SECRET at src/a.js:7`).
             [] => String::new(),
+            [first, ..] if message.contains(first.as_str()) && places.len() == 1 => String::new(),
             [one] => format!("  {DIM}{one}{DIM:#}"),
             [first, rest @ ..] => format!("  {DIM}{first} (+{} more){DIM:#}", rest.len()),
         };
