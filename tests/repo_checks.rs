@@ -496,3 +496,44 @@ fn platform_files_are_read_for_restarts_health_checks_and_limits() {
     // A fly.toml that is not TOML is reported, not taken as saying nothing.
     assert!(ids.contains(&"platform-unreadable".to_owned()), "{ids:?}");
 }
+
+/// A procedure's heading with only a placeholder under it is not a
+/// procedure: reported as written but empty, where it is.
+#[test]
+fn a_procedure_heading_with_nothing_under_it_is_not_a_procedure() {
+    let project = Project::new();
+    project.write("README.md", "# api\n\n## Deployment\nTODO\n");
+    project.write(
+        "docs/runbook.md",
+        "# Runbook\n\n## Rollback\n\n## Backup and restore\nRestore the nightly snapshot with `pg_restore -d orders latest.dump`.\n",
+    );
+    commit_all(&project);
+    let outcome = repo_check_outcome(&project, "docs");
+    let facts = &outcome["facts"];
+    assert_eq!(
+        facts["deployment_guide"],
+        serde_json::Value::Null,
+        "{facts:#}"
+    );
+    assert_eq!(facts["rollback_plan"], serde_json::Value::Null, "{facts:#}");
+    assert_eq!(facts["backup_restore"], "docs/runbook.md", "{facts:#}");
+    assert_eq!(
+        facts["hollow_procedures"],
+        // The runbook as a whole says something (its backup section).
+        serde_json::json!([
+            {"procedure": "rollback_plan", "path": "docs/runbook.md"},
+            {"procedure": "deployment_guide", "path": "README.md"}
+        ])
+    );
+    let deployment = outcome["findings"]
+        .as_array()
+        .and_then(|all| all.iter().find(|f| f["id"] == "deployment-guide-missing"))
+        .expect("a finding");
+    assert_eq!(deployment["location"]["path"], "README.md");
+    assert!(
+        deployment["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("says nothing yet")),
+        "{deployment:#}"
+    );
+}

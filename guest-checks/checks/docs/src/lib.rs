@@ -19,9 +19,11 @@
 //!   Markdown reference named for the API (`API.md`, `API_ENDPOINTS.md`)
 //!   that lists at least three endpoints (`GET /api/v1/orders`);
 //! - a runbook, an incident response plan, an escalation procedure, a
-//!   rollback plan and a backup and restore procedure (file names or
-//!   headings);
-//! - a deployment guide (file name or heading);
+//!   rollback plan, a backup and restore procedure and a deployment guide:
+//!   a file named for it, or a heading, whose text says what to do (two
+//!   steps or more, a command with a few words around it, or a paragraph
+//!   of twelve words); a heading with only `TODO` or nothing under it is
+//!   reported as written but empty;
 //! - a `CHANGELOG` that names the current version (or an `Unreleased`
 //!   section), and a security policy (`SECURITY.md`, also under `.github/`);
 //! - a privacy policy and terms of service, when the project is user-facing:
@@ -48,7 +50,7 @@
 //! package's `version` or `Unreleased`; null without either), `runbook`, `incident_plan`,
 //! `escalation`, `rollback_plan`, `backup_restore`, `changelog`, `security_policy`,
 //! `privacy_policy`, `terms` (each the path of the document found, or null),
-//! `user_facing`.
+//! `hollow_procedures` (`procedure`, `path`: named but empty), `user_facing`.
 //!
 //! ## Settings
 //! - `user_facing` (bool): whether legal pages are required; by default,
@@ -59,15 +61,17 @@
 //! - `env-example-missing` (warn, medium).
 //! - `api-docs-missing` (warn, low).
 //! - `runbook-missing`, `incident-plan-missing`, `escalation-missing`,
-//!   `rollback-plan-missing`, `backup-restore-missing` (warn, medium).
-//! - `deployment-guide-missing` (warn, medium).
+//!   `rollback-plan-missing`, `backup-restore-missing` (warn, medium): not
+//!   found, or found with nothing written under it (located there).
+//! - `deployment-guide-missing` (warn, medium), likewise.
 //! - `changelog-missing`, `security-policy-missing` (warn, low).
 //! - `privacy-policy-missing`, `terms-missing` (fail, medium): user-facing only.
 
 pub mod findings;
+mod procedures;
 use gonogo_analysis::{contains_ignore_case, ends_with_ignore_case, node};
 use gonogo_check::workspace;
-use gonogo_check::{Check, Finding, Info, Report, Severity};
+use gonogo_check::{Check, Finding, Info, Report, Severity, json};
 use serde::Deserialize;
 
 /// The check's settings (`with:`).
@@ -406,30 +410,51 @@ impl Check for Docs {
                 "security policy",
             ),
         ];
+        let mut hollow = Vec::new();
         for (fact, id, words, what) in procedures {
-            let found = find(&documents, words);
+            // Presence is enough for a changelog (`changelog_current` reads
+            // it) and a security policy; a procedure must say what to do.
+            let (found, empty) = if matches!(fact, "changelog" | "security_policy") {
+                (find(&documents, words), None)
+            } else {
+                match procedures::find(&documents, words) {
+                    procedures::Found::Written(path) => (Some(path), None),
+                    procedures::Found::Hollow(path) => (None, Some(path)),
+                    procedures::Found::Missing => (None, None),
+                }
+            };
             if found.is_none() {
                 let severity = if matches!(fact, "changelog" | "security_policy") {
                     Severity::Low
                 } else {
                     Severity::Medium
                 };
-                report.push(
-                    Finding::warn(
-                        id,
-                        severity,
-                        format!("no {what} found (by file name or heading)"),
-                    )
-                    .fix(format!(
-                        "write the {what}: a file or a `## {what}` heading, e.g. in docs/runbook.md"
-                    )),
-                );
+                let (message, at) = match empty {
+                    Some(path) => {
+                        hollow.push(json!({"procedure": fact, "path": path}));
+                        (
+                            format!(
+                                "the {what} in {path} says nothing yet (no steps, commands or instructions; a placeholder at most)"
+                            ),
+                            Some(path),
+                        )
+                    }
+                    None => (format!("no {what} found (by file name or heading)"), None),
+                };
+                let mut finding = Finding::warn(id, severity, message).fix(format!(
+                    "write the {what}: a file or a `## {what}` heading with its steps, e.g. in docs/runbook.md"
+                ));
+                if let Some(path) = at {
+                    finding = finding.at(path, None);
+                }
+                report.push(finding);
             }
             if fact == "changelog" {
                 report.fact("changelog_current", changelog_current(found, &packages));
             }
             report.fact(fact, found);
         }
+        report.fact("hollow_procedures", hollow);
 
         let frontends = [
             "next",

@@ -80,3 +80,32 @@ fn a_changelog_is_current_when_a_heading_names_the_version() {
         "1.4.0"
     ));
 }
+
+#[test]
+fn a_procedure_must_say_what_to_do() {
+    use super::procedures::{says_something, sections};
+    for written in [
+        "1. Scale the service to zero.\n2. Restore the snapshot.\n",
+        "Redeploy the previous image tag: `./scripts/deploy.sh v1.3.0`.",
+        "Page the on-call engineer; open an incident channel; post updates every 30 minutes.",
+        "```sh\npg_restore -d orders latest.dump\npsql -c 'select 1'\n```",
+    ] {
+        assert!(says_something(written), "{written}");
+    }
+    for hollow in [
+        "",
+        "TODO",
+        "TBD: write the rollback steps",
+        "Coming soon.",
+        "- TODO\n",
+    ] {
+        assert!(!says_something(hollow), "{hollow}");
+    }
+    let runbook = "# Runbook\n## Rollback\nTODO\n## Backup and restore\n### Nightly\nSnapshots at 02:00; restore with `pg_restore -d orders latest.dump`.\n## Other\n";
+    let found = sections(runbook);
+    let body = |heading: &str| &found.iter().find(|(h, _)| h == heading).expect(heading).1;
+    assert!(!says_something(body("rollback")));
+    // A section holds the sections nested under it.
+    assert!(says_something(body("backup and restore")));
+    assert!(body("runbook").contains("## Other"));
+}
