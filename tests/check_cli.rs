@@ -481,3 +481,20 @@ fn a_check_that_could_not_run_is_explained_once_not_under_every_rule() {
         "{text}"
     );
 }
+
+/// `--repository-only` reads no deployment environment: giving one too is
+/// a usage error, not a silent choice.
+#[test]
+fn repository_only_refuses_an_env_file() {
+    gonogo()
+        .args([
+            "check",
+            GOOD,
+            "--repository-only",
+            "--env-file",
+            &env_file(GOOD),
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot be used with"));
+}
