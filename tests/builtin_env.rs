@@ -58,3 +58,54 @@ fn urls_are_described_without_hosts_or_credentials() {
     }
     insta::assert_json_snapshot!("env_urls", outcome);
 }
+
+/// A production secret copied from the repository's example or development
+/// env file is named with that file and line, never with its value; a
+/// production-named file (`.env`) is not compared.
+#[test]
+fn a_secret_copied_from_an_example_env_file_is_found_without_its_value() {
+    let value = "k3J9x0Qm2ZpL7vR1tY8wN4bC6dF5gH2s";
+    let project = Project::new();
+    project.write(".env.example", &format!("PORT=3000\nJWT_SECRET={value}\n"));
+    project.write(".env", &format!("SESSION_SECRET={value}\n"));
+    let deployment = Project::new();
+    let env_file = deployment.write(
+        "prod.env",
+        &format!("JWT_SECRET={value}\nSESSION_SECRET=another-{value}\n"),
+    );
+    common::commit_all(&project);
+    let (output, report) = {
+        let output = gonogo()
+            .args([
+                "check",
+                "--format",
+                "json",
+                "--policy",
+                "builtin:production-readiness",
+                "--env-file",
+            ])
+            .arg(&env_file)
+            .arg(project.path())
+            .output()
+            .expect("runs");
+        let report = json_report(&output);
+        (output, report)
+    };
+    assert_eq!(output.status.code(), Some(1));
+    let rule = common::rule(&report, "secrets-not-development-values");
+    assert_eq!(rule["status"], "fail", "{rule:#}");
+    assert_eq!(
+        rule["message"],
+        "`JWT_SECRET` has the same value as `JWT_SECRET` in .env.example:2: anyone who can read the repository knows it"
+    );
+    let env = check_run(&report, "env");
+    assert_eq!(
+        env["facts"]["vars"]["JWT_SECRET"]["development_value_at"],
+        ".env.example:2"
+    );
+    assert_eq!(
+        env["facts"]["vars"]["SESSION_SECRET"]["development_value_at"],
+        serde_json::Value::Null
+    );
+    assert!(!String::from_utf8_lossy(&output.stdout).contains(value));
+}

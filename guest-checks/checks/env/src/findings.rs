@@ -12,5 +12,9 @@ pub const PLACEHOLDER: &str = "placeholder";
 /// (fail, high) two secrets hold the same value.
 pub const SHARED_SECRET: &str = "shared-secret";
 
+/// (fail, critical) a secret has the value a development or example env
+/// file of the repository assigns.
+pub const DEVELOPMENT_VALUE: &str = "development-value";
+
 /// Every id above, in the order of the check's documentation.
-pub const ALL: &[&str] = &[EMPTY, PLACEHOLDER, SHARED_SECRET];
+pub const ALL: &[&str] = &[EMPTY, PLACEHOLDER, SHARED_SECRET, DEVELOPMENT_VALUE];

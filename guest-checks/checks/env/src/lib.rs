@@ -33,7 +33,9 @@
 //! `query_keys`, `params` for
 //! non-secret keys such as `sslmode`, `connection_limit`, `pool_timeout`),
 //! and for public variables only `value` (null when absent) and `items`
-//! (comma-separated parts). `set` and `missing` list names. Every granted
+//! (comma-separated parts); for secrets, `development_value_at`
+//! (`path:line` of a development or example env file assigning the same
+//! value, or null). `set` and `missing` list names. Every granted
 //! variable has every key, present or not, so rules need no `has()`.
 //!
 //! ## Findings
@@ -41,7 +43,14 @@
 //! - `placeholder` (fail, critical): a secret looks like a placeholder or a
 //!   well-known default (`changeme`, `your-secret-here`, `secret`, `xxxx`…).
 //! - `shared-secret` (fail, high): two secrets hold the same value.
+//! - `development-value` (fail, critical): a secret has a value that a
+//!   development or example env file of the repository assigns
+//!   (`.env.example`, `.env.development`, `.env.test`, `.env.local`…;
+//!   not `.env` nor `.env.production`, where the deployment's values may
+//!   live), at that file and line; values of eight characters or more are
+//!   compared, never reported.
 
+mod dev_values;
 pub mod findings;
 mod url_facts;
 
@@ -78,6 +87,7 @@ impl Check for Env {
             .collect();
         let mut report = Report::new();
         let mut vars = gonogo_check::Map::new();
+        let dev_values = dev_values::collect();
         let (mut set, mut missing) = (Vec::new(), Vec::new());
         for (index, grant) in grants.iter().enumerate() {
             let value = values[index].as_deref();
@@ -92,8 +102,27 @@ impl Check for Env {
                     .collect(),
                 _ => Vec::new(),
             };
-            let facts = describe_var(value, grant.secret, &same_as, &config.placeholders);
+            let mut facts = describe_var(value, grant.secret, &same_as, &config.placeholders);
             findings_for(&mut report, &grant.name, &facts, grant.secret);
+            let from_development = value
+                .filter(|_| grant.secret)
+                .and_then(|v| dev_values::find(&dev_values, v));
+            facts["development_value_at"] =
+                json!(from_development.map(|dev| format!("{}:{}", dev.path, dev.line)));
+            if let Some(dev) = from_development {
+                report.push(
+                    Finding::fail(
+                        findings::DEVELOPMENT_VALUE,
+                        Severity::Critical,
+                        format!(
+                            "`{}` has the same value as `{}` in {}:{}: anyone who can read the repository knows it",
+                            grant.name, dev.name, dev.path, dev.line
+                        ),
+                    )
+                    .at(&dev.path, Some(dev.line))
+                    .fix(format!("generate a new value for `{}` and rotate it", grant.name)),
+                );
+            }
             if value.is_some() {
                 set.push(grant.name.clone());
             } else {
