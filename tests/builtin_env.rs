@@ -7,21 +7,27 @@ use common::{Project, check_run, gonogo, json_report};
 
 const FIXTURES: &str = "guest-checks/checks/env/fixtures";
 
+/// `gonogo check --format json --policy PACK --env-file ENV PROJECT`.
+fn check_with_env(
+    pack: &str,
+    env_file: &std::path::Path,
+    project: &std::path::Path,
+) -> std::process::Output {
+    gonogo()
+        .args(["check", "--format", "json", "--policy", pack, "--env-file"])
+        .arg(env_file)
+        .arg(project)
+        .output()
+        .expect("runs")
+}
+
 fn env_outcome(env_file: &str) -> serde_json::Value {
     let project = Project::new();
-    let output = gonogo()
-        .args([
-            "check",
-            "--format",
-            "json",
-            "--policy",
-            FIXTURES,
-            "--env-file",
-        ])
-        .arg(format!("{FIXTURES}/{env_file}"))
-        .arg(project.path())
-        .output()
-        .expect("runs");
+    let output = check_with_env(
+        FIXTURES,
+        std::path::Path::new(&format!("{FIXTURES}/{env_file}")),
+        project.path(),
+    );
     let report = json_report(&output);
     let run = check_run(&report, "env");
     assert_eq!(run["error"], serde_json::Value::Null, "{run:#}");
@@ -74,23 +80,8 @@ fn a_secret_copied_from_an_example_env_file_is_found_without_its_value() {
         &format!("JWT_SECRET={value}\nSESSION_SECRET=another-{value}\n"),
     );
     common::commit_all(&project);
-    let (output, report) = {
-        let output = gonogo()
-            .args([
-                "check",
-                "--format",
-                "json",
-                "--policy",
-                "builtin:production-readiness",
-                "--env-file",
-            ])
-            .arg(&env_file)
-            .arg(project.path())
-            .output()
-            .expect("runs");
-        let report = json_report(&output);
-        (output, report)
-    };
+    let output = check_with_env("builtin:production-readiness", &env_file, project.path());
+    let report = json_report(&output);
     assert_eq!(output.status.code(), Some(1));
     let rule = common::rule(&report, "secrets-not-development-values");
     assert_eq!(rule["status"], "fail", "{rule:#}");
