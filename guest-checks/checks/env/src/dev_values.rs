@@ -46,8 +46,10 @@ pub fn is_development_env_file(path: &str) -> bool {
             .any(|part| marks.contains(&part))
 }
 
-/// Every assignment of the project's development and example env files.
-pub fn collect() -> Vec<DevValue> {
+/// The project's development and example env files, and every assignment
+/// in them.
+pub fn collect() -> (Vec<String>, Vec<DevValue>) {
+    let mut files = Vec::new();
     let mut found = Vec::new();
     for file in workspace::files()
         .iter()
@@ -59,6 +61,7 @@ pub fn collect() -> Vec<DevValue> {
         let Some(text) = workspace::read_text(file.path) else {
             continue;
         };
+        files.push(file.path.to_owned());
         for (index, line) in text.lines().enumerate() {
             let line = line.trim();
             let line = line.strip_prefix("export ").unwrap_or(line);
@@ -79,7 +82,7 @@ pub fn collect() -> Vec<DevValue> {
             }
         }
     }
-    found
+    (files, found)
 }
 
 /// The first development value equal to `value`.

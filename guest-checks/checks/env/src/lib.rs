@@ -35,7 +35,8 @@
 //! and for public variables only `value` (null when absent) and `items`
 //! (comma-separated parts); for secrets, `development_value_at`
 //! (`path:line` of a development or example env file assigning the same
-//! value, or null). `set` and `missing` list names. Every granted
+//! value, or null). `development_env_files`: the development and example
+//! env files compared with. `set` and `missing` list names. Every granted
 //! variable has every key, present or not, so rules need no `has()`.
 //!
 //! ## Findings
@@ -87,7 +88,7 @@ impl Check for Env {
             .collect();
         let mut report = Report::new();
         let mut vars = gonogo_check::Map::new();
-        let dev_values = dev_values::collect();
+        let (dev_files, dev_values) = dev_values::collect();
         let (mut set, mut missing) = (Vec::new(), Vec::new());
         for (index, grant) in grants.iter().enumerate() {
             let value = values[index].as_deref();
@@ -131,6 +132,8 @@ impl Check for Env {
             vars.insert(grant.name.clone(), facts);
         }
         report.fact("vars", Value::Object(vars));
+        // Without such a file nothing was compared: the rule skips, saying so.
+        report.fact("development_env_files", dev_files);
         report.fact("set", set);
         report.fact("missing", missing);
         Ok(report)
