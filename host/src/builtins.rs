@@ -25,6 +25,9 @@ pub struct Builtin {
 #[path = "../../guest-checks/checks/ci/src/findings.rs"]
 #[allow(dead_code)]
 mod ci_findings;
+#[path = "../../guest-checks/checks/datastores/src/findings.rs"]
+#[allow(dead_code)]
+mod datastores_findings;
 #[path = "../../guest-checks/checks/deps/src/findings.rs"]
 #[allow(dead_code)]
 mod deps_findings;
@@ -168,6 +171,19 @@ pub static BUILTINS: &[Builtin] = &[
             "dkim_selectors_env",
         ],
         source: include_str!("../../guest-checks/checks/email-dns/src/lib.rs"),
+    },
+    Builtin {
+        name: "datastores",
+        wasm: guest_wasm!("gonogo_check_datastores.wasm"),
+        digest: guest_digest!("gonogo_check_datastores.wasm"),
+        findings: datastores_findings::ALL,
+        settings: &[
+            "timezone",
+            "indexed_columns",
+            "seed_tables",
+            "eviction_policies",
+        ],
+        source: include_str!("../../guest-checks/checks/datastores/src/lib.rs"),
     },
 ];
 

@@ -57,6 +57,7 @@ pub mod bindings {
     });
 }
 
+pub use bindings::gonogo::check::datastore;
 pub use bindings::gonogo::check::host::{EnvGrant, LogLevel};
 pub use bindings::gonogo::check::probe;
 pub use bindings::gonogo::check::types::{Severity, Status};

@@ -256,9 +256,11 @@ pub fn run(args: CheckArgs) -> Exit {
     // hosts stay out of the run (and of what it may read).
     let mut plan = plan;
     let left_out: Vec<crate::plan::CheckSpec> = if args.repository_only {
-        let (left_out, kept) = std::mem::take(&mut plan.checks)
-            .into_iter()
-            .partition(|c| !c.grants.env.is_empty() || !c.grants.hosts.is_empty());
+        let (left_out, kept) = std::mem::take(&mut plan.checks).into_iter().partition(|c| {
+            !c.grants.env.is_empty()
+                || !c.grants.hosts.is_empty()
+                || !c.grants.datastores.is_empty()
+        });
         plan.checks = kept;
         left_out
     } else {
@@ -269,12 +271,19 @@ pub fn run(args: CheckArgs) -> Exit {
         Ok(env) => env,
         Err(error) => return fail(error),
     };
+    // Secret variables, and every datastore URL (its password above all).
     let redactor = Redactor::new(
         plan.checks
             .iter()
             .flat_map(|check| &check.grants.env)
             .filter(|grant| grant.secret)
-            .filter_map(|grant| env.get(&grant.name)),
+            .filter_map(|grant| env.get(&grant.name))
+            .chain(
+                plan.checks
+                    .iter()
+                    .flat_map(|check| &check.grants.datastores)
+                    .filter_map(|grant| env.get(&grant.variable)),
+            ),
     );
     crate::stderr::redact_with(redactor.clone());
     let probes = match &args.replay {

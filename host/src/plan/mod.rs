@@ -116,6 +116,39 @@ pub struct Grants {
     pub ca_bundle: Option<PathBuf>,
     /// The certificates of that bundle (DER).
     pub ca_certs: Arc<[Vec<u8>]>,
+    /// Datastores it may question.
+    pub datastores: Vec<DatastoreGrant>,
+}
+
+/// A datastore a check may question: the variable holding its URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DatastoreGrant {
+    /// The variable.
+    pub variable: String,
+    /// The questions it may be asked (by name); `None`: all of its engine's.
+    pub questions: Option<Vec<String>>,
+}
+
+impl DatastoreGrant {
+    /// The names of the catalogue's questions, as a pack writes them.
+    pub const QUESTIONS: &[&str] = &[
+        "connection",
+        "refuses-unprotected",
+        "settings",
+        "info",
+        "prisma-migrations",
+        "indexes",
+        "foreign-keys",
+        "activity",
+        "row-counts",
+    ];
+
+    /// Whether the pack lets this datastore be asked `question`.
+    pub fn allows(&self, question: &str) -> bool {
+        self.questions
+            .as_ref()
+            .is_none_or(|allowed| allowed.iter().any(|q| q == question))
+    }
 }
 
 /// Resource limits of one run.

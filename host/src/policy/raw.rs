@@ -182,6 +182,25 @@ pub struct RawGrants {
     /// A PEM file of CA certificates its probes trust besides the system's.
     #[serde(default)]
     pub ca_bundle: Option<Spanned<String>>,
+    /// Datastores it may question: the variables holding their URLs.
+    #[serde(default)]
+    pub datastores: Vec<Spanned<RawDatastore>>,
+}
+
+/// One entry of `grants.datastores`: a variable name, or the variable
+/// and the questions it may be asked.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum RawDatastore {
+    /// `DATABASE_URL`: every question of its engine.
+    Variable(String),
+    /// `{env: DATABASE_URL, ask: [connection, settings]}`.
+    Limited {
+        /// The variable.
+        env: String,
+        /// The questions allowed.
+        ask: Vec<String>,
+    },
 }
 
 /// Per-check resource limits.

@@ -7,7 +7,8 @@ use crate::expr::parsed::ParsedStore;
 use crate::expr::template;
 use crate::expr::{self, CompiledExpr, Scope};
 use crate::plan::{
-    CheckSource, CheckSpec, Enforcement, EnvGrant, Grants, Limits, Override, Plan, Rule,
+    CheckSource, CheckSpec, DatastoreGrant, Enforcement, EnvGrant, Grants, Limits, Override, Plan,
+    Rule,
 };
 use serde_saphyr::Spanned;
 use sha2::{Digest, Sha256};
@@ -425,12 +426,62 @@ impl Validator<'_> {
             }
         }
         let (ca_bundle, ca_certs) = self.ca_bundle(name, raw);
+        let datastores = self.datastore_grants(name, raw);
         Grants {
             env,
             hosts,
             ca_bundle,
             ca_certs,
+            datastores,
         }
+    }
+
+    /// `grants.datastores`: variable names, each once, and questions of the catalogue.
+    fn datastore_grants(&mut self, name: &str, raw: &RawCheck) -> Vec<DatastoreGrant> {
+        use crate::policy::raw::RawDatastore;
+        let mut grants: Vec<DatastoreGrant> = Vec::new();
+        for entry in &raw.grants.datastores {
+            let (variable, questions) = match &entry.value {
+                RawDatastore::Variable(variable) => (variable.clone(), None),
+                RawDatastore::Limited { env, ask } => (env.clone(), Some(ask.clone())),
+            };
+            if !crate::envsource::is_env_name(&variable) {
+                self.error(
+                    Code::EnvGrant,
+                    entry,
+                    format!("check `{name}`: `grants.datastores`: `{variable}` is not a valid variable name"),
+                    Some("name the variable holding the URL: `DATABASE_URL`, or `{env: DATABASE_URL, ask: [connection, settings]}`".into()),
+                );
+                continue;
+            }
+            if grants.iter().any(|g| g.variable == variable) {
+                self.error(
+                    Code::EnvGrant,
+                    entry,
+                    format!("check `{name}`: `grants.datastores`: `{variable}` is granted twice"),
+                    None,
+                );
+                continue;
+            }
+            if let Some(unknown) = questions
+                .iter()
+                .flatten()
+                .find(|q| !DatastoreGrant::QUESTIONS.contains(&q.as_str()))
+            {
+                self.error(
+                    Code::EnvGrant,
+                    entry,
+                    format!("check `{name}`: `grants.datastores`: `{unknown}` is not a question of the catalogue"),
+                    Some(format!("questions: {}", DatastoreGrant::QUESTIONS.join(", "))),
+                );
+                continue;
+            }
+            grants.push(DatastoreGrant {
+                variable,
+                questions,
+            });
+        }
+        grants
     }
 
     /// The CA bundle a check's probes trust, read now so a bad file is a

@@ -82,6 +82,13 @@ pub enum Request {
         /// The name looked up.
         name: String,
     },
+    /// A question to a granted datastore.
+    Datastore {
+        /// The variable holding its URL.
+        variable: String,
+        /// The question.
+        question: crate::datastore::Question,
+    },
 }
 
 impl Request {
@@ -91,6 +98,9 @@ impl Request {
             Request::Http(http) => format!("{} {}", http.method, http.url),
             Request::Tls { host, port } => format!("TLS {host}:{port}"),
             Request::DnsTxt { name } => format!("DNS TXT {name}"),
+            Request::Datastore { variable, question } => {
+                format!("datastore {variable}: {}", question.name())
+            }
         }
     }
 }
@@ -146,6 +156,8 @@ pub enum Answer {
     Tls(TlsAnswer),
     /// TXT records, each record's strings joined.
     DnsTxt(Vec<String>),
+    /// A datastore's answer.
+    Table(crate::datastore::Table),
 }
 
 /// Why a probe gave no answer (the WIT `probe-error`).

@@ -112,6 +112,15 @@ impl Prober {
             prober: self.clone(),
             check: spec.name.clone(),
             grants: HostGrants::resolve(&spec.grants.hosts, env),
+            datastores: spec
+                .grants
+                .datastores
+                .iter()
+                .map(|grant| GrantedDatastore {
+                    url: env.get(&grant.variable).map(str::to_owned),
+                    grant: grant.clone(),
+                })
+                .collect(),
             ca_certs: if self.ca_certs.is_empty() {
                 spec.grants.ca_certs.clone()
             } else {
@@ -175,8 +184,50 @@ impl Prober {
     }
 }
 
+impl Prober {
+    /// The engine a replayed recording's `connection` answer names for
+    /// `variable` of `check`: a replay needs no URL.
+    fn replayed_engine(&self, check: &str, variable: &str) -> Option<crate::datastore::Engine> {
+        let replay = self.replay.as_ref()?;
+        let key = (
+            check.to_owned(),
+            request_key(&Request::Datastore {
+                variable: variable.to_owned(),
+                question: crate::datastore::Question::Connection,
+            }),
+        );
+        let queues = replay.queues.lock().unwrap_or_else(|e| e.into_inner());
+        queues.get(&key)?.iter().find_map(|reply| match reply {
+            Reply::Answer(Answer::Table(table)) => table
+                .rows
+                .iter()
+                .find(|row| row.first().and_then(Option::as_deref) == Some("engine"))
+                .and_then(|row| row.get(1).cloned().flatten())
+                .and_then(|name| crate::datastore::Engine::of_scheme(&name)),
+            _ => None,
+        })
+    }
+}
+
 fn request_key(request: &Request) -> String {
     serde_json::to_string(request).unwrap_or_default()
+}
+
+/// A datastore a check is granted, and the URL its variable holds here.
+pub struct GrantedDatastore {
+    /// The grant.
+    pub grant: crate::plan::DatastoreGrant,
+    /// The variable's value, when it is set.
+    url: Option<String>,
+}
+
+impl GrantedDatastore {
+    /// The engine its URL names, if any.
+    pub fn engine(&self) -> Option<crate::datastore::Engine> {
+        self.url
+            .as_deref()
+            .and_then(crate::datastore::Engine::of_url)
+    }
 }
 
 /// One check's access to probes.
@@ -184,6 +235,8 @@ pub struct ProbeSession {
     prober: Arc<Prober>,
     check: String,
     grants: HostGrants,
+    /// The datastores it may question.
+    pub datastores: Vec<GrantedDatastore>,
     ca_certs: Arc<[Vec<u8>]>,
     trust: Option<tls::Trust>,
     calls_left: u32,
@@ -199,6 +252,20 @@ pub struct ProbeSession {
 }
 
 impl ProbeSession {
+    /// The datastores granted, each with the engine its URL names (or,
+    /// replaying, the engine the recording names).
+    pub fn datastore_engines(&self) -> Vec<(String, Option<crate::datastore::Engine>)> {
+        self.datastores
+            .iter()
+            .map(|d| {
+                let engine = d
+                    .engine()
+                    .or_else(|| self.prober.replayed_engine(&self.check, &d.grant.variable));
+                (d.grant.variable.clone(), engine)
+            })
+            .collect()
+    }
+
     /// Performs (or replays) one call, with its per-call timeout.
     pub async fn call(
         &mut self,
@@ -210,6 +277,10 @@ impl ProbeSession {
             (Request::Http(_), Some(url)) => self.grants.allows_url(url),
             (Request::Tls { host, port }, _) => self.grants.allows(host, *port),
             (Request::DnsTxt { name }, _) => self.grants.allows_dns(name),
+            (Request::Datastore { variable, question }, _) => self
+                .datastores
+                .iter()
+                .any(|d| d.grant.variable == *variable && d.grant.allows(question.name())),
             (Request::Http(_), None) => false,
         };
         if !granted {
@@ -280,12 +351,42 @@ impl ProbeSession {
             }
             (Request::Tls { host, port }, _) => net::tls(trust, host, *port).await.map(Answer::Tls),
             (Request::DnsTxt { name }, _) => net::dns_txt(name).await.map(Answer::DnsTxt),
+            (Request::Datastore { variable, question }, _) => {
+                let url = self
+                    .datastores
+                    .iter()
+                    .find(|d| d.grant.variable == *variable)
+                    .and_then(|d| d.url.as_deref())
+                    .ok_or_else(|| {
+                        Failure::NotGranted(format!("`{variable}` is not set in this deployment"))
+                    })?;
+                crate::datastore::ask(variable, url, question, trust, self.timeout)
+                    .await
+                    .map(Answer::Table)
+            }
             (Request::Http(_), None) => Err(Failure::InvalidRequest("no URL".into())),
         }
     }
 
     fn refuse(&mut self, request: &Request) -> Failure {
-        let reason = if self.grants.is_empty() {
+        let reason = if let Request::Datastore { variable, question } = request {
+            if self
+                .datastores
+                .iter()
+                .any(|d| d.grant.variable == *variable)
+            {
+                format!(
+                    "the policy does not let check `{}` ask `{variable}` `{}` (`grants.datastores`)",
+                    self.check,
+                    question.name()
+                )
+            } else {
+                format!(
+                    "the policy grants check `{}` no datastore `{variable}` (`grants.datastores`)",
+                    self.check
+                )
+            }
+        } else if self.grants.is_empty() {
             format!(
                 "the policy grants check `{}` no host to probe (`grants.hosts`)",
                 self.check
@@ -399,6 +500,12 @@ fn validate(request: &Request) -> Result<Option<url::Url>, Failure> {
         Request::DnsTxt { name } => {
             if name.is_empty() || name.len() > 253 || name.contains(char::is_whitespace) {
                 return invalid(format!("`{name}` is not a DNS name"));
+            }
+            Ok(None)
+        }
+        Request::Datastore { variable, .. } => {
+            if !crate::envsource::is_env_name(variable) {
+                return invalid(format!("`{variable}` is not a variable name"));
             }
             Ok(None)
         }

@@ -90,6 +90,38 @@ impl Trust {
     }
 }
 
+/// What a datastore connection's handshake concluded of the certificate:
+/// `None` until a handshake, then whether it verified.
+pub type CertificateVerdict = Arc<Mutex<Option<Result<(), String>>>>;
+
+impl Trust {
+    /// The configuration of a datastore connection (no ALPN): the
+    /// certificate verified when `verify` (`sslmode=verify-full`), else
+    /// observed, so that the handshake completes as `sslmode=require`
+    /// lets it, and the verdict is kept in the returned cell.
+    pub fn datastore_config(
+        &self,
+        verify: bool,
+    ) -> Result<(Arc<ClientConfig>, CertificateVerdict), Failure> {
+        let verdict: CertificateVerdict = Arc::new(Mutex::new(None));
+        let mut config = if verify {
+            let verifier = self.verifier.clone().map_err(Failure::Connection)?;
+            ClientConfig::builder_with_provider(provider())
+                .with_safe_default_protocol_versions()
+                .map_err(|e| Failure::Connection(e.to_string()))?
+                .with_webpki_verifier(verifier)
+                .with_no_client_auth()
+        } else {
+            self.observing_config(verdict.clone())
+        };
+        config.alpn_protocols.clear();
+        if verify {
+            *verdict.lock().unwrap_or_else(|e| e.into_inner()) = Some(Ok(()));
+        }
+        Ok((Arc::new(config), verdict))
+    }
+}
+
 fn with_http1(mut config: ClientConfig) -> ClientConfig {
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
     config

@@ -15,6 +15,7 @@ wasmtime::component::bindgen!({
         "gonogo:check/probe.http": async,
         "gonogo:check/probe.tls": async,
         "gonogo:check/probe.dns-txt": async,
+        "gonogo:check/datastore.ask": async,
     },
 });
 

@@ -5,6 +5,7 @@
 pub mod bindings;
 pub mod cache;
 mod contract;
+mod datastore_api;
 mod describe;
 mod execute;
 mod host_api;

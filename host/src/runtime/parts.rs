@@ -218,6 +218,7 @@ impl Parts {
         // project, and a part is meant to be reused.
         let mut no_hosts = self.spec.clone();
         no_hosts.grants.hosts.clear();
+        no_hosts.grants.datastores.clear();
         let probes = self.prober.session(&no_hosts, &self.env);
         let mut state = match CheckState::new(
             &self.spec,

@@ -22,6 +22,10 @@ pub enum Import {
     ProbeTls,
     /// `probe.dns-txt`.
     ProbeDnsTxt,
+    /// `datastore.granted`.
+    DatastoreGranted,
+    /// `datastore.ask`.
+    DatastoreAsk,
     /// `workspace.vcs`.
     WorkspaceVcs,
     /// `workspace.files`.
@@ -63,6 +67,8 @@ impl Import {
         Import::ProbeHttp,
         Import::ProbeTls,
         Import::ProbeDnsTxt,
+        Import::DatastoreGranted,
+        Import::DatastoreAsk,
         Import::WorkspaceVcs,
         Import::WorkspaceFiles,
         Import::WorkspaceFilesPacked,
@@ -81,6 +87,8 @@ impl Import {
             Import::ProbeHttp => "probe.http",
             Import::ProbeTls => "probe.tls",
             Import::ProbeDnsTxt => "probe.dns-txt",
+            Import::DatastoreGranted => "datastore.granted",
+            Import::DatastoreAsk => "datastore.ask",
             Import::WorkspaceVcs => "workspace.vcs",
             Import::WorkspaceFiles => "workspace.files",
             Import::WorkspaceFilesPacked => "workspace.files-packed",
@@ -101,6 +109,10 @@ impl Import {
             Import::HostParts => Tracing::Traced,
             Import::ProbeHttp | Import::ProbeTls | Import::ProbeDnsTxt => {
                 Tracing::Unrepeatable(PROBED)
+            }
+            // The engine comes from a deployment variable's value.
+            Import::DatastoreGranted | Import::DatastoreAsk => {
+                Tracing::Unrepeatable("it asked a live datastore")
             }
             Import::WorkspaceVcs
             | Import::WorkspaceFiles
