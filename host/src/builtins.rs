@@ -182,6 +182,7 @@ pub static BUILTINS: &[Builtin] = &[
             "indexed_columns",
             "seed_tables",
             "eviction_policies",
+            "enabled_env",
         ],
         source: include_str!("../../guest-checks/checks/datastores/src/lib.rs"),
     },

@@ -3,7 +3,7 @@
 //! file to validate a pack's `evidence` and to test the check's
 //! documentation.
 
-/// (skip) no PostgreSQL or Redis URL is granted and set: nothing asked.
+/// (skip) not enabled, or no PostgreSQL or Redis URL is granted and set: nothing asked.
 pub const NOT_CONFIGURED: &str = "not-configured";
 
 /// (error) the PostgreSQL server could not be questioned.

@@ -50,7 +50,7 @@
 //! (docs/datastores.md).
 //!
 //! ## Facts it reports
-//! `postgres` (null when not asked): `variable`, `reached`, `error`,
+//! `asked` (false when `enabled_env` kept it from asking); `postgres` (null when not asked): `variable`, `reached`, `error`,
 //! `tls`, `certificate_verified`, `plaintext_refused`, `timezone`,
 //! `version`, `addresses`, `private`, `max_connections`, `available_connections`,
 //! `in_use`, `pool_size`, `migrations` (null without Prisma migrations in
@@ -68,9 +68,13 @@
 //! - `eviction_policies` (list): the Redis policies accepted, instead of
 //!   the default (`noeviction` with a job queue, else `allkeys-lru`,
 //!   `allkeys-lfu`).
+//! - `enabled_env` (a granted variable): when set, the datastores are asked
+//!   only when that variable is `1` (or `true`, `yes`, `on`): a run that
+//!   cannot reach them (a laptop, a CI runner outside the network) skips
+//!   them, saying so, instead of failing to connect.
 //!
 //! ## Findings
-//! - `not-configured` (skip): no PostgreSQL or Redis URL granted and set.
+//! - `not-configured` (skip): not enabled, or no PostgreSQL or Redis URL granted and set.
 //! - `postgres-unreachable` (error): the server could not be questioned.
 //! - `postgres-tls` (fail, high: no TLS; warn, medium: certificate not verified).
 //! - `postgres-plaintext-accepted` (fail, medium): a connection without TLS is accepted.
@@ -110,6 +114,15 @@ pub struct Config {
     #[serde(default)]
     seed_tables: Vec<String>,
     eviction_policies: Option<Vec<String>>,
+    enabled_env: Option<String>,
+}
+
+/// Whether a switch variable's value turns asking on.
+fn is_on(value: &str) -> bool {
+    matches!(
+        value.trim().to_ascii_lowercase().as_str(),
+        "1" | "true" | "yes" | "on"
+    )
 }
 
 struct Datastores;
@@ -125,6 +138,23 @@ impl Check for Datastores {
 
     fn run(config: Config) -> Result<Report, String> {
         let mut report = Report::new();
+        if let Some(switch) = &config.enabled_env
+            && !gonogo_check::granted_var(switch)?.is_some_and(|v| is_on(&v))
+        {
+            report.push(Finding::new(
+                findings::NOT_CONFIGURED,
+                gonogo_check::Status::Skip,
+                gonogo_check::Severity::Info,
+                format!(
+                    "the live datastores were not asked: set {switch}=1 where the run reaches them"
+                ),
+            ));
+            report.fact("asked", false);
+            report.fact("postgres", Value::Null);
+            report.fact("redis", Value::Null);
+            return Ok(report);
+        }
+        report.fact("asked", true);
         let granted = datastore::granted();
         let first = |engine: Engine| {
             granted
