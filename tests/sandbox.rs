@@ -461,6 +461,66 @@ fn a_check_granted_no_host_cannot_probe_and_the_attempt_is_reported() {
     assert_eq!(run["probes_refused"].as_array().map(Vec::len), Some(3));
 }
 
+#[test]
+fn a_check_asks_only_the_datastores_and_questions_granted_and_never_sees_their_urls() {
+    let project = Project::new();
+    let hostile_check = pinned_check(
+        "hostile",
+        &hostile(),
+        "{ attack: datastore, datastores: [DATABASE_URL, REDIS_URL] }",
+        "    grants:\n      datastores: [{ env: DATABASE_URL, ask: [connection] }]\n",
+    );
+    project.write(
+        "gonogo.yaml",
+        &format!("name: hostile\nchecks:\n{hostile_check}rules:\n  - id: ran\n    title: ran\n    severity: low\n    check: hostile\n    expr: \"true\"\n"),
+    );
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let output = gonogo()
+        .args(["check", "--format", "json", "--rerun", "--process-env"])
+        .arg(project.path())
+        .env(
+            "DATABASE_URL",
+            format!("postgres://u:Sekr1t-canary-9Qx7@127.0.0.1:{closed}/db"),
+        )
+        .env("REDIS_URL", "redis://:Sekr1t-canary-9Qx7@127.0.0.1:1")
+        .output()
+        .expect("runs");
+    let report = json_report(&output);
+    let run = check_run(&report, "hostile");
+    let facts = &run["facts"];
+    assert_eq!(
+        facts["granted"],
+        serde_json::json!(["DATABASE_URL=Some(Engine::Postgres)"]),
+        "{facts:#}"
+    );
+    let connection = facts["connection"][0].as_str().unwrap_or_default();
+    assert!(connection.starts_with("connection: "), "{connection}");
+    let ungranted = facts["connection"][1].as_str().unwrap_or_default();
+    assert!(
+        ungranted
+            .starts_with("not-granted: the policy grants check `hostile` no datastore `REDIS_URL`"),
+        "{ungranted}"
+    );
+    let unasked = facts["indexes"][0].as_str().unwrap_or_default();
+    assert!(
+        unasked.starts_with(
+            "not-granted: the policy does not let check `hostile` ask `DATABASE_URL` `indexes`"
+        ),
+        "{unasked}"
+    );
+    assert_eq!(facts["url_in_env"], serde_json::json!([false, false]));
+    assert_eq!(run["probes_refused"].as_array().map(Vec::len), Some(3));
+    let printed = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(!printed.contains("Sekr1t-canary-9Qx7"), "{printed}");
+}
+
 #[cfg(unix)]
 #[test]
 fn the_workspace_service_reads_only_listed_files_inside_the_project() {

@@ -43,6 +43,9 @@ pub struct Config {
     /// `parts-one-by-one` in a call each (see `Hostile::part`).
     #[serde(default)]
     parts: Vec<String>,
+    /// Variables the `datastore` attack asks `connection` and `indexes` of.
+    #[serde(default)]
+    datastores: Vec<String>,
 }
 
 /// Set by `run` before it asks for parts: a part, in an instance of its
@@ -211,6 +214,37 @@ impl Check for Hostile {
                 );
                 let many: Vec<String> = (0..100_000).map(|i| format!("f{i}")).collect();
                 report.fact("ignored_many", ws::ignored(&many).len());
+            }
+            "datastore" => {
+                use gonogo_check::datastore::{self, Question};
+                let granted: Vec<String> = datastore::granted()
+                    .iter()
+                    .map(|g| format!("{}={:?}", g.variable, g.engine))
+                    .collect();
+                report.fact("granted", granted);
+                for question in [Question::Connection, Question::Indexes] {
+                    let name = match question {
+                        Question::Connection => "connection",
+                        _ => "indexes",
+                    };
+                    let answers: Vec<String> = config
+                        .datastores
+                        .iter()
+                        .map(|variable| {
+                            probe_answer(datastore::ask(variable, &question), |t| {
+                                format!("{} rows", t.rows.len())
+                            })
+                        })
+                        .collect();
+                    report.fact(name, answers);
+                }
+                // The URL is the host's: the check's environment does not hold it.
+                let seen: Vec<bool> = config
+                    .datastores
+                    .iter()
+                    .map(|v| std::env::var(v).is_ok())
+                    .collect();
+                report.fact("url_in_env", seen);
             }
             "probe" => {
                 use gonogo_check::probe;
