@@ -262,8 +262,13 @@ fn a_neglected_postgres_fails_each_item() {
         false,
     );
     let project = project();
-    let url = database_url(server.port, APP_PASSWORD, "connection_limit=500");
-    let (output, report) = run(&project, PACK, &[("DATABASE_URL", url.clone())], &[]);
+    // The pool size from DB_POOL_SIZE, the URL giving none.
+    let url = database_url(server.port, APP_PASSWORD, "");
+    let vars = [
+        ("DATABASE_URL", url.clone()),
+        ("DB_POOL_SIZE", "500".to_owned()),
+    ];
+    let (output, report) = run(&project, PACK, &vars, &[]);
     for (id, expected) in [
         ("db-migrations-applied", "fail"),
         ("db-tls", "fail"),
@@ -296,6 +301,11 @@ fn a_neglected_postgres_fails_each_item() {
         message.contains("20240202000000_posts") && message.contains("failed"),
         "{message}"
     );
+    let headroom = rule(&report, "db-connections-headroom")["message"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(headroom.contains("`DB_POOL_SIZE` (500)"), "{headroom}");
     assert_eq!(output.status.code(), Some(1), "NO-GO");
     assert_no_secret(&printed(&output, &[]));
 

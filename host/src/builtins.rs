@@ -183,6 +183,7 @@ pub static BUILTINS: &[Builtin] = &[
             "seed_tables",
             "eviction_policies",
             "enabled_env",
+            "pool_size_env",
         ],
         source: include_str!("../../guest-checks/checks/datastores/src/lib.rs"),
     },

@@ -18,7 +18,8 @@
 //! - every **foreign key** is led by an index, and each column of
 //!   `indexed_columns` (`table.column`) leads one, in the live database;
 //! - **connections**: in use against `max_connections` less the reserved
-//!   ones, and the URL's `connection_limit` (Prisma's pool) within them;
+//!   ones, and the pool (the URL's `connection_limit`, else the variable
+//!   `pool_size_env` names) within them;
 //! - each table of `seed_tables` has rows;
 //! - its host resolves to **private** addresses only.
 //!
@@ -68,6 +69,8 @@
 //! - `eviction_policies` (list): the Redis policies accepted, instead of
 //!   the default (`noeviction` with a job queue, else `allkeys-lru`,
 //!   `allkeys-lfu`).
+//! - `pool_size_env` (a granted variable, such as `DB_POOL_SIZE`): the
+//!   application's pool size when the URL has no `connection_limit`.
 //! - `enabled_env` (a granted variable): when set, the datastores are asked
 //!   only when that variable is `1` (or `true`, `yes`, `on`): a run that
 //!   cannot reach them (a laptop, a CI runner outside the network) skips
@@ -115,6 +118,7 @@ pub struct Config {
     seed_tables: Vec<String>,
     eviction_policies: Option<Vec<String>>,
     enabled_env: Option<String>,
+    pool_size_env: Option<String>,
 }
 
 /// Whether a switch variable's value turns asking on.

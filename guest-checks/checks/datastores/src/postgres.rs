@@ -34,6 +34,7 @@ pub fn judge(report: &mut Report, variable: &str, config: &Config) -> Value {
     facts.insert("reached".into(), json!(true));
     facts.insert("error".into(), Value::Null);
     connection_facts(report, variable, &connection, &mut facts);
+    pool_from_env(config, &mut facts);
     settings_facts(report, variable, config, &mut facts);
     migration_facts(report, variable, &mut facts);
     index_facts(report, variable, config, &mut facts);
@@ -186,6 +187,24 @@ fn connection_facts(
     facts.insert("pool_size".into(), json!(pool));
 }
 
+/// The pool size a granted variable gives (`DB_POOL_SIZE`), when the URL gives none.
+fn pool_from_env(config: &Config, facts: &mut Map<String, Value>) {
+    if facts.get("pool_size").is_some_and(|p| !p.is_null()) {
+        return;
+    }
+    let Some(name) = &config.pool_size_env else {
+        return;
+    };
+    let pool = gonogo_check::granted_var(name)
+        .ok()
+        .flatten()
+        .and_then(|v| v.parse::<u64>().ok());
+    if pool.is_some() {
+        facts.insert("pool_size".into(), json!(pool));
+        facts.insert("pool_size_from".into(), json!(name));
+    }
+}
+
 fn settings_facts(
     report: &mut Report,
     variable: &str,
@@ -265,7 +284,15 @@ fn settings_facts(
                 why.push(format!("{n} of {available} connections are in use"));
             }
             if let Some(p) = pool.filter(|_| oversized) {
-                why.push(format!("the URL's `connection_limit={p}` is more than the {available} the server allows"));
+                let source = facts
+                    .get("pool_size_from")
+                    .and_then(Value::as_str)
+                    .map_or("the URL's `connection_limit`".to_owned(), |name| {
+                        format!("`{name}`")
+                    });
+                why.push(format!(
+                    "{source} ({p}) is more than the {available} connections the server allows"
+                ));
             }
             report.push(
                 Finding::fail(
