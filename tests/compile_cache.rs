@@ -39,8 +39,8 @@ fn a_second_run_with_a_warm_cache_compiles_nothing() {
         })
         .count();
     assert_eq!(
-        entries, 10,
-        "ten components (env, the repository checks, http and email-dns), ten entries"
+        entries, 11,
+        "eleven components (env, the repository checks, http, email-dns and datastores), eleven entries"
     );
     // How long each check took, so that the next run starts the longest first.
     let durations =

@@ -360,7 +360,9 @@ fn the_pre_push_hook_without_an_env_file_judges_the_repository_only() {
         assert_eq!(output.status.code(), Some(code), "{example}: {stdout}");
         assert!(stderr.contains("judging the repository only"), "{stderr}");
         assert!(
-            stdout.contains("env, http, email_dns not run: this run judges the repository only"),
+            stdout.contains(
+                "env, http, email_dns, datastores not run: this run judges the repository only"
+            ),
             "{stdout}"
         );
     }

@@ -380,6 +380,7 @@ fn postgres_faults_are_errors_that_print_no_password() {
         &[],
     );
     let _ = lock.kill();
+    let _ = lock.wait();
     let findings = check_run(&report, "datastores")["findings"]
         .as_array()
         .cloned()

@@ -248,7 +248,7 @@ fn on_a_terminal(extra: &str, env: &[(&str, &str)]) -> String {
 
 #[test]
 fn progress_shows_on_a_terminal_only() {
-    assert!(on_a_terminal("", &[]).contains("gonogo: running checks 10/10 · "));
+    assert!(on_a_terminal("", &[]).contains("gonogo: running checks 11/11 · "));
     assert!(!on_a_terminal("--quiet", &[]).contains("running checks"));
     assert!(!on_a_terminal("", &[("CI", "true")]).contains("running checks"));
     // Piped: no terminal, no progress.

@@ -11,7 +11,6 @@ pub mod attest;
 pub mod builtins;
 pub mod cachedir;
 pub mod cli;
-pub mod datastore;
 pub mod decision;
 pub mod envsource;
 pub mod eval;

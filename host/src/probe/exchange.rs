@@ -87,7 +87,7 @@ pub enum Request {
         /// The variable holding its URL.
         variable: String,
         /// The question.
-        question: crate::datastore::Question,
+        question: crate::probe::datastore::Question,
     },
 }
 
@@ -157,7 +157,7 @@ pub enum Answer {
     /// TXT records, each record's strings joined.
     DnsTxt(Vec<String>),
     /// A datastore's answer.
-    Table(crate::datastore::Table),
+    Table(crate::probe::datastore::Table),
 }
 
 /// Why a probe gave no answer (the WIT `probe-error`).

@@ -9,6 +9,7 @@
 //! attempt reported), then counted against the budget, then performed with
 //! a per-call timeout and a response-size cap.
 
+pub mod datastore;
 pub mod exchange;
 pub(crate) mod net;
 pub mod tls;
@@ -187,13 +188,17 @@ impl Prober {
 impl Prober {
     /// The engine a replayed recording's `connection` answer names for
     /// `variable` of `check`: a replay needs no URL.
-    fn replayed_engine(&self, check: &str, variable: &str) -> Option<crate::datastore::Engine> {
+    fn replayed_engine(
+        &self,
+        check: &str,
+        variable: &str,
+    ) -> Option<crate::probe::datastore::Engine> {
         let replay = self.replay.as_ref()?;
         let key = (
             check.to_owned(),
             request_key(&Request::Datastore {
                 variable: variable.to_owned(),
-                question: crate::datastore::Question::Connection,
+                question: crate::probe::datastore::Question::Connection,
             }),
         );
         let queues = replay.queues.lock().unwrap_or_else(|e| e.into_inner());
@@ -203,7 +208,7 @@ impl Prober {
                 .iter()
                 .find(|row| row.first().and_then(Option::as_deref) == Some("engine"))
                 .and_then(|row| row.get(1).cloned().flatten())
-                .and_then(|name| crate::datastore::Engine::of_scheme(&name)),
+                .and_then(|name| crate::probe::datastore::Engine::of_scheme(&name)),
             _ => None,
         })
     }
@@ -223,10 +228,10 @@ pub struct GrantedDatastore {
 
 impl GrantedDatastore {
     /// The engine its URL names, if any.
-    pub fn engine(&self) -> Option<crate::datastore::Engine> {
+    pub fn engine(&self) -> Option<crate::probe::datastore::Engine> {
         self.url
             .as_deref()
-            .and_then(crate::datastore::Engine::of_url)
+            .and_then(crate::probe::datastore::Engine::of_url)
     }
 }
 
@@ -254,7 +259,7 @@ pub struct ProbeSession {
 impl ProbeSession {
     /// The datastores granted, each with the engine its URL names (or,
     /// replaying, the engine the recording names).
-    pub fn datastore_engines(&self) -> Vec<(String, Option<crate::datastore::Engine>)> {
+    pub fn datastore_engines(&self) -> Vec<(String, Option<crate::probe::datastore::Engine>)> {
         self.datastores
             .iter()
             .map(|d| {
@@ -361,7 +366,7 @@ impl ProbeSession {
                         Failure::NotGranted(format!("`{variable}` is not set in this deployment"))
                     })?;
                 // The server gives up first, so that a slow statement is its error.
-                crate::datastore::ask(variable, url, question, trust, self.timeout * 3 / 4)
+                crate::probe::datastore::ask(variable, url, question, trust, self.timeout * 3 / 4)
                     .await
                     .map(Answer::Table)
             }

@@ -1,12 +1,12 @@
 //! The `datastore` interface: WIT questions turned into
-//! [`crate::datastore`] requests on the check's probe session (grants,
+//! [`crate::probe::datastore`] requests on the check's probe session (grants,
 //! budget, timeout, record / replay).
 
 use super::bindings::ProbeError;
 use super::bindings::gonogo::check::datastore;
 use super::reuse::imports::Import;
 use super::state::CheckState;
-use crate::datastore::{Engine, Question, Table};
+use crate::probe::datastore::{Engine, Question, Table};
 use crate::probe::exchange::{Answer, Request};
 
 impl From<Engine> for datastore::Engine {
