@@ -143,19 +143,26 @@ fn assert_no_secret(text: &str) {
     }
 }
 
-/// A small pack naming seed tables and indexed columns (the starter pack names none).
-fn named_pack(project: &Project, probe_timeout_ms: u32) -> String {
-    project.write(
-        "../named-pack/gonogo.yaml",
-        &format!(
+/// A small pack naming seed tables and indexed columns (the starter pack
+/// names none), in a folder of its own.
+fn named_pack(columns: &str, probe_timeout_ms: u32) -> tempfile::TempDir {
+    let folder = tempfile::tempdir().expect("temporary folder");
+    std::fs::write(
+        folder.path().join("gonogo.yaml"),
+        format!(
             "name: named\nchecks:\n  datastores:\n    use: builtin:datastores\n    with:\n      \
-             indexed_columns: [User.email, Post.title]\n      seed_tables: [Role]\n    \
+             indexed_columns: {columns}\n      seed_tables: [Role]\n    \
              grants:\n      datastores: [DATABASE_URL]\n    limits: {{ probe_timeout_ms: {probe_timeout_ms} }}\n\
              rules:\n  - id: asked\n    title: asked\n    severity: high\n    check: datastores\n    \
              expr: facts.postgres != null\n"
         ),
-    );
-    project.path().join("../named-pack").display().to_string()
+    )
+    .expect("pack written");
+    folder
+}
+
+fn path_of(folder: &tempfile::TempDir) -> String {
+    folder.path().display().to_string()
 }
 
 #[test]
@@ -210,14 +217,14 @@ fn a_well_kept_postgres_passes_and_is_only_read() {
 
     let (_, named) = run(
         &project,
-        &named_pack(&project, 10_000),
+        &path_of(&named_pack("[User.email]", 10_000)),
         &[("DATABASE_URL", url)],
         &["--ca-bundle", &ca],
     );
     let named = facts(&named, "postgres");
     assert_eq!(
         named["unindexed_columns"],
-        serde_json::json!(["Post.title"]),
+        serde_json::json!([]),
         "{named:#}"
     );
     assert_eq!(named["empty_tables"], serde_json::json!([]), "{named:#}");
@@ -311,7 +318,7 @@ fn a_neglected_postgres_fails_each_item() {
 
     let (_, named) = run(
         &project,
-        &named_pack(&project, 10_000),
+        &path_of(&named_pack("[User.email, Post.title]", 10_000)),
         &[("DATABASE_URL", url)],
         &[],
     );
@@ -375,7 +382,7 @@ fn postgres_faults_are_errors_that_print_no_password() {
     let url = database_url(plain.port, APP_PASSWORD, "");
     let (_, report) = run(
         &project,
-        &named_pack(&project, 2_000),
+        &path_of(&named_pack("[User.email]", 2_000)),
         &[("DATABASE_URL", url)],
         &[],
     );
@@ -585,7 +592,8 @@ fn a_recording_replays_without_the_datastores() {
         false,
     );
     let project = project();
-    let recording = project.path().join("../datastores.recording.json");
+    let recordings = tempfile::tempdir().expect("temporary folder");
+    let recording = recordings.path().join("datastores.recording.json");
     let vars = [
         (
             "DATABASE_URL",
