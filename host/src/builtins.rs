@@ -43,6 +43,9 @@ mod email_dns_findings;
 #[path = "../../guest-checks/checks/env/src/findings.rs"]
 #[allow(dead_code)]
 mod env_findings;
+#[path = "../../guest-checks/checks/github/src/findings.rs"]
+#[allow(dead_code)]
+mod github_findings;
 #[path = "../../guest-checks/checks/http/src/findings.rs"]
 #[allow(dead_code)]
 mod http_findings;
@@ -186,6 +189,21 @@ pub static BUILTINS: &[Builtin] = &[
             "pool_size_env",
         ],
         source: include_str!("../../guest-checks/checks/datastores/src/lib.rs"),
+    },
+    Builtin {
+        name: "github",
+        wasm: guest_wasm!("gonogo_check_github.wasm"),
+        digest: guest_digest!("gonogo_check_github.wasm"),
+        findings: github_findings::ALL,
+        settings: &[
+            "token_env",
+            "repository_env",
+            "commit_env",
+            "api_url_env",
+            "topics",
+            "required_secrets",
+        ],
+        source: include_str!("../../guest-checks/checks/github/src/lib.rs"),
     },
 ];
 

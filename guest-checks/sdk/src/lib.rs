@@ -40,6 +40,7 @@
 //! changed. A part shares no memory with `run`: it
 //! must work from its key and what it asks the host alone.
 
+pub mod api;
 mod report;
 pub mod workspace;
 
