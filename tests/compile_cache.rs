@@ -39,8 +39,8 @@ fn a_second_run_with_a_warm_cache_compiles_nothing() {
         })
         .count();
     assert_eq!(
-        entries, 12,
-        "twelve components (env, the repository checks, http, email-dns, datastores and github), twelve entries"
+        entries, 13,
+        "thirteen components (env, the repository checks, http, email-dns, datastores, github and uptime), thirteen entries"
     );
     // How long each check took, so that the next run starts the longest first.
     let durations =

@@ -242,6 +242,10 @@ fn a_kept_repository_passes_every_github_rule() {
         received.iter().any(|r| r.path == runs_path(Some(2))),
         "the second page was asked"
     );
+    assert!(
+        received.iter().all(|r| r.body.is_empty()),
+        "GitHub is only read"
+    );
     assert!(received.iter().all(|r| {
         r.headers.iter().any(|(n, v)| {
             n.eq_ignore_ascii_case("authorization") && v == &format!("Bearer {TOKEN}")

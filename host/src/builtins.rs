@@ -58,6 +58,9 @@ mod prisma_findings;
 #[path = "../../guest-checks/checks/secrets/src/findings.rs"]
 #[allow(dead_code)]
 mod secrets_findings;
+#[path = "../../guest-checks/checks/uptime/src/findings.rs"]
+#[allow(dead_code)]
+mod uptime_findings;
 
 include!(concat!(env!("OUT_DIR"), "/guest_digests.rs"));
 
@@ -204,6 +207,21 @@ pub static BUILTINS: &[Builtin] = &[
             "required_secrets",
         ],
         source: include_str!("../../guest-checks/checks/github/src/lib.rs"),
+    },
+    Builtin {
+        name: "uptime",
+        wasm: guest_wasm!("gonogo_check_uptime.wasm"),
+        digest: guest_digest!("gonogo_check_uptime.wasm"),
+        findings: uptime_findings::ALL,
+        settings: &[
+            "base_url_env",
+            "betterstack_token_env",
+            "uptimerobot_key_env",
+            "betterstack_url_env",
+            "uptimerobot_url_env",
+            "max_interval_seconds",
+        ],
+        source: include_str!("../../guest-checks/checks/uptime/src/lib.rs"),
     },
 ];
 

@@ -59,6 +59,8 @@ pub struct Received {
     pub path: String,
     /// The headers, as sent.
     pub headers: Vec<(String, String)>,
+    /// The body, as text.
+    pub body: String,
 }
 
 /// The server: answers by path, 404 for any other.
@@ -180,9 +182,19 @@ fn serve(
             headers.push((name.trim().to_owned(), value.trim().to_owned()));
         }
     }
+    let length: usize = headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(0);
+    let mut body = vec![0; length.min(1 << 16)];
+    if reader.read_exact(&mut body).is_err() {
+        return;
+    }
     kept.lock().expect("lock").push(Received {
         path: path.clone(),
         headers,
+        body: String::from_utf8_lossy(&body).into_owned(),
     });
     let answer = answers
         .get(&path)

@@ -128,13 +128,20 @@ impl Api {
         Ok(format!("{}{path}", self.base))
     }
 
-    fn send(&self, url: &str) -> Result<HttpResponse, ApiError> {
+    fn send(&self, url: &str, form: Option<&str>) -> Result<HttpResponse, ApiError> {
+        let mut headers = self.headers.clone();
+        if form.is_some() {
+            headers.push((
+                "content-type".into(),
+                "application/x-www-form-urlencoded".into(),
+            ));
+        }
         let request = HttpRequest {
-            method: "GET".into(),
+            method: if form.is_some() { "POST" } else { "GET" }.into(),
             url: url.to_owned(),
-            headers: self.headers.clone(),
-            body: None,
-            follow_redirects: true,
+            headers,
+            body: form.map(|f| f.as_bytes().to_vec()),
+            follow_redirects: form.is_none(),
             timeout_ms: None,
         };
         probe::http(&request).map_err(|e| ApiError::Transport(describe_probe_error(&e)))
@@ -143,8 +150,18 @@ impl Api {
     /// `GET path`: the answer and its JSON, after one retry when rate
     /// limited for at most [`MAX_RETRY_AFTER_SECS`].
     pub fn get_response(&self, path: &str) -> Result<(HttpResponse, Value), ApiError> {
+        self.call(path, None)
+    }
+
+    /// `POST path` with a form body (APIs that take their key in the
+    /// body, as UptimeRobot's): its JSON, with the same retry.
+    pub fn post_form(&self, path: &str, form: &str) -> Result<Value, ApiError> {
+        self.call(path, Some(form)).map(|(_, value)| value)
+    }
+
+    fn call(&self, path: &str, form: Option<&str>) -> Result<(HttpResponse, Value), ApiError> {
         let url = self.url(path)?;
-        let mut response = self.send(&url)?;
+        let mut response = self.send(&url, form)?;
         if let Some(wait) = rate_limit_wait(&response) {
             if wait > MAX_RETRY_AFTER_SECS {
                 return Err(ApiError::RateLimited(format!(
@@ -153,7 +170,7 @@ impl Api {
                 )));
             }
             std::thread::sleep(std::time::Duration::from_secs(wait));
-            response = self.send(&url)?;
+            response = self.send(&url, form)?;
             if rate_limit_wait(&response).is_some() {
                 return Err(ApiError::RateLimited(format!(
                     "still limited after waiting {wait} s (HTTP {})",

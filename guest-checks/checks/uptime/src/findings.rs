@@ -1,0 +1,35 @@
+//! Every finding id the `uptime` check reports, declared once: the check
+//! reports them through these constants, and the host includes this file
+//! to validate a pack's `evidence` and to test the check's documentation.
+
+/// (skip) no monitor provider's key, or no base URL: nothing asked.
+pub const NOT_CONFIGURED: &str = "not-configured";
+
+/// (error) a provider's API could not be asked, or answered an error.
+pub const API_ERROR: &str = "api-error";
+
+/// (fail, high) no active monitor watches the service's host.
+pub const NOT_MONITORED: &str = "not-monitored";
+
+/// (fail, critical) a monitor of the service says it is down.
+pub const SERVICE_DOWN: &str = "service-down";
+
+/// (fail, high) no monitor of the service alerts anyone.
+pub const NO_ALERTING: &str = "no-alerting";
+
+/// (warn, low) the monitors check less often than the pack asks.
+pub const INTERVAL_TOO_LONG: &str = "interval-too-long";
+
+/// (fail, medium) no status page.
+pub const NO_STATUS_PAGE: &str = "no-status-page";
+
+/// Every id above, in the order of the check's documentation.
+pub const ALL: &[&str] = &[
+    NOT_CONFIGURED,
+    API_ERROR,
+    NOT_MONITORED,
+    SERVICE_DOWN,
+    NO_ALERTING,
+    INTERVAL_TOO_LONG,
+    NO_STATUS_PAGE,
+];
