@@ -256,8 +256,13 @@ fn api_faults_are_errors_that_print_no_key() {
         r#"{"stat":"fail","error":{"type":"invalid_parameter","parameter_name":"api_key","passed_value":"x","message":"api_key is invalid."}}"#,
         r#"{"stat":"ok","psps":[]}"#,
     ));
+    let rate_limited = ApiServer::start(HashMap::from([(
+        "/api/v2/monitors".to_owned(),
+        Answer::error(429, "Too Many Requests").with_header("retry-after", "120"),
+    )]));
     for (case, betterstack, robot) in [
         ("a bad key", Some(&bad_key), None),
+        ("rate limited for two minutes", Some(&rate_limited), None),
         ("a server error", Some(&server_error), None),
         ("JSON cut short", Some(&cut_short), None),
         ("stat: fail", None, Some(&robot_fail)),
