@@ -181,6 +181,8 @@ fn a_service_watched_by_uptimerobot_passes_and_its_key_stays_in_the_body() {
         );
     }
     let received = server.received();
+    let paths: Vec<&str> = received.iter().map(|r| r.path.as_str()).collect();
+    assert_eq!(paths, ["/v2/getMonitors", "/v2/getPSPs"]);
     assert!(
         received.iter().all(|r| r
             .body
