@@ -58,6 +58,9 @@ mod prisma_findings;
 #[path = "../../guest-checks/checks/secrets/src/findings.rs"]
 #[allow(dead_code)]
 mod secrets_findings;
+#[path = "../../guest-checks/checks/sentry/src/findings.rs"]
+#[allow(dead_code)]
+mod sentry_findings;
 #[path = "../../guest-checks/checks/uptime/src/findings.rs"]
 #[allow(dead_code)]
 mod uptime_findings;
@@ -222,6 +225,21 @@ pub static BUILTINS: &[Builtin] = &[
             "max_interval_seconds",
         ],
         source: include_str!("../../guest-checks/checks/uptime/src/lib.rs"),
+    },
+    Builtin {
+        name: "sentry",
+        wasm: guest_wasm!("gonogo_check_sentry.wasm"),
+        digest: guest_digest!("gonogo_check_sentry.wasm"),
+        findings: sentry_findings::ALL,
+        settings: &[
+            "token_env",
+            "org_env",
+            "project_env",
+            "url_env",
+            "spike_per_minute",
+            "min_channels",
+        ],
+        source: include_str!("../../guest-checks/checks/sentry/src/lib.rs"),
     },
 ];
 

@@ -73,13 +73,17 @@ fn header<'a>(response: &'a HttpResponse, name: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
-/// The `rel="next"` URL of a `Link` header.
+/// The `rel="next"` URL of a `Link` header; none when the link says it
+/// leads to no results (Sentry's `results="false"`).
 pub fn next_link(link: &str) -> Option<String> {
     link.split(',').find_map(|part| {
         let (url, params) = part.split_once(';')?;
-        let is_next = params
+        let params: Vec<String> = params
             .split(';')
-            .any(|p| p.trim().replace(' ', "") == "rel=\"next\"");
+            .map(|p| p.trim().replace(' ', ""))
+            .collect();
+        let is_next = params.iter().any(|p| p == "rel=\"next\"")
+            && !params.iter().any(|p| p == "results=\"false\"");
         is_next.then(|| {
             url.trim()
                 .trim_start_matches('<')
@@ -263,6 +267,16 @@ mod tests {
             Some("https://api.github.com/repositories/1/alerts?page=2")
         );
         assert_eq!(next_link(r#"<https://x/a?page=1>; rel="prev""#), None);
+        let sentry = r#"<https://sentry.io/api/0/x/?cursor=0:0:1>; rel="previous"; results="false"; cursor="0:0:1", <https://sentry.io/api/0/x/?cursor=0:100:0>; rel="next"; results="false"; cursor="0:100:0""#;
+        assert_eq!(next_link(sentry), None);
+        let more = sentry.replace(
+            r#"rel="next"; results="false""#,
+            r#"rel="next"; results="true""#,
+        );
+        assert_eq!(
+            next_link(&more).as_deref(),
+            Some("https://sentry.io/api/0/x/?cursor=0:100:0")
+        );
     }
 
     #[test]
