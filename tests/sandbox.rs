@@ -467,8 +467,8 @@ fn a_check_asks_only_the_datastores_and_questions_granted_and_never_sees_their_u
     let hostile_check = pinned_check(
         "hostile",
         &hostile(),
-        "{ attack: datastore, datastores: [DATABASE_URL, REDIS_URL] }",
-        "    grants:\n      datastores: [{ env: DATABASE_URL, ask: [connection] }]\n",
+        "{ attack: datastore, datastores: [DATABASE_URL, REDIS_URL, CACHE_URL] }",
+        "    grants:\n      datastores: [{ env: DATABASE_URL, ask: [connection] }, CACHE_URL]\n",
     );
     project.write(
         "gonogo.yaml",
@@ -493,8 +493,13 @@ fn a_check_asks_only_the_datastores_and_questions_granted_and_never_sees_their_u
     let facts = &run["facts"];
     assert_eq!(
         facts["granted"],
-        serde_json::json!(["DATABASE_URL=Some(Engine::Postgres)"]),
+        serde_json::json!(["DATABASE_URL=Some(Engine::Postgres)", "CACHE_URL=None"]),
         "{facts:#}"
+    );
+    let unset = facts["connection"][2].as_str().unwrap_or_default();
+    assert_eq!(
+        unset, "invalid-request: `CACHE_URL` is not set in this deployment",
+        "granted but unset: nothing refused"
     );
     let connection = facts["connection"][0].as_str().unwrap_or_default();
     assert!(connection.starts_with("connection: "), "{connection}");
@@ -511,7 +516,10 @@ fn a_check_asks_only_the_datastores_and_questions_granted_and_never_sees_their_u
         ),
         "{unasked}"
     );
-    assert_eq!(facts["url_in_env"], serde_json::json!([false, false]));
+    assert_eq!(
+        facts["url_in_env"],
+        serde_json::json!([false, false, false])
+    );
     assert_eq!(run["probes_refused"].as_array().map(Vec::len), Some(3));
     let printed = format!(
         "{}{}",

@@ -363,7 +363,10 @@ impl ProbeSession {
                     .find(|d| d.grant.variable == *variable)
                     .and_then(|d| d.url.as_deref())
                     .ok_or_else(|| {
-                        Failure::NotGranted(format!("`{variable}` is not set in this deployment"))
+                        // Granted, but unset here: nothing was refused.
+                        Failure::InvalidRequest(format!(
+                            "`{variable}` is not set in this deployment"
+                        ))
                     })?;
                 // The server gives up first, so that a slow statement is its error.
                 crate::probe::datastore::ask(variable, url, question, trust, self.timeout * 3 / 4)
