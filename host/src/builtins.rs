@@ -25,6 +25,9 @@ pub struct Builtin {
 #[path = "../../guest-checks/checks/ci/src/findings.rs"]
 #[allow(dead_code)]
 mod ci_findings;
+#[path = "../../guest-checks/checks/database-provider/src/findings.rs"]
+#[allow(dead_code)]
+mod database_provider_findings;
 #[path = "../../guest-checks/checks/datastores/src/findings.rs"]
 #[allow(dead_code)]
 mod datastores_findings;
@@ -240,6 +243,22 @@ pub static BUILTINS: &[Builtin] = &[
             "min_channels",
         ],
         source: include_str!("../../guest-checks/checks/sentry/src/lib.rs"),
+    },
+    Builtin {
+        name: "database-provider",
+        wasm: guest_wasm!("gonogo_check_database_provider.wasm"),
+        digest: guest_digest!("gonogo_check_database_provider.wasm"),
+        findings: database_provider_findings::ALL,
+        settings: &[
+            "supabase_token_env",
+            "supabase_project_env",
+            "supabase_url_env",
+            "neon_token_env",
+            "neon_project_env",
+            "neon_url_env",
+            "min_retention_days",
+        ],
+        source: include_str!("../../guest-checks/checks/database-provider/src/lib.rs"),
     },
 ];
 
