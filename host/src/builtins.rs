@@ -64,6 +64,9 @@ mod secrets_findings;
 #[path = "../../guest-checks/checks/sentry/src/findings.rs"]
 #[allow(dead_code)]
 mod sentry_findings;
+#[path = "../../guest-checks/checks/stripe/src/findings.rs"]
+#[allow(dead_code)]
+mod stripe_findings;
 #[path = "../../guest-checks/checks/uptime/src/findings.rs"]
 #[allow(dead_code)]
 mod uptime_findings;
@@ -259,6 +262,14 @@ pub static BUILTINS: &[Builtin] = &[
             "min_retention_days",
         ],
         source: include_str!("../../guest-checks/checks/database-provider/src/lib.rs"),
+    },
+    Builtin {
+        name: "stripe",
+        wasm: guest_wasm!("gonogo_check_stripe.wasm"),
+        digest: guest_digest!("gonogo_check_stripe.wasm"),
+        findings: stripe_findings::ALL,
+        settings: &["key_env", "base_url_env", "api_url_env"],
+        source: include_str!("../../guest-checks/checks/stripe/src/lib.rs"),
     },
 ];
 
