@@ -65,7 +65,7 @@ fn explain_shows_the_rule_its_cel_refs_and_fix() {
         .code(2)
         .stderr(predicate::str::contains("has no rule `stripe`"))
         .stderr(predicate::str::contains(
-            "did you mean stripe-live-key, stripe-webhook-secret?",
+            "did you mean stripe-live-key, stripe-webhook-secret, stripe-webhook-production, stripe-webhook-events, stripe-payments-succeeding?",
         ));
 }
 
