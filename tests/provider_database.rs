@@ -9,13 +9,14 @@
 #[path = "providers/api_server.rs"]
 mod api_server;
 mod common;
+#[path = "providers/gate.rs"]
+mod gate;
 
 use api_server::{Answer, ApiServer};
-use common::{Project, check_run, gonogo, json_report, rule};
+use common::{Project, check_run, rule};
 use std::collections::HashMap;
 use std::process::Output;
 
-const PACK: &str = "policies/production-readiness";
 const SUPABASE_TOKEN: &str = "sbp_Sekr1t-canary-token-9Qx7";
 const NEON_KEY: &str = "neon-Sekr1t-canary-key-9Qx7";
 const SUPABASE_PATH: &str = "/v1/projects/abcdefghijklmnopqrst/database/backups";
@@ -70,29 +71,7 @@ fn run(
 ) -> (Output, serde_json::Value) {
     let project = Project::new();
     project.write("package.json", r#"{"name":"shop-api"}"#);
-    let folder = tempfile::tempdir().expect("temporary folder");
-    let env_file = folder.path().join("production.env");
-    let text: String = env.iter().map(|(k, v)| format!("{k}={v}\n")).collect();
-    std::fs::write(&env_file, text).expect("env file");
-    let output = gonogo()
-        .args([
-            "check",
-            "--format",
-            "json",
-            "--rerun",
-            "--policy",
-            PACK,
-            "--env-file",
-        ])
-        .arg(&env_file)
-        .arg("--ca-bundle")
-        .arg(ca)
-        .args(extra)
-        .arg(project.path())
-        .output()
-        .expect("gonogo runs");
-    let report = json_report(&output);
-    (output, report)
+    gate::check(project.path(), env, Some(ca), extra)
 }
 
 fn supabase_env(server: &ApiServer) -> Vec<(&'static str, String)> {
@@ -103,19 +82,8 @@ fn supabase_env(server: &ApiServer) -> Vec<(&'static str, String)> {
     ]
 }
 
-fn status<'a>(report: &'a serde_json::Value, id: &str) -> &'a str {
-    rule(report, id)["status"].as_str().unwrap_or_default()
-}
-
 fn assert_no_token(output: &Output, also: &str) {
-    let text = format!(
-        "{}{}{also}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    for token in [SUPABASE_TOKEN, NEON_KEY] {
-        assert!(!text.contains(token), "a token was printed:\n{text}");
-    }
+    gate::assert_hidden(output, also, &[SUPABASE_TOKEN, NEON_KEY]);
 }
 
 const RULES: &[&str] = &["db-backups-daily", "db-pitr-enabled", "db-backup-retention"];
@@ -129,7 +97,7 @@ fn supabase_backups_kept_as_asked_pass() {
     let (output, report) = run(&supabase_env(&server), server.ca_path(), &[]);
     for id in RULES {
         assert_eq!(
-            status(&report, id),
+            gate::status(&report, id),
             "pass",
             "{id}: {:#}",
             check_run(&report, "database_provider")["facts"]
@@ -160,7 +128,7 @@ fn supabase_backups_that_stopped_fail() {
     let (output, report) = run(&supabase_env(&server), server.ca_path(), &[]);
     for id in RULES {
         assert_eq!(
-            status(&report, id),
+            gate::status(&report, id),
             "fail",
             "{id}: {:#}",
             check_run(&report, "database_provider")["facts"]
@@ -193,16 +161,16 @@ fn neon_history_is_read_as_its_backups() {
         ];
         let (output, report) = run(&env, server.ca_path(), &[]);
         assert_eq!(
-            status(&report, "db-backups-daily"),
+            gate::status(&report, "db-backups-daily"),
             expected,
             "{seconds} s of history"
         );
         assert_eq!(
-            status(&report, "db-backup-retention"),
+            gate::status(&report, "db-backup-retention"),
             expected,
             "{seconds} s of history"
         );
-        assert_eq!(status(&report, "db-pitr-enabled"), "pass");
+        assert_eq!(gate::status(&report, "db-pitr-enabled"), "pass");
         assert_no_token(&output, "");
     }
 }
@@ -225,7 +193,7 @@ fn api_faults_are_errors_that_print_no_token() {
         let server = ApiServer::start(HashMap::from([(SUPABASE_PATH.to_owned(), answer)]));
         let (output, report) = run(&supabase_env(&server), server.ca_path(), &[]);
         for id in RULES {
-            assert_eq!(status(&report, id), "error", "{case}: {id}");
+            assert_eq!(gate::status(&report, id), "error", "{case}: {id}");
         }
         assert_ne!(output.status.code(), Some(0), "{case}");
         assert_no_token(&output, "");
@@ -257,6 +225,6 @@ fn a_recording_replays_without_the_provider_and_holds_no_token() {
     );
     assert_eq!(server.received().len(), 1, "a replay asks nothing");
     for id in RULES {
-        assert_eq!(status(&replayed, id), status(&live, id), "{id}");
+        assert_eq!(gate::status(&replayed, id), gate::status(&live, id), "{id}");
     }
 }

@@ -9,13 +9,14 @@
 #[path = "providers/api_server.rs"]
 mod api_server;
 mod common;
+#[path = "providers/gate.rs"]
+mod gate;
 
 use api_server::{Answer, ApiServer};
 use common::{Project, check_run, gonogo, json_report, rule};
 use std::collections::HashMap;
 use std::process::Output;
 
-const PACK: &str = "policies/production-readiness";
 const TOKEN: &str = "ghs_Sekr1t-canary-token-9Qx7";
 const SHA: &str = "8f3c1e2d4b5a69788f3c1e2d4b5a69788f3c1e2d";
 const REPO: &str = "/repos/acme/shop-api";
@@ -153,48 +154,17 @@ fn run(server: &ApiServer, extra: &[&str]) -> (Output, serde_json::Value) {
         "package.json",
         r#"{"name":"shop-api","scripts":{"test":"node --test"}}"#,
     );
-    let env = tempfile::tempdir().expect("temporary folder");
-    let env_file = env.path().join("ci.env");
-    std::fs::write(
-        &env_file,
-        format!(
-            "GITHUB_TOKEN={TOKEN}\nGITHUB_REPOSITORY=acme/shop-api\nGITHUB_SHA={SHA}\nGITHUB_API_URL={}\n",
-            server.url()
-        ),
-    )
-    .expect("env file");
-    let output = gonogo()
-        .args([
-            "check",
-            "--format",
-            "json",
-            "--rerun",
-            "--policy",
-            PACK,
-            "--env-file",
-        ])
-        .arg(&env_file)
-        .arg("--ca-bundle")
-        .arg(server.ca_path())
-        .args(extra)
-        .arg(project.path())
-        .output()
-        .expect("gonogo runs");
-    let report = json_report(&output);
-    (output, report)
-}
-
-fn status<'a>(report: &'a serde_json::Value, id: &str) -> &'a str {
-    rule(report, id)["status"].as_str().unwrap_or_default()
+    let vars = [
+        ("GITHUB_TOKEN", TOKEN.to_owned()),
+        ("GITHUB_REPOSITORY", "acme/shop-api".to_owned()),
+        ("GITHUB_SHA", SHA.to_owned()),
+        ("GITHUB_API_URL", server.url()),
+    ];
+    gate::check(project.path(), &vars, Some(server.ca_path()), extra)
 }
 
 fn assert_no_token(output: &Output, also: &str) {
-    let text = format!(
-        "{}{}{also}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert!(!text.contains(TOKEN), "the token was printed:\n{text}");
+    gate::assert_hidden(output, also, &[TOKEN]);
 }
 
 const RULES: &[&str] = &[
@@ -222,7 +192,7 @@ fn a_kept_repository_passes_every_github_rule() {
     let (output, report) = run(&server, &[]);
     for id in RULES {
         assert_eq!(
-            status(&report, id),
+            gate::status(&report, id),
             "pass",
             "{id}: {:#}",
             check_run(&report, "github")["facts"]
@@ -281,7 +251,7 @@ fn a_neglected_repository_fails_each_rule() {
         ("secret-scanning-clean", "fail"),
     ] {
         assert_eq!(
-            status(&report, id),
+            gate::status(&report, id),
             expected,
             "{id}: {:#}",
             check_run(&report, "github")["facts"]
@@ -330,7 +300,7 @@ fn a_secret_found_in_the_history_fails_the_gate() {
     );
     let server = start_on(port, answers);
     let (output, report) = run(&server, &[]);
-    assert_eq!(status(&report, "secret-scanning-clean"), "fail");
+    assert_eq!(gate::status(&report, "secret-scanning-clean"), "fail");
     let message = rule(&report, "secret-scanning-clean")["message"]
         .as_str()
         .unwrap_or_default()
@@ -370,7 +340,7 @@ fn what_the_job_s_own_token_may_not_read_is_unknown_not_passed() {
         "secret-scanning-clean",
     ] {
         assert_eq!(
-            status(&report, id),
+            gate::status(&report, id),
             "skip",
             "{id}: {:#}",
             check_run(&report, "github")["facts"]
@@ -381,7 +351,7 @@ fn what_the_job_s_own_token_may_not_read_is_unknown_not_passed() {
         .unwrap_or_default()
         .to_owned();
     assert!(skip.contains("Dependabot alerts: read"), "{skip}");
-    assert_eq!(status(&report, "ci-checks-green"), "pass");
+    assert_eq!(gate::status(&report, "ci-checks-green"), "pass");
     assert_no_token(&output, "");
 }
 
@@ -450,7 +420,7 @@ fn api_faults_are_errors_that_print_no_token() {
             answers.insert(runs_path(None), first);
             let server = start_on(server_port, answers);
             let (output, report) = run(&server, &[]);
-            assert_eq!(status(&report, id), "error", "{case}");
+            assert_eq!(gate::status(&report, id), "error", "{case}");
             assert_ne!(output.status.code(), Some(0), "{case}");
             assert_no_token(&output, "");
             continue;
@@ -458,7 +428,7 @@ fn api_faults_are_errors_that_print_no_token() {
         let server = ApiServer::start(answers);
         let (output, report) = run(&server, &[]);
         assert_eq!(
-            status(&report, id),
+            gate::status(&report, id),
             "error",
             "{case}: {:#}",
             check_run(&report, "github")["findings"]
@@ -489,7 +459,7 @@ fn a_recording_replays_without_github_and_holds_no_token() {
         "a replay asks GitHub nothing"
     );
     for id in RULES {
-        assert_eq!(status(&replayed, id), status(&live, id), "{id}");
+        assert_eq!(gate::status(&replayed, id), gate::status(&live, id), "{id}");
     }
 }
 
@@ -497,7 +467,14 @@ fn a_recording_replays_without_github_and_holds_no_token() {
 fn without_a_token_nothing_is_asked() {
     let project = Project::new();
     let output = gonogo()
-        .args(["check", "--format", "json", "--rerun", "--policy", PACK])
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--rerun",
+            "--policy",
+            gate::PACK,
+        ])
         .arg(project.path())
         .env("GITHUB_REPOSITORY", "acme/shop-api")
         .env("GITHUB_SHA", SHA)
@@ -506,7 +483,7 @@ fn without_a_token_nothing_is_asked() {
         .expect("runs");
     let report = json_report(&output);
     for id in RULES {
-        assert_eq!(status(&report, id), "skip", "{id}");
+        assert_eq!(gate::status(&report, id), "skip", "{id}");
     }
     assert_eq!(check_run(&report, "github")["facts"]["configured"], false);
 }

@@ -9,13 +9,14 @@
 #[path = "providers/api_server.rs"]
 mod api_server;
 mod common;
+#[path = "providers/gate.rs"]
+mod gate;
 
 use api_server::{Answer, ApiServer};
-use common::{Project, check_run, gonogo, json_report, rule};
+use common::{Project, check_run, rule};
 use std::collections::HashMap;
 use std::process::Output;
 
-const PACK: &str = "policies/production-readiness";
 const TOKEN: &str = "sntrys_Sekr1t-canary-token-9Qx7";
 const PROJECT: &str = "/api/0/projects/acme/shop-api/";
 const RULES_PATH: &str = "/api/0/projects/acme/shop-api/rules/";
@@ -94,48 +95,17 @@ fn neglected() -> HashMap<String, Answer> {
 fn run(server: &ApiServer, extra: &[&str]) -> (Output, serde_json::Value) {
     let project = Project::new();
     project.write("package.json", r#"{"name":"shop-api"}"#);
-    let env = tempfile::tempdir().expect("temporary folder");
-    let env_file = env.path().join("production.env");
-    std::fs::write(
-        &env_file,
-        format!(
-            "SENTRY_AUTH_TOKEN={TOKEN}\nSENTRY_ORG=acme\nSENTRY_PROJECT=shop-api\nSENTRY_URL={}\n",
-            server.url()
-        ),
-    )
-    .expect("env file");
-    let output = gonogo()
-        .args([
-            "check",
-            "--format",
-            "json",
-            "--rerun",
-            "--policy",
-            PACK,
-            "--env-file",
-        ])
-        .arg(&env_file)
-        .arg("--ca-bundle")
-        .arg(server.ca_path())
-        .args(extra)
-        .arg(project.path())
-        .output()
-        .expect("gonogo runs");
-    let report = json_report(&output);
-    (output, report)
-}
-
-fn status<'a>(report: &'a serde_json::Value, id: &str) -> &'a str {
-    rule(report, id)["status"].as_str().unwrap_or_default()
+    let vars = [
+        ("SENTRY_AUTH_TOKEN", TOKEN.to_owned()),
+        ("SENTRY_ORG", "acme".to_owned()),
+        ("SENTRY_PROJECT", "shop-api".to_owned()),
+        ("SENTRY_URL", server.url()),
+    ];
+    gate::check(project.path(), &vars, Some(server.ca_path()), extra)
 }
 
 fn assert_no_token(output: &Output, also: &str) {
-    let text = format!(
-        "{}{}{also}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert!(!text.contains(TOKEN), "the token was printed:\n{text}");
+    gate::assert_hidden(output, also, &[TOKEN]);
 }
 
 const RULES: &[&str] = &[
@@ -152,7 +122,7 @@ fn a_watched_project_passes_every_sentry_rule() {
     let (output, report) = run(&server, &[]);
     for id in RULES {
         assert_eq!(
-            status(&report, id),
+            gate::status(&report, id),
             "pass",
             "{id}: {:#}",
             check_run(&report, "sentry")["facts"]
@@ -182,7 +152,7 @@ fn a_neglected_project_fails_each_rule() {
     let (output, report) = run(&server, &[]);
     for id in RULES {
         assert_eq!(
-            status(&report, id),
+            gate::status(&report, id),
             "fail",
             "{id}: {:#}",
             check_run(&report, "sentry")["facts"]
@@ -239,7 +209,7 @@ fn api_faults_are_errors_that_print_no_token() {
         let server = ApiServer::start(answers);
         let (output, report) = run(&server, &[]);
         assert_eq!(
-            status(&report, id),
+            gate::status(&report, id),
             "error",
             "{case}: {:#}",
             check_run(&report, "sentry")["findings"]
@@ -264,6 +234,6 @@ fn a_recording_replays_without_sentry_and_holds_no_token() {
     let (_, replayed) = run(&server, &["--replay", &record]);
     assert_eq!(server.received().len(), asked, "a replay asks nothing");
     for id in RULES {
-        assert_eq!(status(&replayed, id), status(&live, id), "{id}");
+        assert_eq!(gate::status(&replayed, id), gate::status(&live, id), "{id}");
     }
 }

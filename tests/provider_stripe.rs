@@ -8,13 +8,14 @@
 #[path = "providers/api_server.rs"]
 mod api_server;
 mod common;
+#[path = "providers/gate.rs"]
+mod gate;
 
 use api_server::{Answer, ApiServer};
-use common::{Project, check_run, gonogo, json_report, rule};
+use common::{Project, check_run, rule};
 use std::collections::HashMap;
 use std::process::Output;
 
-const PACK: &str = "policies/production-readiness";
 const KEY: &str = "sk_live_Sekr1t-canary-key-9Qx7";
 const ENDPOINTS: &str = "/v1/webhook_endpoints?limit=100";
 
@@ -75,45 +76,16 @@ fn run(
     key: &str,
     extra: &[&str],
 ) -> (Output, serde_json::Value) {
-    let env = tempfile::tempdir().expect("temporary folder");
-    let env_file = env.path().join("production.env");
-    std::fs::write(
-        &env_file,
-        format!("STRIPE_SECRET_KEY={key}\nGONOGO_BASE_URL=https://api.shop.example\nSTRIPE_API_URL={}\n", server.url()),
-    )
-    .expect("env file");
-    let output = gonogo()
-        .args([
-            "check",
-            "--format",
-            "json",
-            "--rerun",
-            "--policy",
-            PACK,
-            "--env-file",
-        ])
-        .arg(&env_file)
-        .arg("--ca-bundle")
-        .arg(server.ca_path())
-        .args(extra)
-        .arg(project.path())
-        .output()
-        .expect("gonogo runs");
-    let report = json_report(&output);
-    (output, report)
-}
-
-fn status<'a>(report: &'a serde_json::Value, id: &str) -> &'a str {
-    rule(report, id)["status"].as_str().unwrap_or_default()
+    let vars = [
+        ("STRIPE_SECRET_KEY", key.to_owned()),
+        ("GONOGO_BASE_URL", "https://api.shop.example".to_owned()),
+        ("STRIPE_API_URL", server.url()),
+    ];
+    gate::check(project.path(), &vars, Some(server.ca_path()), extra)
 }
 
 fn assert_no_key(output: &Output, also: &str) {
-    let text = format!(
-        "{}{}{also}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert!(!text.contains(KEY), "the key was printed:\n{text}");
+    gate::assert_hidden(output, also, &[KEY]);
 }
 
 const RULES: &[&str] = &[
@@ -165,7 +137,7 @@ fn an_account_wired_to_production_passes() {
     let (output, report) = run(&project, &server, KEY, &[]);
     for id in RULES {
         assert_eq!(
-            status(&report, id),
+            gate::status(&report, id),
             "pass",
             "{id}: {:#}",
             check_run(&report, "stripe")["facts"]
@@ -231,9 +203,9 @@ fn an_account_wired_elsewhere_fails() {
     ]));
     let project = project();
     let (output, report) = run(&project, &server, KEY, &[]);
-    assert_eq!(status(&report, "stripe-webhook-production"), "fail");
-    assert_eq!(status(&report, "stripe-webhook-events"), "skip");
-    assert_eq!(status(&report, "stripe-payments-succeeding"), "fail");
+    assert_eq!(gate::status(&report, "stripe-webhook-production"), "fail");
+    assert_eq!(gate::status(&report, "stripe-webhook-events"), "skip");
+    assert_eq!(gate::status(&report, "stripe-payments-succeeding"), "fail");
     assert_eq!(output.status.code(), Some(1));
 
     // An endpoint on production that misses an event the code handles.
@@ -257,7 +229,7 @@ fn an_account_wired_elsewhere_fails() {
         ),
     ]));
     let (_, report) = run(&project, &server, KEY, &[]);
-    assert_eq!(status(&report, "stripe-webhook-events"), "fail");
+    assert_eq!(gate::status(&report, "stripe-webhook-events"), "fail");
     let message = rule(&report, "stripe-webhook-events")["message"]
         .as_str()
         .unwrap_or_default()
@@ -273,7 +245,7 @@ fn a_test_key_asks_nothing() {
     let server = ApiServer::start(HashMap::new());
     let (_, report) = run(&project(), &server, "sk_test_Sekr1t-canary-test-9Qx7", &[]);
     for id in RULES {
-        assert_eq!(status(&report, id), "skip", "{id}");
+        assert_eq!(gate::status(&report, id), "skip", "{id}");
     }
     assert!(server.received().is_empty());
 }
@@ -311,7 +283,7 @@ fn api_faults_are_errors_that_print_no_key() {
         let server = ApiServer::start(HashMap::from([(ENDPOINTS.to_owned(), answer)]));
         let (output, report) = run(&project(), &server, KEY, &[]);
         for id in ["stripe-webhook-production", "stripe-payments-succeeding"] {
-            assert_eq!(status(&report, id), "error", "{case}: {id}");
+            assert_eq!(gate::status(&report, id), "error", "{case}: {id}");
         }
         assert_ne!(output.status.code(), Some(0), "{case}");
         assert_no_key(&output, "");
@@ -352,6 +324,6 @@ fn a_recording_replays_without_stripe_and_holds_no_key() {
     let (_, replayed) = run(&project, &server, KEY, &["--replay", &record]);
     assert_eq!(server.received().len(), asked, "a replay asks nothing");
     for id in RULES {
-        assert_eq!(status(&replayed, id), status(&live, id), "{id}");
+        assert_eq!(gate::status(&replayed, id), gate::status(&live, id), "{id}");
     }
 }

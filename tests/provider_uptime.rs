@@ -9,13 +9,14 @@
 #[path = "providers/api_server.rs"]
 mod api_server;
 mod common;
+#[path = "providers/gate.rs"]
+mod gate;
 
 use api_server::{Answer, ApiServer};
-use common::{Project, check_run, gonogo, json_report, rule};
+use common::{Project, check_run, rule};
 use std::collections::HashMap;
 use std::process::Output;
 
-const PACK: &str = "policies/production-readiness";
 const BETTERSTACK_TOKEN: &str = "bs-Sekr1t-canary-token-9Qx7";
 const UPTIMEROBOT_KEY: &str = "u777-Sekr1t-canary-key-9Qx7";
 const SERVICE: &str = "https://api.shop.example/";
@@ -63,66 +64,28 @@ fn run(
 ) -> (Output, serde_json::Value) {
     let project = Project::new();
     project.write("package.json", r#"{"name":"shop-api"}"#);
-    let env = tempfile::tempdir().expect("temporary folder");
-    let mut text = format!("GONOGO_BASE_URL={SERVICE}\n");
-    let mut cas = Vec::new();
+    let mut vars = vec![("GONOGO_BASE_URL", SERVICE.to_owned())];
+    let mut pem = String::new();
     if let Some(server) = betterstack {
-        text.push_str(&format!(
-            "BETTERSTACK_API_TOKEN={BETTERSTACK_TOKEN}\nBETTERSTACK_API_URL={}\n",
-            server.url()
-        ));
-        cas.push(server.ca_path().to_owned());
+        vars.push(("BETTERSTACK_API_TOKEN", BETTERSTACK_TOKEN.to_owned()));
+        vars.push(("BETTERSTACK_API_URL", server.url()));
+        pem.push_str(&std::fs::read_to_string(server.ca_path()).expect("CA"));
     }
     if let Some(server) = uptimerobot {
-        text.push_str(&format!(
-            "UPTIMEROBOT_API_KEY={UPTIMEROBOT_KEY}\nUPTIMEROBOT_API_URL={}\n",
-            server.url()
-        ));
-        cas.push(server.ca_path().to_owned());
+        vars.push(("UPTIMEROBOT_API_KEY", UPTIMEROBOT_KEY.to_owned()));
+        vars.push(("UPTIMEROBOT_API_URL", server.url()));
+        pem.push_str(&std::fs::read_to_string(server.ca_path()).expect("CA"));
     }
-    let env_file = env.path().join("production.env");
-    std::fs::write(&env_file, text).expect("env file");
     // One bundle holding both test CAs.
-    let bundle = env.path().join("cas.pem");
-    let pem: String = cas
-        .iter()
-        .map(|p| std::fs::read_to_string(p).expect("CA"))
-        .collect();
-    std::fs::write(&bundle, pem).expect("bundle");
-    let mut command = gonogo();
-    command
-        .args([
-            "check",
-            "--format",
-            "json",
-            "--rerun",
-            "--policy",
-            PACK,
-            "--env-file",
-        ])
-        .arg(&env_file)
-        .args(extra);
-    if !cas.is_empty() {
-        command.arg("--ca-bundle").arg(&bundle);
-    }
-    let output = command.arg(project.path()).output().expect("gonogo runs");
-    let report = json_report(&output);
-    (output, report)
-}
-
-fn status<'a>(report: &'a serde_json::Value, id: &str) -> &'a str {
-    rule(report, id)["status"].as_str().unwrap_or_default()
+    let folder = tempfile::tempdir().expect("temporary folder");
+    let bundle = folder.path().join("cas.pem");
+    std::fs::write(&bundle, &pem).expect("bundle");
+    let ca = (!pem.is_empty()).then_some(bundle.as_path());
+    gate::check(project.path(), &vars, ca, extra)
 }
 
 fn assert_no_key(output: &Output, also: &str) {
-    let text = format!(
-        "{}{}{also}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    for key in [BETTERSTACK_TOKEN, UPTIMEROBOT_KEY] {
-        assert!(!text.contains(key), "a key was printed:\n{text}");
-    }
+    gate::assert_hidden(output, also, &[BETTERSTACK_TOKEN, UPTIMEROBOT_KEY]);
 }
 
 const RULES: &[&str] = &[
@@ -145,7 +108,7 @@ fn a_service_watched_by_better_stack_passes() {
     let (output, report) = run(Some(&server), None, &[]);
     for id in RULES {
         assert_eq!(
-            status(&report, id),
+            gate::status(&report, id),
             "pass",
             "{id}: {:#}",
             check_run(&report, "uptime")["facts"]
@@ -174,7 +137,7 @@ fn a_service_watched_by_uptimerobot_passes_and_its_key_stays_in_the_body() {
     let (output, report) = run(None, Some(&server), &[]);
     for id in RULES {
         assert_eq!(
-            status(&report, id),
+            gate::status(&report, id),
             "pass",
             "{id}: {:#}",
             check_run(&report, "uptime")["facts"]
@@ -201,8 +164,8 @@ fn a_service_nobody_watches_fails() {
         r#"{"stat":"ok","psps":[]}"#,
     ));
     let (_, report) = run(None, Some(&robot), &[]);
-    assert_eq!(status(&report, "uptime-monitored"), "fail");
-    assert_eq!(status(&report, "status-page-published"), "fail");
+    assert_eq!(gate::status(&report, "uptime-monitored"), "fail");
+    assert_eq!(gate::status(&report, "status-page-published"), "fail");
     let message = rule(&report, "uptime-monitored")["message"]
         .as_str()
         .unwrap_or_default()
@@ -231,7 +194,7 @@ fn a_service_nobody_watches_fails() {
         ("status-page-published", "fail"),
     ] {
         assert_eq!(
-            status(&report, id),
+            gate::status(&report, id),
             expected,
             "{id}: {:#}",
             check_run(&report, "uptime")["facts"]
@@ -271,7 +234,7 @@ fn api_faults_are_errors_that_print_no_key() {
     ] {
         let (output, report) = run(betterstack, robot, &[]);
         for id in RULES {
-            assert_eq!(status(&report, id), "error", "{case}: {id}");
+            assert_eq!(gate::status(&report, id), "error", "{case}: {id}");
         }
         let findings = check_run(&report, "uptime")["findings"].to_string();
         if case == "stat: fail" {
@@ -306,7 +269,7 @@ fn a_recording_replays_without_the_providers_and_holds_no_key() {
     let (_, replayed) = run(Some(&server), None, &["--replay", &record]);
     assert_eq!(server.received().len(), asked, "a replay asks nothing");
     for id in RULES {
-        assert_eq!(status(&replayed, id), status(&live, id), "{id}");
+        assert_eq!(gate::status(&replayed, id), gate::status(&live, id), "{id}");
     }
 }
 
@@ -314,6 +277,6 @@ fn a_recording_replays_without_the_providers_and_holds_no_key() {
 fn without_a_key_nothing_is_asked() {
     let (_, report) = run(None, None, &[]);
     for id in RULES {
-        assert_eq!(status(&report, id), "skip", "{id}");
+        assert_eq!(gate::status(&report, id), "skip", "{id}");
     }
 }
