@@ -217,6 +217,11 @@ fn settings_facts(
         variable,
         &Question::Settings,
     ) else {
+        // Without the settings, the connection limit is unknown too.
+        report.push(Finding::error(
+            findings::CONNECTIONS_EXHAUSTED,
+            format!("the settings of PostgreSQL at `{variable}` could not be read: its connection limit is unknown"),
+        ));
         for key in [
             "timezone",
             "version",
