@@ -57,6 +57,9 @@ fn explain_shows_the_rule_its_cel_refs_and_fix() {
             "How to fix:\n  use the live secret key",
         ))
         .stdout(predicate::str::contains(
+            "When it does not apply, it says:\n  STRIPE_SECRET_KEY is not set",
+        ))
+        .stdout(predicate::str::contains(
             "Checklist items it covers:\n  seeds/000:28 **STRIPE_SECRET_KEY** – Stripe secret key (starts with `sk_`)\n  seeds/001:15 Stripe keys configured (if using payments)",
         ));
     gonogo()

@@ -39,8 +39,8 @@ fn a_second_run_with_a_warm_cache_compiles_nothing() {
         })
         .count();
     assert_eq!(
-        entries, 16,
-        "sixteen components (env, the repository checks, http, email-dns, datastores, github, uptime, sentry, database-provider and stripe), sixteen entries"
+        entries, 17,
+        "seventeen components (env, the repository checks, http, email-dns, datastores, github, uptime, sentry, database-provider, stripe and alerting), seventeen entries"
     );
     // How long each check took, so that the next run starts the longest first.
     let durations =

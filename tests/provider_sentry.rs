@@ -22,6 +22,14 @@ const PROJECT: &str = "/api/0/projects/acme/shop-api/";
 const RULES_PATH: &str = "/api/0/projects/acme/shop-api/rules/";
 const METRIC_PATH: &str = "/api/0/organizations/acme/alert-rules/";
 const FATAL_PATH: &str = "/api/0/projects/acme/shop-api/issues/?query=is%3Aunresolved%20level%3Afatal&statsPeriod=24h&limit=100";
+const RATE_PATH: &str = "/api/0/organizations/acme/events/?field=failure_rate()&field=count()&project=4505321021243392&statsPeriod=24h&query=event.type%3Atransaction&environment=production";
+
+/// A Discover answer: the failure rate and the count of transactions.
+fn rate(failure_rate: f64, count: u64) -> Answer {
+    Answer::json(&format!(
+        r#"{{"data":[{{"failure_rate()":{failure_rate},"count()":{count}}}],"meta":{{"fields":{{"failure_rate()":"percentage","count()":"integer"}},"units":{{"failure_rate()":null,"count()":null}}}}}}"#
+    ))
+}
 
 fn project(first_event: &str) -> Answer {
     Answer::json(&format!(
@@ -57,6 +65,7 @@ fn watched() -> HashMap<String, Answer> {
             ),
         ),
         (FATAL_PATH.to_owned(), Answer::json("[]")),
+        (RATE_PATH.to_owned(), rate(0.0042, 53014)),
     ])
 }
 
@@ -89,6 +98,7 @@ fn neglected() -> HashMap<String, Answer> {
                 r#"[{"id":"91","shortId":"SHOP-API-1A","title":"TypeError: Cannot read properties of undefined (reading 'id')","level":"fatal","status":"unresolved","count":"42"}]"#,
             ),
         ),
+        (RATE_PATH.to_owned(), rate(0.034, 1200)),
     ])
 }
 
@@ -100,6 +110,7 @@ fn run(server: &ApiServer, extra: &[&str]) -> (Output, serde_json::Value) {
         ("SENTRY_ORG", "acme".to_owned()),
         ("SENTRY_PROJECT", "shop-api".to_owned()),
         ("SENTRY_URL", server.url()),
+        ("SENTRY_ENVIRONMENT", "production".to_owned()),
     ];
     gate::check(project.path(), &vars, Some(server.ca_path()), extra)
 }
@@ -114,6 +125,7 @@ const RULES: &[&str] = &[
     "sentry-error-rate-alert",
     "alert-channels",
     "sentry-no-fatal-issues",
+    "sentry-error-rate-low",
 ];
 
 #[test]
@@ -135,7 +147,10 @@ fn a_watched_project_passes_every_sentry_rule() {
     );
     let received = server.received();
     let paths: Vec<&str> = received.iter().map(|r| r.path.as_str()).collect();
-    assert_eq!(paths, [PROJECT, RULES_PATH, METRIC_PATH, FATAL_PATH]);
+    assert_eq!(
+        paths,
+        [PROJECT, RULES_PATH, METRIC_PATH, FATAL_PATH, RATE_PATH]
+    );
     assert!(
         received.iter().all(|r| r.body.is_empty()
             && r.headers
@@ -175,6 +190,32 @@ fn a_neglected_project_fails_each_rule() {
 }
 
 #[test]
+fn the_error_rate_is_judged_and_unknown_without_transactions() {
+    let server = ApiServer::start(neglected());
+    let (_, report) = run(&server, &[]);
+    let message = rule(&report, "sentry-error-rate-low")["message"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(
+        message,
+        "3.40 % of 1200 transactions in production failed in the last 24 hours; at most 1.00 % is asked"
+    );
+    let mut answers = watched();
+    answers.insert(
+        RATE_PATH.to_owned(),
+        Answer::json(r#"{"data":[{"failure_rate()":0,"count()":0}],"meta":{}}"#),
+    );
+    let server = ApiServer::start(answers);
+    let (_, report) = run(&server, &[]);
+    assert_eq!(gate::status(&report, "sentry-error-rate-low"), "skip");
+    assert_eq!(
+        check_run(&report, "sentry")["facts"]["error_rate_24h"],
+        serde_json::Value::Null
+    );
+}
+
+#[test]
 fn api_faults_are_errors_that_print_no_token() {
     let with = |path: &str, answer: Answer| {
         let mut answers = watched();
@@ -204,6 +245,11 @@ fn api_faults_are_errors_that_print_no_token() {
                 Answer::error(429, "Too Many Requests").with_header("retry-after", "300"),
             ),
             "sentry-no-fatal-issues",
+        ),
+        (
+            "a rate that is not a share",
+            with(RATE_PATH, rate(4.2, 10)),
+            "sentry-error-rate-low",
         ),
     ] {
         let server = ApiServer::start(answers);

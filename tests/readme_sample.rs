@@ -55,6 +55,13 @@ fn the_default_report_fits_on_two_screens_and_names_every_failure() {
         "{} lines",
         report.lines().count()
     );
+    // The provider checks given no credentials share one line.
+    assert!(
+        report.lines().any(|l| l.contains(
+            "provider APIs not asked, no credentials given: github, uptime, sentry, database_provider, stripe, alerting"
+        )),
+        "{report}"
+    );
     let json: serde_json::Value = serde_json::from_str(&run("json")).expect("JSON");
     for rule in json["rules"].as_array().expect("rules") {
         if matches!(rule["status"].as_str(), Some("fail" | "error")) {

@@ -22,6 +22,9 @@ pub struct Builtin {
 }
 
 // Each check declares its finding ids once, in its own `findings.rs`.
+#[path = "../../guest-checks/checks/alerting/src/findings.rs"]
+#[allow(dead_code)]
+mod alerting_findings;
 #[path = "../../guest-checks/checks/ci/src/findings.rs"]
 #[allow(dead_code)]
 mod ci_findings;
@@ -242,8 +245,10 @@ pub static BUILTINS: &[Builtin] = &[
             "org_env",
             "project_env",
             "url_env",
+            "environment_env",
             "spike_per_minute",
             "min_channels",
+            "max_error_rate",
         ],
         source: include_str!("../../guest-checks/checks/sentry/src/lib.rs"),
     },
@@ -271,7 +276,40 @@ pub static BUILTINS: &[Builtin] = &[
         settings: &["key_env", "base_url_env", "api_url_env"],
         source: include_str!("../../guest-checks/checks/stripe/src/lib.rs"),
     },
+    Builtin {
+        name: "alerting",
+        wasm: guest_wasm!("gonogo_check_alerting.wasm"),
+        digest: guest_digest!("gonogo_check_alerting.wasm"),
+        findings: alerting_findings::ALL,
+        settings: &[
+            "grafana_url_env",
+            "grafana_token_env",
+            "datadog_api_key_env",
+            "datadog_app_key_env",
+            "datadog_site_env",
+            "datadog_url_env",
+        ],
+        source: include_str!("../../guest-checks/checks/alerting/src/lib.rs"),
+    },
 ];
+
+/// The built-in checks that ask a provider's API with the credentials a
+/// pack grants (GitHub, Sentry…), as `builtin:<name>`.
+const PROVIDER_CHECKS: &[&str] = &[
+    "github",
+    "uptime",
+    "sentry",
+    "database-provider",
+    "stripe",
+    "alerting",
+];
+
+/// Whether the check used as `source` (`builtin:sentry`) asks a provider's API.
+pub fn asks_a_provider(source: &str) -> bool {
+    source
+        .strip_prefix("builtin:")
+        .is_some_and(|name| PROVIDER_CHECKS.contains(&name))
+}
 
 /// The built-in check called `name`.
 pub fn builtin(name: &str) -> Option<&'static Builtin> {

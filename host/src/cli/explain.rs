@@ -109,6 +109,12 @@ pub fn explanation(plan: &Plan, id: &str) -> String {
             indented(&when.source)
         ));
     }
+    if let Some(skip) = &rule.skip_message {
+        text.push_str(&format!(
+            "\nWhen it does not apply, it says:\n{}\n",
+            indented(&template_source(skip))
+        ));
+    }
     match &rule.attestation {
         Some(requirement) => text.push_str(&format!(
             "\nPasses when attested:\n  by {} distinct trusted signer{} of role {}{}{}\n  (`gonogo attest {} --role <role> --key <key>`, files in .gonogo/attestations/)\n",
@@ -141,4 +147,17 @@ pub fn explanation(plan: &Plan, id: &str) -> String {
         ));
     }
     text
+}
+
+/// A message template as the pack wrote it.
+fn template_source(template: &crate::expr::template::Template) -> String {
+    use crate::expr::template::Piece;
+    template
+        .pieces
+        .iter()
+        .map(|piece| match piece {
+            Piece::Text(text) => text.clone(),
+            Piece::Expr(expr) => format!("${{{}}}", expr.source),
+        })
+        .collect()
 }

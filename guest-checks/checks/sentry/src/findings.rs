@@ -23,6 +23,9 @@ pub const FEW_CHANNELS: &str = "few-channels";
 /// (fail, high) unresolved fatal issues were seen in the last 24 hours.
 pub const FATAL_ISSUES: &str = "fatal-issues";
 
+/// (fail, high) over the asked share of the transactions failed in the last 24 hours.
+pub const HIGH_ERROR_RATE: &str = "high-error-rate";
+
 /// Every id above, in the order of the check's documentation.
 pub const ALL: &[&str] = &[
     NOT_CONFIGURED,
@@ -32,4 +35,5 @@ pub const ALL: &[&str] = &[
     ERROR_RATE_ALERT_MISSING,
     FEW_CHANNELS,
     FATAL_ISSUES,
+    HIGH_ERROR_RATE,
 ];

@@ -18,7 +18,12 @@
 //! - the alerts notify at least `min_channels` distinct **channels**
 //!   (email, Slack, PagerDuty, Microsoft Teams, Discord, Opsgenie, a
 //!   webhook…; default 2);
-//! - no **unresolved fatal issue** was seen in the last 24 hours.
+//! - no **unresolved fatal issue** was seen in the last 24 hours;
+//! - the **error rate** of the last 24 hours: the share of the project's
+//!   transactions (requests, jobs) that failed (`failure_rate()` of the
+//!   Discover endpoint), at most `max_error_rate` (default 0.01, the
+//!   checklists' 1 %); unknown, and said so, when Sentry received no
+//!   transaction (tracing off).
 //!
 //! Without a token, an organisation or a project nothing is asked and
 //! `configured` is false. An API error (401, 403, 5xx, an answer cut
@@ -45,14 +50,20 @@
 //! `issue_alerts` (`active`, `new_issue`, `regression`, `spike`,
 //! `spike_per_minute`: the lowest threshold found, events a minute);
 //! `metric_alerts` (`active`, `error_rate`); `channels` (the distinct
-//! kinds the active alerts notify), `min_channels`; `fatal_issues_24h`.
+//! kinds the active alerts notify), `min_channels`; `fatal_issues_24h`;
+//! `transactions_24h`, `error_rate_24h` (a share; null when no
+//! transaction was received), `max_error_rate`.
 //!
 //! ## Settings
 //! - `token_env` (default `SENTRY_AUTH_TOKEN`), `org_env` (default
 //!   `SENTRY_ORG`), `project_env` (default `SENTRY_PROJECT`), `url_env`
 //!   (default `SENTRY_URL`, else `https://sentry.io`; a self-hosted Sentry
 //!   or a region such as `https://de.sentry.io`): granted variables.
-//! - `spike_per_minute` (default 10), `min_channels` (default 2).
+//! - `environment_env` (default `SENTRY_ENVIRONMENT`): a granted
+//!   variable naming the environment whose error rate is read (all
+//!   environments when unset).
+//! - `spike_per_minute` (default 10), `min_channels` (default 2),
+//!   `max_error_rate` (default 0.01).
 //!
 //! ## Findings
 //! - `not-configured` (skip): no token, organisation or project.
@@ -63,8 +74,11 @@
 //! - `error-rate-alert-missing` (fail, medium): no metric alert on the error rate.
 //! - `few-channels` (fail, medium): fewer notification channels than asked.
 //! - `fatal-issues` (fail, high): unresolved fatal issues seen in 24 hours.
+//! - `high-error-rate` (fail, high): more than `max_error_rate` of the
+//!   transactions failed in 24 hours (skip when none was received).
 
 pub mod alerts;
+pub mod error_rate;
 pub mod findings;
 
 use gonogo_check::api::Api;
@@ -79,8 +93,10 @@ pub struct Config {
     org_env: Option<String>,
     project_env: Option<String>,
     url_env: Option<String>,
+    environment_env: Option<String>,
     spike_per_minute: Option<f64>,
     min_channels: Option<usize>,
+    max_error_rate: Option<f64>,
 }
 
 fn var(name: &Option<String>, default: &str) -> Result<Option<String>, String> {
@@ -124,6 +140,12 @@ impl Check for Sentry {
             report.fact("configured", false);
             return Ok(report);
         };
+        let max_error_rate = config.max_error_rate.unwrap_or(0.01);
+        if !(0.0..=1.0).contains(&max_error_rate) {
+            return Err(format!(
+                "`max_error_rate` is {max_error_rate}: a share between 0 and 1 (0.01 is 1 %)"
+            ));
+        }
         if !is_slug(&org) || !is_slug(&project) {
             return Err(format!(
                 "`{org}/{project}` is not a Sentry organisation and project slug"
@@ -172,6 +194,27 @@ impl Check for Sentry {
             min_channels: config.min_channels.unwrap_or(2),
         };
         alerts::judge(&mut report, &api, &org, &project, &thresholds);
+        match details
+            .get("id")
+            .and_then(Value::as_str)
+            .filter(|id| is_slug(id))
+        {
+            Some(project_id) => {
+                let environment = var(&config.environment_env, "SENTRY_ENVIRONMENT")?;
+                error_rate::judge(
+                    &mut report,
+                    &api,
+                    &org,
+                    project_id,
+                    environment.as_deref(),
+                    max_error_rate,
+                );
+            }
+            None => report.push(Finding::error(
+                findings::HIGH_ERROR_RATE,
+                format!("Sentry gave no id for {org}/{project}, so its error rate cannot be asked"),
+            )),
+        }
         Ok(report)
     }
 }

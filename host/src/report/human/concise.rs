@@ -192,7 +192,8 @@ fn awaiting_sign_off(out: &mut dyn Write, sign_offs: &[&RuleResult]) -> io::Resu
 }
 
 /// Skipped rules, one line per reason: the check's own "not configured"
-/// finding when it has one, else the rule's `skip_message`.
+/// finding when it has one, else the rule's `skip_message`. Provider
+/// checks given no credentials share one line, naming them.
 fn not_applicable(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let skipped: Vec<&RuleResult> = report
         .rules
@@ -203,14 +204,39 @@ fn not_applicable(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         return Ok(());
     }
     writeln!(out, "\n{BOLD}Not applicable{BOLD:#} · {}", skipped.len())?;
-    let reason = |rule: &RuleResult| -> String {
-        let unconfigured = report
+    let unconfigured = |rule: &RuleResult| {
+        report
             .checks
             .iter()
             .filter(|run| rule.check.as_ref() == Some(&run.name))
-            .flat_map(|run| &run.findings)
-            .find(|f| f.status == Status::Skip);
-        match (unconfigured, rule.skip_reason()) {
+            .find_map(|run| {
+                let finding = run.findings.iter().find(|f| f.status == Status::Skip)?;
+                Some((run, finding))
+            })
+    };
+    let mut unasked_providers: Vec<&str> = Vec::new();
+    for rule in &skipped {
+        if let Some((run, finding)) = unconfigured(rule)
+            && finding.id == "not-configured"
+            && crate::builtins::asks_a_provider(&run.source)
+            && !unasked_providers.contains(&run.name.as_str())
+        {
+            unasked_providers.push(&run.name);
+        }
+    }
+    let merge_providers = unasked_providers.len() >= 2;
+    let reason = |rule: &RuleResult| -> String {
+        let unconfigured = unconfigured(rule);
+        if merge_providers
+            && let Some((run, _)) = unconfigured
+            && unasked_providers.contains(&run.name.as_str())
+        {
+            return format!(
+                "provider APIs not asked, no credentials given: {} (`gonogo explain RULE` names the variables)",
+                unasked_providers.join(", ")
+            );
+        }
+        match (unconfigured.map(|(_, finding)| finding), rule.skip_reason()) {
             (Some(finding), _) => finding.message.clone(),
             (None, Some(reason)) => reason
                 .strip_prefix("not applicable: ")

@@ -1,0 +1,148 @@
+//! Datadog (API v1): monitors and dashboards.
+//! Reference: <https://docs.datadoghq.com/api/latest/monitors/#get-all-monitor-details>
+//! and <https://docs.datadoghq.com/api/latest/dashboards/#get-all-dashboards>.
+
+use crate::metrics::datadog_metrics;
+use crate::{Alert, Holdings};
+use gonogo_check::Value;
+use gonogo_check::api::{Api, MAX_PAGES};
+use std::collections::BTreeSet;
+
+/// Monitors asked for a page.
+const PAGE_SIZE: usize = 1000;
+
+/// The notification handles of a monitor's message (`@slack-ops`,
+/// `@pagerduty-api`, `@oncall@acme.io`), as their kind: `slack`,
+/// `pagerduty`, `email`…
+pub fn handles(message: &str) -> BTreeSet<String> {
+    let mut kinds = BTreeSet::new();
+    let chars: Vec<char> = message.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        if c != '@' || (i > 0 && !chars[i - 1].is_whitespace() && chars[i - 1] != '(') {
+            continue;
+        }
+        let handle: String = chars[i + 1..]
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '@' | '+'))
+            .collect();
+        if handle.is_empty() || handle == "here" || handle == "channel" {
+            continue;
+        }
+        let kind = if handle.contains('@') {
+            "email".to_owned()
+        } else {
+            handle
+                .split('-')
+                .next()
+                .unwrap_or_default()
+                .to_ascii_lowercase()
+        };
+        kinds.insert(kind);
+    }
+    kinds
+}
+
+/// A monitor as the check judges it: muted when `options.silenced` holds
+/// a scope.
+pub fn alert(monitor: &Value) -> Alert {
+    let muted = monitor
+        .pointer("/options/silenced")
+        .and_then(Value::as_object)
+        .is_some_and(|s| !s.is_empty());
+    let message = monitor
+        .get("message")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    Alert {
+        provider: "datadog",
+        name: monitor
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned(),
+        metrics: datadog_metrics(
+            monitor
+                .get("query")
+                .and_then(Value::as_str)
+                .unwrap_or_default(),
+        ),
+        active: !muted,
+        notifies: !handles(message).is_empty(),
+    }
+}
+
+/// Reads the monitors (every page) and the dashboards.
+pub fn read(base: &str, api_key: &str, app_key: &str) -> Result<Holdings, String> {
+    let api = Api::new(
+        base,
+        vec![
+            ("dd-api-key".into(), api_key.to_owned()),
+            ("dd-application-key".into(), app_key.to_owned()),
+        ],
+    );
+    let mut monitors = Vec::new();
+    for page in 0..=MAX_PAGES {
+        if page == MAX_PAGES {
+            return Err(format!(
+                "pagination: more than {MAX_PAGES} pages of monitors"
+            ));
+        }
+        let path = format!("/api/v1/monitor?page={page}&page_size={PAGE_SIZE}");
+        let Value::Array(items) = api.get(&path).map_err(|e| e.to_string())? else {
+            return Err(format!("{path}: not a list"));
+        };
+        let full = items.len() == PAGE_SIZE;
+        monitors.extend(items);
+        if !full {
+            break;
+        }
+    }
+    let dashboards = api.get("/api/v1/dashboard").map_err(|e| e.to_string())?;
+    let dashboards = dashboards
+        .get("dashboards")
+        .and_then(Value::as_array)
+        .ok_or("/api/v1/dashboard: no `dashboards` list in the answer")?;
+    let channels = monitors
+        .iter()
+        .flat_map(|m| handles(m.get("message").and_then(Value::as_str).unwrap_or_default()))
+        .collect();
+    Ok(Holdings {
+        alerts: monitors.iter().map(alert).collect(),
+        dashboards: dashboards
+            .iter()
+            .filter_map(|d| d.get("title").and_then(Value::as_str).map(str::to_owned))
+            .collect(),
+        channels,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use gonogo_check::json;
+
+    #[test]
+    fn handles_are_read_from_the_message() {
+        let kinds = handles(
+            "CPU above 80% on {{host.name}} @slack-prod-alerts @pagerduty-api\nemail (@oncall@acme.io)",
+        );
+        assert_eq!(
+            kinds,
+            BTreeSet::from(["email".into(), "pagerduty".into(), "slack".into()])
+        );
+        assert!(handles("mail me at ops@acme.io, no handle").is_empty());
+        assert!(handles("@here look").is_empty());
+    }
+
+    #[test]
+    fn muted_monitors_are_not_active() {
+        let monitor = json!({"name":"CPU","query":"avg(last_5m):avg:system.cpu.user{*} > 80",
+            "message":"@slack-ops","options":{"silenced":{"*":null}}});
+        let alert = alert(&monitor);
+        assert!(!alert.active && alert.notifies);
+        assert_eq!(
+            alert.metrics,
+            BTreeSet::from(["system.cpu.user".to_owned()])
+        );
+    }
+}
