@@ -39,8 +39,8 @@ fn a_second_run_with_a_warm_cache_compiles_nothing() {
         })
         .count();
     assert_eq!(
-        entries, 17,
-        "seventeen components (env, the repository checks, http, email-dns, datastores, github, uptime, sentry, database-provider, stripe and alerting), seventeen entries"
+        entries, 18,
+        "eighteen components (env, the repository checks, http, email-dns, datastores, github, uptime, sentry, database-provider, stripe, alerting and email-provider), eighteen entries"
     );
     // How long each check took, so that the next run starts the longest first.
     let durations =

@@ -361,7 +361,7 @@ fn the_pre_push_hook_without_an_env_file_judges_the_repository_only() {
         assert!(stderr.contains("judging the repository only"), "{stderr}");
         assert!(
             stdout.contains(
-                "env, http, email_dns, datastores, github, uptime, sentry, database_provider, stripe, alerting not run: this run judges the repository only"
+                "env, http, email_dns, datastores, github, uptime, sentry, database_provider, stripe, alerting, email_provider not run: this run judges the repository only"
             ),
             "{stdout}"
         );

@@ -58,7 +58,7 @@ fn the_default_report_fits_on_two_screens_and_names_every_failure() {
     // The provider checks given no credentials share one line.
     assert!(
         report.lines().any(|l| l.contains(
-            "provider APIs not asked, no credentials given: github, uptime, sentry, database_provider, stripe, alerting"
+            "provider APIs not asked, no credentials given: github, uptime, sentry, database_provider, stripe, alerting, email_provider"
         )),
         "{report}"
     );

@@ -87,7 +87,7 @@ fn sarif_report_is_valid_sarif_2_1_0_and_snapshot() {
             .as_array()
             .expect("rules")
             .len(),
-        203
+        208
     );
     let results = run["results"].as_array().expect("results");
     assert_eq!(results.len(), 101, "36 blocking and 65 warnings");
@@ -123,9 +123,9 @@ fn junit_report_is_well_formed_xml_and_snapshot() {
             _ => {}
         }
     }
-    assert_eq!((testcases, failures, skipped), (203, 36, 89));
+    assert_eq!((testcases, failures, skipped), (208, 36, 94));
     assert!(text.contains(
-        r#"<testsuites name="gonogo" tests="203" failures="36" errors="0" skipped="89">"#
+        r#"<testsuites name="gonogo" tests="208" failures="36" errors="0" skipped="94">"#
     ));
     // A failure is linked to the file and line of its first finding.
     assert!(
@@ -163,7 +163,7 @@ fn several_reports_are_written_in_one_run_while_the_terminal_shows_the_human_rep
         .assert()
         .code(1)
         .stdout(predicate::str::contains(
-            "NO-GO · 203 rules: 13 passed, 65 warnings, 36 blocking, 89 not applicable",
+            "NO-GO · 208 rules: 13 passed, 65 warnings, 36 blocking, 94 not applicable",
         ));
     let sarif = std::fs::read_to_string(out.path().join("gonogo.sarif")).expect("sarif written");
     assert!(sarif.contains("\"version\": \"2.1.0\""));
@@ -248,7 +248,7 @@ fn on_a_terminal(extra: &str, env: &[(&str, &str)]) -> String {
 
 #[test]
 fn progress_shows_on_a_terminal_only() {
-    assert!(on_a_terminal("", &[]).contains("gonogo: running checks 17/17 · "));
+    assert!(on_a_terminal("", &[]).contains("gonogo: running checks 18/18 · "));
     assert!(!on_a_terminal("--quiet", &[]).contains("running checks"));
     assert!(!on_a_terminal("", &[("CI", "true")]).contains("running checks"));
     // Piped: no terminal, no progress.

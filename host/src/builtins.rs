@@ -46,6 +46,9 @@ mod docs_findings;
 #[path = "../../guest-checks/checks/email-dns/src/findings.rs"]
 #[allow(dead_code)]
 mod email_dns_findings;
+#[path = "../../guest-checks/checks/email-provider/src/findings.rs"]
+#[allow(dead_code)]
+mod email_provider_findings;
 #[path = "../../guest-checks/checks/env/src/findings.rs"]
 #[allow(dead_code)]
 mod env_findings;
@@ -291,6 +294,23 @@ pub static BUILTINS: &[Builtin] = &[
         ],
         source: include_str!("../../guest-checks/checks/alerting/src/lib.rs"),
     },
+    Builtin {
+        name: "email-provider",
+        wasm: guest_wasm!("gonogo_check_email_provider.wasm"),
+        digest: guest_digest!("gonogo_check_email_provider.wasm"),
+        findings: email_provider_findings::ALL,
+        settings: &[
+            "brevo_key_env",
+            "brevo_url_env",
+            "domain_env",
+            "base_url_env",
+            "days",
+            "max_bounce_rate",
+            "max_complaint_rate",
+            "min_delivery_rate",
+        ],
+        source: include_str!("../../guest-checks/checks/email-provider/src/lib.rs"),
+    },
 ];
 
 /// The built-in checks that ask a provider's API with the credentials a
@@ -302,6 +322,7 @@ const PROVIDER_CHECKS: &[&str] = &[
     "database-provider",
     "stripe",
     "alerting",
+    "email-provider",
 ];
 
 /// Whether the check used as `source` (`builtin:sentry`) asks a provider's API.
