@@ -41,6 +41,14 @@ const RULES: &[&str] = &[
     "alerting-dashboard",
 ];
 
+/// The rules on the alerts' thresholds (80 %, 500 ms, 1000 jobs), which
+/// skip where no alert can be read.
+const THRESHOLD_RULES: &[&str] = &[
+    "alerting-cpu-memory-thresholds",
+    "alerting-latency-threshold",
+    "alerting-queue-threshold",
+];
+
 /// A Grafana alert rule on one PromQL query, with a threshold node.
 fn grafana_rule(title: &str, expr: &str, paused: bool) -> String {
     serde_json::json!({
@@ -167,10 +175,16 @@ fn monitor(
     message: &str,
     muted: bool,
 ) -> serde_json::Value {
+    // The critical threshold is the value that ends the query, as Datadog
+    // keeps them.
+    let critical: Option<f64> = query
+        .rsplit(['>', '<'])
+        .next()
+        .and_then(|v| v.trim().parse().ok());
     serde_json::json!({
         "id": id, "name": name, "type": kind, "query": query, "message": message,
         "tags": ["service:shop-api"], "overall_state": "OK", "priority": null,
-        "options": {"thresholds": {"critical": 80}, "notify_no_data": false,
+        "options": {"thresholds": {"critical": critical}, "notify_no_data": false,
                     "silenced": if muted { serde_json::json!({"*": null}) } else { serde_json::json!({}) }}
     })
 }
@@ -324,6 +338,14 @@ fn a_service_watched_in_grafana_passes_every_alerting_rule() {
             facts(&report)
         );
     }
+    for id in THRESHOLD_RULES {
+        assert_eq!(
+            gate::status(&report, id),
+            "pass",
+            "{id}: {:#}",
+            facts(&report)
+        );
+    }
     assert_eq!(
         facts(&report)["topics"]["database_connections"],
         serde_json::json!(["Postgres connections"])
@@ -353,6 +375,9 @@ fn a_neglected_grafana_fails_each_rule_and_says_why() {
             facts(&report)
         );
     }
+    for id in THRESHOLD_RULES {
+        assert_eq!(gate::status(&report, id), "skip", "{id}");
+    }
     let message = |id: &str| {
         rule(&report, id)["message"]
             .as_str()
@@ -379,6 +404,14 @@ fn a_service_watched_in_datadog_passes_and_muted_monitors_do_not_count() {
     let server = ApiServer::start(datadog_watched());
     let (output, report) = run(None, Some(&server), &[]);
     for id in RULES {
+        for id in THRESHOLD_RULES {
+            assert_eq!(
+                gate::status(&report, id),
+                "pass",
+                "{id}: {:#}",
+                facts(&report)
+            );
+        }
         assert_eq!(
             gate::status(&report, id),
             "pass",
@@ -439,6 +472,82 @@ fn a_service_watched_in_datadog_passes_and_muted_monitors_do_not_count() {
 
 fn server_body(answers: &HashMap<String, Answer>, path: &str) -> String {
     answers[path].body.clone()
+}
+
+#[test]
+fn alerts_that_fire_past_the_checklists_bounds_fail_and_unreadable_ones_skip() {
+    let rules = [
+        grafana_rule(
+            "High CPU",
+            "avg(rate(node_cpu_seconds_total[5m])) * 100 > 95",
+            false,
+        ),
+        grafana_rule(
+            "High memory",
+            "container_memory_working_set_bytes / container_spec_memory_limit_bytes > 0.9",
+            false,
+        ),
+        grafana_rule(
+            "Slow responses",
+            "histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket[5m]))) > 2",
+            false,
+        ),
+        grafana_rule("Queue backed up", "sum(bull_queue_waiting) > 5000", false),
+    ];
+    let mut answers = grafana_watched();
+    answers.insert(
+        RULES_PATH.to_owned(),
+        Answer::json(&format!("[{}]", rules.join(","))),
+    );
+    let server = ApiServer::start(answers);
+    let (_, report) = run(Some(&server), None, &[]);
+    for id in THRESHOLD_RULES {
+        assert_eq!(
+            gate::status(&report, id),
+            "fail",
+            "{id}: {:#}",
+            facts(&report)
+        );
+    }
+    let message = rule(&report, "alerting-cpu-memory-thresholds")["message"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(
+        message,
+        "the alerts on CPU fire only past 80 % used: High CPU at 95 % used; the alerts on memory fire only past 80 % used: High memory at 90 % used"
+    );
+    let latency = rule(&report, "alerting-latency-threshold")["message"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(
+        latency,
+        "the alerts on response time fire only past 500 ms: Slow responses at 2000 ms"
+    );
+
+    // Memory in bytes has no share to compare: the rule says it cannot tell.
+    let rules = [
+        grafana_rule(
+            "High CPU",
+            "avg(rate(node_cpu_seconds_total[5m])) * 100 > 75",
+            false,
+        ),
+        grafana_rule("High memory", "process_resident_memory_bytes > 1e9", false),
+    ];
+    let mut answers = grafana_watched();
+    answers.insert(
+        RULES_PATH.to_owned(),
+        Answer::json(&format!("[{}]", rules.join(","))),
+    );
+    let server = ApiServer::start(answers);
+    let (_, report) = run(Some(&server), None, &[]);
+    assert_eq!(
+        gate::status(&report, "alerting-cpu-memory-thresholds"),
+        "skip"
+    );
+    assert_eq!(facts(&report)["thresholds"]["memory"], "unknown");
+    assert_eq!(facts(&report)["thresholds"]["cpu"], "within");
 }
 
 #[test]
@@ -540,7 +649,7 @@ fn api_faults_are_errors_that_print_no_credential() {
         } else {
             run(Some(&server), None, &[])
         };
-        for id in RULES {
+        for id in RULES.iter().chain(THRESHOLD_RULES) {
             assert_eq!(
                 gate::status(&report, id),
                 "error",

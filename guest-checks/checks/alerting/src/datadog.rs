@@ -3,6 +3,7 @@
 //! and <https://docs.datadoghq.com/api/latest/dashboards/#get-all-dashboards>.
 
 use crate::metrics::datadog_metrics;
+use crate::thresholds::{Threshold, comparisons};
 use crate::{Alert, Holdings};
 use gonogo_check::Value;
 use gonogo_check::api::{Api, MAX_PAGES};
@@ -42,6 +43,20 @@ pub fn handles(message: &str) -> BTreeSet<String> {
     kinds
 }
 
+/// The comparison a monitor fires on: the one that ends its query, at
+/// its critical threshold when `options.thresholds.critical` says one.
+pub fn monitor_threshold(monitor: &Value) -> Option<Threshold> {
+    let query = monitor.get("query").and_then(Value::as_str)?;
+    let last = comparisons(query).pop()?;
+    let critical = monitor
+        .pointer("/options/thresholds/critical")
+        .and_then(Value::as_f64);
+    Some(Threshold {
+        above: last.above,
+        value: critical.unwrap_or(last.value),
+    })
+}
+
 /// A monitor as the check judges it: muted when `options.silenced` holds
 /// a scope.
 pub fn alert(monitor: &Value) -> Alert {
@@ -68,6 +83,7 @@ pub fn alert(monitor: &Value) -> Alert {
         ),
         active: !muted,
         notifies: !handles(message).is_empty(),
+        thresholds: monitor_threshold(monitor).into_iter().collect(),
     }
 }
 
@@ -132,6 +148,31 @@ mod tests {
         );
         assert!(handles("mail me at ops@acme.io, no handle").is_empty());
         assert!(handles("@here look").is_empty());
+    }
+
+    #[test]
+    fn the_critical_threshold_is_read() {
+        let monitor = json!({"query":"avg(last_5m):avg:system.cpu.user{*} > 90","options":{"thresholds":{"critical":85,"warning":70}}});
+        assert_eq!(
+            monitor_threshold(&monitor),
+            Some(Threshold {
+                above: true,
+                value: 85.0
+            })
+        );
+        assert_eq!(
+            monitor_threshold(&json!({"query":"avg(last_5m):avg:system.mem.pct_usable{*} < 0.2"})),
+            Some(Threshold {
+                above: false,
+                value: 0.2
+            })
+        );
+        assert_eq!(
+            monitor_threshold(
+                &json!({"query":"\"redis.can_connect\".over(\"*\").last(2).count_by_status()"})
+            ),
+            None
+        );
     }
 
     #[test]

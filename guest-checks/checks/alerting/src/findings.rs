@@ -35,6 +35,11 @@ pub const QUEUE_ALERT_MISSING: &str = "queue-alert-missing";
 /// (fail, medium) no dashboard.
 pub const NO_DASHBOARD: &str = "no-dashboard";
 
+/// (fail, medium) the alerts on CPU, memory, response time or a queue
+/// fire only past the checklists' bound (80 %, 500 ms, 1000 jobs); skip
+/// when their threshold cannot be read.
+pub const THRESHOLD_ABOVE: &str = "threshold-above";
+
 /// Every id above, in the order of the check's documentation.
 pub const ALL: &[&str] = &[
     NOT_CONFIGURED,
@@ -48,4 +53,5 @@ pub const ALL: &[&str] = &[
     REDIS_ALERT_MISSING,
     QUEUE_ALERT_MISSING,
     NO_DASHBOARD,
+    THRESHOLD_ABOVE,
 ];

@@ -5,6 +5,7 @@
 //! and <https://grafana.com/docs/grafana/latest/developers/http_api/folder_dashboard_search/>.
 
 use crate::metrics::{datadog_metrics, promql_metrics};
+use crate::thresholds::{Threshold, comparisons};
 use crate::{Alert, Holdings};
 use gonogo_check::Value;
 use gonogo_check::api::Api;
@@ -64,6 +65,37 @@ pub fn rule_metrics(rule: &Value) -> BTreeSet<String> {
         }
     }
     metrics
+}
+
+/// The comparisons a rule fires on: its threshold and classic
+/// conditions (`gt`, `lt`), math expressions and PromQL comparisons.
+pub fn rule_thresholds(rule: &Value) -> Vec<Threshold> {
+    let mut found = Vec::new();
+    let queries = rule.get("data").and_then(Value::as_array);
+    for query in queries.into_iter().flatten() {
+        let Some(model) = query.get("model") else {
+            continue;
+        };
+        let conditions = model.get("conditions").and_then(Value::as_array);
+        for condition in conditions.into_iter().flatten() {
+            let kind = condition.pointer("/evaluator/type").and_then(Value::as_str);
+            let value = condition
+                .pointer("/evaluator/params/0")
+                .and_then(Value::as_f64);
+            if let (Some(kind @ ("gt" | "lt")), Some(value)) = (kind, value) {
+                found.push(Threshold {
+                    above: kind == "gt",
+                    value,
+                });
+            }
+        }
+        for key in ["expr", "expression"] {
+            if let Some(expr) = model.get(key).and_then(Value::as_str) {
+                found.extend(comparisons(expr));
+            }
+        }
+    }
+    found
 }
 
 /// Whether the labels match a route's `object_matchers` (`=` and `!=`
@@ -130,6 +162,7 @@ pub fn alert(rule: &Value, policy: &Value, usable: &BTreeSet<String>) -> Alert {
         metrics: rule_metrics(rule),
         active: rule.get("isPaused").and_then(Value::as_bool) != Some(true),
         notifies: receiver.is_some_and(|r| usable.contains(&r)),
+        thresholds: rule_thresholds(rule),
     }
 }
 
@@ -207,6 +240,32 @@ mod tests {
         let mut direct = rule(json!({}));
         direct["notification_settings"] = json!({"receiver":"pager"});
         assert!(alert(&direct, &policy, &usable).notifies);
+    }
+
+    #[test]
+    fn thresholds_are_read_from_conditions_and_expressions() {
+        let rule = json!({"data":[
+            {"datasourceUid":"prom","model":{"expr":"sum(bull_queue_waiting) > 500"}},
+            {"datasourceUid":"__expr__","model":{"type":"threshold","conditions":[{"evaluator":{"type":"gt","params":[0.8]}}]}},
+            {"datasourceUid":"__expr__","model":{"type":"math","expression":"$A < 10"}},
+            {"datasourceUid":"__expr__","model":{"type":"threshold","conditions":[{"evaluator":{"type":"within_range","params":[1,2]}}]}}]});
+        assert_eq!(
+            rule_thresholds(&rule),
+            [
+                Threshold {
+                    above: true,
+                    value: 500.0
+                },
+                Threshold {
+                    above: true,
+                    value: 0.8
+                },
+                Threshold {
+                    above: false,
+                    value: 10.0
+                }
+            ]
+        );
     }
 
     #[test]

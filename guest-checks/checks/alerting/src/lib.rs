@@ -29,10 +29,15 @@
 //! a Datadog monitor whose message names a handle (`@slack-…`,
 //! `@pagerduty-…`, an email). A **dashboard** exists.
 //!
-//! Thresholds are reported in the alerts' names and queries but not
-//! compared with the checklists' numbers (80 %, 500 ms, 1000 jobs): units
-//! differ between backends (a ratio or a percentage, seconds or
-//! milliseconds), and a wrong comparison would be worse than none.
+//! The **thresholds** of the alerts on CPU, memory, response time and a
+//! queue are compared with the checklists' numbers: 80 % used, 500 ms,
+//! 1000 waiting jobs. A threshold is read from a Grafana rule's threshold
+//! or classic condition, a comparison in its PromQL or math expression, or
+//! the comparison that ends a Datadog monitor's query (at its critical
+//! threshold); its unit from the metric (a share or a percentage, of what
+//! is used or, below, of what is free; seconds or milliseconds). Where the
+//! unit cannot be told (memory in bytes, a latency without a unit), the
+//! threshold is unknown and its rule skips, saying so: never assumed.
 //!
 //! Without credentials nothing is asked and `configured` is false. An API
 //! error (a bad token, 5xx, an answer cut short, pagination that does not
@@ -61,7 +66,9 @@
 //! `name`, `metrics`, `topics`, `active`, `notifies`; at most 200),
 //! `alert_count`; `topics` (for each topic, the names of the active alerts
 //! that notify someone), `silent` (for each topic, the names of the alerts
-//! that are paused or notify nobody); `dashboards` (how many),
+//! that are paused or notify nobody); `thresholds` (for CPU, memory,
+//! latency and queue: `within`, `above`, `unknown`, or null without an
+//! alert); `dashboards` (how many),
 //! `dashboard_titles` (at most 20); `channels` (the kinds of contact
 //! points or handles that can reach someone).
 //!
@@ -89,11 +96,15 @@
 //! - `redis-alert-missing` (fail, medium): none watches Redis.
 //! - `queue-alert-missing` (fail, medium): none watches a queue's depth.
 //! - `no-dashboard` (fail, medium): no dashboard.
+//! - `threshold-above` (fail, medium): the alerts on CPU, memory, response
+//!   time or a queue fire only past 80 %, 500 ms or 1000 jobs (skip when
+//!   their threshold cannot be read).
 
 pub mod datadog;
 pub mod findings;
 pub mod grafana;
 pub mod metrics;
+pub mod thresholds;
 
 use gonogo_check::{Check, Finding, Info, Map, Report, Severity, Status, Value, json};
 use serde::Deserialize;
@@ -112,7 +123,7 @@ pub struct Config {
 }
 
 /// One alert rule or monitor, whichever backend keeps it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Alert {
     /// `grafana` or `datadog`.
     pub provider: &'static str,
@@ -124,6 +135,8 @@ pub struct Alert {
     pub active: bool,
     /// Routed to a contact point or handle that can reach someone.
     pub notifies: bool,
+    /// The comparisons it fires on.
+    pub thresholds: Vec<thresholds::Threshold>,
 }
 
 impl Alert {
@@ -133,6 +146,30 @@ impl Alert {
             .iter()
             .flat_map(|m| metrics::topics(m))
             .collect()
+    }
+
+    /// Whether it fires within the checklists' bound for `topic`, and how
+    /// its threshold reads; none when that cannot be told. Its comparisons
+    /// must all hold for it to fire (a PromQL `> 95` under a threshold
+    /// `> 0` fires past 95), so one past the bound puts it past the bound.
+    pub fn within(&self, topic: &str) -> Option<(bool, String)> {
+        let metric = self
+            .metrics
+            .iter()
+            .find(|m| metrics::topics(m).contains(topic))?;
+        let (max, unit) = thresholds::bound(topic)?;
+        let read: Vec<Option<f64>> = self
+            .thresholds
+            .iter()
+            .map(|&t| thresholds::normalized(topic, metric, t))
+            .collect();
+        let highest = read.iter().flatten().copied().reduce(f64::max)?;
+        // One comparison that cannot be read may be the one that fires
+        // last, unless one that can is already past the bound.
+        if highest <= max && read.iter().any(Option::is_none) {
+            return None;
+        }
+        Some((highest <= max, format!("{highest:.0} {unit}")))
     }
 }
 
@@ -193,6 +230,61 @@ const TOPIC_FINDINGS: &[(&str, &str, Severity, &str)] = &[
         "a queue's depth",
     ),
 ];
+
+/// The topics whose alerts the checklists give a bound, and the bound.
+const BOUNDS: &[(&str, &str)] = &[
+    ("cpu", "80 % used"),
+    ("memory", "80 % used"),
+    ("latency", "500 ms"),
+    ("queue", "1000 waiting jobs"),
+];
+
+/// Judges the thresholds of a topic's alerts: `within` when one fires
+/// within the bound, `above` when all that can be read fire past it,
+/// `unknown` when none can be read; none without an alert.
+fn judge_threshold(
+    report: &mut Report,
+    topic: &str,
+    label: &str,
+    bound: &str,
+    alerts: &[&&Alert],
+) -> Option<&'static str> {
+    if alerts.is_empty() {
+        return None;
+    }
+    let read: Vec<(&str, bool, String)> = alerts
+        .iter()
+        .filter_map(|a| a.within(topic).map(|(ok, at)| (a.name.as_str(), ok, at)))
+        .collect();
+    if let Some((name, _, at)) = read.iter().find(|(_, ok, _)| *ok) {
+        report.push(Finding::pass(
+            findings::THRESHOLD_ABOVE,
+            format!("{name} fires on {label} at {at} (at most {bound} is asked)"),
+        ));
+        return Some("within");
+    }
+    if let Some((name, _, at)) = read.first() {
+        report.push(
+            Finding::fail(
+                findings::THRESHOLD_ABOVE,
+                Severity::Medium,
+                format!("the alerts on {label} fire only past {bound}: {name} at {at}"),
+            )
+            .fix(format!("lower the threshold to {bound}")),
+        );
+        return Some("above");
+    }
+    report.push(Finding::new(
+        findings::THRESHOLD_ABOVE,
+        Status::Skip,
+        Severity::Info,
+        format!(
+            "the threshold of the alerts on {label} ({}) could not be read as {bound}",
+            alerts[0].name
+        ),
+    ));
+    Some("unknown")
+}
 
 /// Most alerts listed in the facts.
 const MAX_LISTED: usize = 200;
@@ -329,6 +421,7 @@ pub fn judge(report: &mut Report, holdings: &[Holdings]) {
     report.fact("channels", json!(channels));
     let mut watching = Map::new();
     let mut silent = Map::new();
+    let mut bounded = Map::new();
     for &(topic, id, severity, label) in TOPIC_FINDINGS {
         let on_topic: Vec<&&Alert> = alerts
             .iter()
@@ -339,6 +432,10 @@ pub fn judge(report: &mut Report, holdings: &[Holdings]) {
         let names = |list: &[&&Alert]| list.iter().map(|a| a.name.clone()).collect::<Vec<_>>();
         watching.insert(topic.to_owned(), json!(names(&good)));
         silent.insert(topic.to_owned(), json!(names(&quiet)));
+        if let Some(bound) = BOUNDS.iter().find(|(t, _)| *t == topic).map(|(_, b)| b) {
+            let verdict = judge_threshold(report, topic, label, bound, &good);
+            bounded.insert(topic.to_owned(), json!(verdict));
+        }
         if let Some(first) = good.first() {
             report.push(Finding::pass(
                 id,
@@ -369,6 +466,7 @@ pub fn judge(report: &mut Report, holdings: &[Holdings]) {
     }
     report.fact("topics", Value::Object(watching));
     report.fact("silent", Value::Object(silent));
+    report.fact("thresholds", Value::Object(bounded));
     if dashboards.is_empty() {
         report.push(
             Finding::fail(findings::NO_DASHBOARD, Severity::Medium, "no dashboard exists")
@@ -387,6 +485,49 @@ gonogo_check::export_check!(Alerting);
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_comparison_must_hold_so_the_highest_bound_counts() {
+        let alert = Alert {
+            provider: "grafana",
+            name: "High CPU".into(),
+            metrics: BTreeSet::from(["node_cpu_seconds_total".to_owned()]),
+            active: true,
+            notifies: true,
+            thresholds: vec![
+                thresholds::Threshold {
+                    above: true,
+                    value: 95.0,
+                },
+                thresholds::Threshold {
+                    above: true,
+                    value: 0.0,
+                },
+            ],
+        };
+        assert_eq!(alert.within("cpu"), Some((false, "95 % used".into())));
+        assert_eq!(alert.within("memory"), None);
+        let bytes = Alert {
+            metrics: BTreeSet::from(["process_resident_memory_bytes".to_owned()]),
+            thresholds: vec![
+                thresholds::Threshold {
+                    above: true,
+                    value: 1e9,
+                },
+                thresholds::Threshold {
+                    above: true,
+                    value: 0.0,
+                },
+            ],
+            ..alert.clone()
+        };
+        assert_eq!(bytes.within("memory"), None, "1e9 bytes is not a share");
+        let unread = Alert {
+            thresholds: Vec::new(),
+            ..alert
+        };
+        assert_eq!(unread.within("cpu"), None);
+    }
 
     #[test]
     fn datadog_sites_are_host_names() {
