@@ -29,6 +29,7 @@ const POLICY_PATH: &str = "/api/v1/provisioning/policies";
 const SEARCH_PATH: &str = "/api/search?type=dash-db&limit=5000";
 const MONITORS_PATH: &str = "/api/v1/monitor?page=0&page_size=1000";
 const DASHBOARDS_PATH: &str = "/api/v1/dashboard";
+const LOGS_PATH: &str = "/api/v2/logs/events?filter%5Bquery%5D=service%3Ashop-api&filter%5Bfrom%5D=now-1d&filter%5Bto%5D=now&page%5Blimit%5D=1";
 
 const RULES: &[&str] = &[
     "alerting-cpu-memory",
@@ -277,6 +278,12 @@ fn datadog_watched() -> HashMap<String, Answer> {
                 r#"{"dashboards":[{"id":"abc-def-ghi","title":"Shop API","url":"/dashboard/abc-def-ghi/shop-api","layout_type":"ordered","is_read_only":false}]}"#,
             ),
         ),
+        (
+            LOGS_PATH.to_owned(),
+            Answer::json(
+                r#"{"data":[{"id":"AQAAAZPx","type":"log","attributes":{"service":"shop-api","status":"info","timestamp":"2026-12-07T06:01:02.000Z","message":"GET /health 200"}}],"links":{"next":"https://api.datadoghq.com/api/v2/logs/events?page%5Bcursor%5D=eyJ"},"meta":{"page":{"after":"eyJ"},"status":"done","elapsed":12}}"#,
+            ),
+        ),
     ])
 }
 
@@ -313,6 +320,7 @@ fn run(
         vars.push(("DATADOG_API_URL", server.url()));
         vars.push(("DD_API_KEY", DD_API_KEY.to_owned()));
         vars.push(("DD_APP_KEY", DD_APP_KEY.to_owned()));
+        vars.push(("DD_SERVICE", "shop-api".to_owned()));
         ca = Some(server.ca_path());
     }
     gate::check(project.path(), &vars, ca, extra)
@@ -338,6 +346,11 @@ fn a_service_watched_in_grafana_passes_every_alerting_rule() {
             facts(&report)
         );
     }
+    assert_eq!(
+        gate::status(&report, "logs-aggregated"),
+        "skip",
+        "logs are searched at Datadog only"
+    );
     for id in THRESHOLD_RULES {
         assert_eq!(
             gate::status(&report, id),
@@ -404,6 +417,7 @@ fn a_service_watched_in_datadog_passes_and_muted_monitors_do_not_count() {
     let server = ApiServer::start(datadog_watched());
     let (output, report) = run(None, Some(&server), &[]);
     for id in RULES {
+        assert_eq!(gate::status(&report, "logs-aggregated"), "pass");
         for id in THRESHOLD_RULES {
             assert_eq!(
                 gate::status(&report, id),
@@ -548,6 +562,34 @@ fn alerts_that_fire_past_the_checklists_bounds_fail_and_unreadable_ones_skip() {
     );
     assert_eq!(facts(&report)["thresholds"]["memory"], "unknown");
     assert_eq!(facts(&report)["thresholds"]["cpu"], "within");
+}
+
+#[test]
+fn logs_that_do_not_arrive_fail_and_logs_that_cannot_be_searched_error_alone() {
+    let mut answers = datadog_watched();
+    answers.insert(
+        LOGS_PATH.to_owned(),
+        Answer::json(r#"{"data":[],"meta":{"status":"done"}}"#),
+    );
+    let server = ApiServer::start(answers);
+    let (_, report) = run(None, Some(&server), &[]);
+    assert_eq!(gate::status(&report, "logs-aggregated"), "fail");
+    assert_eq!(
+        rule(&report, "logs-aggregated")["message"],
+        "no log of service `shop-api` reached Datadog in the last 24 hours"
+    );
+
+    let mut answers = datadog_watched();
+    answers.insert(LOGS_PATH.to_owned(), Answer::error(403, "Forbidden"));
+    let server = ApiServer::start(answers);
+    let (output, report) = run(None, Some(&server), &[]);
+    assert_eq!(gate::status(&report, "logs-aggregated"), "error");
+    assert_eq!(
+        gate::status(&report, "alerting-cpu-memory"),
+        "pass",
+        "the monitors were read"
+    );
+    assert_no_credential(&output, "");
 }
 
 #[test]

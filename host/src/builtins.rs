@@ -291,6 +291,7 @@ pub static BUILTINS: &[Builtin] = &[
             "datadog_app_key_env",
             "datadog_site_env",
             "datadog_url_env",
+            "datadog_service_env",
         ],
         source: include_str!("../../guest-checks/checks/alerting/src/lib.rs"),
     },

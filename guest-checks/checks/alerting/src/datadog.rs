@@ -87,15 +87,56 @@ pub fn alert(monitor: &Value) -> Alert {
     }
 }
 
-/// Reads the monitors (every page) and the dashboards.
-pub fn read(base: &str, api_key: &str, app_key: &str) -> Result<Holdings, String> {
-    let api = Api::new(
+/// A client for Datadog's API with the two keys.
+fn client(base: &str, api_key: &str, app_key: &str) -> Api {
+    Api::new(
         base,
         vec![
             ("dd-api-key".into(), api_key.to_owned()),
             ("dd-application-key".into(), app_key.to_owned()),
         ],
-    );
+    )
+}
+
+/// Whether `service` is a Datadog service name (`DD_SERVICE`).
+pub fn is_service(service: &str) -> bool {
+    !service.is_empty()
+        && service.len() <= 100
+        && service
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'))
+}
+
+/// The path of the logs search: one log of `service` (any when none is
+/// named) in the last 24 hours.
+/// Reference: <https://docs.datadoghq.com/api/latest/logs/#get-a-list-of-logs>.
+pub fn logs_path(service: Option<&str>) -> String {
+    let query = service.map_or("*".to_owned(), |s| format!("service%3A{s}"));
+    format!(
+        "/api/v2/logs/events?filter%5Bquery%5D={query}&filter%5Bfrom%5D=now-1d&filter%5Bto%5D=now&page%5Blimit%5D=1"
+    )
+}
+
+/// Whether a log of `service` reached Datadog in the last 24 hours.
+pub fn logs_received(
+    base: &str,
+    api_key: &str,
+    app_key: &str,
+    service: Option<&str>,
+) -> Result<bool, String> {
+    let answer = client(base, api_key, app_key)
+        .get(&logs_path(service))
+        .map_err(|e| e.to_string())?;
+    let data = answer
+        .get("data")
+        .and_then(Value::as_array)
+        .ok_or("no `data` list in the answer")?;
+    Ok(!data.is_empty())
+}
+
+/// Reads the monitors (every page) and the dashboards.
+pub fn read(base: &str, api_key: &str, app_key: &str) -> Result<Holdings, String> {
+    let api = client(base, api_key, app_key);
     let mut monitors = Vec::new();
     for page in 0..=MAX_PAGES {
         if page == MAX_PAGES {

@@ -40,6 +40,10 @@ pub const NO_DASHBOARD: &str = "no-dashboard";
 /// when their threshold cannot be read.
 pub const THRESHOLD_ABOVE: &str = "threshold-above";
 
+/// (fail, medium) no log of the service reached Datadog in the last 24
+/// hours (error when the logs could not be searched).
+pub const NO_LOGS: &str = "no-logs";
+
 /// Every id above, in the order of the check's documentation.
 pub const ALL: &[&str] = &[
     NOT_CONFIGURED,
@@ -53,5 +57,6 @@ pub const ALL: &[&str] = &[
     REDIS_ALERT_MISSING,
     QUEUE_ALERT_MISSING,
     NO_DASHBOARD,
+    NO_LOGS,
     THRESHOLD_ABOVE,
 ];

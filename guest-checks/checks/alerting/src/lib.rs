@@ -27,7 +27,9 @@
 //! routed (its own receiver, or the notification policy tree by its
 //! labels) to a contact point that is not the default placeholder email;
 //! a Datadog monitor whose message names a handle (`@slack-…`,
-//! `@pagerduty-…`, an email). A **dashboard** exists.
+//! `@pagerduty-…`, an email). A **dashboard** exists. At Datadog, a
+//! **log** of the service (`DD_SERVICE`, any when unset) arrived in the
+//! last 24 hours: logs are aggregated, not only written.
 //!
 //! The **thresholds** of the alerts on CPU, memory, response time and a
 //! queue are compared with the checklists' numbers: 80 % used, 500 ms,
@@ -70,7 +72,8 @@
 //! latency and queue: `within`, `above`, `unknown`, or null without an
 //! alert); `dashboards` (how many),
 //! `dashboard_titles` (at most 20); `channels` (the kinds of contact
-//! points or handles that can reach someone).
+//! points or handles that can reach someone); `logs_received` (Datadog
+//! only).
 //!
 //! ## Settings
 //! - `grafana_url_env` (default `GRAFANA_URL`, e.g.
@@ -82,7 +85,8 @@
 //!   `dashboards_read`), `datadog_site_env` (default `DD_SITE`, else
 //!   `datadoghq.com`), `datadog_url_env` (a variable holding another API
 //!   base URL: a proxy, a test server): Datadog is asked when both keys
-//!   are set.
+//!   are set; `datadog_service_env` (default `DD_SERVICE`): the service
+//!   whose logs are searched (scope `logs_read_data`).
 //!
 //! ## Findings
 //! - `not-configured` (skip): no Grafana and no Datadog credentials.
@@ -96,6 +100,8 @@
 //! - `redis-alert-missing` (fail, medium): none watches Redis.
 //! - `queue-alert-missing` (fail, medium): none watches a queue's depth.
 //! - `no-dashboard` (fail, medium): no dashboard.
+//! - `no-logs` (fail, medium): no log of the service reached Datadog in
+//!   24 hours (error when the logs could not be searched).
 //! - `threshold-above` (fail, medium): the alerts on CPU, memory, response
 //!   time or a queue fire only past 80 %, 500 ms or 1000 jobs (skip when
 //!   their threshold cannot be read).
@@ -120,6 +126,7 @@ pub struct Config {
     datadog_app_key_env: Option<String>,
     datadog_site_env: Option<String>,
     datadog_url_env: Option<String>,
+    datadog_service_env: Option<String>,
 }
 
 /// One alert rule or monitor, whichever backend keeps it.
@@ -357,7 +364,18 @@ impl Check for Alerting {
                 }
             };
             match datadog::read(&base, &api_key, &app_key) {
-                Ok(held) => holdings.push(held),
+                Ok(held) => {
+                    holdings.push(held);
+                    let service = var(&config.datadog_service_env, "DD_SERVICE")?;
+                    if let Some(name) = service.as_deref().filter(|s| !datadog::is_service(s)) {
+                        return Err(format!("`{name}` is not a Datadog service name"));
+                    }
+                    judge_logs(
+                        &mut report,
+                        datadog::logs_received(&base, &api_key, &app_key, service.as_deref()),
+                        service.as_deref(),
+                    );
+                }
                 Err(error) => {
                     failed = true;
                     report.push(api_error("Datadog", &error));
@@ -369,6 +387,38 @@ impl Check for Alerting {
             judge(&mut report, &holdings);
         }
         Ok(report)
+    }
+}
+
+/// Judges whether the service's logs reach Datadog.
+fn judge_logs(report: &mut Report, received: Result<bool, String>, service: Option<&str>) {
+    let whose = service.map_or("the account".to_owned(), |s| format!("service `{s}`"));
+    match received {
+        Ok(received) => {
+            report.fact("logs_received", received);
+            if received {
+                report.push(Finding::pass(
+                    findings::NO_LOGS,
+                    format!("logs of {whose} reached Datadog in the last 24 hours"),
+                ));
+            } else {
+                report.push(
+                    Finding::fail(
+                        findings::NO_LOGS,
+                        Severity::Medium,
+                        format!("no log of {whose} reached Datadog in the last 24 hours"),
+                    )
+                    .fix("ship the service's logs to Datadog (the Agent, or a log drain of the platform), tagged with DD_SERVICE"),
+                );
+            }
+        }
+        Err(error) => report.push(
+            Finding::error(
+                findings::NO_LOGS,
+                format!("Datadog's logs could not be searched: {error}"),
+            )
+            .fix("give the application key the `logs_read_data` scope"),
+        ),
     }
 }
 
