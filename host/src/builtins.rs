@@ -487,6 +487,36 @@ mod tests {
         }
     }
 
+    #[test]
+    fn each_provider_check_says_how_to_enable_it_as_the_starter_pack_does() {
+        let starter: serde_json::Value =
+            serde_saphyr::from_str(BUILTIN_PACKS[0].yaml).expect("the starter pack parses");
+        for name in PROVIDER_CHECKS {
+            let builtin = builtin(name).expect("a built-in");
+            let docs = docs(builtin);
+            let section = docs
+                .split("## Enable it")
+                .nth(1)
+                .unwrap_or_else(|| panic!("`{name}` lacks `## Enable it`"));
+            let block = section
+                .split("```yaml\n")
+                .nth(1)
+                .and_then(|rest| rest.split("```").next())
+                .unwrap_or_else(|| panic!("`{name}`'s `## Enable it` has no YAML block"));
+            let shown: serde_json::Value =
+                serde_saphyr::from_str(block).expect("the YAML block parses");
+            let (key, check) = shown["checks"]
+                .as_object()
+                .and_then(|checks| checks.iter().next())
+                .unwrap_or_else(|| panic!("`{name}`'s block declares no check"));
+            assert_eq!(check["use"], format!("builtin:{name}"), "{name}");
+            assert_eq!(
+                check, &starter["checks"][key],
+                "`{name}`'s docs and the starter pack differ"
+            );
+        }
+    }
+
     /// The code of a check, outside its `findings.rs` and its tests.
     fn check_code(name: &str) -> String {
         let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))

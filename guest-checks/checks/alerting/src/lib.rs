@@ -88,6 +88,26 @@
 //!   are set; `datadog_service_env` (default `DD_SERVICE`): the service
 //!   whose logs are searched (scope `logs_read_data`).
 //!
+//! ## Enable it
+//! The starter pack (`builtin:production-readiness`) declares this check;
+//! it asks the provider when the deployment's environment sets the
+//! variables (`--env-file`, or the CI's secrets):
+//! `GRAFANA_TOKEN`, `DD_API_KEY`, `DD_APP_KEY` (secret: redacted from every
+//! output and recording), and `GRAFANA_URL`, `DD_SITE`, `DD_SERVICE`, `DATADOG_API_URL`.
+//! A pack of your own declares it the same way:
+//!
+//! ```yaml
+//! checks:
+//!   alerting:
+//!     use: builtin:alerting
+//!     with:
+//!       datadog_url_env: DATADOG_API_URL
+//!     grants:
+//!       env: [GRAFANA_TOKEN, DD_API_KEY, DD_APP_KEY]
+//!       public_env: [GRAFANA_URL, DD_SITE, DD_SERVICE, DATADOG_API_URL]
+//!       hosts: ["env:GRAFANA_URL", "*.datadoghq.com", "*.datadoghq.eu", api.ddog-gov.com, "env:DATADOG_API_URL"]
+//! ```
+//!
 //! ## Findings
 //! - `not-configured` (skip): no Grafana and no Datadog credentials.
 //! - `api-error` (error): a provider could not be asked.

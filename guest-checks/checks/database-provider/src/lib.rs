@@ -47,6 +47,27 @@
 //!   (default `NEON_PROJECT_ID`), `neon_url_env`.
 //! - `min_retention_days` (default 7).
 //!
+//! ## Enable it
+//! The starter pack (`builtin:production-readiness`) declares this check;
+//! it asks the provider when the deployment's environment sets the
+//! variables (`--env-file`, or the CI's secrets):
+//! `SUPABASE_ACCESS_TOKEN`, `NEON_API_KEY` (secret: redacted from every
+//! output and recording), and `SUPABASE_PROJECT_REF`, `NEON_PROJECT_ID`, `SUPABASE_API_URL`, `NEON_API_URL`.
+//! A pack of your own declares it the same way:
+//!
+//! ```yaml
+//! checks:
+//!   database_provider:
+//!     use: builtin:database-provider
+//!     with:
+//!       supabase_url_env: SUPABASE_API_URL
+//!       neon_url_env: NEON_API_URL
+//!     grants:
+//!       env: [SUPABASE_ACCESS_TOKEN, NEON_API_KEY]
+//!       public_env: [SUPABASE_PROJECT_REF, NEON_PROJECT_ID, SUPABASE_API_URL, NEON_API_URL]
+//!       hosts: [api.supabase.com, console.neon.tech, "env:SUPABASE_API_URL", "env:NEON_API_URL"]
+//! ```
+//!
 //! ## Findings
 //! - `not-configured` (skip): no provider token and project.
 //! - `api-error` (error): the provider's API could not be asked.

@@ -60,6 +60,26 @@
 //! - `days` (default 30, at most 90), `max_bounce_rate` (default 0.05),
 //!   `max_complaint_rate` (default 0.003), `min_delivery_rate` (default 0.95).
 //!
+//! ## Enable it
+//! The starter pack (`builtin:production-readiness`) declares this check;
+//! it asks the provider when the deployment's environment sets the
+//! variables (`--env-file`, or the CI's secrets):
+//! `BREVO_API_KEY` (secret: redacted from every
+//! output and recording), and `GONOGO_MAIL_DOMAIN`, `GONOGO_BASE_URL`, `BREVO_API_URL`.
+//! A pack of your own declares it the same way:
+//!
+//! ```yaml
+//! checks:
+//!   email_provider:
+//!     use: builtin:email-provider
+//!     with:
+//!       brevo_url_env: BREVO_API_URL
+//!     grants:
+//!       env: [BREVO_API_KEY]
+//!       public_env: [GONOGO_MAIL_DOMAIN, GONOGO_BASE_URL, BREVO_API_URL]
+//!       hosts: [api.brevo.com, "env:BREVO_API_URL"]
+//! ```
+//!
 //! ## Findings
 //! - `not-configured` (skip): no provider key or no sending domain.
 //! - `api-error` (error): the provider could not be asked.

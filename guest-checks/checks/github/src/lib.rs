@@ -78,6 +78,25 @@
 //! end-to-end, security or performance tests is not a unit run unless its
 //! name says `unit` (`Integration tests` holds `test`).
 //!
+//! ## Enable it
+//! The starter pack (`builtin:production-readiness`) declares this check;
+//! it asks the provider when the deployment's environment sets the
+//! variables (`--env-file`, or the CI's secrets):
+//! `GITHUB_TOKEN` (secret: redacted from every
+//! output and recording), and `GITHUB_REPOSITORY`, `GITHUB_SHA`, `GITHUB_API_URL`, `GITHUB_JOB`.
+//! A pack of your own declares it the same way:
+//!
+//! ```yaml
+//! checks:
+//!   github:
+//!     use: builtin:github
+//!     grants:
+//!       env: [GITHUB_TOKEN]
+//!       public_env: [GITHUB_REPOSITORY, GITHUB_SHA, GITHUB_API_URL, GITHUB_JOB]
+//!       hosts: [api.github.com, "env:GITHUB_API_URL"]
+//!     limits: { probe_calls: 60, probe_body_kb: 4096, timeout_ms: 60000 }
+//! ```
+//!
 //! ## Findings
 //! - `not-configured` (skip): no token, repository or commit.
 //! - `api-error` (error): the repository could not be read.

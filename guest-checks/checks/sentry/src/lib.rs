@@ -65,6 +65,24 @@
 //! - `spike_per_minute` (default 10), `min_channels` (default 2),
 //!   `max_error_rate` (default 0.01).
 //!
+//! ## Enable it
+//! The starter pack (`builtin:production-readiness`) declares this check;
+//! it asks the provider when the deployment's environment sets the
+//! variables (`--env-file`, or the CI's secrets):
+//! `SENTRY_AUTH_TOKEN` (secret: redacted from every
+//! output and recording), and `SENTRY_ORG`, `SENTRY_PROJECT`, `SENTRY_URL`, `SENTRY_ENVIRONMENT`.
+//! A pack of your own declares it the same way:
+//!
+//! ```yaml
+//! checks:
+//!   sentry:
+//!     use: builtin:sentry
+//!     grants:
+//!       env: [SENTRY_AUTH_TOKEN]
+//!       public_env: [SENTRY_ORG, SENTRY_PROJECT, SENTRY_URL, SENTRY_ENVIRONMENT]
+//!       hosts: [sentry.io, "*.sentry.io", "env:SENTRY_URL"]
+//! ```
+//!
 //! ## Findings
 //! - `not-configured` (skip): no token, organisation or project.
 //! - `api-error` (error): the project could not be read.

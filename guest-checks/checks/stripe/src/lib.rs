@@ -45,6 +45,26 @@
 //!   `GONOGO_BASE_URL`), `api_url_env` (a variable holding another API
 //!   base URL).
 //!
+//! ## Enable it
+//! The starter pack (`builtin:production-readiness`) declares this check;
+//! it asks the provider when the deployment's environment sets the
+//! variables (`--env-file`, or the CI's secrets):
+//! `STRIPE_SECRET_KEY` (secret: redacted from every
+//! output and recording), and `GONOGO_BASE_URL`, `STRIPE_API_URL`.
+//! A pack of your own declares it the same way:
+//!
+//! ```yaml
+//! checks:
+//!   stripe:
+//!     use: builtin:stripe
+//!     with:
+//!       api_url_env: STRIPE_API_URL
+//!     grants:
+//!       env: [STRIPE_SECRET_KEY]
+//!       public_env: [GONOGO_BASE_URL, STRIPE_API_URL]
+//!       hosts: [api.stripe.com, "env:STRIPE_API_URL"]
+//! ```
+//!
 //! ## Findings
 //! - `not-configured` (skip): no key or no production URL.
 //! - `api-error` (error): the Stripe API could not be asked.

@@ -49,6 +49,27 @@
 //!   another API base URL (a proxy, a test server).
 //! - `max_interval_seconds` (default 60).
 //!
+//! ## Enable it
+//! The starter pack (`builtin:production-readiness`) declares this check;
+//! it asks the provider when the deployment's environment sets the
+//! variables (`--env-file`, or the CI's secrets):
+//! `BETTERSTACK_API_TOKEN`, `UPTIMEROBOT_API_KEY` (secret: redacted from every
+//! output and recording), and `GONOGO_BASE_URL`, `BETTERSTACK_API_URL`, `UPTIMEROBOT_API_URL`.
+//! A pack of your own declares it the same way:
+//!
+//! ```yaml
+//! checks:
+//!   uptime:
+//!     use: builtin:uptime
+//!     with:
+//!       betterstack_url_env: BETTERSTACK_API_URL
+//!       uptimerobot_url_env: UPTIMEROBOT_API_URL
+//!     grants:
+//!       env: [BETTERSTACK_API_TOKEN, UPTIMEROBOT_API_KEY]
+//!       public_env: [GONOGO_BASE_URL, BETTERSTACK_API_URL, UPTIMEROBOT_API_URL]
+//!       hosts: [uptime.betterstack.com, api.uptimerobot.com, "env:BETTERSTACK_API_URL", "env:UPTIMEROBOT_API_URL"]
+//! ```
+//!
 //! ## Findings
 //! - `not-configured` (skip): no provider key or no base URL.
 //! - `api-error` (error): a provider's API could not be asked.
