@@ -192,6 +192,7 @@ fn a_well_kept_postgres_passes_and_is_only_read() {
         &["--ca-bundle", &ca],
     );
     for id in [
+        "db-reachable",
         "db-migrations-applied",
         "db-tls",
         "db-refuses-plaintext",
@@ -362,7 +363,12 @@ fn postgres_faults_are_errors_that_print_no_password() {
     ];
     for (case, url) in cases {
         let (output, report) = run(&project, PACK, &[("DATABASE_URL", url)], &[]);
-        for id in ["db-tls", "db-migrations-applied", "db-timezone-utc"] {
+        for id in [
+            "db-reachable",
+            "db-tls",
+            "db-migrations-applied",
+            "db-timezone-utc",
+        ] {
             assert_eq!(status(&report, id), "error", "{case}: {id}");
         }
         let error = facts(&report, "postgres")["error"]
