@@ -22,8 +22,15 @@ const UPTIMEROBOT_KEY: &str = "u777-Sekr1t-canary-key-9Qx7";
 const SERVICE: &str = "https://api.shop.example/";
 
 fn betterstack_monitor(id: u32, url: &str, status: &str, frequency: u32, email: bool) -> String {
+    // The API monitor with email alerts also warns 30 days before the
+    // certificate expires; the others (7 days, none) do not enough.
+    let ssl = match (email, status) {
+        (true, _) => "30",
+        (false, "down") => "7",
+        _ => "null",
+    };
     format!(
-        r#"{{"id":"{id}","type":"monitor","attributes":{{"url":"{url}","pronounceable_name":"Monitor {id}","monitor_type":"status","check_frequency":{frequency},"email":{email},"sms":false,"call":false,"push":false,"policy_id":null,"paused_at":null,"status":"{status}"}}}}"#
+        r#"{{"id":"{id}","type":"monitor","attributes":{{"url":"{url}","pronounceable_name":"Monitor {id}","monitor_type":"status","check_frequency":{frequency},"email":{email},"sms":false,"call":false,"push":false,"policy_id":null,"paused_at":null,"ssl_expiration":{ssl},"status":"{status}"}}}}"#
     )
 }
 
@@ -114,6 +121,7 @@ fn a_service_watched_by_better_stack_passes() {
             check_run(&report, "uptime")["facts"]
         );
     }
+    assert_eq!(gate::status(&report, "uptime-certificate-expiry"), "pass");
     let facts = &check_run(&report, "uptime")["facts"];
     assert_eq!(
         facts["monitors"].as_array().map(Vec::len),
@@ -143,6 +151,11 @@ fn a_service_watched_by_uptimerobot_passes_and_its_key_stays_in_the_body() {
             check_run(&report, "uptime")["facts"]
         );
     }
+    assert_eq!(
+        gate::status(&report, "uptime-certificate-expiry"),
+        "skip",
+        "UptimeRobot's API does not say"
+    );
     let received = server.received();
     let paths: Vec<&str> = received.iter().map(|r| r.path.as_str()).collect();
     assert_eq!(paths, ["/v2/getMonitors", "/v2/getPSPs"]);
@@ -192,6 +205,7 @@ fn a_service_nobody_watches_fails() {
         ("uptime-alerts", "fail"),
         ("uptime-interval", "fail"),
         ("status-page-published", "fail"),
+        ("uptime-certificate-expiry", "fail"),
     ] {
         assert_eq!(
             gate::status(&report, id),

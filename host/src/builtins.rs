@@ -235,6 +235,7 @@ pub static BUILTINS: &[Builtin] = &[
             "betterstack_url_env",
             "uptimerobot_url_env",
             "max_interval_seconds",
+            "min_certificate_warning_days",
         ],
         source: include_str!("../../guest-checks/checks/uptime/src/lib.rs"),
     },

@@ -60,6 +60,7 @@ pub fn monitor(resource: &Value) -> Option<Monitor> {
             || flag("call")
             || flag("push")
             || attributes.get("policy_id").is_some_and(|p| !p.is_null()),
+        certificate_warning_days: Some(attributes.get("ssl_expiration").and_then(Value::as_u64)),
     })
 }
 

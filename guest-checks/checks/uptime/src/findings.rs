@@ -23,6 +23,10 @@ pub const INTERVAL_TOO_LONG: &str = "interval-too-long";
 /// (fail, medium) no status page.
 pub const NO_STATUS_PAGE: &str = "no-status-page";
 
+/// (fail, medium) no monitor warns early enough before the certificate
+/// expires; skip when no provider that says was asked.
+pub const CERTIFICATE_UNWATCHED: &str = "certificate-unwatched";
+
 /// Every id above, in the order of the check's documentation.
 pub const ALL: &[&str] = &[
     NOT_CONFIGURED,
@@ -32,4 +36,5 @@ pub const ALL: &[&str] = &[
     NO_ALERTING,
     INTERVAL_TOO_LONG,
     NO_STATUS_PAGE,
+    CERTIFICATE_UNWATCHED,
 ];

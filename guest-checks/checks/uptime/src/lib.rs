@@ -12,7 +12,12 @@
 //!   call, push or an escalation policy; UptimeRobot: an alert contact);
 //! - they check at least every `max_interval_seconds` (default 60, the
 //!   checklists' "interval: 1 min");
-//! - a **status page** exists.
+//! - a **status page** exists;
+//! - a monitor warns at least `min_certificate_warning_days` (default 30,
+//!   the checklists' "30-day warning") before the host's **TLS certificate
+//!   expires** (Better Stack's `ssl_expiration`; UptimeRobot's reminders
+//!   are an account setting its API does not show, so with UptimeRobot
+//!   alone this is unknown, and said so).
 //!
 //! Without a provider key, or without the service's URL, nothing is asked
 //! and `configured` is false. An API error (a bad key, 5xx, an answer cut
@@ -38,7 +43,10 @@
 //! — `up`, `down`, `paused` or `pending` —, `interval` in seconds,
 //! `alerting`); `monitored` (an active monitor on the host), `up` (every
 //! active one up; null when none), `alerting`, `interval` (the shortest, in
-//! seconds), `max_interval`, `status_pages` (how many).
+//! seconds), `max_interval`, `status_pages` (how many);
+//! `certificate_watch_known` (a provider that says was asked),
+//! `certificate_warning_days` (the longest warning, null when none),
+//! `min_certificate_warning_days`.
 //!
 //! ## Settings
 //! - `base_url_env` (default `GONOGO_BASE_URL`): the service's URL.
@@ -47,7 +55,8 @@
 //!   secrets; a provider whose variable is unset is not asked.
 //! - `betterstack_url_env`, `uptimerobot_url_env`: variables holding
 //!   another API base URL (a proxy, a test server).
-//! - `max_interval_seconds` (default 60).
+//! - `max_interval_seconds` (default 60), `min_certificate_warning_days`
+//!   (default 30).
 //!
 //! ## Enable it
 //! The starter pack (`builtin:production-readiness`) declares this check;
@@ -78,6 +87,8 @@
 //! - `no-alerting` (fail, high): no monitor of the service alerts anyone.
 //! - `interval-too-long` (warn, low): checked less often than asked.
 //! - `no-status-page` (fail, medium): no status page.
+//! - `certificate-unwatched` (fail, medium): no monitor warns early enough
+//!   before the certificate expires (skip when no provider says).
 
 pub mod betterstack;
 pub mod findings;
@@ -96,6 +107,7 @@ pub struct Config {
     betterstack_url_env: Option<String>,
     uptimerobot_url_env: Option<String>,
     max_interval_seconds: Option<u64>,
+    min_certificate_warning_days: Option<u64>,
 }
 
 /// One monitor, whichever provider keeps it.
@@ -113,6 +125,10 @@ pub struct Monitor {
     pub interval: Option<u64>,
     /// Whether a failure alerts someone.
     pub alerting: bool,
+    /// Days before the certificate expires that the provider warns
+    /// (`Some(None)`: it says it does not); `None` when the provider's
+    /// API does not say.
+    pub certificate_warning_days: Option<Option<u64>>,
 }
 
 /// What one provider holds.
@@ -211,7 +227,8 @@ impl Check for Uptime {
             return Ok(report);
         }
         let max_interval = config.max_interval_seconds.unwrap_or(60);
-        judge(&mut report, &host, &holdings, max_interval);
+        let min_warning = config.min_certificate_warning_days.unwrap_or(30);
+        judge(&mut report, &host, &holdings, max_interval, min_warning);
         Ok(report)
     }
 }
@@ -224,8 +241,55 @@ fn api_error(provider: &str, error: &str) -> Finding {
     .fix("check the API key and `grants.hosts` of this check")
 }
 
+/// Judges whether a monitor of `host` warns before its certificate
+/// expires, early enough; unknown when no provider that says was asked.
+fn judge_certificate_watch(report: &mut Report, host: &str, active: &[&&Monitor], min_days: u64) {
+    let told: Vec<Option<u64>> = active
+        .iter()
+        .filter_map(|m| m.certificate_warning_days)
+        .collect();
+    let warning = told.iter().flatten().copied().max();
+    report.fact("certificate_watch_known", !told.is_empty());
+    report.fact("certificate_warning_days", warning);
+    report.fact("min_certificate_warning_days", min_days);
+    if told.is_empty() {
+        report.push(Finding::new(
+            findings::CERTIFICATE_UNWATCHED,
+            Status::Skip,
+            Severity::Info,
+            format!("no monitor of {host} at a provider whose API says whether it watches the certificate (Better Stack)"),
+        ));
+        return;
+    }
+    match warning {
+        Some(days) if days >= min_days => report.push(Finding::pass(
+            findings::CERTIFICATE_UNWATCHED,
+            format!("a monitor of {host} warns {days} days before its certificate expires"),
+        )),
+        other => report.push(
+            Finding::fail(
+                findings::CERTIFICATE_UNWATCHED,
+                Severity::Medium,
+                match other {
+                    Some(days) => format!(
+                        "the monitors of {host} warn {days} days before the certificate expires; {min_days} are asked"
+                    ),
+                    None => format!("no monitor of {host} watches its certificate's expiry"),
+                },
+            )
+            .fix(format!("set the monitor's SSL expiration warning to {min_days} days")),
+        ),
+    }
+}
+
 /// Judges the monitors on `host` and the status pages.
-pub fn judge(report: &mut Report, host: &str, holdings: &[Holdings], max_interval: u64) {
+pub fn judge(
+    report: &mut Report,
+    host: &str,
+    holdings: &[Holdings],
+    max_interval: u64,
+    min_certificate_warning_days: u64,
+) {
     let mut monitors: Vec<&Monitor> = holdings
         .iter()
         .flat_map(|h| &h.monitors)
@@ -260,6 +324,7 @@ pub fn judge(report: &mut Report, host: &str, holdings: &[Holdings], max_interva
     report.fact("interval", interval);
     report.fact("max_interval", max_interval);
     report.fact("status_pages", status_pages);
+    judge_certificate_watch(report, host, &active, min_certificate_warning_days);
     if active.is_empty() {
         let paused = if monitors.is_empty() {
             String::new()

@@ -60,6 +60,9 @@ pub fn monitor(value: &Value) -> Option<Monitor> {
             .get("alert_contacts")
             .and_then(Value::as_array)
             .is_some_and(|contacts| !contacts.is_empty()),
+        // UptimeRobot's certificate reminders are an account setting its
+        // API does not show.
+        certificate_warning_days: None,
     })
 }
 
