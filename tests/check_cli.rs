@@ -19,7 +19,7 @@ fn a_well_configured_project_is_go() {
         .args(["check", GOOD, "--env-file", &env_file(GOOD)])
         .assert()
         .code(0)
-        .stdout(predicate::str::contains("\nGO · 215 rules: "))
+        .stdout(predicate::str::contains("\nGO · 216 rules: "))
         .stdout(predicate::str::contains(" 0 blocking"))
         .stdout(predicate::str::contains("✓ database-ssl").not());
     // `--verbose` lists the passes too.
@@ -434,7 +434,7 @@ fn rules_with_nothing_to_judge_are_skipped_with_the_reason_not_passed() {
         ("cors-no-wildcard", "no CORS origin variable is set"),
         (
             "auth-tokens-safe",
-            "hashes no password, signs no JWT and sets no cookie",
+            "hashes no password, signs no JWT, keeps no session and sets no cookie",
         ),
         ("no-secret-fallbacks", "reads no secret variable"),
     ] {

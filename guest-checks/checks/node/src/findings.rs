@@ -118,6 +118,12 @@ pub const ENV_UNDOCUMENTED: &str = "env-undocumented";
 /// resolves its imports, cannot be read or parsed.
 pub const SOURCE_UNREADABLE: &str = "source-unreadable";
 
+/// (fail, medium) an auth library's session lives longer than 30 days.
+pub const SESSION_LONG_EXPIRY: &str = "session-long-expiry";
+
+/// (fail, medium) express-session or cookie-session without `maxAge`.
+pub const SESSION_WITHOUT_EXPIRY: &str = "session-without-expiry";
+
 /// Every id above, in the order of the check's documentation.
 pub const ALL: &[&str] = &[
     ENTRY_NOT_FOUND,
@@ -139,6 +145,8 @@ pub const ALL: &[&str] = &[
     WEAK_PASSWORD_HASHING,
     JWT_WITHOUT_EXPIRY,
     JWT_LONG_EXPIRY,
+    SESSION_LONG_EXPIRY,
+    SESSION_WITHOUT_EXPIRY,
     COOKIE_INSECURE,
     RAW_SQL_INTERPOLATED,
     ERROR_HANDLER_MISSING,

@@ -30,7 +30,11 @@
 //! `NODE_ENV` use; secrets with hard-coded fallbacks
 //! (`process.env.JWT_SECRET || '…'`, `config.get('X', '…')`); input
 //! validation (class-validator with a global `ValidationPipe`, zod, joi…);
-//! password hashing (argon2, bcrypt and its cost); JWT expiry; cookies
+//! password hashing (argon2, bcrypt and its cost); JWT expiry (jsonwebtoken,
+//! Nest's `JwtModule`, jose's `setExpirationTime`, @fastify/jwt's `sign`
+//! options); session lifetimes (better-auth's `session.expiresIn`, 7 days
+//! by default; express-session's and cookie-session's `maxAge`) and
+//! better-auth's cookies (`advanced.useSecureCookies`); cookies
 //! without `httpOnly` or `secure`; role or permission checks (decorators
 //! and guards such as `@Roles()`/`RolesGuard`, `@Authorized(['admin'])`,
 //! CASL and other authorization libraries, `requireRole(…)` middleware,
@@ -94,7 +98,8 @@
 //! `whitelist`, `route_schemas`), `password_hashing` (`library`,
 //! `bcrypt_rounds`), `jwt` (`signs`, `expiry_set`, `expires_in`,
 //! `longest_expiry_days` (null when no value could be read),
-//! `without_expiry`), `cookies` (`set`, `insecure`), `raw_sql` (`client`:
+//! `without_expiry`), `cookies` (`set`, `insecure`), `sessions`
+//! (`library`, `longest_expiry_days`, `without_expiry`, `insecure_cookies`), `raw_sql` (`client`:
 //! the SQL client reached, or null; `interpolated`: `path`, `line`),
 //! `error_handler` (`present`, `via`, `at`), `access_control` (`present`,
 //! `via`, `at`), `csrf` (`cookie_auth`, `protected`, `via`, `at`),
@@ -103,7 +108,8 @@
 //! (`library`, `at`), `secrets_logged` (`name`, `path`, `line`),
 //! `log_redaction` (`present`, `via`, `at`), `apm` (`library`, `at`),
 //! `metrics` (`library`, `at`), `uploads` (`library` or null, `places`,
-//! `unlimited`: `path`, `line`), `caching` (`via` or null, `at`),
+//! `unlimited`: `path`, `line`), `caching` (`via` or null, `at`; `redis`: how it caches or keeps
+//! sessions in Redis, or null, `redis_at`),
 //! `prisma_queries` (`model`: the client accessor, `fields`: the top-level
 //! keys of a literal `where`, `method`, `path`, `line`; at most 500),
 //! `data_rights` (`export`, `deletion`: `route` = `METHOD /path`, `path`,
@@ -138,6 +144,10 @@
 //! - `jwt-without-expiry` (fail, high).
 //! - `jwt-long-expiry` (fail, medium): an `expiresIn` longer than 30 days
 //!   (`'180 days'`, `'1y'`, `31536000`): a stolen token stays valid that long.
+//! - `session-long-expiry` (fail, medium): a better-auth, express-session
+//!   or cookie-session session lives longer than 30 days.
+//! - `session-without-expiry` (fail, medium): express-session or
+//!   cookie-session without `maxAge`.
 //! - `cookie-insecure` (fail, high).
 //! - `raw-sql-interpolated` (fail, high): SQL built from interpolated values
 //!   (`query(\`SELECT … ${id}\`)`, `'SELECT … ' + id`, `$queryRawUnsafe` with a
@@ -318,6 +328,7 @@ fn inspect(service: &node::Service, packages: &[node::Package], sink: &mut Sink)
     facts["password_hashing"] = features::password_hashing(&modules, sink);
     facts["jwt"] = features::jwt(&modules, sink);
     facts["cookies"] = features::cookies(&modules, sink);
+    facts["sessions"] = features::sessions(&modules, sink);
     facts["raw_sql"] = features::raw_sql(&modules, sink);
     facts["error_handler"] = features::error_handler(&modules, service.framework, sink);
     facts["access_control"] = features::access_control(&modules, sink);
@@ -484,7 +495,7 @@ fn fold(services: &[Value]) -> Value {
     let every = |f: &dyn Fn(&Value) -> bool| !judged.is_empty() && judged.iter().all(|s| f(s));
     let mut all = Map::new();
     type Test<'a> = &'a dyn Fn(&Value) -> bool;
-    let pairs: [(&str, Test); 27] = [
+    let pairs: [(&str, Test); 28] = [
         ("security_headers", &|s| {
             s["security_headers"]["present"] == true
         }),
@@ -528,6 +539,17 @@ fn fold(services: &[Value]) -> Value {
             s["cookies"]["insecure"]
                 .as_array()
                 .is_some_and(Vec::is_empty)
+                && s["sessions"]["insecure_cookies"]
+                    .as_array()
+                    .is_none_or(Vec::is_empty)
+        }),
+        ("session_expiry_short", &|s| {
+            s["sessions"]["longest_expiry_days"]
+                .as_f64()
+                .is_none_or(|days| days <= features::LONGEST_SESSION_DAYS)
+                && s["sessions"]["without_expiry"]
+                    .as_array()
+                    .is_none_or(Vec::is_empty)
         }),
         ("sql_parameterized", &|s| {
             s["raw_sql"]["interpolated"]

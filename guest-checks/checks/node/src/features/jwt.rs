@@ -45,6 +45,69 @@ pub fn expiry_days(token: &js::Token) -> Option<f64> {
     Some(amount * seconds / DAY)
 }
 
+/// @fastify/jwt: `fastify.register(fastifyJwt, { sign: { expiresIn } })`,
+/// or `expiresIn` on each `reply.jwtSign(…)` / `fastify.jwt.sign(…)`.
+fn fastify_jwt(
+    module: &Module,
+    signs: &mut bool,
+    expires: &mut Vec<String>,
+    long: &mut Vec<(f64, crate::scan::At)>,
+    without_expiry: &mut Vec<Value>,
+    sink: &mut Sink,
+) {
+    let bindings = scan::bindings_of(module, &["@fastify/jwt", "fastify-jwt"]);
+    if bindings.is_empty() {
+        return;
+    }
+    let single = std::slice::from_ref(module);
+    let mut per_call = false;
+    for call in calls(single, "jwtSign")
+        .chain(calls(single, "sign").filter(|c| c.receiver() == Some("jwt")))
+    {
+        if let Some(range) = call.option(1, "expiresIn") {
+            per_call = true;
+            let token = &call.tokens()[range.start];
+            expires.push(token.text.to_string());
+            long.extend(expiry_days(token).map(|days| (days, call.at())));
+        }
+    }
+    for call in calls(single, "register") {
+        let tokens = call.tokens();
+        let registers_jwt = call
+            .args
+            .first()
+            .is_some_and(|r| r.len() == 1 && bindings.contains(&tokens[r.start].text.as_str()));
+        if !registers_jwt {
+            continue;
+        }
+        *signs = true;
+        let expiry = call
+            .option(1, "sign")
+            .and_then(|r| js::object_value(tokens, r, "expiresIn"));
+        match expiry {
+            Some(range) => {
+                let token = &tokens[range.start];
+                expires.push(token.text.to_string());
+                long.extend(expiry_days(token).map(|days| (days, call.at())));
+            }
+            None if !per_call => {
+                let at = call.at();
+                without_expiry.push(json!({"path": at.path, "line": at.line}));
+                sink.push(
+                    Finding::fail(
+                        findings::JWT_WITHOUT_EXPIRY,
+                        Severity::High,
+                        "@fastify/jwt signs tokens without `expiresIn`",
+                    )
+                    .fix("register it with `sign: { expiresIn: '15m' }`"),
+                    Some(&at),
+                );
+            }
+            None => {}
+        }
+    }
+}
+
 /// JWT signing with an expiry.
 pub fn jwt(modules: &[Module], sink: &mut Sink) -> Value {
     let mut signs = false;
@@ -117,16 +180,45 @@ pub fn jwt(modules: &[Module], sink: &mut Sink) -> Value {
                 }
             }
         }
-        signs |=
-            module.may_mention("SignJWT") && module.tokens.iter().any(|t| t.is_ident("SignJWT"));
-        if module.may_mention("setExpirationTime")
-            && module
-                .tokens
-                .iter()
-                .any(|t| t.is_ident("setExpirationTime"))
-        {
-            expires.push("jose".into());
+        // jose: `new SignJWT(…).setExpirationTime('2h')`; a number there is
+        // an absolute time, not a lifetime, and is not read.
+        let mut jose_expiry = false;
+        for call in calls(single, "setExpirationTime") {
+            jose_expiry = true;
+            let tokens = call.tokens();
+            match call.args.first() {
+                Some(r) if r.len() == 1 && tokens[r.start].is_string() => {
+                    let token = &tokens[r.start];
+                    expires.push(token.text.to_string());
+                    long.extend(expiry_days(token).map(|days| (days, call.at())));
+                }
+                _ => expires.push("jose".into()),
+            }
         }
+        for call in calls(single, "SignJWT") {
+            signs = true;
+            if !jose_expiry {
+                let at = call.at();
+                without_expiry.push(json!({"path": at.path, "line": at.line}));
+                sink.push(
+                    Finding::fail(
+                        findings::JWT_WITHOUT_EXPIRY,
+                        Severity::High,
+                        "a JWT is signed with jose without `setExpirationTime`",
+                    )
+                    .fix("chain `.setExpirationTime('15m')` before `.sign(key)`"),
+                    Some(&at),
+                );
+            }
+        }
+        fastify_jwt(
+            module,
+            &mut signs,
+            &mut expires,
+            &mut long,
+            &mut without_expiry,
+            sink,
+        );
     }
     let longest = long
         .iter()

@@ -218,6 +218,135 @@ fn a_jwt_that_lives_longer_than_thirty_days_is_reported() {
 }
 
 #[test]
+fn jose_and_fastify_jwt_lifetimes_are_read() {
+    let jose = "import { SignJWT } from 'jose';\nexport const token = (id) => new SignJWT({ id }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('90 days').sign(key);";
+    let mut findings = sink();
+    let facts = jwt(&one(jose), &mut findings);
+    assert_eq!(facts["signs"], true);
+    assert_eq!(facts["longest_expiry_days"], 90.0);
+    assert!(format!("{:?}", findings.findings).contains("jwt-long-expiry"));
+    let forever = "import { SignJWT } from 'jose';\nexport const token = (id) => new SignJWT({ id }).setProtectedHeader({ alg: 'HS256' }).sign(key);";
+    let mut findings = sink();
+    let facts = jwt(&one(forever), &mut findings);
+    assert_eq!(facts["expiry_set"], false);
+    assert_eq!(ids(&findings), ["jwt-without-expiry"]);
+    let absolute = "import { SignJWT } from 'jose';\nconst t = new SignJWT({}).setExpirationTime(1893456000).sign(key);";
+    let facts = jwt(&one(absolute), &mut sink());
+    assert_eq!(
+        facts["longest_expiry_days"],
+        Value::Null,
+        "a number is a date, not a lifetime"
+    );
+
+    let registered = "import fastifyJwt from '@fastify/jwt';\nfastify.register(fastifyJwt, { secret: process.env.JWT_SECRET, sign: { expiresIn: '365d' } });";
+    let mut findings = sink();
+    let facts = jwt(&one(registered), &mut findings);
+    assert_eq!(facts["longest_expiry_days"], 365.0);
+    let bare = "import fastifyJwt from '@fastify/jwt';\nfastify.register(fastifyJwt, { secret: process.env.JWT_SECRET });";
+    let mut findings = sink();
+    jwt(&one(bare), &mut findings);
+    assert_eq!(ids(&findings), ["jwt-without-expiry"]);
+    let per_call = "import fastifyJwt from '@fastify/jwt';\nfastify.register(fastifyJwt, { secret });\nconst token = await reply.jwtSign({ id }, { expiresIn: '15m' });";
+    let mut findings = sink();
+    let facts = jwt(&one(per_call), &mut findings);
+    assert!(findings.findings.is_empty(), "{:?}", findings.findings);
+    assert_eq!(facts["expiry_set"], true);
+}
+
+#[test]
+fn better_auth_sessions_and_cookies_are_read() {
+    let defaults = "import { betterAuth } from 'better-auth';\nexport const auth = betterAuth({ database, emailAndPassword: { enabled: true } });";
+    let mut findings = sink();
+    let facts = sessions(&one(defaults), &mut findings);
+    assert_eq!(facts["library"], "better-auth");
+    assert_eq!(facts["longest_expiry_days"], 7.0);
+    assert!(findings.findings.is_empty(), "{:?}", findings.findings);
+    let long = "import { betterAuth } from 'better-auth';\nexport const auth = betterAuth({ session: { expiresIn: 7776000 }, advanced: { useSecureCookies: false } });";
+    let mut findings = sink();
+    let facts = sessions(&one(long), &mut findings);
+    assert_eq!(facts["longest_expiry_days"], 90.0);
+    assert_eq!(facts["insecure_cookies"].as_array().map(Vec::len), Some(1));
+    let text = format!("{:?}", findings.findings);
+    assert!(
+        text.contains("session-long-expiry") && text.contains("cookie-insecure"),
+        "{text}"
+    );
+    let product = "import { betterAuth } from 'better-auth';\nexport const auth = betterAuth({ session: { expiresIn: 60 * 60 * 24 * 14 } });";
+    let facts = sessions(&one(product), &mut sink());
+    assert_eq!(facts["longest_expiry_days"], 14.0);
+    let variable = "import { betterAuth } from 'better-auth';\nexport const auth = betterAuth({ session: { expiresIn: SESSION_TTL } });";
+    let facts = sessions(&one(variable), &mut sink());
+    assert_eq!(
+        facts["longest_expiry_days"],
+        Value::Null,
+        "a variable is not read"
+    );
+}
+
+#[test]
+fn express_session_lifetimes_are_read() {
+    let without = "import session from 'express-session';\napp.use(session({ secret, resave: false, cookie: { secure: true, httpOnly: true } }));";
+    let mut findings = sink();
+    let facts = sessions(&one(without), &mut findings);
+    assert_eq!(facts["without_expiry"].as_array().map(Vec::len), Some(1));
+    assert!(format!("{:?}", findings.findings).contains("session-without-expiry"));
+    let fortnight = "import session from 'express-session';\napp.use(session({ secret, cookie: { secure: true, maxAge: 1209600000 } }));";
+    let mut findings = sink();
+    let facts = sessions(&one(fortnight), &mut findings);
+    assert_eq!(facts["longest_expiry_days"], 14.0);
+    assert!(findings.findings.is_empty(), "{:?}", findings.findings);
+    for unread in [
+        "import session from 'express-session';\napp.use(session(sessionOptions));",
+        "import session from 'express-session';\napp.use(session({ ...base, secret }));",
+        "import session from 'express-session';\napp.use(session({ secret, cookie: cookieOptions }));",
+    ] {
+        let mut findings = sink();
+        let facts = sessions(&one(unread), &mut findings);
+        assert!(
+            findings.findings.is_empty(),
+            "{unread}: {:?}",
+            findings.findings
+        );
+        assert_eq!(facts["longest_expiry_days"], Value::Null, "{unread}");
+    }
+    let year = "const cookieSession = require('cookie-session');\napp.use(cookieSession({ keys, maxAge: 365 * 24 * 60 * 60 * 1000 }));";
+    let mut findings = sink();
+    let facts = sessions(&one(year), &mut findings);
+    assert_eq!(facts["longest_expiry_days"], 365.0);
+    assert!(format!("{:?}", findings.findings).contains("session-long-expiry"));
+}
+
+#[test]
+fn caching_in_redis_is_found() {
+    let cases = [
+        (
+            "import Redis from 'ioredis';\nconst redis = new Redis(url);\nawait redis.set(`user:${id}`, JSON.stringify(user), 'EX', 300);",
+            true,
+        ),
+        (
+            "import { createClient } from 'redis';\nconst client = createClient({ url });\nawait client.set(key, value, { EX: 60 });",
+            true,
+        ),
+        (
+            "import Redis from 'ioredis';\nconst redis = new Redis(url);\nawait redis.setex(key, 60, value);",
+            true,
+        ),
+        (
+            "import { redisStore } from 'cache-manager-redis-yet';\nCacheModule.registerAsync({ useFactory: async () => ({ store: await redisStore({ url }) }) });",
+            true,
+        ),
+        (
+            "import Redis from 'ioredis';\nconst redis = new Redis(url);\nawait redis.set('lock', '1');\nawait redis.publish('events', msg);",
+            false,
+        ),
+        ("const cache = new Map();\ncache.set(key, value);", false),
+    ];
+    for (source, cached) in cases {
+        assert_eq!(redis_cache(&one(source)).is_some(), cached, "{source}");
+    }
+}
+
+#[test]
 fn routing_controllers_cors_option_is_judged() {
     let modules = [parse_module(
         "src/loaders/expressLoader.ts",
