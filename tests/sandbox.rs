@@ -129,6 +129,34 @@ fn a_check_sees_only_the_variables_granted_to_it() {
 }
 
 #[test]
+fn a_check_granted_env_names_sees_names_and_no_value() {
+    let project = Project::new();
+    hostile_pack(
+        &project,
+        "ungranted-env",
+        "    grants:\n      env: [GONOGO_TEST_SECRET]\n      env_names: true\n",
+    );
+    let (_, report) = run(
+        &project,
+        &[
+            ("GONOGO_TEST_SECRET", "granted-value-1234"),
+            ("GONOGO_TEST_UNGRANTED", "ungranted-canary"),
+        ],
+    );
+    let facts = &check_run(&report, "hostile")["facts"];
+    let mut visible: Vec<&str> = facts["visible_names"]
+        .as_array()
+        .expect("a list of names")
+        .iter()
+        .filter_map(|n| n.as_str())
+        .collect();
+    visible.sort_unstable();
+    assert_eq!(visible, ["GONOGO_ENV_NAMES", "GONOGO_TEST_SECRET"]);
+    assert_eq!(facts["ungranted"], serde_json::Value::Null);
+    assert!(!report.to_string().contains("ungranted-canary"));
+}
+
+#[test]
 fn a_looping_check_is_stopped_at_its_deadline_and_the_decision_is_no_go() {
     let project = Project::new();
     hostile_pack(&project, "spin", "    limits: { timeout_ms: 300 }\n");

@@ -118,7 +118,14 @@ pub struct Grants {
     pub ca_certs: Arc<[Vec<u8>]>,
     /// Datastores it may question.
     pub datastores: Vec<DatastoreGrant>,
+    /// Whether it sees the names (never the values) of every variable of
+    /// the env source, in `GONOGO_ENV_NAMES` (`grants.env_names`).
+    pub env_names: bool,
 }
+
+/// The variable that carries the env source's names to a check granted
+/// `env_names`: comma-separated, sorted.
+pub const ENV_NAMES_VARIABLE: &str = "GONOGO_ENV_NAMES";
 
 /// A datastore a check may question: the variable holding its URL.
 #[derive(Debug, Clone, PartialEq, Eq)]

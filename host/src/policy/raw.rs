@@ -185,6 +185,10 @@ pub struct RawGrants {
     /// Datastores it may question: the variables holding their URLs.
     #[serde(default)]
     pub datastores: Vec<Spanned<RawDatastore>>,
+    /// Whether it sees the names (never the values) of every variable of
+    /// the env source.
+    #[serde(default)]
+    pub env_names: bool,
 }
 
 /// One entry of `grants.datastores`: a variable name, or the variable

@@ -433,6 +433,7 @@ impl Validator<'_> {
             ca_bundle,
             ca_certs,
             datastores,
+            env_names: raw.grants.env_names,
         }
     }
 

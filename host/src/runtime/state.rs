@@ -145,6 +145,10 @@ impl CheckState {
                 builder.env(&grant.name, value);
             }
         }
+        if spec.grants.env_names {
+            let names: Vec<&str> = env.names().collect();
+            builder.env(crate::plan::ENV_NAMES_VARIABLE, names.join(","));
+        }
         Ok(CheckState {
             wasi: builder.build(),
             table: ResourceTable::new(),

@@ -38,6 +38,11 @@
 //! value, or null). `development_env_files`: the development and example
 //! env files compared with. `set` and `missing` list names. Every granted
 //! variable has every key, present or not, so rules need no `has()`.
+//! `example_files`: each example env file (`.env.example`, `.env.sample`,
+//! `.env.template`, `env.example`, `.env.dist`; not in `node_modules`) with
+//! its `path`, `dir` (`""` at the root) and the `names` it assigns.
+//! `deployment_names`: the names of every variable of the deployment's
+//! environment when the pack grants `env_names` (never a value), else null.
 //!
 //! ## Findings
 //! - `empty` (warn): a granted variable is set to the empty string.
@@ -52,6 +57,7 @@
 //!   compared, never reported.
 
 mod dev_values;
+mod example_names;
 pub mod findings;
 mod url_facts;
 
@@ -134,6 +140,8 @@ impl Check for Env {
         report.fact("vars", Value::Object(vars));
         // Without such a file nothing was compared: the rule skips, saying so.
         report.fact("development_env_files", dev_files);
+        report.fact("example_files", example_names::example_files());
+        report.fact("deployment_names", example_names::deployment_names());
         report.fact("set", set);
         report.fact("missing", missing);
         Ok(report)

@@ -96,7 +96,8 @@
 //!   base URL): where to look.
 //! - `login_path` (string), `login_body` (JSON text): the rate-limit probe.
 //! - `expected_origins` (list) or `expected_origins_env` (a granted
-//!   variable holding a comma-separated list, such as `CORS_ORIGIN`).
+//!   variable holding a comma-separated list, such as `CORS_ORIGIN`, or a
+//!   list of such variables: the first one set is read).
 //! - `foreign_origin` (default `https://gonogo-probe.invalid`).
 //! - `http_url` or `http_url_env`: the plain-HTTP URL to test the redirect.
 //! - `protected_paths` (list of paths): routes that need a signed-in user.
@@ -167,13 +168,37 @@ pub struct Config {
     login_path: Option<String>,
     login_body: Option<String>,
     expected_origins: Option<Vec<String>>,
-    expected_origins_env: Option<String>,
+    expected_origins_env: Option<VariableNames>,
     foreign_origin: Option<String>,
     http_url: Option<String>,
     http_url_env: Option<String>,
     protected_paths: Option<Vec<String>>,
     rate_limit_burst: Option<u32>,
     latency_samples: Option<u32>,
+}
+
+/// One variable name, or several of which the first one set is read.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum VariableNames {
+    One(String),
+    Several(Vec<String>),
+}
+
+impl VariableNames {
+    /// The value of the first of these granted variables that is set.
+    fn first_set(&self) -> Result<Option<String>, String> {
+        let names = match self {
+            VariableNames::One(name) => std::slice::from_ref(name),
+            VariableNames::Several(names) => names.as_slice(),
+        };
+        for name in names {
+            if let Some(value) = gonogo_check::granted_var(name)? {
+                return Ok(Some(value));
+            }
+        }
+        Ok(None)
+    }
 }
 
 /// A setting given directly or through a granted variable.

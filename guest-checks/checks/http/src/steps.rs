@@ -429,14 +429,17 @@ pub fn cors(prober: &mut Prober, config: &Config, login: Option<&str>) -> Result
     }
     let expected: Vec<String> = match &config.expected_origins {
         Some(list) => list.clone(),
-        None => setting(&None, &config.expected_origins_env)?
-            .map(|v| {
-                v.split(',')
-                    .map(|o| o.trim().to_owned())
-                    .filter(|o| !o.is_empty() && o != "*")
-                    .collect()
-            })
-            .unwrap_or_default(),
+        None => match &config.expected_origins_env {
+            Some(names) => names.first_set()?,
+            None => None,
+        }
+        .map(|v| {
+            v.split(',')
+                .map(|o| o.trim().to_owned())
+                .filter(|o| !o.is_empty() && o != "*")
+                .collect()
+        })
+        .unwrap_or_default(),
     };
     let mut expected_facts = Map::new();
     for origin in expected.iter().take(MAX_EXPECTED_ORIGINS) {

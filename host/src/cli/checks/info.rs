@@ -265,12 +265,15 @@ fn info_text(
             "\nIn pack `{}` ({}) as `{}`:\n  with     {}\n",
             plan.name, plan.origin, used.name, used.config_json
         ));
-        let env: Vec<String> = used
+        let mut env: Vec<String> = used
             .grants
             .env
             .iter()
             .map(|g| format!("{}{}", g.name, if g.secret { " (secret)" } else { "" }))
             .collect();
+        if used.grants.env_names {
+            env.push("the names (not the values) of every variable".to_owned());
+        }
         text.push_str(&format!(
             "  env      {}\n  hosts    {}\n",
             if env.is_empty() {

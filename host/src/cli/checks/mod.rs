@@ -92,5 +92,6 @@ pub(super) fn grants_json(grants: &Grants) -> serde_json::Value {
         "env": grants.env.iter().map(|g| json!({"name": g.name, "secret": g.secret})).collect::<Vec<_>>(),
         "hosts": grants.hosts.iter().map(ToString::to_string).collect::<Vec<_>>(),
         "ca_bundle": grants.ca_bundle.as_ref().map(|p| p.display().to_string()),
+        "env_names": grants.env_names,
     })
 }

@@ -408,6 +408,10 @@ impl OutcomeStore {
         field(spec.digest.as_bytes());
         field(spec.config_json.as_bytes());
         field(format!("{:?} {:?}", spec.grants, spec.limits).as_bytes());
+        if spec.grants.env_names {
+            let names: Vec<&str> = env.names().collect();
+            field(format!("names={}", names.join(",")).as_bytes());
+        }
         for grant in &spec.grants.env {
             match env.get(&grant.name) {
                 Some(_) if grant.secret => return Err("a secret variable granted to it is set"),
