@@ -24,13 +24,15 @@ const SERVICE: &str = "https://api.shop.example/";
 fn betterstack_monitor(id: u32, url: &str, status: &str, frequency: u32, email: bool) -> String {
     // The API monitor with email alerts also warns 30 days before the
     // certificate expires; the others (7 days, none) do not enough.
-    let ssl = match (email, status) {
-        (true, _) => "30",
-        (false, "down") => "7",
-        _ => "null",
+    // It also waits one interval before alerting (two failures in a row);
+    // the others alert on the first failure.
+    let (ssl, confirmation) = match (email, status) {
+        (true, _) => ("30", frequency),
+        (false, "down") => ("7", 0),
+        _ => ("null", 0),
     };
     format!(
-        r#"{{"id":"{id}","type":"monitor","attributes":{{"url":"{url}","pronounceable_name":"Monitor {id}","monitor_type":"status","check_frequency":{frequency},"email":{email},"sms":false,"call":false,"push":false,"policy_id":null,"paused_at":null,"ssl_expiration":{ssl},"status":"{status}"}}}}"#
+        r#"{{"id":"{id}","type":"monitor","attributes":{{"url":"{url}","pronounceable_name":"Monitor {id}","monitor_type":"status","check_frequency":{frequency},"confirmation_period":{confirmation},"email":{email},"sms":false,"call":false,"push":false,"policy_id":null,"paused_at":null,"ssl_expiration":{ssl},"status":"{status}"}}}}"#
     )
 }
 
@@ -122,7 +124,12 @@ fn a_service_watched_by_better_stack_passes() {
         );
     }
     assert_eq!(gate::status(&report, "uptime-certificate-expiry"), "pass");
+    assert_eq!(
+        gate::status(&report, "uptime-alert-after-two-failures"),
+        "pass"
+    );
     let facts = &check_run(&report, "uptime")["facts"];
+    assert_eq!(facts["failures_before_alert"], 2);
     assert_eq!(
         facts["monitors"].as_array().map(Vec::len),
         Some(1),
@@ -151,11 +158,16 @@ fn a_service_watched_by_uptimerobot_passes_and_its_key_stays_in_the_body() {
             check_run(&report, "uptime")["facts"]
         );
     }
-    assert_eq!(
-        gate::status(&report, "uptime-certificate-expiry"),
-        "skip",
-        "UptimeRobot's API does not say"
-    );
+    for id in [
+        "uptime-certificate-expiry",
+        "uptime-alert-after-two-failures",
+    ] {
+        assert_eq!(
+            gate::status(&report, id),
+            "skip",
+            "{id}: UptimeRobot's API does not say"
+        );
+    }
     let received = server.received();
     let paths: Vec<&str> = received.iter().map(|r| r.path.as_str()).collect();
     assert_eq!(paths, ["/v2/getMonitors", "/v2/getPSPs"]);
@@ -206,6 +218,7 @@ fn a_service_nobody_watches_fails() {
         ("uptime-interval", "fail"),
         ("status-page-published", "fail"),
         ("uptime-certificate-expiry", "fail"),
+        ("uptime-alert-after-two-failures", "fail"),
     ] {
         assert_eq!(
             gate::status(&report, id),

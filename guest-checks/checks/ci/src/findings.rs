@@ -65,6 +65,10 @@ pub const DEPENDENCY_UPDATES_MISSING: &str = "dependency-updates-missing";
 /// (warn, medium) no CI step checks dependencies against advisories, or it cannot fail.
 pub const DEPENDENCY_AUDIT_MISSING: &str = "dependency-audit-missing";
 
+/// (warn, medium) no load script with pass criteria (k6 `thresholds`,
+/// Artillery `ensure`), or no CI step runs one in a way that can fail.
+pub const LOAD_TESTS_NOT_RUN: &str = "load-tests-not-run";
+
 /// Every id above, in the order of the check's documentation.
 pub const ALL: &[&str] = &[
     CI_MISSING,
@@ -88,4 +92,5 @@ pub const ALL: &[&str] = &[
     PRODUCTION_WITHOUT_STAGING,
     DEPENDENCY_UPDATES_MISSING,
     DEPENDENCY_AUDIT_MISSING,
+    LOAD_TESTS_NOT_RUN,
 ];

@@ -66,9 +66,11 @@
 //! stage), `runs_migrations`, `dependency_audits` (steps that check
 //! dependencies against advisories, `npm audit`, `osv-scanner`, `snyk
 //! test`, the dependency-review action…: `path`, `line`, `job`,
-//! `can_fail`), `dependency_updates` (`tool` = `dependabot`|`renovate`|null,
+//! `can_fail`), `load_test_runs` (steps that run a load test: `path`,
+//! `line`, `job`, `can_fail`), `dependency_updates` (`tool` = `dependabot`|`renovate`|null,
 //! `path`, `interval`, `npm`), `tests`
 //! (`unit`, `api`, `browser`, `load`: how many test files of each kind,
+//! `load_with_thresholds`: load scripts that set pass criteria,
 //! and `examples`: a path of each; `topics`: `auth`, `payment`, `upload`,
 //! `webhook`, `errors`, how many test files exercise each, with
 //! `examples`; null without JavaScript or TypeScript source).
@@ -100,9 +102,14 @@
 //!   configuration updates the npm dependencies.
 //! - `dependency-audit-missing` (warn, medium): no CI step checks
 //!   dependencies against advisories, or the one that does cannot fail.
+//! - `load-tests-not-run` (warn, medium): no load script with pass criteria
+//!   (k6 `thresholds`, Artillery `ensure`), or no CI step runs one (`k6
+//!   run`, `artillery run`, the k6 or Artillery action, or a `package.json`
+//!   script that runs one) in a way that can fail the pipeline.
 
 mod dependency_updates;
 pub mod findings;
+mod load_runs;
 mod test_files;
 mod test_topics;
 
@@ -448,7 +455,13 @@ impl Check for Ci {
         report.fact("permissions", facts.permissions);
         report.fact("deploy_jobs", facts.deploy_jobs);
         report.fact("runs_migrations", facts.runs_migrations);
+        let load_test_runs =
+            load_runs::load_test_runs(&pipelines, &load_runs::load_scripts(), swallows_failure);
         let tests = test_files::tests();
+        if !tests.is_null() {
+            load_tests_finding(&mut report, &tests, &load_test_runs);
+        }
+        report.fact("load_test_runs", load_test_runs);
         let updates = dependency_updates::dependency_updates();
         // Renovate's JSON5 beyond comments is not read, which is no fault of
         // the file; a Dependabot file that is not YAML is.
@@ -565,6 +578,37 @@ impl Check for Ci {
         report.fact("tests", tests);
         Ok(report)
     }
+}
+
+/// `load-tests-not-run` when no load script sets pass criteria, or no CI
+/// step runs a load test in a way that fails the pipeline.
+fn load_tests_finding(report: &mut Report, tests: &Value, runs: &[Value]) {
+    let problem = if tests["load_with_thresholds"] == 0 {
+        if tests["load"] == 0 {
+            "no load test script (k6, Artillery)"
+        } else {
+            "no load test script sets pass criteria (k6 `thresholds`, Artillery `ensure`)"
+        }
+    } else if runs.is_empty() {
+        "no CI step runs the load tests"
+    } else if !runs.iter().any(|r| r["can_fail"] == true) {
+        "the CI step that runs the load tests cannot fail"
+    } else {
+        return;
+    };
+    let finding = Finding::warn(findings::LOAD_TESTS_NOT_RUN, Severity::Medium, problem).fix(
+        "add a k6 script with `thresholds` (`http_req_duration: ['p(95)<500']`) and run it in CI with `k6 run`",
+    );
+    report.push(match runs.first() {
+        Some(run) => finding.at(
+            run["path"].as_str().unwrap_or_default(),
+            run["line"].as_u64().and_then(|l| u32::try_from(l).ok()),
+        ),
+        None => match tests["examples"]["load"].as_str() {
+            Some(path) => finding.at(path, None),
+            None => finding,
+        },
+    });
 }
 
 #[derive(Default)]

@@ -2,7 +2,9 @@
 //! API tests drive the server (`supertest`, Fastify `inject`, Hono
 //! `app.request`, a Postman collection), browser end-to-end tests drive a browser (Playwright,
 //! Cypress, Puppeteer), load tests are k6 or Artillery scripts; other test
-//! files are unit tests.
+//! files are unit tests. A load script's pass criteria are its k6
+//! `thresholds` or Artillery `ensure` block: without them a load test
+//! passes however slow or failing the service is.
 
 use gonogo_check::{Value, json, workspace};
 
@@ -81,6 +83,23 @@ pub fn kind_of(path: &str, text: &str) -> Kind {
     }
 }
 
+/// Whether a load script sets pass criteria: k6 `thresholds` in its
+/// options, or an Artillery `ensure` block (`p95`, `maxErrorRate`,
+/// `thresholds`).
+pub fn sets_thresholds(text: &str) -> bool {
+    text.lines().any(|line| {
+        let line = line.trim_start();
+        if line.starts_with("//") || line.starts_with('#') {
+            return false;
+        }
+        line.starts_with("thresholds:")
+            || line.starts_with("thresholds =")
+            || line.starts_with("\"thresholds\":")
+            || line.contains("options.thresholds")
+            || line.starts_with("ensure:")
+    })
+}
+
 /// Whether `path` may be a load script outside the test folders: YAML
 /// named for Artillery or load, `*.k6.js`, or a file under a folder such
 /// as `k6/`, `load/` or `perf/` (its text then says whether it is one).
@@ -121,6 +140,14 @@ pub fn tests() -> Value {
     };
     let mut topics = crate::test_topics::Tally::default();
     let mut read = 0usize;
+    let mut load_with_thresholds = 0usize;
+    let mut load_threshold_example: Option<&str> = None;
+    let mut note_thresholds = |path: &'static str, text: &str| {
+        if sets_thresholds(text) {
+            load_with_thresholds += 1;
+            load_threshold_example.get_or_insert(path);
+        }
+    };
     for file in files.iter() {
         let path: &'static str = file.path;
         if path
@@ -138,7 +165,11 @@ pub fn tests() -> Value {
             } else {
                 String::new()
             };
-            note(kind_of(path, &text), path);
+            let kind = kind_of(path, &text);
+            if kind == Kind::Load {
+                note_thresholds(path, &text);
+            }
+            note(kind, path);
             topics.note(path, &crate::test_topics::topics_of(path, &text));
         } else if is_load_script(path) {
             let text = workspace::read_text(path).unwrap_or_default();
@@ -147,6 +178,7 @@ pub fn tests() -> Value {
                 || text.contains("from 'k6'")
                 || text.contains("from \"k6\"");
             if artillery || k6 {
+                note_thresholds(path, &text);
                 note(Kind::Load, path);
             }
         }
@@ -156,12 +188,14 @@ pub fn tests() -> Value {
         "api": counts[Kind::Api as usize],
         "browser": counts[Kind::Browser as usize],
         "load": counts[Kind::Load as usize],
+        "load_with_thresholds": load_with_thresholds,
         "topics": topics.facts(),
         "examples": {
             "unit": examples[Kind::Unit as usize],
             "api": examples[Kind::Api as usize],
             "browser": examples[Kind::Browser as usize],
             "load": examples[Kind::Load as usize],
+            "load_with_thresholds": load_threshold_example,
         },
     })
 }
@@ -190,6 +224,16 @@ mod tests {
         ] {
             assert!(!is_test_file(path), "{path}");
         }
+    }
+
+    #[test]
+    fn load_scripts_with_pass_criteria_are_told_apart() {
+        let k6 = "import http from 'k6/http';\nexport const options = {\n  vus: 10,\n  thresholds: {\n    http_req_duration: ['p(95)<500'],\n  },\n};";
+        assert!(sets_thresholds(k6));
+        let artillery = "config:\n  target: http://localhost:3000\n  ensure:\n    p95: 300\n    maxErrorRate: 1\nscenarios: []";
+        assert!(sets_thresholds(artillery));
+        let bare = "import http from 'k6/http';\nexport const options = { vus: 10 };\n// thresholds: later";
+        assert!(!sets_thresholds(bare));
     }
 
     #[test]

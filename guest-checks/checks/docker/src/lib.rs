@@ -56,7 +56,16 @@
 //! `Procfile`, PM2 `ecosystem.config.*`, Kubernetes manifests or Helm
 //! values, systemd units) `kind`, `path`, `restart`, `health_check`,
 //! `limits` (each true, false, or null when neither the file nor the
-//! platform's defaults say), `replicas` (or null), `defaults` (what comes
+//! platform's defaults say), `replicas` (or null), `autoscaling` (a
+//! Kubernetes HorizontalPodAutoscaler or KEDA ScaledObject, Helm
+//! `autoscaling.enabled`, Render `scaling` with more maximum than minimum
+//! instances, Fly.io machines started and stopped with traffic; null for
+//! platforms that scale from their dashboard), `strategy` (how a new
+//! version replaces the old: `canary`, `blue-green` (Argo Rollouts,
+//! Flagger, Fly.io `[deploy] strategy`), `health-checked-switch` (Railway
+//! and Render with a health check path: the new version takes traffic once
+//! healthy), `switch` (the same without a health check), `rolling`,
+//! `recreate`, `immediate`, or null), `defaults` (what comes
 //! from the platform's defaults: Railway and Kubernetes restart, Render
 //! and Fly.io machines have a size), or `error`.
 //!

@@ -1,8 +1,9 @@
 //! Deployment platform files: what Railway (`railway.json`/`.toml`), Render
 //! (`render.yaml`), Fly.io (`fly.toml`), Heroku (`Procfile`), PM2
 //! (`ecosystem.config.*`), Kubernetes manifests and systemd units say about
-//! restarts, health checks, resource limits and replicas. Where a platform
-//! restarts or sizes a service by default, the fact says so (`default`).
+//! restarts, health checks, resource limits, replicas, autoscaling and how
+//! a new version replaces the old one. Where a platform restarts or sizes a
+//! service by default, the fact says so (`default`).
 
 use crate::findings;
 use gonogo_analysis::yaml;
@@ -47,15 +48,25 @@ fn kind_of(path: &str) -> Option<&'static str> {
 
 /// What one platform file says: `restart`, `health_check`, `limits` (each
 /// true, false, or null when the file does not say and the platform has
-/// no default), `replicas` (or null), and `defaults` (the facts that are
-/// the platform's defaults rather than written in the file).
+/// no default), `replicas` (or null), `autoscaling` (true, false, or null
+/// where the platform scales from its dashboard), `strategy` (how a new
+/// version replaces the old one, or null), and `defaults` (the facts that
+/// are the platform's defaults rather than written in the file).
+#[derive(Default)]
 struct Said {
     restart: Option<bool>,
     health_check: Option<bool>,
     limits: Option<bool>,
     replicas: Option<u64>,
+    autoscaling: Option<bool>,
+    strategy: Option<&'static str>,
     defaults: Vec<&'static str>,
 }
+
+/// The new version runs beside the old one and takes traffic once its
+/// health check passes (Railway, Render); a `switch` does not wait for a
+/// health check.
+const HEALTH_CHECKED_SWITCH: &str = "health-checked-switch";
 
 fn railway(config: &Value) -> Said {
     let deploy = &config["deploy"];
@@ -66,6 +77,13 @@ fn railway(config: &Value) -> Said {
         health_check: Some(deploy["healthcheckPath"].is_string()),
         limits: None,
         replicas: deploy["numReplicas"].as_u64(),
+        // Railway scales horizontally by hand (numReplicas or dashboard).
+        autoscaling: None,
+        strategy: Some(if deploy["healthcheckPath"].is_string() {
+            HEALTH_CHECKED_SWITCH
+        } else {
+            "switch"
+        }),
         defaults: if policy.is_none() {
             vec!["restart"]
         } else {
@@ -100,6 +118,22 @@ fn render(config: &Value) -> Said {
                     .or(s["scaling"]["minInstances"].as_u64())
             })
             .min(),
+        autoscaling: Some(services.iter().any(|s| {
+            let scaling = &s["scaling"];
+            scaling["maxInstances"].as_u64() > scaling["minInstances"].as_u64().or(Some(1))
+        })),
+        strategy: Some(
+            if !services.is_empty()
+                && services
+                    .iter()
+                    .filter(|s| s["type"] == "web")
+                    .all(|s| s["healthCheckPath"].is_string())
+            {
+                HEALTH_CHECKED_SWITCH
+            } else {
+                "switch"
+            },
+        ),
         defaults: vec!["restart", "limits"],
     }
 }
@@ -123,6 +157,28 @@ fn fly(config: &Value) -> Said {
         // Every machine has a size (`[[vm]]` or the default shared-cpu-1x).
         limits: Some(true),
         replicas: config["http_service"]["min_machines_running"].as_u64(),
+        // Fly starts and stops the app's machines with its traffic.
+        autoscaling: Some(
+            config["http_service"]["auto_start_machines"] == true
+                && match &config["http_service"]["auto_stop_machines"] {
+                    Value::Bool(on) => *on,
+                    Value::String(mode) => mode == "stop" || mode == "suspend",
+                    _ => false,
+                },
+        ),
+        strategy: Some(
+            match config["deploy"]["strategy"]
+                .as_str()
+                .unwrap_or("rolling")
+                .to_ascii_lowercase()
+                .as_str()
+            {
+                "canary" => "canary",
+                "bluegreen" | "blue-green" => "blue-green",
+                "immediate" => "immediate",
+                _ => "rolling",
+            },
+        ),
         defaults: vec!["limits"],
     }
 }
@@ -157,6 +213,8 @@ fn pm2(path: &str, text: &str) -> Said {
         health_check: None,
         limits: Some(memory),
         replicas: instances,
+        autoscaling: None,
+        strategy: None,
         defaults: if autorestart_off {
             Vec::new()
         } else {
@@ -174,13 +232,7 @@ fn systemd(text: &str) -> Said {
     };
     // A unit that starts a compose stack leaves restarts and limits to it.
     if setting("ExecStart").is_some_and(|c| c.contains("compose")) {
-        return Said {
-            restart: None,
-            health_check: None,
-            limits: None,
-            replicas: None,
-            defaults: Vec::new(),
-        };
+        return Said::default();
     }
     Said {
         restart: Some(setting("Restart").is_some_and(|v| v != "no")),
@@ -190,8 +242,7 @@ fn systemd(text: &str) -> Said {
                 .iter()
                 .any(|k| setting(k).is_some()),
         ),
-        replicas: None,
-        defaults: Vec::new(),
+        ..Said::default()
     }
 }
 
@@ -207,26 +258,61 @@ fn kubernetes(text: &str) -> Option<Said> {
         .filter(|d| {
             matches!(
                 d["kind"].as_str(),
-                Some("Deployment" | "StatefulSet" | "DaemonSet")
+                Some("Deployment" | "StatefulSet" | "DaemonSet" | "Rollout")
             )
         })
         .collect();
+    // A HorizontalPodAutoscaler or KEDA ScaledObject may sit in another
+    // file than its workload; the rule reads every file.
+    let scaler = documents.iter().any(|d| {
+        matches!(
+            d["kind"].as_str(),
+            Some("HorizontalPodAutoscaler" | "ScaledObject")
+        )
+    });
     if workloads.is_empty() {
         // Helm chart values.
         let values = documents.first()?;
         let probed = values["livenessProbe"].is_object() || values["readinessProbe"].is_object();
         let limited = values["resources"]["limits"].is_object();
         if !probed && !limited && !values["replicaCount"].is_number() {
-            return None;
+            return scaler.then(|| Said {
+                autoscaling: Some(true),
+                ..Said::default()
+            });
         }
         return Some(Said {
             restart: Some(true),
             health_check: Some(probed),
             limits: Some(limited),
             replicas: values["replicaCount"].as_u64(),
+            autoscaling: values["autoscaling"]["enabled"].as_bool(),
+            strategy: None,
             defaults: vec!["restart"],
         });
     }
+    let strategies: Vec<&'static str> = workloads
+        .iter()
+        .filter(|w| w["kind"] != "DaemonSet" && w["kind"] != "StatefulSet")
+        .map(|w| {
+            let strategy = &w["spec"]["strategy"];
+            if w["kind"] == "Rollout" {
+                if strategy["canary"].is_object() {
+                    "canary"
+                } else if strategy["blueGreen"].is_object() {
+                    "blue-green"
+                } else {
+                    "rolling"
+                }
+            } else if strategy["type"] == "Recreate" {
+                "recreate"
+            } else {
+                "rolling"
+            }
+        })
+        .collect();
+    // Flagger's Canary resource drives a Deployment's releases.
+    let flagger = documents.iter().any(|d| d["kind"] == "Canary");
     let containers: Vec<&Value> = workloads
         .iter()
         .flat_map(|w| {
@@ -255,6 +341,15 @@ fn kubernetes(text: &str) -> Option<Said> {
             .iter()
             .filter_map(|w| w["spec"]["replicas"].as_u64())
             .min(),
+        autoscaling: Some(scaler),
+        // The weakest strategy of the file's workloads.
+        strategy: if flagger {
+            Some("canary")
+        } else {
+            ["recreate", "rolling", "blue-green", "canary"]
+                .into_iter()
+                .find(|s| strategies.contains(s))
+        },
         defaults: vec!["restart"],
     })
 }
@@ -342,8 +437,8 @@ pub fn platforms() -> Vec<Value> {
                     restart: Some(true),
                     health_check: None,
                     limits: Some(true),
-                    replicas: None,
                     defaults: vec!["restart", "limits"],
+                    ..Said::default()
                 }),
             "pm2" => Some(pm2(file.path, &text)),
             "systemd" => text.contains("[Service]").then(|| systemd(&text)),
@@ -357,6 +452,8 @@ pub fn platforms() -> Vec<Value> {
                 "health_check": said.health_check,
                 "limits": said.limits,
                 "replicas": said.replicas,
+                "autoscaling": said.autoscaling,
+                "strategy": said.strategy,
                 "defaults": said.defaults,
             })),
             None if matches!(kind, "railway" | "fly" | "render") => {
@@ -430,5 +527,42 @@ mod tests {
                 .expect("yaml"),
         );
         assert_eq!((w.health_check, w.limits), (Some(false), Some(true)));
+    }
+
+    #[test]
+    fn autoscaling_and_how_a_new_version_replaces_the_old_are_read() {
+        let r = railway(&json!({"deploy": {"healthcheckPath": "/health"}}));
+        assert_eq!(
+            (r.autoscaling, r.strategy),
+            (None, Some(HEALTH_CHECKED_SWITCH))
+        );
+        assert_eq!(railway(&json!({})).strategy, Some("switch"));
+        let f = fly(&toml::from_str::<Value>("app = 'api'\n[deploy]\nstrategy = 'bluegreen'\n[http_service]\nauto_stop_machines = 'stop'\nauto_start_machines = true\n").expect("toml"));
+        assert_eq!(
+            (f.autoscaling, f.strategy),
+            (Some(true), Some("blue-green"))
+        );
+        let f = fly(&toml::from_str::<Value>(
+            "app = 'api'\n[http_service]\nauto_stop_machines = 'off'\n",
+        )
+        .expect("toml"));
+        assert_eq!((f.autoscaling, f.strategy), (Some(false), Some("rolling")));
+        let w = render(
+            &yaml::parse("services:\n  - type: web\n    name: api\n    healthCheckPath: /health\n    scaling: {minInstances: 1, maxInstances: 3, targetCPUPercent: 60}\n")
+                .expect("yaml"),
+        );
+        assert_eq!(
+            (w.autoscaling, w.strategy),
+            (Some(true), Some(HEALTH_CHECKED_SWITCH))
+        );
+        let deployment = "apiVersion: apps/v1\nkind: Deployment\nspec:\n  strategy: {type: Recreate}\n  template:\n    spec:\n      containers: [{name: api, image: 'api:1'}]\n";
+        let k = kubernetes(deployment).expect("a workload");
+        assert_eq!((k.autoscaling, k.strategy), (Some(false), Some("recreate")));
+        let hpa = "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nspec: {minReplicas: 2, maxReplicas: 6}\n";
+        assert_eq!(kubernetes(hpa).and_then(|k| k.autoscaling), Some(true));
+        let rollout = "apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nspec:\n  strategy:\n    canary: {steps: [{setWeight: 20}]}\n  template:\n    spec:\n      containers: [{name: api, image: 'api:1'}]\n";
+        assert_eq!(kubernetes(rollout).and_then(|k| k.strategy), Some("canary"));
+        let values = "replicaCount: 2\nautoscaling:\n  enabled: true\n";
+        assert_eq!(kubernetes(values).and_then(|k| k.autoscaling), Some(true));
     }
 }

@@ -44,6 +44,10 @@ pub const TERMS_MISSING: &str = "terms-missing";
 /// (warn, medium) no deployment guide.
 pub const DEPLOYMENT_GUIDE_MISSING: &str = "deployment-guide-missing";
 
+/// (warn, medium) no document states a recovery time objective (RTO) and
+/// a recovery point objective (RPO) with a duration.
+pub const RECOVERY_OBJECTIVES_MISSING: &str = "recovery-objectives-missing";
+
 /// Every id above, in the order of the check's documentation.
 pub const ALL: &[&str] = &[
     README_MISSING,
@@ -60,4 +64,5 @@ pub const ALL: &[&str] = &[
     PRIVACY_POLICY_MISSING,
     TERMS_MISSING,
     DEPLOYMENT_GUIDE_MISSING,
+    RECOVERY_OBJECTIVES_MISSING,
 ];

@@ -24,6 +24,9 @@
 //!   steps or more, a command with a few words around it, or a paragraph
 //!   of twelve words); a heading with only `TODO` or nothing under it is
 //!   reported as written but empty;
+//! - recovery objectives: a line that names the recovery time objective
+//!   (`RTO`) and one that names the recovery point objective (`RPO`), each
+//!   with a duration (`RTO: 4 hours`, `| RPO | 15 min |`);
 //! - a `CHANGELOG` that names the current version (or an `Unreleased`
 //!   section), and a security policy (`SECURITY.md`, also under `.github/`);
 //! - a privacy policy and terms of service, when the project is user-facing:
@@ -50,7 +53,9 @@
 //! package's `version` or `Unreleased`; null without either), `runbook`, `incident_plan`,
 //! `escalation`, `rollback_plan`, `backup_restore`, `changelog`, `security_policy`,
 //! `privacy_policy`, `terms` (each the path of the document found, or null),
-//! `hollow_procedures` (`procedure`, `path`: named but empty), `user_facing`.
+//! `hollow_procedures` (`procedure`, `path`: named but empty), `user_facing`,
+//! `recovery_objectives` (`rto`, `rpo`: each `path`, `line` and `value`,
+//! or null).
 //!
 //! ## Settings
 //! - `user_facing` (bool): whether legal pages are required; by default,
@@ -64,10 +69,13 @@
 //!   `rollback-plan-missing`, `backup-restore-missing` (warn, medium): not
 //!   found, or found with nothing written under it (located there).
 //! - `deployment-guide-missing` (warn, medium), likewise.
+//! - `recovery-objectives-missing` (warn, medium): no RTO or no RPO with a
+//!   duration.
 //! - `changelog-missing`, `security-policy-missing` (warn, low).
 //! - `privacy-policy-missing`, `terms-missing` (fail, medium): user-facing only.
 
 pub mod findings;
+mod objectives;
 mod procedures;
 use gonogo_analysis::{contains_ignore_case, ends_with_ignore_case, node};
 use gonogo_check::workspace;
@@ -455,6 +463,26 @@ impl Check for Docs {
             report.fact(fact, found);
         }
         report.fact("hollow_procedures", hollow);
+        let objectives = objectives::recovery_objectives(documents.iter().map(|d| d.path.as_str()));
+        let unstated: Vec<&str> = [("RTO", "rto"), ("RPO", "rpo")]
+            .iter()
+            .filter(|(_, key)| objectives[key].is_null())
+            .map(|(name, _)| *name)
+            .collect();
+        if !unstated.is_empty() {
+            report.push(
+                Finding::warn(
+                    findings::RECOVERY_OBJECTIVES_MISSING,
+                    Severity::Medium,
+                    format!(
+                        "no document states the {} with a duration",
+                        unstated.join(" or the ")
+                    ),
+                )
+                .fix("state them where the runbook is: `RTO: 4 hours`, `RPO: 15 minutes`"),
+            );
+        }
+        report.fact("recovery_objectives", objectives);
 
         let frontends = [
             "next",

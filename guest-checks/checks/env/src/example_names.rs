@@ -54,16 +54,31 @@ pub fn example_files() -> Vec<Value> {
         .collect()
 }
 
-/// The deployment's variable names, when the host gives them.
-pub fn deployment_names() -> Option<Vec<String>> {
+/// Which of the names that `example_files` assign the deployment sets,
+/// when the host gives its names; its other names are not reported.
+pub fn deployment_names_in(example_files: &[Value]) -> Option<Vec<String>> {
     let names = std::env::var(NAMES_VARIABLE).ok()?;
-    Some(
-        names
-            .split(',')
-            .filter(|n| !n.is_empty() && *n != NAMES_VARIABLE)
-            .map(str::to_owned)
-            .collect(),
-    )
+    Some(set_example_names(&names, example_files))
+}
+
+/// The names of the comma-separated `deployment` that an example file
+/// assigns, sorted.
+fn set_example_names(deployment: &str, example_files: &[Value]) -> Vec<String> {
+    let documented = |name: &str| {
+        example_files.iter().any(|f| {
+            f["names"]
+                .as_array()
+                .is_some_and(|names| names.iter().any(|n| n == name))
+        })
+    };
+    let mut set: Vec<String> = deployment
+        .split(',')
+        .filter(|n| !n.is_empty() && *n != NAMES_VARIABLE && documented(n))
+        .map(str::to_owned)
+        .collect();
+    set.sort();
+    set.dedup();
+    set
 }
 
 #[cfg(test)]
@@ -88,5 +103,19 @@ mod tests {
             assigned_names(text),
             ["DATABASE_URL", "JWT_SECRET", "REDIS_URL"]
         );
+    }
+
+    #[test]
+    fn only_the_deployment_names_an_example_documents_are_reported() {
+        let examples =
+            [json!({"path": ".env.example", "dir": "", "names": ["DATABASE_URL", "JWT_SECRET"]})];
+        assert_eq!(
+            set_example_names(
+                "HOME,JWT_SECRET,CI_RUNNER_TOKEN,DATABASE_URL,GONOGO_ENV_NAMES",
+                &examples
+            ),
+            ["DATABASE_URL", "JWT_SECRET"]
+        );
+        assert!(set_example_names("HOME,PATH", &examples).is_empty());
     }
 }

@@ -41,8 +41,10 @@
 //! `example_files`: each example env file (`.env.example`, `.env.sample`,
 //! `.env.template`, `env.example`, `.env.dist`; not in `node_modules`) with
 //! its `path`, `dir` (`""` at the root) and the `names` it assigns.
-//! `deployment_names`: the names of every variable of the deployment's
-//! environment when the pack grants `env_names` (never a value), else null.
+//! `deployment_names`: which of the names of the example files the
+//! deployment's environment sets, when the pack grants `env_names` (names
+//! only, never a value; the environment's other names are not reported),
+//! else null.
 //!
 //! ## Findings
 //! - `empty` (warn): a granted variable is set to the empty string.
@@ -140,8 +142,12 @@ impl Check for Env {
         report.fact("vars", Value::Object(vars));
         // Without such a file nothing was compared: the rule skips, saying so.
         report.fact("development_env_files", dev_files);
-        report.fact("example_files", example_names::example_files());
-        report.fact("deployment_names", example_names::deployment_names());
+        let example_files = example_names::example_files();
+        report.fact(
+            "deployment_names",
+            example_names::deployment_names_in(&example_files),
+        );
+        report.fact("example_files", example_files);
         report.fact("set", set);
         report.fact("missing", missing);
         Ok(report)

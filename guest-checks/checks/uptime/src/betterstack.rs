@@ -61,6 +61,12 @@ pub fn monitor(resource: &Value) -> Option<Monitor> {
             || flag("push")
             || attributes.get("policy_id").is_some_and(|p| !p.is_null()),
         certificate_warning_days: Some(attributes.get("ssl_expiration").and_then(Value::as_u64)),
+        confirmation_seconds: Some(
+            attributes
+                .get("confirmation_period")
+                .and_then(Value::as_u64)
+                .unwrap_or(0),
+        ),
     })
 }
 

@@ -27,6 +27,10 @@ pub const NO_STATUS_PAGE: &str = "no-status-page";
 /// expires; skip when no provider that says was asked.
 pub const CERTIFICATE_UNWATCHED: &str = "certificate-unwatched";
 
+/// (warn, low) the monitor alerts on the first failure, or only after
+/// more than three; skip when no provider that says was asked.
+pub const ALERT_CONFIRMATION: &str = "alert-confirmation";
+
 /// Every id above, in the order of the check's documentation.
 pub const ALL: &[&str] = &[
     NOT_CONFIGURED,
@@ -37,4 +41,5 @@ pub const ALL: &[&str] = &[
     INTERVAL_TOO_LONG,
     NO_STATUS_PAGE,
     CERTIFICATE_UNWATCHED,
+    ALERT_CONFIRMATION,
 ];

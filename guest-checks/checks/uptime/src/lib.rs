@@ -17,7 +17,11 @@
 //!   the checklists' "30-day warning") before the host's **TLS certificate
 //!   expires** (Better Stack's `ssl_expiration`; UptimeRobot's reminders
 //!   are an account setting its API does not show, so with UptimeRobot
-//!   alone this is unknown, and said so).
+//!   alone this is unknown, and said so);
+//! - the monitor **alerts after two or three failures** in a row (the
+//!   checklists' "alert after 2 failures"): Better Stack's
+//!   `confirmation_period` spans one or two check intervals (unknown with
+//!   UptimeRobot alone, whose API does not show it).
 //!
 //! Without a provider key, or without the service's URL, nothing is asked
 //! and `configured` is false. An API error (a bad key, 5xx, an answer cut
@@ -46,7 +50,11 @@
 //! seconds), `max_interval`, `status_pages` (how many);
 //! `certificate_watch_known` (a provider that says was asked),
 //! `certificate_warning_days` (the longest warning, null when none),
-//! `min_certificate_warning_days`.
+//! `min_certificate_warning_days`; `confirmation_known` (a provider that
+//! says was asked about an active monitor), `failures_before_alert`
+//! (failures in a row the service's monitor waits for before alerting,
+//! from Better Stack's `confirmation_period` and interval; null when
+//! unknown).
 //!
 //! ## Settings
 //! - `base_url_env` (default `GONOGO_BASE_URL`): the service's URL.
@@ -89,6 +97,8 @@
 //! - `no-status-page` (fail, medium): no status page.
 //! - `certificate-unwatched` (fail, medium): no monitor warns early enough
 //!   before the certificate expires (skip when no provider says).
+//! - `alert-confirmation` (warn, low): the monitor alerts on the first
+//!   failure, or only after more than three (skip when no provider says).
 
 pub mod betterstack;
 pub mod findings;
@@ -129,6 +139,10 @@ pub struct Monitor {
     /// (`Some(None)`: it says it does not); `None` when the provider's
     /// API does not say.
     pub certificate_warning_days: Option<Option<u64>>,
+    /// Seconds a failure must last before an incident alerts anyone
+    /// (Better Stack's `confirmation_period`); `None` when the provider's
+    /// API does not say.
+    pub confirmation_seconds: Option<u64>,
 }
 
 /// What one provider holds.
@@ -282,6 +296,61 @@ fn judge_certificate_watch(report: &mut Report, host: &str, active: &[&&Monitor]
     }
 }
 
+/// Failures in a row a monitor sees before it alerts: the first, then one
+/// more for each check interval the confirmation period spans.
+fn failures_before_alert(monitor: &Monitor) -> Option<u64> {
+    let confirmation = monitor.confirmation_seconds?;
+    let interval = monitor.interval.filter(|i| *i > 0)?;
+    Some(1 + confirmation.div_ceil(interval))
+}
+
+/// Judges whether the monitor of `host` (its health route's first) alerts
+/// after two or three failures in a row, not on a single blip nor after
+/// minutes of downtime; unknown when no provider that says was asked.
+fn judge_alert_confirmation(report: &mut Report, host: &str, active: &[&&Monitor]) {
+    let Some((monitor, failures)) = active
+        .iter()
+        .find_map(|m| failures_before_alert(m).map(|f| (m, f)))
+    else {
+        report.fact("confirmation_known", false);
+        report.fact("failures_before_alert", Value::Null);
+        if !active.is_empty() {
+            report.push(Finding::new(
+                findings::ALERT_CONFIRMATION,
+                Status::Skip,
+                Severity::Info,
+                format!("no monitor of {host} at a provider whose API says how many failures it waits for (Better Stack)"),
+            ));
+        }
+        return;
+    };
+    report.fact("confirmation_known", true);
+    report.fact("failures_before_alert", failures);
+    let seconds = monitor.confirmation_seconds.unwrap_or_default();
+    if (2..=3).contains(&failures) {
+        report.push(Finding::pass(
+            findings::ALERT_CONFIRMATION,
+            format!(
+                "{} alerts after {failures} failures in a row ({seconds} s of confirmation)",
+                monitor.url
+            ),
+        ));
+    } else {
+        report.push(
+            Finding::warn(
+                findings::ALERT_CONFIRMATION,
+                Severity::Low,
+                format!(
+                    "{} alerts after {failures} failure{} in a row ({seconds} s of confirmation); 2 are asked",
+                    monitor.url,
+                    if failures == 1 { "" } else { "s" }
+                ),
+            )
+            .fix("set the monitor's confirmation period to one check interval (Better Stack: `confirmation_period`, 60 s for a one-minute check)"),
+        );
+    }
+}
+
 /// Judges the monitors on `host` and the status pages.
 pub fn judge(
     report: &mut Report,
@@ -325,6 +394,7 @@ pub fn judge(
     report.fact("max_interval", max_interval);
     report.fact("status_pages", status_pages);
     judge_certificate_watch(report, host, &active, min_certificate_warning_days);
+    judge_alert_confirmation(report, host, &active);
     if active.is_empty() {
         let paused = if monitors.is_empty() {
             String::new()

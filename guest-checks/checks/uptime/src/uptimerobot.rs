@@ -63,6 +63,8 @@ pub fn monitor(value: &Value) -> Option<Monitor> {
         // UptimeRobot's certificate reminders are an account setting its
         // API does not show.
         certificate_warning_days: None,
+        // Nor does it show how many failures it waits for before alerting.
+        confirmation_seconds: None,
     })
 }
 
