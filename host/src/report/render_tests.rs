@@ -174,3 +174,53 @@ fn junit() {
 fn markdown() {
     insta::assert_snapshot!(rendered(Format::Markdown));
 }
+
+#[test]
+fn past_ten_reasons_the_human_report_counts_the_rest_most_shared_first() {
+    let mut pack = String::from(
+        "name: many-skips\ndescription: Twelve reasons to skip.\nchecks:\n  env: { use: 'builtin:env' }\nrules:\n",
+    );
+    for n in 1..=12 {
+        pack.push_str(&format!(
+            "  - id: rule-{n}\n    title: Rule {n}\n    severity: low\n    check: env\n    when: 'false'\n    skip_message: reason {n}\n    expr: 'true'\n"
+        ));
+    }
+    // A thirteenth rule shares the last reason, which is then shown first.
+    pack.push_str("  - id: rule-13\n    title: Rule 13\n    severity: low\n    check: env\n    when: 'false'\n    skip_message: reason 12\n    expr: 'true'\n");
+    let plan = crate::policy::parse(&pack, "many.yaml", None).expect("the pack loads");
+    let runs: Vec<CheckRun> = serde_json::from_str(
+        r#"[{ "name": "env", "use": "builtin:env", "status": "pass", "facts": {} }]"#,
+    )
+    .expect("the runs parse");
+    let now = chrono::Utc::now();
+    let target = fixed_report().target;
+    let verdict = gate::judge_simply(&plan, &runs, &target, now);
+    let report = gate::report(&plan, target, "production", verdict, runs);
+    let mut out = Vec::new();
+    Format::Human
+        .renderer(&crate::report::RenderOptions::default())
+        .render(&report, &mut out)
+        .expect("renders");
+    let coloured = String::from_utf8(out).expect("UTF-8");
+    // Without the colour codes (`\x1b[2m`…`\x1b[0m`).
+    let mut text = String::new();
+    let mut rest = coloured.as_str();
+    while let Some(at) = rest.find('\x1b') {
+        text.push_str(&rest[..at]);
+        rest = rest[at..].split_once('m').map_or("", |(_, after)| after);
+    }
+    text.push_str(rest);
+    let reasons: Vec<&str> = text.lines().filter(|l| l.contains("- reason ")).collect();
+    assert_eq!(reasons.len(), 10, "{text}");
+    assert!(
+        reasons[0].contains("reason 12 (rule-12, rule-13)"),
+        "{text}"
+    );
+    assert!(reasons[1].contains("reason 1 (rule-1)"), "{text}");
+    assert!(
+        text.contains(
+            "- and 2 more reasons, for 2 rules (`--verbose` lists every rule with its reason)"
+        ),
+        "{text}"
+    );
+}

@@ -39,7 +39,15 @@
 //! `indexed` (the columns an index leads with: `@id`, `@unique`, the first
 //! of `@@index`/`@@unique`/`@@id`)), `migrations` (`path`,
 //! `count`, `tracked`, `ignored`, `lock_file`), `migrate_deploy` and
-//! `db_push_in_release` (each `path`, `line`, `context`).
+//! `db_push_in_release` (each `path`, `line`, `context`); `user_model`
+//! (`User`, or null), `user_relations` (the relations that lead to a
+//! user's rows, directly or through rows that go with them: `model`,
+//! `accessor`, `field`, `target`, `columns`, `on_delete`, `optional`,
+//! `effect` = `erased` (Cascade), `detached` (SetNull, or an optional
+//! relation's default) or `blocking` (Restrict, NoAction, or a required
+//! relation's default: deleting the user fails unless the code removes
+//! those rows first) or `erased-with-owner` (blocking, but the rows are
+//! erased with the user through another relation), `path`, `line`).
 //!
 //! ## Findings
 //! - `unindexed-relation` (fail, medium): a foreign key without an index.
@@ -54,6 +62,7 @@
 
 pub mod findings;
 mod schema;
+mod user_data;
 
 use gonogo_analysis::{ci, dockerfile, graph, node};
 use gonogo_check::workspace::{self, VcsKind};
@@ -84,6 +93,8 @@ impl Check for Prisma {
         let mut provider = None;
         let mut relation_mode = None;
         let mut models = 0;
+        let mut relations = Vec::new();
+        let mut model_names = Vec::new();
         for path in &schemas {
             let text = match workspace::read_text_or_why(path) {
                 Ok(text) => text,
@@ -115,6 +126,8 @@ impl Check for Prisma {
             provider = provider.or(parsed.provider.clone());
             relation_mode = relation_mode.or(parsed.relation_mode.clone());
             models += parsed.models.len();
+            relations.extend(user_data::relations(&parsed.models, path));
+            model_names.extend(parsed.models.iter().map(|m| m.name.clone()));
             for model in &parsed.models {
                 tables.insert(
                     schema::accessor(&model.name),
@@ -170,6 +183,13 @@ impl Check for Prisma {
         report.fact("models", models);
         report.fact("unindexed_relations", unindexed);
         report.fact("tables", tables);
+        let user = user_data::user_model(model_names.iter().map(String::as_str));
+        report.fact("user_model", user);
+        report.fact(
+            "user_relations",
+            user.map(|user| user_data::user_relations(&relations, user))
+                .unwrap_or_default(),
+        );
         migrations(&mut report, &schemas[0]);
         release_commands(&mut report, &schemas[0])?;
         Ok(report)

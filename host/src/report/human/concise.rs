@@ -15,6 +15,8 @@ use std::io::{self, Write};
 
 /// Rule ids shown on a grouped line before `… and N more`.
 const IDS_SHOWN: usize = 4;
+/// Reasons for not applicable rules shown; the others are counted.
+const SKIP_REASONS_SHOWN: usize = 10;
 
 /// Writes the default report's body.
 pub fn what_needs_doing<'r>(
@@ -249,7 +251,12 @@ fn not_applicable(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 .unwrap_or_else(|| "its `when` is false".into()),
         }
     };
-    for (why, ids) in grouped(skipped.iter().map(|r| (reason(r), r.id.as_str()))) {
+    let mut groups = grouped(skipped.iter().map(|r| (reason(r), r.id.as_str())));
+    // The reasons that leave most rules unjudged first (stable: in order of
+    // first use among equals); past a screenful, the rest are counted.
+    groups.sort_by_key(|(_, ids)| std::cmp::Reverse(ids.len()));
+    let hidden: Vec<(String, Vec<&str>)> = groups.split_off(groups.len().min(SKIP_REASONS_SHOWN));
+    for (why, ids) in groups {
         let shown = ids
             .iter()
             .take(IDS_SHOWN)
@@ -261,6 +268,14 @@ fn not_applicable(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             n => format!(" and {n} more"),
         };
         writeln!(out, "  {DIM}-{DIM:#} {why} {DIM}({shown}{more}){DIM:#}")?;
+    }
+    if !hidden.is_empty() {
+        let rules: usize = hidden.iter().map(|(_, ids)| ids.len()).sum();
+        writeln!(
+            out,
+            "  {DIM}- and {} more reasons, for {rules} rules (`--verbose` lists every rule with its reason){DIM:#}",
+            hidden.len()
+        )?;
     }
     Ok(())
 }
