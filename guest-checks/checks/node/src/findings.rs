@@ -87,6 +87,10 @@ pub const WEBHOOK_UNVERIFIED: &str = "webhook-unverified";
 /// (warn, low) no second factor is offered.
 pub const TWO_FACTOR_MISSING: &str = "two-factor-missing";
 
+/// (warn, medium) users have passwords, but no route resets a forgotten
+/// one by email.
+pub const PASSWORD_RESET_MISSING: &str = "password-reset-missing";
+
 /// (warn, low) the logger masks no field.
 pub const LOG_REDACTION_MISSING: &str = "log-redaction-missing";
 
@@ -156,6 +160,7 @@ pub const ALL: &[&str] = &[
     METRICS_MISSING,
     WEBHOOK_UNVERIFIED,
     TWO_FACTOR_MISSING,
+    PASSWORD_RESET_MISSING,
     LOG_REDACTION_MISSING,
     SECRET_LOGGED,
     PASSWORD_POLICY_WEAK,

@@ -105,7 +105,10 @@
 //! `via`, `at`), `csrf` (`cookie_auth`, `protected`, `via`, `at`),
 //! `webhooks` (`routes`: `path`, `at`; `verified`, `via`, `constant_time`,
 //! `at`), `password_policy` (`min_length` or null, `at`), `two_factor`
-//! (`library`, `at`), `secrets_logged` (`name`, `path`, `line`),
+//! (`library`, `at`), `password_reset` (`route`: `METHOD /path` of a
+//! route that resets a forgotten password, or better-auth's
+//! `sendResetPassword`; `at`; `email_library`: the library that sends
+//! email, or null; `by_email`: the reset goes by email), `secrets_logged` (`name`, `path`, `line`),
 //! `log_redaction` (`present`, `via`, `at`), `apm` (`library`, `at`),
 //! `metrics` (`library`, `at`), `uploads` (`library` or null, `places`,
 //! `unlimited`: `path`, `line`), `caching` (`via` or null, `at`; `redis`: how it caches or keeps
@@ -165,6 +168,8 @@
 //! - `webhook-unverified` (fail, high): a webhook route, and no signature is
 //!   verified anywhere in the service.
 //! - `two-factor-missing` (warn, low): no TOTP or WebAuthn.
+//! - `password-reset-missing` (warn, medium): users have passwords, but no
+//!   route resets a forgotten one by email.
 //! - `log-redaction-missing` (warn, low): the logger masks no field.
 //! - `secret-logged` (fail, high): a log call prints a secret read from the
 //!   environment (`console.log(process.env.DATABASE_URL)`).
@@ -341,6 +346,7 @@ fn inspect(service: &node::Service, packages: &[node::Package], sink: &mut Sink)
     facts["secrets_logged"] = features::secrets_logged(&modules, sink);
     let hashes = !facts["password_hashing"]["library"].is_null();
     facts["password_policy"] = features::password_policy(&modules, hashes, sink);
+    facts["password_reset"] = features::password_reset(&modules, &routes, hashes, sink);
     facts["uploads"] = features::upload_limits(&modules, sink);
     facts["caching"] = features::caching(&modules, sink);
     facts["prisma_queries"] = features::prisma_queries(&modules);
@@ -378,6 +384,7 @@ const FEATURES: &[&str] = &[
     "log_redaction",
     "secrets_logged",
     "password_policy",
+    "password_reset",
     "uploads",
     "caching",
     "prisma_queries",
@@ -495,7 +502,7 @@ fn fold(services: &[Value]) -> Value {
     let every = |f: &dyn Fn(&Value) -> bool| !judged.is_empty() && judged.iter().all(|s| f(s));
     let mut all = Map::new();
     type Test<'a> = &'a dyn Fn(&Value) -> bool;
-    let pairs: [(&str, Test); 28] = [
+    let pairs: [(&str, Test); 29] = [
         ("security_headers", &|s| {
             s["security_headers"]["present"] == true
         }),
@@ -580,6 +587,9 @@ fn fold(services: &[Value]) -> Value {
                     .is_some_and(|l| l >= features::SHORTEST_PASSWORD)
         }),
         ("two_factor", &|s| !s["two_factor"]["library"].is_null()),
+        ("password_reset", &|s| {
+            s["password_hashing"]["library"].is_null() || s["password_reset"]["by_email"] == true
+        }),
         ("apm", &|s| !s["apm"]["library"].is_null()),
         ("metrics", &|s| !s["metrics"]["library"].is_null()),
         ("uploads_limited", &|s| {

@@ -307,3 +307,41 @@ fn ai_content_is_moderated_where_a_moderation_api_is_called() {
     assert!(moderation(&one("const x = 1;"), &mut findings)["ai_sdk"].is_null());
     assert!(findings.findings.is_empty(), "no AI, nothing to moderate");
 }
+
+#[test]
+fn a_password_reset_goes_by_email_or_is_reported_missing() {
+    let reset = |source: &str| {
+        let modules = one(source);
+        let mut findings = sink();
+        let facts = password_reset(
+            &modules,
+            &crate::scan::routes_by_module(&modules),
+            true,
+            &mut findings,
+        );
+        (facts, format!("{:?}", findings.findings))
+    };
+    let (facts, findings) = reset(
+        "import nodemailer from 'nodemailer';\nconst mail = nodemailer.createTransport({});\nrouter.post('/auth/forgot-password', async (req, res) => { await mail.sendMail({ to: req.body.email }); });",
+    );
+    assert_eq!(facts["route"], "POST /auth/forgot-password");
+    assert_eq!(facts["email_library"], "nodemailer");
+    assert_eq!(facts["by_email"], true);
+    assert!(!findings.contains("password-reset-missing"), "{findings}");
+    let (facts, findings) = reset("router.post('/auth/reset-password', resetPassword);");
+    assert_eq!(facts["by_email"], false);
+    assert!(
+        findings.contains("resets passwords, but the service sends no email"),
+        "{findings}"
+    );
+    let (facts, findings) = reset("router.post('/auth/login', login);");
+    assert!(facts["route"].is_null());
+    assert!(
+        findings.contains("no route resets a forgotten one"),
+        "{findings}"
+    );
+    let (facts, _) = reset(
+        "import { betterAuth } from 'better-auth';\nexport const auth = betterAuth({ emailAndPassword: { enabled: true, sendResetPassword: async ({ user, url }) => send(user.email, url) } });",
+    );
+    assert_eq!(facts["by_email"], true);
+}
