@@ -537,3 +537,73 @@ fn a_procedure_heading_with_nothing_under_it_is_not_a_procedure() {
         "{deployment:#}"
     );
 }
+
+/// A web front-end is read for page metadata, a robots.txt or sitemap, and
+/// a consent manager where it loads a tracker; a mobile app or a component
+/// library is no web front-end.
+#[test]
+fn web_front_ends_are_read_for_seo_and_cookie_consent() {
+    let project = Project::new();
+    project.write(
+        "apps/web/package.json",
+        r#"{"name": "web", "scripts": {"build": "next build"}, "dependencies": {"next": "15", "react-dom": "19", "posthog-js": "1"}}"#,
+    );
+    project.write(
+        "apps/web/app/layout.tsx",
+        "import type { Metadata } from 'next';\n\nexport const metadata: Metadata = { title: 'Shop', description: 'Buy things' };\n",
+    );
+    project.write("apps/web/public/robots.txt", "User-agent: *\nAllow: /\n");
+    project.write(
+        "apps/site/package.json",
+        r#"{"name": "site", "scripts": {"dev": "vite", "build": "vite build"}, "dependencies": {"vue": "3", "vanilla-cookieconsent": "3"}}"#,
+    );
+    project.write(
+        "apps/site/index.html",
+        "<html><head><script async src=\"https://www.googletagmanager.com/gtag/js?id=G-1\"></script></head></html>\n",
+    );
+    project.write(
+        "apps/mobile/package.json",
+        r#"{"name": "mobile", "scripts": {"web": "vite"}, "dependencies": {"react-native": "0.76", "react-dom": "19"}}"#,
+    );
+    // A component library is built, not served: no pages of its own.
+    project.write(
+        "packages/ui/package.json",
+        r#"{"name": "ui", "scripts": {"build": "tsup"}, "dependencies": {"react-dom": "19"}}"#,
+    );
+    commit_all(&project);
+    let docs = repo_check_outcome(&project, "docs");
+    let front_ends = docs["facts"]["front_ends"].as_array().expect("front-ends");
+    let by_dir = |dir: &str| {
+        front_ends
+            .iter()
+            .find(|f| f["dir"] == dir)
+            .unwrap_or_else(|| panic!("{dir}: {docs:#}"))
+    };
+    assert_eq!(
+        front_ends.len(),
+        2,
+        "neither the mobile app nor the component library is one: {docs:#}"
+    );
+    let web = by_dir("apps/web");
+    assert_eq!(web["metadata"]["path"], "apps/web/app/layout.tsx");
+    assert_eq!(web["metadata"]["line"], 3);
+    assert_eq!(web["robots"], "apps/web/public/robots.txt");
+    assert_eq!(web["trackers"], serde_json::json!(["posthog-js"]));
+    assert_eq!(web["consent"], serde_json::Value::Null);
+    let site = by_dir("apps/site");
+    assert_eq!(
+        site["trackers"],
+        serde_json::json!(["googletagmanager.com"])
+    );
+    assert_eq!(site["consent"], "vanilla-cookieconsent");
+    assert_eq!(site["metadata"], serde_json::Value::Null);
+    let findings = docs["findings"].to_string();
+    assert!(
+        findings.contains("the front-end in apps/web loads posthog-js without asking consent"),
+        "{findings}"
+    );
+    assert!(
+        findings.contains("the front-end in apps/site: no page sets a title and description, no robots.txt or sitemap"),
+        "{findings}"
+    );
+}

@@ -48,6 +48,13 @@ pub const DEPLOYMENT_GUIDE_MISSING: &str = "deployment-guide-missing";
 /// a recovery point objective (RPO) with a duration.
 pub const RECOVERY_OBJECTIVES_MISSING: &str = "recovery-objectives-missing";
 
+/// (warn, low) a web front-end without page metadata, or without a
+/// robots.txt or sitemap.
+pub const SEO_MISSING: &str = "seo-missing";
+
+/// (warn, medium) a web front-end loads a tracker without a consent manager.
+pub const COOKIE_CONSENT_MISSING: &str = "cookie-consent-missing";
+
 /// Every id above, in the order of the check's documentation.
 pub const ALL: &[&str] = &[
     README_MISSING,
@@ -65,4 +72,6 @@ pub const ALL: &[&str] = &[
     TERMS_MISSING,
     DEPLOYMENT_GUIDE_MISSING,
     RECOVERY_OBJECTIVES_MISSING,
+    SEO_MISSING,
+    COOKIE_CONSENT_MISSING,
 ];

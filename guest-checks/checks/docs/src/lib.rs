@@ -30,7 +30,18 @@
 //! - a `CHANGELOG` that names the current version (or an `Unreleased`
 //!   section), and a security policy (`SECURITY.md`, also under `.github/`);
 //! - a privacy policy and terms of service, when the project is user-facing:
-//!   a front-end package is present, or `user_facing: true` is set.
+//!   a front-end package is present, or `user_facing: true` is set;
+//! - for each web front-end (a package on Next, React, Vue, Nuxt, Svelte,
+//!   Angular, Astro, Remix, Solid or Gatsby; not React Native or Expo):
+//!   page metadata (Next `metadata`/`generateMetadata`, `next/head`,
+//!   react-helmet, `useHead`/`useSeoMeta`, `<svelte:head>`, Angular's
+//!   `Meta`, Remix `meta`, a `<meta name="description">`) and a robots.txt
+//!   or sitemap (a file, or a sitemap package); and, where it loads an
+//!   analytics or advertising tracker (Google Analytics or Tag Manager,
+//!   PostHog, Mixpanel, Segment, Amplitude, Hotjar, the Meta pixel…), a
+//!   consent manager (vanilla-cookieconsent, react-cookie-consent, Klaro,
+//!   Cookiebot, OneTrust, Termly, iubenda, Usercentrics, or a
+//!   `CookieConsent`/`cookie-banner` component of its own).
 //!
 //! ## Why it matters
 //! Every seed checklist ends with documentation: setup instructions, API
@@ -55,7 +66,9 @@
 //! `privacy_policy`, `terms` (each the path of the document found, or null),
 //! `hollow_procedures` (`procedure`, `path`: named but empty), `user_facing`,
 //! `recovery_objectives` (`rto`, `rpo`: each `path`, `line` and `value`,
-//! or null).
+//! or null), `front_ends` (`dir`, `framework`, `metadata`: `path` and
+//! `line`, or null; `robots`: the file or package, or null; `trackers`;
+//! `consent`: the consent manager, or null).
 //!
 //! ## Settings
 //! - `user_facing` (bool): whether legal pages are required; by default,
@@ -71,10 +84,15 @@
 //! - `deployment-guide-missing` (warn, medium), likewise.
 //! - `recovery-objectives-missing` (warn, medium): no RTO or no RPO with a
 //!   duration.
+//! - `seo-missing` (warn, low): a web front-end without page metadata, or
+//!   without a robots.txt or sitemap.
+//! - `cookie-consent-missing` (warn, medium): a web front-end loads a
+//!   tracker without a consent manager.
 //! - `changelog-missing`, `security-policy-missing` (warn, low).
 //! - `privacy-policy-missing`, `terms-missing` (fail, medium): user-facing only.
 
 pub mod findings;
+mod front_end;
 mod objectives;
 mod procedures;
 use gonogo_analysis::{contains_ignore_case, ends_with_ignore_case, node};
@@ -536,7 +554,67 @@ impl Check for Docs {
         }
         report.fact("privacy_policy", privacy);
         report.fact("terms", terms);
+        let front_ends = front_end::front_ends(&packages);
+        judge_front_ends(&mut report, &front_ends);
+        report.fact("front_ends", front_ends);
         Ok(report)
+    }
+}
+
+/// `seo-missing` for a web front-end without page metadata or a
+/// robots.txt/sitemap, `cookie-consent-missing` for one that loads a
+/// tracker without a consent manager.
+fn judge_front_ends(report: &mut Report, front_ends: &[gonogo_check::Value]) {
+    for front_end in front_ends {
+        let dir = front_end["dir"].as_str().unwrap_or_default();
+        let name = if dir.is_empty() {
+            "the root package"
+        } else {
+            dir
+        };
+        let manifest = if dir.is_empty() {
+            "package.json".to_owned()
+        } else {
+            format!("{dir}/package.json")
+        };
+        let mut lacks = Vec::new();
+        if front_end["metadata"].is_null() {
+            lacks.push("no page sets a title and description");
+        }
+        if front_end["robots"].is_null() {
+            lacks.push("no robots.txt or sitemap");
+        }
+        if !lacks.is_empty() {
+            report.push(
+                Finding::warn(
+                    findings::SEO_MISSING,
+                    Severity::Low,
+                    format!("the front-end in {name}: {}", lacks.join(", ")),
+                )
+                .at(&manifest, None)
+                .fix("set each page's title and description (Next `export const metadata`, react-helmet, `useSeoMeta`) and serve a robots.txt and a sitemap"),
+            );
+        }
+        let trackers: Vec<&str> = front_end["trackers"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|t| t.as_str())
+            .collect();
+        if !trackers.is_empty() && front_end["consent"].is_null() {
+            report.push(
+                Finding::warn(
+                    findings::COOKIE_CONSENT_MISSING,
+                    Severity::Medium,
+                    format!(
+                        "the front-end in {name} loads {} without asking consent",
+                        trackers.join(", ")
+                    ),
+                )
+                .at(&manifest, None)
+                .fix("load trackers only after consent, through a consent manager (vanilla-cookieconsent, Cookiebot, OneTrust) or a banner of your own"),
+            );
+        }
     }
 }
 
