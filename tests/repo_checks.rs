@@ -554,6 +554,14 @@ fn web_front_ends_are_read_for_seo_and_cookie_consent() {
     );
     project.write("apps/web/public/robots.txt", "User-agent: *\nAllow: /\n");
     project.write(
+        "apps/web/app/contact/page.tsx",
+        "export default function Contact() { return <a href=\"mailto:help@shop.example\">Write to us</a>; }\n",
+    );
+    project.write(
+        "apps/web/components/FeedbackForm.tsx",
+        "export function FeedbackForm() { return <form />; }\n",
+    );
+    project.write(
         "apps/site/package.json",
         r#"{"name": "site", "scripts": {"dev": "vite", "build": "vite build"}, "dependencies": {"vue": "3", "vanilla-cookieconsent": "3"}}"#,
     );
@@ -597,6 +605,14 @@ fn web_front_ends_are_read_for_seo_and_cookie_consent() {
     );
     assert_eq!(site["consent"], "vanilla-cookieconsent");
     assert_eq!(site["metadata"], serde_json::Value::Null);
+    assert_eq!(web["support_contact"], "apps/web/app/contact/page.tsx");
+    assert_eq!(web["feedback"], "apps/web/components/FeedbackForm.tsx");
+    assert_eq!(site["support_contact"], serde_json::Value::Null);
+    // The contact page is found at the project level too.
+    assert_eq!(
+        docs["facts"]["support_document"],
+        "apps/web/app/contact/page.tsx"
+    );
     let findings = docs["findings"].to_string();
     assert!(
         findings.contains("the front-end in apps/web loads posthog-js without asking consent"),

@@ -1,6 +1,7 @@
 //! What a web front-end of the project shows search engines and asks of
 //! its visitors: page metadata with a `robots.txt` or a sitemap (SEO), and
-//! a cookie consent where it loads an analytics or advertising tracker.
+//! a cookie consent where it loads an analytics or advertising tracker, a
+//! way to reach support, and a way to give feedback.
 //! A front-end is a package that depends on a web framework (Next, React,
 //! Vue, Nuxt, Svelte, Angular, Astro, Remix, Solid, Gatsby); mobile apps
 //! (React Native, Expo) have no pages to index.
@@ -169,6 +170,94 @@ fn robots_or_sitemap(path: &str) -> bool {
             && lower.rsplit('/').nth(1) == Some("app"))
 }
 
+/// Support channels a page can show: a contact address or a chat widget.
+const SUPPORT_MARKS: &[&str] = &[
+    "mailto:",
+    "widget.intercom.io",
+    "@intercom/messenger-js-sdk",
+    "client.crisp.chat",
+    "embed.tawk.to",
+    "static.zdassets.com",
+    "js.hs-scripts.com",
+    "wchat.freshchat.com",
+    "@chatwoot",
+];
+/// Ways to collect feedback: a widget or a form of the product's own.
+const FEEDBACK_MARKS: &[&str] = &[
+    "feedbackIntegration(",
+    "@userback/",
+    "canny.io",
+    "featurebase",
+    "usersnap",
+    "widget.hotjar.com",
+    "tally.so",
+    "@formbricks/",
+];
+
+/// Whether `path` is a page or component of the product's own for one of
+/// `words` (`ContactForm.tsx`, `support-widget.vue`, `app/contact/page.tsx`;
+/// not `contacts-api.ts`).
+fn named_for(path: &str, words: &[&str]) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let stem = name.split('.').next().unwrap_or(name);
+    let lower = stem.to_ascii_lowercase();
+    let page_dir = path
+        .rsplit('/')
+        .nth(1)
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    words.iter().any(|w| {
+        let capitalised = stem.len() > w.len()
+            && stem[..w.len()].eq_ignore_ascii_case(w)
+            && stem[w.len()..].starts_with(|c: char| c.is_ascii_uppercase());
+        lower == *w
+            || lower.starts_with(&format!("{w}-"))
+            || lower.starts_with(&format!("{w}_"))
+            || capitalised
+            || (page_dir == *w
+                && matches!(lower.as_str(), "page" | "index" | "+page")
+                && ["app/", "pages/", "routes/", "views/"]
+                    .iter()
+                    .any(|root| path.starts_with(root) || path.contains(&format!("/{root}"))))
+    })
+}
+
+/// Extensions of pages and server-rendered views.
+const VIEW_EXTENSIONS: &[&str] = &[
+    ".tsx",
+    ".jsx",
+    ".vue",
+    ".svelte",
+    ".astro",
+    ".html",
+    ".pug",
+    ".ejs",
+    ".hbs",
+    ".handlebars",
+    ".njk",
+];
+
+/// A page or view of the project named for contact or support
+/// (`views/contact.pug`, `app/support/page.tsx`), outside tests and
+/// dependencies: a server-rendered app shows support without a front-end
+/// package.
+pub fn support_page() -> Option<String> {
+    workspace::files()
+        .iter()
+        .filter(|f| {
+            !f.path
+                .split('/')
+                .any(|p| p == "node_modules" || p == "cypress")
+                && !gonogo_analysis::is_test_path(f.path)
+        })
+        .filter(|f| {
+            let lower = f.path.to_ascii_lowercase();
+            VIEW_EXTENSIONS.iter().any(|e| lower.ends_with(e))
+        })
+        .find(|f| named_for(f.path, &["contact", "support"]))
+        .map(|f| f.path.to_owned())
+}
+
 /// Whether a package declares `name` in its dependencies of either kind.
 fn declares(package: &Package, name: &str) -> bool {
     package.depends_on(name) || package.dev_depends_on(name)
@@ -184,7 +273,10 @@ fn own_consent_banner(path: &str) -> bool {
 /// The web front-ends among `packages`, each with `dir`, `framework`,
 /// `metadata` (`path` and `line` of what sets page metadata, or null),
 /// `robots` (the robots.txt, sitemap or sitemap package, or null),
-/// `trackers` (those loaded) and `consent` (the consent manager, or null).
+/// `trackers` (those loaded), `consent` (the consent manager, or null),
+/// `support_contact` (where a page shows a contact address, a chat widget
+/// or a contact or support page, or null) and `feedback` (a feedback
+/// widget or form, or null).
 pub fn front_ends(packages: &[Package]) -> Vec<Value> {
     let mut found = Vec::new();
     for package in packages {
@@ -219,6 +311,8 @@ pub fn front_ends(packages: &[Package]) -> Vec<Value> {
             .iter()
             .find(|p| declares(package, p))
             .map(|p| (*p).to_owned());
+        let mut support: Option<String> = None;
+        let mut feedback: Option<String> = None;
         let mut read = 0;
         for file in workspace::files().iter().filter(|f| mine(f.path)) {
             let lower = file.path.to_ascii_lowercase();
@@ -227,6 +321,19 @@ pub fn front_ends(packages: &[Package]) -> Vec<Value> {
             }
             if consent.is_none() && own_consent_banner(file.path) {
                 consent = Some(file.path.to_owned());
+            }
+            let source = EXTENSIONS.iter().any(|e| lower.ends_with(e))
+                && !gonogo_analysis::is_test_path(file.path)
+                && !file.path.split('/').any(|p| p == "cypress");
+            if source
+                && support.is_none()
+                && named_for(&file.path[prefix.len()..], &["contact", "support", "help"])
+            {
+                support = Some(file.path.to_owned());
+            }
+            if source && feedback.is_none() && named_for(&file.path[prefix.len()..], &["feedback"])
+            {
+                feedback = Some(file.path.to_owned());
             }
             if !EXTENSIONS.iter().any(|e| lower.ends_with(e)) || read >= MAX_FILES {
                 continue;
@@ -245,6 +352,12 @@ pub fn front_ends(packages: &[Package]) -> Vec<Value> {
                     trackers.push((*script).to_owned());
                 }
             }
+            if support.is_none() && SUPPORT_MARKS.iter().any(|m| text.contains(m)) {
+                support = Some(file.path.to_owned());
+            }
+            if feedback.is_none() && FEEDBACK_MARKS.iter().any(|m| text.contains(m)) {
+                feedback = Some(file.path.to_owned());
+            }
             if consent.is_none() {
                 consent = CONSENT_SCRIPTS
                     .iter()
@@ -259,6 +372,8 @@ pub fn front_ends(packages: &[Package]) -> Vec<Value> {
             "robots": robots,
             "trackers": trackers,
             "consent": consent,
+            "support_contact": support,
+            "feedback": feedback,
         }));
     }
     found
@@ -267,6 +382,22 @@ pub fn front_ends(packages: &[Package]) -> Vec<Value> {
 #[cfg(test)]
 mod tests {
     use super::{own_consent_banner, robots_or_sitemap, sets_metadata};
+
+    #[test]
+    fn pages_of_the_products_own_are_told_by_their_names() {
+        use super::named_for;
+        assert!(named_for("src/pages/contact.tsx", &["contact", "support"]));
+        assert!(named_for("app/support/page.tsx", &["contact", "support"]));
+        assert!(named_for("src/components/FeedbackForm.vue", &["feedback"]));
+        assert!(named_for("src/components/ContactForm.tsx", &["contact"]));
+        assert!(!named_for(
+            "src/lib/contacts-api.ts",
+            &["contact", "support"]
+        ));
+        assert!(!named_for("src/supported-currencies.ts", &["support"]));
+        assert!(named_for("views/contact.pug", &["contact"]));
+        assert!(!named_for("cypress/support/index.d.ts", &["support"]));
+    }
 
     #[test]
     fn metadata_and_robots_are_told_apart_from_look_alikes() {

@@ -41,7 +41,13 @@
 //!   PostHog, Mixpanel, Segment, Amplitude, Hotjar, the Meta pixel…), a
 //!   consent manager (vanilla-cookieconsent, react-cookie-consent, Klaro,
 //!   Cookiebot, OneTrust, Termly, iubenda, Usercentrics, or a
-//!   `CookieConsent`/`cookie-banner` component of its own).
+//!   `CookieConsent`/`cookie-banner` component of its own); a way to reach
+//!   support (a `mailto:` link, a chat widget such as Intercom, Crisp or
+//!   Zendesk, a contact or support page) and a way to give feedback (a
+//!   feedback widget or form);
+//! - how to reach support, in the documentation or a server-rendered app:
+//!   a `SUPPORT.md`, a contact or support page or view, or a Support or
+//!   Contact section with an address or a link.
 //!
 //! ## Why it matters
 //! Every seed checklist ends with documentation: setup instructions, API
@@ -68,7 +74,12 @@
 //! `recovery_objectives` (`rto`, `rpo`: each `path`, `line` and `value`,
 //! or null), `front_ends` (`dir`, `framework`, `metadata`: `path` and
 //! `line`, or null; `robots`: the file or package, or null; `trackers`;
-//! `consent`: the consent manager, or null).
+//! `consent`: the consent manager, or null; `support_contact`: where a
+//! page shows a contact address, a chat widget, or a contact or support
+//! page; `feedback`: a feedback widget or form; each null when none),
+//! `support_document` (a `SUPPORT.md`, a contact or support page or view
+//! such as `views/contact.pug`, or a Support or Contact section with an
+//! address or a link; null when none).
 //!
 //! ## Settings
 //! - `user_facing` (bool): whether legal pages are required; by default,
@@ -554,11 +565,39 @@ impl Check for Docs {
         }
         report.fact("privacy_policy", privacy);
         report.fact("terms", terms);
+        report.fact("support_document", support_document(&documents));
         let front_ends = front_end::front_ends(&packages);
         judge_front_ends(&mut report, &front_ends);
         report.fact("front_ends", front_ends);
         Ok(report)
     }
+}
+
+/// A document or page that says how to reach support: a `SUPPORT.md`, a
+/// contact or support page or view, or a Support or Contact section with
+/// an address or a link in it.
+fn support_document(documents: &[Document]) -> Option<String> {
+    if let Some(document) = documents.iter().find(|d| d.name == "support.md") {
+        return Some(document.path.clone());
+    }
+    if let Some(page) = front_end::support_page() {
+        return Some(page);
+    }
+    documents
+        .iter()
+        .filter(|d| {
+            d.headings
+                .iter()
+                .any(|h| h.contains("support") || h.contains("contact"))
+        })
+        .find(|d| {
+            let text = workspace::read_text(&d.path).unwrap_or_default();
+            procedures::sections(&text).iter().any(|(heading, body)| {
+                (heading.contains("support") || heading.contains("contact"))
+                    && (body.contains('@') || body.contains("http"))
+            })
+        })
+        .map(|d| d.path.clone())
 }
 
 /// `seo-missing` for a web front-end without page metadata or a
