@@ -37,6 +37,7 @@ fn check_example_at(
         .args(extra)
         .env("GONOGO_BASE_URL", base_url)
         .env("GONOGO_HTTP_URL", http_url)
+        .env("GONOGO_SITE_URL", base_url)
         .output()
         .expect("runs");
     let report = json_report(&output);
@@ -104,9 +105,14 @@ fn a_well_configured_service_is_a_go() {
         "live-errors-hide-internals",
         "live-behind-edge",
         "live-protected-routes-refuse",
+        "live-legal-pages",
     ] {
         assert_eq!(rule(&report, live)["status"], "pass", "{live}: {facts:#}");
     }
+    assert_eq!(
+        facts["legal_pages"]["privacy"]["url"],
+        format!("{}/privacy", service.base_url())
+    );
     assert_eq!(
         facts["errors"]["not_found"]["path"],
         "/gonogo-probe-no-such-route"
@@ -166,6 +172,10 @@ fn a_badly_configured_service_fails_exactly_the_live_rules_it_breaks() {
         serde_json::json!(["stack trace", "server path"])
     );
     assert_eq!(facts["rate_limit"]["requests"], 20, "the burst is bounded");
+    // Every path answers the same page: a single-page app's legal pages
+    // cannot be told without its script, and the rule says so.
+    assert_eq!(facts["legal_pages"]["inconclusive"], true, "{facts:#}");
+    assert_eq!(rule(&report, "live-legal-pages")["status"], "skip");
     let message = rule(&report, "live-certificate-fresh")["message"]
         .as_str()
         .unwrap_or_default();
@@ -678,4 +688,27 @@ fn a_failed_mail_lookup_fails_the_mail_rules_instead_of_skipping_them() {
         assert_eq!(rule(&failed, id)["message"], message, "{id}");
     }
     assert_eq!(failed["decision"]["verdict"], "no-go");
+}
+
+#[test]
+fn a_website_without_its_legal_pages_fails_naming_the_paths_tried() {
+    let ca = TestCa::new();
+    let service = Service::start(
+        &ca,
+        Behaviour {
+            legal_pages: false,
+            ..Behaviour::good()
+        },
+    );
+    let folder = ca_folder(&ca);
+    let (_, report) = check_example(&service, &folder, &[]);
+    let legal = rule(&report, "live-legal-pages");
+    assert_eq!(legal["status"], "fail", "{legal:#}");
+    let message = legal["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("no privacy policy is published at")
+            && message.contains("/privacy: 404")
+            && message.contains("/terms-of-service: 404"),
+        "{message}"
+    );
 }

@@ -172,6 +172,9 @@ pub static BUILTINS: &[Builtin] = &[
             "foreign_origin",
             "http_url",
             "http_url_env",
+            "protected_paths",
+            "site_url",
+            "site_url_env",
             "rate_limit_burst",
             "latency_samples",
         ],
@@ -220,6 +223,8 @@ pub static BUILTINS: &[Builtin] = &[
             "api_url_env",
             "topics",
             "required_secrets",
+            "ignore_runs",
+            "job_env",
         ],
         source: include_str!("../../guest-checks/checks/github/src/lib.rs"),
     },
@@ -398,6 +403,34 @@ pub fn docs(builtin: &Builtin) -> String {
 mod tests {
     use super::*;
     use std::collections::BTreeSet;
+
+    /// The fields of a check's `Config` struct in its source, if it has one.
+    fn config_fields(source: &str) -> Option<BTreeSet<String>> {
+        let start = source.find("pub struct Config {")?;
+        let body = &source[start..];
+        let body = &body[body.find('{')? + 1..body.find("\n}")?];
+        Some(
+            body.lines()
+                .map(str::trim)
+                .filter(|l| !l.starts_with("//") && !l.starts_with('#'))
+                .filter_map(|l| l.strip_prefix("pub ").unwrap_or(l).split_once(':'))
+                .map(|(name, _)| name.trim().to_owned())
+                .filter(|name| !name.is_empty())
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn every_setting_a_check_reads_is_accepted_in_a_pack() {
+        for builtin in BUILTINS {
+            let Some(fields) = config_fields(builtin.source) else {
+                continue;
+            };
+            let accepted: BTreeSet<String> =
+                builtin.settings.iter().map(|s| (*s).to_owned()).collect();
+            assert_eq!(fields, accepted, "builtin:{}", builtin.name);
+        }
+    }
 
     #[test]
     fn build_time_digests_are_the_embedded_components_digests() {

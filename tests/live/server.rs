@@ -89,6 +89,8 @@ pub struct Behaviour {
     /// Errors as a development build answers them: unknown routes fall
     /// back to 200, a malformed JSON body is a 500 with its stack trace.
     pub development_errors: bool,
+    /// The privacy policy at `/privacy` and the terms at `/terms-of-service`.
+    pub legal_pages: bool,
 }
 
 impl Behaviour {
@@ -111,6 +113,7 @@ impl Behaviour {
             redirect_http: true,
             certificate_days: 200,
             development_errors: false,
+            legal_pages: true,
         }
     }
 
@@ -130,6 +133,7 @@ impl Behaviour {
             redirect_http: false,
             certificate_days: 10,
             development_errors: true,
+            legal_pages: false,
         }
     }
 }
@@ -366,6 +370,10 @@ fn route(request: &Request, state: &State, headers: &mut Vec<(String, String)>) 
             (200, r#"{"id":1,"email":"ada@example.org"}"#.into())
         }
         ("GET", "/auth/me") => (401, r#"{"message":"Unauthorized"}"#.into()),
+        ("GET", "/privacy") if behaviour.legal_pages => (200, legal_page("Privacy policy")),
+        ("GET", "/terms-of-service") if behaviour.legal_pages => {
+            (200, legal_page("Terms of service"))
+        }
         ("GET", "/big") => (200, "x".repeat(64 << 10)),
         ("GET", "/slow") => {
             std::thread::sleep(Duration::from_secs(3));
@@ -392,6 +400,13 @@ fn route(request: &Request, state: &State, headers: &mut Vec<(String, String)>) 
         ("GET", _) if behaviour.development_errors => (200, r#"{"app":"index.html"}"#.into()),
         _ => (404, r#"{"message":"Not Found"}"#.into()),
     }
+}
+
+/// A page of the website, as a server-rendered site answers it.
+fn legal_page(title: &str) -> String {
+    format!(
+        "<!doctype html><html><head><title>{title} · Shop</title></head><body><h1>{title}</h1><p>This {title} says what Shop does with the data of the people who use it, for how long it keeps it, and how to reach us about it.</p></body></html>"
+    )
 }
 
 fn reason(status: u16) -> &'static str {

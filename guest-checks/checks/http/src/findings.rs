@@ -88,6 +88,14 @@ pub const PROTECTED_ROUTE_OPEN: &str = "protected-route-open";
 /// (warn, low) no protected route was found to probe.
 pub const PROTECTED_ROUTE_NOT_FOUND: &str = "protected-route-not-found";
 
+/// (fail, medium) no privacy policy answers on the public website; skip
+/// when the site is a single-page app that cannot be judged.
+pub const PRIVACY_POLICY_UNPUBLISHED: &str = "privacy-policy-unpublished";
+
+/// (fail, medium) no terms of service answer on the public website; skip
+/// likewise.
+pub const TERMS_UNPUBLISHED: &str = "terms-unpublished";
+
 /// Every id above, in the order of the check's documentation.
 pub const ALL: &[&str] = &[
     NOT_CONFIGURED,
@@ -117,4 +125,6 @@ pub const ALL: &[&str] = &[
     NO_EDGE,
     PROTECTED_ROUTE_OPEN,
     PROTECTED_ROUTE_NOT_FOUND,
+    PRIVACY_POLICY_UNPUBLISHED,
+    TERMS_UNPUBLISHED,
 ];

@@ -87,7 +87,10 @@
 //! `vary_accept_encoding`, `enabled`); `latency` (`samples`, `p50_ms`,
 //! `p95_ms`, `max_ms`); `unauthenticated` (`path`, `status`,
 //! `with_made_up_token`, or null when no protected route answered); `edge` (`behind`, `provider` or null); `errors` (`not_found` and `malformed_json`: `path`,
-//! `status`, `leaks`; null when no health route answered).
+//! `status`, `leaks`; null when no health route answered); `legal_pages`
+//! (`site_url`, `privacy` and `terms`: each `url` or null, `inconclusive`
+//! when the site answers every path with one page; null without a site
+//! URL).
 //!
 //! ## Settings
 //! - `base_url` (string) or `base_url_env` (the name of a granted variable
@@ -101,6 +104,10 @@
 //! - `foreign_origin` (default `https://gonogo-probe.invalid`).
 //! - `http_url` or `http_url_env`: the plain-HTTP URL to test the redirect.
 //! - `protected_paths` (list of paths): routes that need a signed-in user.
+//! - `site_url` or `site_url_env`: the public website, where the privacy
+//!   policy (`/privacy`, `/privacy-policy`, `/legal/privacy`) and the
+//!   terms of service (`/terms`, `/terms-of-service`, `/tos`…) are looked
+//!   for; probed even without a base URL.
 //! - `rate_limit_burst` (1–100, default 20), `latency_samples` (1–20, default 5).
 //!
 //! ## Findings
@@ -123,6 +130,9 @@
 //! - `no-edge` (warn, low): no CDN or WAF answers in front of the service.
 //! - `unknown-route-not-404` (fail, medium), `malformed-json-server-error`
 //!   (fail, high), `error-leaks-internals` (fail, high).
+//! - `privacy-policy-unpublished`, `terms-unpublished` (fail, medium): the
+//!   page answers at none of its usual paths on the website (skip when the
+//!   site answers every path with one page: a single-page app).
 
 mod access;
 mod client;
@@ -130,11 +140,12 @@ mod edge;
 mod errors;
 pub mod findings;
 mod judge;
+mod legal;
 mod steps;
 
 use client::{Answer, send};
 use gonogo_check::probe::HttpResponse;
-use gonogo_check::{Check, Finding, Info, Report, Severity};
+use gonogo_check::{Check, Finding, Info, Report, Severity, Value};
 use serde::Deserialize;
 
 const DEFAULT_HEALTH: &[&str] = &["/health", "/healthz", "/api/health", "/api/v1/health"];
@@ -173,6 +184,8 @@ pub struct Config {
     http_url: Option<String>,
     http_url_env: Option<String>,
     protected_paths: Option<Vec<String>>,
+    site_url: Option<String>,
+    site_url_env: Option<String>,
     rate_limit_burst: Option<u32>,
     latency_samples: Option<u32>,
 }
@@ -276,6 +289,18 @@ impl Check for Http {
 
     fn run(config: Config) -> Result<Report, String> {
         let mut report = Report::new();
+        let site = setting(&config.site_url, &config.site_url_env)?;
+        let site_set = site.is_some();
+        match site {
+            Some(site) => {
+                let site = url::Url::parse(&site)
+                    .ok()
+                    .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+                    .ok_or_else(|| format!("the site URL `{site}` is not an http(s) URL"))?;
+                legal::legal_pages(&mut report, &site);
+            }
+            None => report.fact("legal_pages", Value::Null),
+        }
         let Some(base) = setting(&config.base_url, &config.base_url_env)? else {
             report.fact("probed", false);
             let via = config
@@ -287,7 +312,14 @@ impl Check for Http {
                 findings::NOT_CONFIGURED,
                 gonogo_check::Status::Skip,
                 Severity::Info,
-                format!("no base URL to probe{via}: live checks are skipped"),
+                format!(
+                    "no base URL to probe{via}: live checks are skipped{}",
+                    match (&config.site_url_env, site_set) {
+                        (Some(name), false) =>
+                            format!(", and no website (`{name}`) to look for the legal pages on"),
+                        _ => String::new(),
+                    }
+                ),
             ));
             return Ok(report);
         };
