@@ -298,6 +298,10 @@ fn checks_list_as_json_describes_every_check_with_its_grants() {
         .expect("the pack's http check");
     assert_eq!(
         http["grants"]["hosts"],
-        serde_json::json!(["env:GONOGO_BASE_URL", "env:GONOGO_HTTP_URL"])
+        serde_json::json!([
+            "env:GONOGO_BASE_URL",
+            "env:GONOGO_HTTP_URL",
+            "env:GONOGO_SITE_URL"
+        ])
     );
 }

@@ -19,12 +19,21 @@ const PACK: &str = "policies/production-readiness";
 const APP_PASSWORD: &str = "Ro-role-Passw0rd-4Kx";
 const REDIS_PASSWORD: &str = "Redis-Passw0rd-91Zt";
 
-/// A Prisma project with two migrations, using BullMQ (so Redis must not evict).
+/// A Prisma project with two migrations and a seed script that fills the
+/// roles, using BullMQ (so Redis must not evict).
 fn project() -> Project {
     let project = Project::new();
     project.write(
         "package.json",
-        r#"{"name":"api","scripts":{"start":"node dist/main.js"},"dependencies":{"@prisma/client":"5.0.0","bullmq":"5.0.0"}}"#,
+        r#"{"name":"api","scripts":{"start":"node dist/main.js"},"prisma":{"seed":"tsx prisma/seed.ts"},"dependencies":{"@prisma/client":"5.0.0","bullmq":"5.0.0"}}"#,
+    );
+    project.write(
+        "prisma/schema.prisma",
+        "model User {\n  id Int @id\n  email String @unique\n}\nmodel Post {\n  id Int @id\n  authorId Int\n}\nmodel Role {\n  id Int @id\n  name String\n}\n",
+    );
+    project.write(
+        "prisma/seed.ts",
+        "import { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\nawait prisma.role.upsert({ where: { id: 1 }, update: {}, create: { id: 1, name: 'admin' } });\n",
     );
     project.write(
         "prisma/migrations/migration_lock.toml",
@@ -193,6 +202,7 @@ fn a_well_kept_postgres_passes_and_is_only_read() {
     );
     for id in [
         "db-reachable",
+        "db-seed-data-present",
         "db-migrations-applied",
         "db-tls",
         "db-refuses-plaintext",
@@ -212,6 +222,8 @@ fn a_well_kept_postgres_passes_and_is_only_read() {
     assert_eq!(postgres["certificate_verified"], true);
     assert_eq!(postgres["pool_size"], 5);
     assert_eq!(postgres["migrations"]["applied"], 2);
+    assert_eq!(postgres["seed_source"], "prisma/seed.ts", "{postgres:#}");
+    assert_eq!(postgres["seed_tables"], 1);
     // Redis is not granted a URL here: its rules skip, saying why.
     assert_eq!(status(&report, "redis-auth-required"), "skip");
     assert_no_secret(&printed(&output, &[]));
@@ -284,6 +296,7 @@ fn a_neglected_postgres_fails_each_item() {
         ("db-timezone-utc", "fail"),
         ("db-foreign-keys-indexed-live", "fail"),
         ("db-connections-headroom", "fail"),
+        ("db-seed-data-present", "fail"),
     ] {
         assert_eq!(
             status(&report, id),
@@ -314,6 +327,14 @@ fn a_neglected_postgres_fails_each_item() {
         .unwrap_or_default()
         .to_owned();
     assert!(headroom.contains("`DB_POOL_SIZE` (500)"), "{headroom}");
+    let seeded = rule(&report, "db-seed-data-present")["message"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        seeded.contains("empty or missing: Role (tables prisma/seed.ts fills)"),
+        "{seeded}"
+    );
     assert_eq!(output.status.code(), Some(1), "NO-GO");
     assert_no_secret(&printed(&output, &[]));
 

@@ -20,7 +20,11 @@
 //! - **connections**: in use against `max_connections` less the reserved
 //!   ones, and the pool (the URL's `connection_limit`, else the variable
 //!   `pool_size_env` names) within them;
-//! - each table of `seed_tables` has rows;
+//! - each table of `seed_tables` has rows; without that setting, each
+//!   table the project's Prisma seed script fills (the script
+//!   `package.json`'s `prisma.seed` runs, else `prisma/seed.ts`, with a
+//!   `seed/` folder beside it: the models it creates or upserts, mapped to
+//!   their tables by the schema's `@@map`);
 //! - its host resolves to **private** addresses only.
 //!
 //! Redis: a client without credentials is refused (`NOAUTH`); persistence
@@ -57,7 +61,9 @@
 //! `in_use`, `pool_size`, `migrations` (null without Prisma migrations in
 //! the repository: `folder`, `repository`, `applied`, `missing`, `failed`,
 //! `rolled_back`), `foreign_keys`, `unindexed_foreign_keys`,
-//! `indexed_columns`, `unindexed_columns`, `seed_tables`, `empty_tables`.
+//! `indexed_columns`, `unindexed_columns`, `seed_tables` (how many),
+//! `seed_source` (`seed_tables`, the seed script's path, or null),
+//! `empty_tables`.
 //! `redis` (null when not asked): `variable`, `reached`, `error`,
 //! `auth_required`, `aof`, `rdb`, `maxmemory`, `policy`,
 //! `expected_policies`, `queue`, `tls`, `addresses`, `private`, `version`.
@@ -65,7 +71,8 @@
 //! ## Settings
 //! - `timezone` (string, default `UTC`): the expected server time zone.
 //! - `indexed_columns` (list of `table.column`): columns that must lead an index.
-//! - `seed_tables` (list of `table` or `schema.table`): tables that must have rows.
+//! - `seed_tables` (list of `table` or `schema.table`): tables that must
+//!   have rows (by default, those the Prisma seed script fills).
 //! - `eviction_policies` (list): the Redis policies accepted, instead of
 //!   the default (`noeviction` with a job queue, else `allkeys-lru`,
 //!   `allkeys-lfu`).
@@ -101,6 +108,7 @@ pub mod findings;
 pub mod migrations;
 pub mod postgres;
 pub mod redis;
+mod seed_script;
 pub mod table;
 
 use gonogo_check::datastore::{self, Engine};

@@ -581,12 +581,22 @@ fn seed_facts(
     config: &Config,
     facts: &mut Map<String, Value>,
 ) {
-    facts.insert("seed_tables".into(), json!(config.seed_tables.len()));
-    if config.seed_tables.is_empty() {
+    // The pack's own list, else what the project's Prisma seed script fills.
+    let (source, tables) = if config.seed_tables.is_empty() {
+        match crate::seed_script::seeded_tables() {
+            Some((script, tables)) => (Value::from(script), tables),
+            None => (Value::Null, Vec::new()),
+        }
+    } else {
+        (Value::from("seed_tables"), config.seed_tables.clone())
+    };
+    facts.insert("seed_tables".into(), json!(tables.len()));
+    facts.insert("seed_source".into(), source.clone());
+    if tables.is_empty() {
         facts.insert("empty_tables".into(), json!([]));
         return;
     }
-    let question = Question::RowCounts(config.seed_tables.clone());
+    let question = Question::RowCounts(tables.clone());
     let Some(counts) = asked(report, findings::SEED_DATA_MISSING, variable, &question) else {
         facts.insert("empty_tables".into(), Value::Null);
         return;
@@ -600,7 +610,7 @@ fn seed_facts(
     if empty.is_empty() {
         report.push(Finding::pass(
             findings::SEED_DATA_MISSING,
-            format!("the {} seed tables have rows", config.seed_tables.len()),
+            format!("the {} seed tables have rows", tables.len()),
         ));
     } else {
         report.push(
@@ -608,8 +618,13 @@ fn seed_facts(
                 findings::SEED_DATA_MISSING,
                 Severity::Medium,
                 format!(
-                    "PostgreSQL at `{variable}`: empty or missing: {}",
-                    listed(&empty)
+                    "PostgreSQL at `{variable}`: empty or missing: {}{}",
+                    listed(&empty),
+                    source
+                        .as_str()
+                        .filter(|s| *s != "seed_tables")
+                        .map(|script| format!(" (tables {script} fills)"))
+                        .unwrap_or_default()
                 ),
             )
             .fix("run the production seed (roles, admin user, templates) after migrating"),
