@@ -91,6 +91,9 @@ pub const TWO_FACTOR_MISSING: &str = "two-factor-missing";
 /// one by email.
 pub const PASSWORD_RESET_MISSING: &str = "password-reset-missing";
 
+/// (warn, medium) a Prisma read inside a loop over rows (an N+1 query).
+pub const QUERY_IN_LOOP: &str = "query-in-loop";
+
 /// (warn, low) the logger masks no field.
 pub const LOG_REDACTION_MISSING: &str = "log-redaction-missing";
 
@@ -161,6 +164,7 @@ pub const ALL: &[&str] = &[
     WEBHOOK_UNVERIFIED,
     TWO_FACTOR_MISSING,
     PASSWORD_RESET_MISSING,
+    QUERY_IN_LOOP,
     LOG_REDACTION_MISSING,
     SECRET_LOGGED,
     PASSWORD_POLICY_WEAK,

@@ -115,7 +115,9 @@
 //! sessions in Redis, or null, `redis_at`),
 //! `prisma_queries` (`model`: the client accessor, `fields`: the top-level
 //! keys of a literal `where`, `method`, `path`, `line`; at most 500),
-//! `data_rights` (`export`, `deletion`: `route` = `METHOD /path`, `path`,
+//! `queries_in_loops` (Prisma reads inside a loop over rows — `for`,
+//! `while`, `.forEach`/`.map` callbacks —: `model`, `method`, `path`,
+//! `line`; at most 50), `data_rights` (`export`, `deletion`: `route` = `METHOD /path`, `path`,
 //! `line`, or null), `moderation` (`ai_sdk` or null, `moderated`, `at`),
 //! `packages` (the npm packages imported by
 //! the code reached, type-only imports aside), `env` (`read`,
@@ -170,6 +172,8 @@
 //! - `two-factor-missing` (warn, low): no TOTP or WebAuthn.
 //! - `password-reset-missing` (warn, medium): users have passwords, but no
 //!   route resets a forgotten one by email.
+//! - `query-in-loop` (warn, medium): a Prisma read inside a loop over rows
+//!   (an N+1 query).
 //! - `log-redaction-missing` (warn, low): the logger masks no field.
 //! - `secret-logged` (fail, high): a log call prints a secret read from the
 //!   environment (`console.log(process.env.DATABASE_URL)`).
@@ -350,6 +354,7 @@ fn inspect(service: &node::Service, packages: &[node::Package], sink: &mut Sink)
     facts["uploads"] = features::upload_limits(&modules, sink);
     facts["caching"] = features::caching(&modules, sink);
     facts["prisma_queries"] = features::prisma_queries(&modules);
+    facts["queries_in_loops"] = features::queries_in_loops(&modules, sink);
     facts["data_rights"] = features::data_rights(&modules, &routes, sink);
     facts["moderation"] = features::moderation(&modules, sink);
     facts["packages"] = json!(packages_imported(&modules));
@@ -388,6 +393,7 @@ const FEATURES: &[&str] = &[
     "uploads",
     "caching",
     "prisma_queries",
+    "queries_in_loops",
     "data_rights",
     "moderation",
     "packages",

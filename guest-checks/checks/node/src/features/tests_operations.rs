@@ -1,4 +1,4 @@
-//! The detectors of APM, metrics and log redaction, on small modules.
+//! The detectors of APM, metrics, log redaction and N+1 queries, on small modules.
 
 use super::tests::{one, sink};
 use super::*;
@@ -218,4 +218,24 @@ fn the_columns_prisma_queries_filter_on_are_read() {
             ("orderItem".to_owned(), vec!["orderId".to_owned()]),
         ]
     );
+}
+
+#[test]
+fn prisma_reads_inside_loops_are_n_plus_one_queries() {
+    let loops = [
+        "import { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\nfor (const order of orders) {\n  order.user = await prisma.user.findUnique({ where: { id: order.userId } });\n}",
+        "const prisma = new PrismaClient();\nawait Promise.all(orders.map((o) => prisma.user.findUnique({ where: { id: o.userId } })));",
+        "const prisma = new PrismaClient();\nfor (const id of ids) await this.prisma.item.count({ where: { id } });",
+    ];
+    for source in loops {
+        let mut findings = sink();
+        let found = queries_in_loops(&one(source), &mut findings);
+        assert_eq!(found.as_array().map(Vec::len), Some(1), "{source}");
+        assert!(format!("{:?}", findings.findings).contains("query-in-loop"));
+    }
+    let batched = "const prisma = new PrismaClient();\nconst users = await prisma.user.findMany({ where: { id: { in: ids } } });\nfor (const order of orders) { order.user = users.find((u) => u.id === order.userId); }";
+    let mut findings = sink();
+    let found = queries_in_loops(&one(batched), &mut findings);
+    assert_eq!(found.as_array().map(Vec::len), Some(0));
+    assert!(findings.findings.is_empty());
 }
