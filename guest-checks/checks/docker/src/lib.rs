@@ -65,7 +65,10 @@
 //! Flagger, Fly.io `[deploy] strategy`), `health-checked-switch` (Railway
 //! and Render with a health check path: the new version takes traffic once
 //! healthy), `switch` (the same without a health check), `rolling`,
-//! `recreate`, `immediate`, or null), `defaults` (what comes
+//! `recreate`, `immediate`, or null), `deploys_on_push` (Render's
+//! `autoDeploy`, true unless turned off; null where the repository cannot
+//! show it: Railway, Heroku and Fly.io link the repository in their
+//! dashboards), `defaults` (what comes
 //! from the platform's defaults: Railway and Kubernetes restart, Render
 //! and Fly.io machines have a size), or `error`.
 //!

@@ -60,6 +60,9 @@ struct Said {
     replicas: Option<u64>,
     autoscaling: Option<bool>,
     strategy: Option<&'static str>,
+    /// Whether the platform deploys each push on its own (Render's
+    /// `autoDeploy`), or null where the repository cannot show it.
+    deploys_on_push: Option<bool>,
     defaults: Vec<&'static str>,
 }
 
@@ -84,6 +87,7 @@ fn railway(config: &Value) -> Said {
         } else {
             "switch"
         }),
+        deploys_on_push: None,
         defaults: if policy.is_none() {
             vec!["restart"]
         } else {
@@ -134,6 +138,10 @@ fn render(config: &Value) -> Said {
                 "switch"
             },
         ),
+        // Render deploys every push of the linked branch unless told not to.
+        deploys_on_push: Some(
+            !services.is_empty() && services.iter().all(|s| s["autoDeploy"] != false),
+        ),
         defaults: vec!["restart", "limits"],
     }
 }
@@ -179,6 +187,7 @@ fn fly(config: &Value) -> Said {
                 _ => "rolling",
             },
         ),
+        deploys_on_push: None,
         defaults: vec!["limits"],
     }
 }
@@ -215,6 +224,7 @@ fn pm2(path: &str, text: &str) -> Said {
         replicas: instances,
         autoscaling: None,
         strategy: None,
+        deploys_on_push: None,
         defaults: if autorestart_off {
             Vec::new()
         } else {
@@ -288,6 +298,7 @@ fn kubernetes(text: &str) -> Option<Said> {
             replicas: values["replicaCount"].as_u64(),
             autoscaling: values["autoscaling"]["enabled"].as_bool(),
             strategy: None,
+            deploys_on_push: None,
             defaults: vec!["restart"],
         });
     }
@@ -350,6 +361,7 @@ fn kubernetes(text: &str) -> Option<Said> {
                 .into_iter()
                 .find(|s| strategies.contains(s))
         },
+        deploys_on_push: None,
         defaults: vec!["restart"],
     })
 }
@@ -454,6 +466,7 @@ pub fn platforms() -> Vec<Value> {
                 "replicas": said.replicas,
                 "autoscaling": said.autoscaling,
                 "strategy": said.strategy,
+                "deploys_on_push": said.deploys_on_push,
                 "defaults": said.defaults,
             })),
             None if matches!(kind, "railway" | "fly" | "render") => {
@@ -551,6 +564,12 @@ mod tests {
             &yaml::parse("services:\n  - type: web\n    name: api\n    healthCheckPath: /health\n    scaling: {minInstances: 1, maxInstances: 3, targetCPUPercent: 60}\n")
                 .expect("yaml"),
         );
+        assert_eq!(w.deploys_on_push, Some(true));
+        let manual = render(
+            &yaml::parse("services:\n  - type: web\n    name: api\n    autoDeploy: false\n")
+                .expect("yaml"),
+        );
+        assert_eq!(manual.deploys_on_push, Some(false));
         assert_eq!(
             (w.autoscaling, w.strategy),
             (Some(true), Some(HEALTH_CHECKED_SWITCH))
