@@ -65,7 +65,12 @@
 //! the README or a setup guide), `setup_guide` (the guide's path, or null),
 //! `env_example` (path or null),
 //! `api_docs` (`file`, `generated`, `markdown` or null), `api_reference`
-//! (the Markdown reference's path, or null), `deployment_guide`,
+//! (the Markdown reference's path, or null), `api_generator` (a generator
+//! that documents every route by construction: `@nestjs/swagger`,
+//! `@fastify/swagger`, `tsoa`; or null), `documented_endpoints` (`method`
+//! and `path`, parameters as `{}`, from the OpenAPI document's `paths`,
+//! swagger-jsdoc's `@swagger` blocks and the Markdown reference's
+//! `METHOD /path` lines; at most 500), `deployment_guide`,
 //! `changelog_current` (the changelog has a heading with the root
 //! package's `version` or `Unreleased`; null without either), `runbook`, `incident_plan`,
 //! `escalation`, `rollback_plan`, `backup_restore`, `changelog`, `security_policy`,
@@ -102,6 +107,7 @@
 //! - `changelog-missing`, `security-policy-missing` (warn, low).
 //! - `privacy-policy-missing`, `terms-missing` (fail, medium): user-facing only.
 
+mod api_reference;
 pub mod findings;
 mod front_end;
 mod objectives;
@@ -384,7 +390,7 @@ impl Check for Docs {
         } else {
             None
         };
-        report.fact("api_reference", reference);
+        report.fact("api_reference", reference.clone());
         if api_docs.is_none() {
             report.push(
                 Finding::warn(
@@ -396,6 +402,21 @@ impl Check for Docs {
             );
         }
         report.fact("api_docs", api_docs);
+        report.fact(
+            "api_generator",
+            api_reference::COMPLETE_GENERATORS
+                .iter()
+                .find(|g| packages.iter().any(|p| p.depends_on(g)))
+                .copied(),
+        );
+        report.fact(
+            "documented_endpoints",
+            api_reference::documented(
+                spec_file.map(|f| f.path),
+                reference.as_deref(),
+                packages.iter().any(|p| p.depends_on("swagger-jsdoc")),
+            ),
+        );
 
         let procedures: [(&str, &str, &[&str], &str); 8] = [
             (

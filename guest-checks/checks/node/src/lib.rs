@@ -117,7 +117,9 @@
 //! keys of a literal `where`, `method`, `path`, `line`; at most 500),
 //! `queries_in_loops` (Prisma reads inside a loop over rows — `for`,
 //! `while`, `.forEach`/`.map` callbacks —: `model`, `method`, `path`,
-//! `line`; at most 50), `data_rights` (`export`, `deletion`: `route` = `METHOD /path`, `path`,
+//! `line`; at most 50), `routes` (`method`, `path` with parameters as
+//! `{}`, under the Nest controller's prefix; Express mounts are not
+//! followed; at most 300), `data_rights` (`export`, `deletion`: `route` = `METHOD /path`, `path`,
 //! `line`, or null), `moderation` (`ai_sdk` or null, `moderated`, `at`),
 //! `packages` (the npm packages imported by
 //! the code reached, type-only imports aside), `env` (`read`,
@@ -356,6 +358,7 @@ fn inspect(service: &node::Service, packages: &[node::Package], sink: &mut Sink)
     facts["prisma_queries"] = features::prisma_queries(&modules);
     facts["queries_in_loops"] = features::queries_in_loops(&modules, sink);
     facts["data_rights"] = features::data_rights(&modules, &routes, sink);
+    facts["routes"] = features::routes(&modules, &routes);
     facts["moderation"] = features::moderation(&modules, sink);
     facts["packages"] = json!(packages_imported(&modules));
     facts["env"] = env_documentation(&package.dir, &read, sink);
@@ -395,6 +398,7 @@ const FEATURES: &[&str] = &[
     "prisma_queries",
     "queries_in_loops",
     "data_rights",
+    "routes",
     "moderation",
     "packages",
     "env",

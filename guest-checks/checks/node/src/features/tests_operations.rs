@@ -239,3 +239,24 @@ fn prisma_reads_inside_loops_are_n_plus_one_queries() {
     assert_eq!(found.as_array().map(Vec::len), Some(0));
     assert!(findings.findings.is_empty());
 }
+
+#[test]
+fn routes_are_listed_and_context_reads_are_not() {
+    let modules = one(
+        "app.get('/users/:id', (c) => c.json({ id: c.get('requestId') }));\n@Controller('orders')\nexport class Orders {\n  @Post(':id/cancel')\n  cancel() {}\n}",
+    );
+    let found = routes(&modules, &crate::scan::routes_by_module(&modules));
+    let listed: Vec<String> = found
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|r| {
+            format!(
+                "{} {}",
+                r["method"].as_str().unwrap_or_default(),
+                r["path"].as_str().unwrap_or_default()
+            )
+        })
+        .collect();
+    assert_eq!(listed, ["GET /orders/users/{}", "POST /orders/{}/cancel"]);
+}
