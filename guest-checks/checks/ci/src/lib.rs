@@ -71,6 +71,7 @@
 //! `path`, `interval`, `npm`), `tests`
 //! (`unit`, `api`, `browser`, `load`: how many test files of each kind,
 //! `load_with_thresholds`: load scripts that set pass criteria,
+//! `requested_paths`: the paths API tests request, parameters as `{}`,
 //! and `examples`: a path of each; `topics`: `auth`, `payment`, `upload`,
 //! `webhook`, `errors`, how many test files exercise each, with
 //! `examples`; null without JavaScript or TypeScript source).

@@ -2,7 +2,9 @@
 //! API tests drive the server (`supertest`, Fastify `inject`, Hono
 //! `app.request`, a Postman collection), browser end-to-end tests drive a browser (Playwright,
 //! Cypress, Puppeteer), load tests are k6 or Artillery scripts; other test
-//! files are unit tests. A load script's pass criteria are its k6
+//! files are unit tests. The paths API tests request (and the requests of
+//! a Postman collection) are kept, as routes
+//! read them (`/users/${id}` → `/users/{}`). A load script's pass criteria are its k6
 //! `thresholds` or Artillery `ensure` block: without them a load test
 //! passes however slow or failing the service is.
 
@@ -22,6 +24,9 @@ pub enum Kind {
 }
 
 const SOURCE_EXTENSIONS: &[&str] = &[".js", ".jsx", ".ts", ".tsx", ".mjs", ".cjs", ".mts", ".cts"];
+
+/// Request paths of API tests kept at most.
+const MAX_REQUESTED: usize = 1_000;
 
 /// How many test files are read to tell their kind; the others are told
 /// by their path.
@@ -83,6 +88,53 @@ pub fn kind_of(path: &str, text: &str) -> Kind {
     }
 }
 
+/// The request paths of a Postman collection's text, as routes read them
+/// (`{{APIURL}}/articles/:slug` → `/articles/{}`).
+fn postman_paths(text: &str) -> Vec<String> {
+    fn walk(item: &Value, found: &mut Vec<String>) {
+        if let Some(items) = item["item"].as_array() {
+            for child in items {
+                walk(child, found);
+            }
+        }
+        let url = &item["request"]["url"];
+        let raw = url["raw"]
+            .as_str()
+            .or_else(|| url.as_str())
+            .map(str::to_owned)
+            .or_else(|| {
+                url["path"].as_array().map(|parts| {
+                    let parts: Vec<&str> = parts.iter().filter_map(Value::as_str).collect();
+                    format!("/{}", parts.join("/"))
+                })
+            });
+        if let Some(raw) = raw {
+            // Past the scheme and host, or the `{{baseUrl}}` variable.
+            let after_host = raw.split_once("://").map_or(raw.as_str(), |(_, rest)| {
+                rest.find('/').map_or("", |at| &rest[at..])
+            });
+            let path = if after_host.starts_with("{{") {
+                after_host.split_once("}}").map_or("", |(_, rest)| rest)
+            } else {
+                after_host
+            };
+            let path: String = path
+                .split('/')
+                .map(|s| if s.contains("{{") { "{}" } else { s })
+                .collect::<Vec<_>>()
+                .join("/");
+            if path.starts_with('/') {
+                found.push(crate::test_topics::normalized_request(&path));
+            }
+        }
+    }
+    let mut found = Vec::new();
+    if let Some(collection) = gonogo_analysis::graph::parse_jsonc(text) {
+        walk(&collection, &mut found);
+    }
+    found
+}
+
 /// Whether a load script sets pass criteria: k6 `thresholds` in its
 /// options, or an Artillery `ensure` block (`p95`, `maxErrorRate`,
 /// `thresholds`).
@@ -141,6 +193,7 @@ pub fn tests() -> Value {
     let mut topics = crate::test_topics::Tally::default();
     let mut read = 0usize;
     let mut load_with_thresholds = 0usize;
+    let mut requested: Vec<String> = Vec::new();
     let mut load_threshold_example: Option<&str> = None;
     let mut note_thresholds = |path: &'static str, text: &str| {
         if sets_thresholds(text) {
@@ -156,6 +209,15 @@ pub fn tests() -> Value {
         {
             // A Postman collection run by newman tests the API.
             note(Kind::Api, path);
+            let text = workspace::read_text(path).unwrap_or_default();
+            for request in postman_paths(&text) {
+                if request != "/"
+                    && !requested.contains(&request)
+                    && requested.len() < MAX_REQUESTED
+                {
+                    requested.push(request);
+                }
+            }
         } else if is_test_file(path) {
             // Past the first files read, a test file is told by its path
             // alone, so a huge suite costs no more than a listing.
@@ -168,6 +230,17 @@ pub fn tests() -> Value {
             let kind = kind_of(path, &text);
             if kind == Kind::Load {
                 note_thresholds(path, &text);
+            }
+            if kind == Kind::Api {
+                for request in crate::test_topics::request_paths(&text) {
+                    let request = crate::test_topics::normalized_request(request);
+                    if request != "/"
+                        && !requested.contains(&request)
+                        && requested.len() < MAX_REQUESTED
+                    {
+                        requested.push(request);
+                    }
+                }
             }
             note(kind, path);
             topics.note(path, &crate::test_topics::topics_of(path, &text));
@@ -189,6 +262,7 @@ pub fn tests() -> Value {
         "browser": counts[Kind::Browser as usize],
         "load": counts[Kind::Load as usize],
         "load_with_thresholds": load_with_thresholds,
+        "requested_paths": requested,
         "topics": topics.facts(),
         "examples": {
             "unit": examples[Kind::Unit as usize],
@@ -224,6 +298,15 @@ mod tests {
         ] {
             assert!(!is_test_file(path), "{path}");
         }
+    }
+
+    #[test]
+    fn a_postman_collection_s_requests_are_read_as_routes() {
+        let collection = r#"{"item": [{"name": "Auth", "item": [{"request": {"method": "POST", "url": {"raw": "{{APIURL}}/users/login", "host": ["{{APIURL}}"], "path": ["users", "login"]}}}]}, {"request": {"method": "GET", "url": "https://api.example.com/articles/:slug/comments?limit=2"}}, {"request": {"method": "PUT", "url": {"raw": "{{APIURL}}/articles/{{slug}}"}}}]}"#;
+        assert_eq!(
+            postman_paths(collection),
+            ["/users/login", "/articles/{}/comments", "/articles/{}"]
+        );
     }
 
     #[test]
