@@ -55,6 +55,12 @@ pub const SEO_MISSING: &str = "seo-missing";
 /// (warn, medium) a web front-end loads a tracker without a consent manager.
 pub const COOKIE_CONSENT_MISSING: &str = "cookie-consent-missing";
 
+/// (warn, low) nothing says how to reach support.
+pub const SUPPORT_CONTACT_MISSING: &str = "support-contact-missing";
+
+/// (warn, low) no front-end collects feedback.
+pub const FEEDBACK_MISSING: &str = "feedback-missing";
+
 /// Every id above, in the order of the check's documentation.
 pub const ALL: &[&str] = &[
     README_MISSING,
@@ -74,4 +80,6 @@ pub const ALL: &[&str] = &[
     RECOVERY_OBJECTIVES_MISSING,
     SEO_MISSING,
     COOKIE_CONSENT_MISSING,
+    SUPPORT_CONTACT_MISSING,
+    FEEDBACK_MISSING,
 ];

@@ -100,6 +100,9 @@
 //! - `deployment-guide-missing` (warn, medium), likewise.
 //! - `recovery-objectives-missing` (warn, medium): no RTO or no RPO with a
 //!   duration.
+//! - `support-contact-missing` (warn, low): nothing says how to reach
+//!   support; `feedback-missing` (warn, low): no front-end collects
+//!   feedback.
 //! - `seo-missing` (warn, low): a web front-end without page metadata, or
 //!   without a robots.txt or sitemap.
 //! - `cookie-consent-missing` (warn, medium): a web front-end loads a
@@ -586,9 +589,30 @@ impl Check for Docs {
         }
         report.fact("privacy_policy", privacy);
         report.fact("terms", terms);
-        report.fact("support_document", support_document(&documents));
+        let support = support_document(&documents);
         let front_ends = front_end::front_ends(&packages);
         judge_front_ends(&mut report, &front_ends);
+        if support.is_none() && !front_ends.iter().any(|f| !f["support_contact"].is_null()) {
+            report.push(
+                Finding::warn(
+                    findings::SUPPORT_CONTACT_MISSING,
+                    Severity::Low,
+                    "nothing says how to reach support: no SUPPORT.md, no Support or Contact section with an address or a link, no contact page",
+                )
+                .fix("add a `## Support` section with the address (or SUPPORT.md), and a contact page or link in the product"),
+            );
+        }
+        if !front_ends.is_empty() && front_ends.iter().all(|f| f["feedback"].is_null()) {
+            report.push(
+                Finding::warn(
+                    findings::FEEDBACK_MISSING,
+                    Severity::Low,
+                    "no front-end has a feedback widget or a feedback form",
+                )
+                .fix("add a feedback widget (Sentry feedback, Userback, Canny…) or a `Feedback` form"),
+            );
+        }
+        report.fact("support_document", support);
         report.fact("front_ends", front_ends);
         Ok(report)
     }

@@ -91,7 +91,10 @@
 //! `credentials`, `env_fallback_wildcard`, `at`), `rate_limit` (`present`,
 //! `via`, `global`, `auth_routes`, `auth_specific`), `health` (`paths`,
 //! `readiness`, `dependency_checks`), `body_limit` (`explicit`, `value`),
-//! `logger` (`library`, `structured`, `console_calls`), `error_tracking` (`library`,
+//! `logger` (`library`, `structured`, `console_calls`, `level`: the level
+//! written in the logger's configuration, `value`, or the variable it
+//! reads, `env`, with the level used when it is unset, `fallback`, or
+//! `conditional` when a condition chooses it; null when none is written), `error_tracking` (`library`,
 //! `initialized`), `graceful_shutdown` (`handled`, `signals`,
 //! `framework_hooks`, `library`), `node_env_read`, `secret_fallbacks`
 //! (`name`, `path`, `line`), `validation` (`libraries`, `global_pipe`,
@@ -103,13 +106,16 @@
 //! the SQL client reached, or null; `interpolated`: `path`, `line`),
 //! `error_handler` (`present`, `via`, `at`), `access_control` (`present`,
 //! `via`, `at`), `csrf` (`cookie_auth`, `protected`, `via`, `at`),
-//! `webhooks` (`routes`: `path`, `at`; `verified`, `via`, `constant_time`,
+//! `webhooks` (`routes`: `path`, `at`, `verified`: its module, what it
+//! imports, or where it is mounted checks a signature; `verified`, `via`, `constant_time`,
 //! `at`), `password_policy` (`min_length` or null, `at`), `two_factor`
 //! (`library`, `at`), `password_reset` (`route`: `METHOD /path` of a
 //! route that resets a forgotten password, or better-auth's
 //! `sendResetPassword`; `at`; `email_library`: the library that sends
 //! email, or null; `by_email`: the reset goes by email), `secrets_logged` (`name`, `path`, `line`),
-//! `log_redaction` (`present`, `via`, `at`), `apm` (`library`, `at`),
+//! `log_redaction` (`present`, `via`, `at`, `paths`: pino's redacted paths
+//! when written as literals, else null; `covers_credentials`,
+//! `covers_personal`: null when the paths are unknown), `apm` (`library`, `at`),
 //! `metrics` (`library`, `at`), `uploads` (`library` or null, `places`,
 //! `unlimited`: `path`, `line`), `caching` (`via` or null, `at`; `redis`: how it caches or keeps
 //! sessions in Redis, or null, `redis_at`),

@@ -1,4 +1,5 @@
-//! Structured logging, and how often `console` is used instead.
+//! Structured logging, how often `console` is used instead, and the level
+//! the logger is configured with in code.
 
 use super::Sink;
 use crate::findings;
@@ -16,6 +17,60 @@ pub(super) const LOGGER_PACKAGES: &[&str] = &[
     "bunyan",
     "log4js",
 ];
+
+/// The level a logger is configured with in code: `level: 'info'`,
+/// `level: process.env.LOG_LEVEL || 'debug'` (the variable, and the level
+/// when it is unset), or a level chosen by a condition
+/// (`isProduction ? 'info' : 'debug'`), in a module that configures
+/// pino, winston or bunyan.
+fn configured_level(modules: &[Module]) -> Value {
+    for module in modules {
+        if !LOGGER_PACKAGES
+            .iter()
+            .any(|p| module.imports_package(p).is_some())
+        {
+            continue;
+        }
+        let tokens = &module.tokens;
+        for i in 0..tokens.len().saturating_sub(2) {
+            if !(tokens[i].is_ident("level") && tokens[i + 1].is_punct(":")) {
+                continue;
+            }
+            let start = i + 2;
+            let end = (start..tokens.len())
+                .find(|&j| tokens[j].is_punct(",") || tokens[j].is_punct("}"))
+                .unwrap_or(tokens.len());
+            let value = &tokens[start..end];
+            let at = At::of(module, i);
+            let at = json!({"path": at.path, "line": at.line});
+            let strings: Vec<&str> = value
+                .iter()
+                .filter(|t| t.is_string())
+                .map(|t| t.text.as_str())
+                .collect();
+            let env = value
+                .windows(3)
+                .find(|w| w[0].is_ident("env") && w[1].is_punct("."))
+                .map(|w| w[2].text.to_string());
+            if value.iter().any(|t| t.is_punct("?")) && strings.len() >= 2 {
+                return json!({"value": null, "env": env, "fallback": null, "conditional": true, "at": at});
+            }
+            return match (&env, strings.as_slice()) {
+                (Some(_), [fallback]) => {
+                    json!({"value": null, "env": env, "fallback": fallback, "conditional": false, "at": at})
+                }
+                (Some(_), []) => {
+                    json!({"value": null, "env": env, "fallback": null, "conditional": false, "at": at})
+                }
+                (None, [level]) if value.len() == 1 => {
+                    json!({"value": level, "env": null, "fallback": null, "conditional": false, "at": at})
+                }
+                _ => Value::Null,
+            };
+        }
+    }
+    Value::Null
+}
 
 /// Whether a reached module calls `name(` (`json(`, `format.printf(`).
 fn calls_named(modules: &[Module], name: &str) -> bool {
@@ -140,5 +195,6 @@ pub fn logger(modules: &[Module], sink: &mut Sink) -> Value {
         "library": library.map(|(name, _)| name),
         "structured": structured,
         "console_calls": console_calls,
+        "level": configured_level(modules),
     })
 }

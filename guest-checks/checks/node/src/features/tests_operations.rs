@@ -260,3 +260,42 @@ fn routes_are_listed_and_context_reads_are_not() {
         .collect();
     assert_eq!(listed, ["GET /orders/users/{}", "POST /orders/{}/cancel"]);
 }
+
+#[test]
+fn the_fields_pino_redacts_are_judged_where_they_are_written() {
+    let judged = |source: &str| log_redaction(&one(source), &mut sink());
+    let both = judged(
+        "import pino from 'pino';\nexport const logger = pino({ redact: { paths: ['req.headers.authorization', '*.password', '*.email'], censor: '[x]' } });",
+    );
+    assert_eq!(both["covers_credentials"], true);
+    assert_eq!(both["covers_personal"], true);
+    let credentials_only = judged(
+        "import pino from 'pino';\nexport const logger = pino({ redact: ['req.headers.authorization'] });",
+    );
+    assert_eq!(credentials_only["covers_personal"], false);
+    let unknown = judged(
+        "import pino from 'pino';\nconst fields = load();\nexport const logger = pino({ redact: fields });",
+    );
+    assert_eq!(unknown["present"], true);
+    assert!(unknown["paths"].is_null() && unknown["covers_personal"].is_null());
+}
+
+#[test]
+fn the_level_a_logger_is_configured_with_is_read() {
+    let level = |source: &str| logger(&one(source), &mut sink())["level"].clone();
+    let literal =
+        level("import pino from 'pino';\nexport const logger = pino({ level: 'debug' });");
+    assert_eq!(literal["value"], "debug");
+    let from_env = level(
+        "import winston from 'winston';\nexport const logger = winston.createLogger({ level: process.env.LOG_LEVEL || 'info', format: winston.format.json() });",
+    );
+    assert_eq!(
+        (from_env["env"].as_str(), from_env["fallback"].as_str()),
+        (Some("LOG_LEVEL"), Some("info"))
+    );
+    let chosen = level(
+        "import pino from 'pino';\nexport const logger = pino({ level: isProduction ? 'info' : 'debug' });",
+    );
+    assert_eq!(chosen["conditional"], true);
+    assert!(level("import pino from 'pino';\nexport const logger = pino();").is_null());
+}

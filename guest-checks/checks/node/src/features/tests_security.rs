@@ -345,3 +345,73 @@ fn a_password_reset_goes_by_email_or_is_reported_missing() {
     );
     assert_eq!(facts["by_email"], true);
 }
+
+#[test]
+fn each_webhook_route_is_traced_to_a_signature_check() {
+    let module = |path: &str, source: &str, resolved: &[&str]| {
+        let mut module = gonogo_analysis::graph::parse_module(path, source);
+        for (import, target) in module.imports.iter_mut().zip(resolved) {
+            import.resolved = Some((*target).to_owned());
+        }
+        module
+    };
+    let modules = vec![
+        module(
+            "src/routes/webhooks.js",
+            "import { handleOrder } from '../handlers/orders';\nimport { handleRefund } from '../handlers/refunds';\nrouter.post('/webhooks/orders', handleOrder);\nrouter.post('/webhooks/refunds', handleRefund);",
+            &["src/handlers/orders.js", "src/handlers/refunds.js"],
+        ),
+        module(
+            "src/handlers/orders.js",
+            "import { verify } from '../lib/hmac';\nexport const handleOrder = (req, res) => { verify(req); };",
+            &["src/lib/hmac.js"],
+        ),
+        module(
+            "src/lib/hmac.js",
+            "import crypto from 'crypto';\nexport const verify = (req) => crypto.timingSafeEqual(crypto.createHmac('sha256', key).update(req.rawBody).digest(), sig);",
+            &[],
+        ),
+        module(
+            "src/handlers/refunds.js",
+            "export const handleRefund = (req, res) => res.end();",
+            &[],
+        ),
+        // A second route module mounted by an app that verifies before it.
+        module(
+            "src/app.js",
+            "import { shopify } from './routes/shopify';\nimport crypto from 'crypto';\napp.use('/webhooks/shopify', (req, res, next) => { crypto.createHmac('sha256', k); next(); }, shopify);",
+            &["src/routes/shopify.js"],
+        ),
+        module(
+            "src/routes/shopify.js",
+            "router.post('/webhooks/shopify/products', update);",
+            &[],
+        ),
+    ];
+    let facts = webhooks(
+        &modules,
+        &crate::scan::routes_by_module(&modules),
+        &mut sink(),
+    );
+    let verified: Vec<(String, bool)> = facts["routes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|r| {
+            (
+                r["path"].as_str().unwrap_or_default().to_owned(),
+                r["verified"] == true,
+            )
+        })
+        .collect();
+    assert_eq!(
+        verified,
+        [
+            ("/webhooks/orders".to_owned(), true),
+            ("/webhooks/refunds".to_owned(), false),
+            // The mount itself, whose middleware checks the HMAC.
+            ("/webhooks/shopify".to_owned(), true),
+            ("/webhooks/shopify/products".to_owned(), true),
+        ]
+    );
+}

@@ -1,5 +1,7 @@
-//! Incoming webhooks: the routes whose path names a webhook, and whether
-//! the service verifies a signature anywhere it reaches (Stripe
+//! Incoming webhooks: the routes whose path names a webhook, whether each
+//! reaches a signature check (in its module, what it imports, or where it
+//! is mounted), and whether the service verifies a signature anywhere it
+//! reaches (Stripe
 //! `constructEvent`, an HMAC compared in constant time, Shopify, Svix or
 //! Octokit verification).
 
@@ -59,6 +61,85 @@ fn verification(modules: &[Module]) -> Option<(&'static str, At, bool)> {
     None
 }
 
+/// Whether the modules reached from `modules[index]` through its imports
+/// (itself included) check a signature.
+fn closure_verifies(modules: &[Module], index: usize) -> bool {
+    let by_path = |path: &str| modules.iter().position(|m| m.path == path);
+    let mut seen = vec![index];
+    let mut queue = vec![index];
+    while let Some(i) = queue.pop() {
+        if verification(std::slice::from_ref(&modules[i])).is_some() {
+            return true;
+        }
+        for next in modules[i]
+            .imports
+            .iter()
+            .filter_map(|import| import.resolved.as_deref().and_then(by_path))
+        {
+            if !seen.contains(&next) {
+                seen.push(next);
+                queue.push(next);
+            }
+        }
+    }
+    false
+}
+
+/// Whether the route `call` of `modules[index]` reaches a signature check:
+/// the handlers and middleware it names, through the modules they are
+/// imported from (a Nest controller's route, through its module's
+/// imports), or a verifying middleware where the router is mounted (a
+/// module that imports this one, or what that module imports directly).
+fn route_verified(modules: &[Module], index: usize, call: &Call<'_>) -> bool {
+    let module = &modules[index];
+    let tokens = call.tokens();
+    let decorator = call.name_index > 0 && tokens[call.name_index - 1].is_punct("@");
+    let close = gonogo_analysis::js::matching(tokens, call.open);
+    let named: Vec<&str> = tokens[call.open + 1..close]
+        .iter()
+        .filter(|t| t.kind == gonogo_analysis::js::Kind::Ident)
+        .map(|t| t.text.as_str())
+        .collect();
+    let inline = verification(std::slice::from_ref(module)).is_some_and(|(_, at, _)| {
+        let first = At::of(module, call.open).line;
+        let last = At::of(module, close).line;
+        (first..=last).contains(&at.line)
+    });
+    let by_path = |path: &str| modules.iter().position(|m| m.path == path);
+    let through_imports = module
+        .imports
+        .iter()
+        .filter(|import| decorator || import.bindings.iter().any(|b| named.contains(&b.as_str())))
+        .filter_map(|import| import.resolved.as_deref().and_then(by_path))
+        .any(|i| closure_verifies(modules, i));
+    // A handler defined in the module itself: the module's own code.
+    let local = !decorator
+        && named.iter().any(|name| {
+            !module
+                .imports
+                .iter()
+                .any(|i| i.bindings.iter().any(|b| b == name))
+        })
+        && verification(std::slice::from_ref(module)).is_some();
+    let mounted = modules.iter().any(|other| {
+        other
+            .imports
+            .iter()
+            .any(|import| import.resolved.as_deref() == Some(module.path.as_str()))
+            && (verification(std::slice::from_ref(other)).is_some()
+                || other
+                    .imports
+                    .iter()
+                    .filter_map(|import| import.resolved.as_deref().and_then(by_path))
+                    .any(|i| verification(std::slice::from_ref(&modules[i])).is_some()))
+    });
+    inline
+        || through_imports
+        || local
+        || mounted
+        || (decorator && verification(std::slice::from_ref(module)).is_some())
+}
+
 /// Whether a route path receives webhooks (`/webhooks/stripe`, `/stripe-webhook`).
 fn is_webhook_path(path: &str) -> bool {
     gonogo_analysis::contains_ignore_case(path, "webhook")
@@ -66,8 +147,8 @@ fn is_webhook_path(path: &str) -> bool {
 
 /// Webhook routes and their signature verification.
 pub fn webhooks(modules: &[Module], routes: &[Vec<(String, Call<'_>)>], sink: &mut Sink) -> Value {
-    let mut found: Vec<(String, At)> = Vec::new();
-    for (module, routes) in modules.iter().zip(routes) {
+    let mut found: Vec<(String, At, bool)> = Vec::new();
+    for (index, (module, routes)) in modules.iter().zip(routes).enumerate() {
         let prefix = scan::controller_prefix(module).unwrap_or_default();
         for (path, call) in routes {
             let name = call.tokens()[call.name_index].text.as_str();
@@ -76,12 +157,12 @@ pub fn webhooks(modules: &[Module], routes: &[Vec<(String, Call<'_>)>], sink: &m
             }
             let full = scan::join_route(&prefix, path);
             if is_webhook_path(&full) {
-                found.push((full, call.at()));
+                found.push((full, call.at(), route_verified(modules, index, call)));
             }
         }
     }
     let verified = verification(modules);
-    if let Some((path, at)) = found.first()
+    if let Some((path, at, _)) = found.first()
         && verified.is_none()
     {
         sink.push(
@@ -96,7 +177,7 @@ pub fn webhooks(modules: &[Module], routes: &[Vec<(String, Call<'_>)>], sink: &m
     }
     let routes: Vec<Value> = found
         .iter()
-        .map(|(path, at)| json!({"path": path, "at": {"path": at.path, "line": at.line}}))
+        .map(|(path, at, verified)| json!({"path": path, "at": {"path": at.path, "line": at.line}, "verified": verified}))
         .collect();
     json!({
         "routes": routes,
