@@ -127,10 +127,12 @@ pub fn seeded_tables() -> Option<(String, Vec<String>)> {
     let models = tables_of_models();
     let mut tables: Vec<String> = Vec::new();
     for accessor in texts.iter().flat_map(|t| written_accessors(t)) {
+        // Prisma Client's accessor: the model's name, first letter lower case.
         let model = models.keys().find(|m| {
-            m.len() == accessor.len()
-                && m[..1].eq_ignore_ascii_case(&accessor[..1])
-                && m[1..] == accessor[1..]
+            let mut chars = m.chars();
+            chars
+                .next()
+                .is_some_and(|first| first.to_lowercase().chain(chars).eq(accessor.chars()))
         });
         if let Some(table) = model.and_then(|m| models.get(m))
             && !tables.contains(table)

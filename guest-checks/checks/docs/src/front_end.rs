@@ -207,9 +207,14 @@ fn named_for(path: &str, words: &[&str]) -> bool {
         .unwrap_or_default()
         .to_ascii_lowercase();
     words.iter().any(|w| {
-        let capitalised = stem.len() > w.len()
-            && stem[..w.len()].eq_ignore_ascii_case(w)
-            && stem[w.len()..].starts_with(|c: char| c.is_ascii_uppercase());
+        // `get` rather than slicing: a name's bytes need not fall on
+        // character boundaries where the word ends.
+        let capitalised = stem
+            .get(..w.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(w))
+            && stem
+                .get(w.len()..)
+                .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_uppercase()));
         lower == *w
             || lower.starts_with(&format!("{w}-"))
             || lower.starts_with(&format!("{w}_"))
@@ -397,6 +402,10 @@ mod tests {
         assert!(!named_for("src/supported-currencies.ts", &["support"]));
         assert!(named_for("views/contact.pug", &["contact"]));
         assert!(!named_for("cypress/support/index.d.ts", &["support"]));
+        assert!(
+            !named_for("src/contáctos.vue", &["contact"]),
+            "no panic on a multi-byte name"
+        );
     }
 
     #[test]
