@@ -35,6 +35,31 @@ pub fn ends_with_ignore_case(text: &str, suffix: &str) -> bool {
         && text.as_bytes()[text.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
 }
 
+/// A route, request or documented path in one form, so that the code's
+/// routes, the paths tests request and an API reference's endpoints
+/// compare: each parameter (`:id`, `{id}`, `${id}`, `{{slug}}`, `*`), number
+/// or UUID segment as `{}`, no query string, no trailing slash
+/// (`/orders/${order.id}/items?page=2` → `/orders/{}/items`).
+pub fn route_path(path: &str) -> String {
+    let path = path.split(['?', '#']).next().unwrap_or(path);
+    let segments: Vec<&str> = path
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            let digits = s.chars().filter(char::is_ascii_digit).count();
+            let id_like =
+                s.len() >= 8 && digits > 0 && s.chars().all(|c| c.is_ascii_hexdigit() || c == '-');
+            let parameter = s.starts_with(':') || s.contains('{') || s == "*";
+            if parameter || s.chars().all(|c| c.is_ascii_digit()) || id_like {
+                "{}"
+            } else {
+                s
+            }
+        })
+        .collect();
+    format!("/{}", segments.join("/"))
+}
+
 /// Whether `path` is a test, fixture, mock or example file rather than
 /// code that ships.
 pub fn is_test_path(path: &str) -> bool {
@@ -60,6 +85,25 @@ pub fn is_test_path(path: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn routes_requests_and_documented_paths_read_alike() {
+        use super::route_path;
+        assert_eq!(route_path("/users/:id/"), "/users/{}");
+        assert_eq!(route_path("orders/{orderId}/items"), "/orders/{}/items");
+        assert_eq!(
+            route_path("/users/${user.id}/orders?page=2"),
+            "/users/{}/orders"
+        );
+        assert_eq!(route_path("/profiles/celeb_{{USERNAME}}"), "/profiles/{}");
+        assert_eq!(route_path("/orders/42"), "/orders/{}");
+        assert_eq!(
+            route_path("/orders/3f2a9c1e-55aa-4c8e-9a1b-1c2d3e4f5a6b"),
+            "/orders/{}"
+        );
+        assert_eq!(route_path("/v1/users/me"), "/v1/users/me");
+        assert_eq!(route_path("/"), "/");
+    }
+
     use super::*;
 
     #[test]

@@ -118,13 +118,8 @@ fn postman_paths(text: &str) -> Vec<String> {
             } else {
                 after_host
             };
-            let path: String = path
-                .split('/')
-                .map(|s| if s.contains("{{") { "{}" } else { s })
-                .collect::<Vec<_>>()
-                .join("/");
             if path.starts_with('/') {
-                found.push(crate::test_topics::normalized_request(&path));
+                found.push(gonogo_analysis::route_path(path));
             }
         }
     }
@@ -233,7 +228,7 @@ pub fn tests() -> Value {
             }
             if kind == Kind::Api {
                 for request in crate::test_topics::request_paths(&text) {
-                    let request = crate::test_topics::normalized_request(request);
+                    let request = gonogo_analysis::route_path(request);
                     if request != "/"
                         && !requested.contains(&request)
                         && requested.len() < MAX_REQUESTED

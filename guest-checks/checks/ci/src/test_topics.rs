@@ -126,32 +126,6 @@ fn mentions(text: &str, words: &[&str]) -> bool {
     words.iter().any(|word| lower.contains(word))
 }
 
-/// A request path as a route reads: each interpolation (`${id}`), number,
-/// UUID or `:param` as `{}`, without the query string.
-pub fn normalized_request(path: &str) -> String {
-    let path = path.split(['?', '#']).next().unwrap_or(path);
-    let segments: Vec<&str> = path
-        .split('/')
-        .filter(|s| !s.is_empty())
-        .map(|s| {
-            let digits = s.chars().filter(char::is_ascii_digit).count();
-            let id_like =
-                s.chars().all(|c| c.is_ascii_hexdigit() || c == '-') && digits > 0 && s.len() >= 8;
-            if s.contains("${")
-                || s.starts_with(':')
-                || s.starts_with('{')
-                || s.chars().all(|c| c.is_ascii_digit())
-                || id_like
-            {
-                "{}"
-            } else {
-                s
-            }
-        })
-        .collect();
-    format!("/{}", segments.join("/"))
-}
-
 /// The request paths a test sends: string literals that start with `/`
 /// (`'/api/v1/auth/login'`, `` `/users/${id}` ``).
 pub fn request_paths(text: &str) -> impl Iterator<Item = &str> {
@@ -296,25 +270,5 @@ mod tests {
             ),
             Vec::<Topic>::new()
         );
-    }
-}
-
-#[cfg(test)]
-mod request_tests {
-    use super::normalized_request;
-
-    #[test]
-    fn requested_paths_read_as_routes() {
-        assert_eq!(
-            normalized_request("/users/${user.id}/orders?page=2"),
-            "/users/{}/orders"
-        );
-        assert_eq!(normalized_request("/orders/42"), "/orders/{}");
-        assert_eq!(
-            normalized_request("/orders/3f2a9c1e-55aa-4c8e-9a1b-1c2d3e4f5a6b"),
-            "/orders/{}"
-        );
-        assert_eq!(normalized_request("/auth/login"), "/auth/login");
-        assert_eq!(normalized_request("/v1/users/me"), "/v1/users/me");
     }
 }

@@ -6,7 +6,7 @@
 //! framework by construction (Nest's Swagger module, Fastify's dynamic
 //! Swagger, tsoa) are named instead: the code is their reference.
 
-use gonogo_analysis::yaml;
+use gonogo_analysis::{route_path, yaml};
 use gonogo_check::{Value, json, workspace};
 
 /// Generators that document every route the framework serves.
@@ -14,23 +14,6 @@ pub const COMPLETE_GENERATORS: &[&str] = &["@nestjs/swagger", "@fastify/swagger"
 /// Endpoints kept at most.
 const MAX_ENDPOINTS: usize = 500;
 const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE"];
-
-/// A path with each parameter (`{id}`, `:id`) as `{}` and no trailing slash.
-fn normalized(path: &str) -> String {
-    let path = path.split(['?', '#']).next().unwrap_or(path);
-    let segments: Vec<&str> = path
-        .split('/')
-        .filter(|s| !s.is_empty())
-        .map(|s| {
-            if s.starts_with('{') || s.starts_with(':') {
-                "{}"
-            } else {
-                s
-            }
-        })
-        .collect();
-    format!("/{}", segments.join("/"))
-}
 
 /// The endpoints of an OpenAPI document's text.
 fn from_openapi(text: &str) -> Vec<(String, String)> {
@@ -42,7 +25,7 @@ fn from_openapi(text: &str) -> Vec<(String, String)> {
         for method in item.as_object().into_iter().flat_map(|o| o.keys()) {
             let upper = method.to_ascii_uppercase();
             if METHODS.contains(&upper.as_str()) {
-                found.push((upper, normalized(path)));
+                found.push((upper, route_path(path)));
             }
         }
     }
@@ -84,7 +67,7 @@ fn from_annotations(text: &str) -> Vec<(String, String)> {
             for method in item.as_object().into_iter().flat_map(|o| o.keys()) {
                 let upper = method.to_ascii_uppercase();
                 if METHODS.contains(&upper.as_str()) {
-                    found.push((upper, normalized(path)));
+                    found.push((upper, route_path(path)));
                 }
             }
         }
@@ -119,7 +102,7 @@ fn from_markdown(text: &str) -> Vec<(String, String)> {
             .collect();
         for pair in words.windows(2) {
             if METHODS.contains(&pair[0]) && pair[1].starts_with('/') {
-                found.push((pair[0].to_owned(), normalized(pair[1])));
+                found.push((pair[0].to_owned(), route_path(pair[1])));
             }
         }
     }

@@ -10,23 +10,6 @@ use gonogo_check::{Value, json};
 /// Routes kept at most per service.
 const MAX_ROUTES: usize = 300;
 
-/// A route path with each parameter (`:id`, `{id}`, `:id(\d+)`) as `{}`
-/// and no trailing slash.
-pub fn normalized_path(path: &str) -> String {
-    let segments: Vec<&str> = path
-        .split('/')
-        .filter(|s| !s.is_empty())
-        .map(|s| {
-            if s.starts_with(':') || s.starts_with('{') || s == "*" {
-                "{}"
-            } else {
-                s
-            }
-        })
-        .collect();
-    format!("/{}", segments.join("/"))
-}
-
 /// The service's routes: `method` (upper case) and `path`, each once.
 pub fn routes(modules: &[Module], routes: &[Vec<(String, Call<'_>)>]) -> Value {
     let mut found: Vec<(String, String)> = Vec::new();
@@ -47,7 +30,10 @@ pub fn routes(modules: &[Module], routes: &[Vec<(String, Call<'_>)>]) -> Value {
             if !matches!(method.as_str(), "GET" | "POST" | "PUT" | "PATCH" | "DELETE") {
                 continue;
             }
-            let route = (method, normalized_path(&scan::join_route(&prefix, path)));
+            let route = (
+                method,
+                gonogo_analysis::route_path(&scan::join_route(&prefix, path)),
+            );
             if !found.contains(&route) && found.len() < MAX_ROUTES {
                 found.push(route);
             }
@@ -59,19 +45,4 @@ pub fn routes(modules: &[Module], routes: &[Vec<(String, Call<'_>)>]) -> Value {
             .map(|(method, path)| json!({"method": method, "path": path}))
             .collect::<Vec<_>>()
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::normalized_path;
-
-    #[test]
-    fn parameters_read_the_same_whatever_their_syntax() {
-        assert_eq!(normalized_path("/users/:id/"), "/users/{}");
-        assert_eq!(
-            normalized_path("orders/{orderId}/items"),
-            "/orders/{}/items"
-        );
-        assert_eq!(normalized_path("/"), "/");
-    }
 }
