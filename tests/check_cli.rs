@@ -19,7 +19,7 @@ fn a_well_configured_project_is_go() {
         .args(["check", GOOD, "--env-file", &env_file(GOOD)])
         .assert()
         .code(0)
-        .stdout(predicate::str::contains("\nGO · 238 rules: "))
+        .stdout(predicate::str::contains("\nGO · 241 rules: "))
         .stdout(predicate::str::contains(" 0 blocking"))
         .stdout(predicate::str::contains("✓ database-ssl").not());
     // `--verbose` lists the passes too.

@@ -180,7 +180,7 @@ fn the_github_action_gates_uploads_sarif_and_writes_the_summary() {
     // them the sign-offs and drills, which warn until attested).
     assert_eq!(
         sarif["runs"][0]["results"].as_array().map(Vec::len),
-        Some(107)
+        Some(108)
     );
     assert_eq!(
         sarif["runs"][0]["automationDetails"]["id"],
@@ -246,6 +246,8 @@ fn the_gitlab_job_writes_its_reports_and_tells_no_go_from_no_decision() {
         "gl-code-quality-report.json"
     );
     assert_eq!(job["artifacts"]["when"], "always");
+    // The whole history, for the secrets committed and deleted since.
+    assert_eq!(job["variables"]["GIT_DEPTH"], 0);
     for example in [GOOD, BAD, BROKEN_PACK] {
         let project = if example == BROKEN_PACK {
             let project = Project::new();

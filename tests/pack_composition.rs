@@ -243,5 +243,5 @@ overrides:
     let report = json_report(&output);
     assert_eq!(report["decision"]["verdict"], "go");
     assert_eq!(report["pack"]["extends"][0], "builtin:production-readiness");
-    assert_eq!(report["rules"].as_array().map(Vec::len), Some(237));
+    assert_eq!(report["rules"].as_array().map(Vec::len), Some(240));
 }

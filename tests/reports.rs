@@ -87,10 +87,10 @@ fn sarif_report_is_valid_sarif_2_1_0_and_snapshot() {
             .as_array()
             .expect("rules")
             .len(),
-        238
+        241
     );
     let results = run["results"].as_array().expect("results");
-    assert_eq!(results.len(), 107, "36 blocking and 71 warnings");
+    assert_eq!(results.len(), 108, "37 blocking and 71 warnings");
     assert!(
         results
             .iter()
@@ -123,9 +123,9 @@ fn junit_report_is_well_formed_xml_and_snapshot() {
             _ => {}
         }
     }
-    assert_eq!((testcases, failures, skipped), (238, 36, 115));
+    assert_eq!((testcases, failures, skipped), (241, 37, 116));
     assert!(text.contains(
-        r#"<testsuites name="gonogo" tests="238" failures="36" errors="0" skipped="115">"#
+        r#"<testsuites name="gonogo" tests="241" failures="37" errors="0" skipped="116">"#
     ));
     // A failure is linked to the file and line of its first finding.
     assert!(
@@ -163,7 +163,7 @@ fn several_reports_are_written_in_one_run_while_the_terminal_shows_the_human_rep
         .assert()
         .code(1)
         .stdout(predicate::str::contains(
-            "NO-GO · 238 rules: 16 passed, 71 warnings, 36 blocking, 115 not applicable",
+            "NO-GO · 241 rules: 17 passed, 71 warnings, 37 blocking, 116 not applicable",
         ));
     let sarif = std::fs::read_to_string(out.path().join("gonogo.sarif")).expect("sarif written");
     assert!(sarif.contains("\"version\": \"2.1.0\""));

@@ -7,6 +7,7 @@
 //! settings neutralised (`core.fsmonitor`), since the project is untrusted.
 //! Without git, the folder is walked instead.
 
+pub mod history;
 mod ignored;
 mod names;
 mod open;
@@ -104,6 +105,12 @@ pub struct SharedWorkspace {
     /// [`SharedWorkspace::ask_ignored_ahead`]), once `asking_ahead` is set.
     ignored_ahead: std::sync::OnceLock<HashMap<String, bool>>,
     asking_ahead: std::sync::atomic::AtomicBool,
+    /// Where read histories are kept between runs (see [`history`]).
+    history_cache: std::sync::OnceLock<PathBuf>,
+    /// What identifies the history now ([`history::key`]), on first use.
+    history_key: std::sync::OnceLock<Result<String, String>>,
+    /// The history, read on first use.
+    history: std::sync::OnceLock<Result<std::sync::Arc<history::History>, String>>,
 }
 
 /// A sha256.
@@ -164,6 +171,9 @@ impl SharedWorkspace {
             packed: std::sync::OnceLock::new(),
             ignored_ahead: std::sync::OnceLock::new(),
             asking_ahead: std::sync::atomic::AtomicBool::new(false),
+            history_cache: std::sync::OnceLock::new(),
+            history_key: std::sync::OnceLock::new(),
+            history: std::sync::OnceLock::new(),
         }
     }
 
@@ -396,8 +406,9 @@ fn git_files(root: &Path) -> Result<Vec<FileEntry>, String> {
     Ok(files)
 }
 
-/// Runs git in `root` with settings that would run commands turned off.
-pub(crate) fn run_git(root: &Path, args: &[&str], stdin: Option<&[u8]>) -> Result<Vec<u8>, String> {
+/// Git in `root` with the settings that would run commands turned off,
+/// and `args`; its output piped.
+fn git_command(root: &Path, args: &[&str]) -> Command {
     let mut command = Command::new("git");
     command
         .arg("-C")
@@ -415,13 +426,20 @@ pub(crate) fn run_git(root: &Path, args: &[&str], stdin: Option<&[u8]>) -> Resul
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env_remove("GIT_DIR")
         .env_remove("GIT_WORK_TREE")
-        .stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
+        .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
+    command
+}
+
+/// Runs git in `root` with settings that would run commands turned off.
+pub(crate) fn run_git(root: &Path, args: &[&str], stdin: Option<&[u8]>) -> Result<Vec<u8>, String> {
+    let mut command = git_command(root, args);
+    command.stdin(if stdin.is_some() {
+        Stdio::piped()
+    } else {
+        Stdio::null()
+    });
     let mut child = command
         .spawn()
         .map_err(|e| format!("cannot run git: {e}"))?;

@@ -41,6 +41,7 @@
 //! must work from its key and what it asks the host alone.
 
 pub mod api;
+pub mod history;
 mod report;
 pub mod workspace;
 

@@ -171,6 +171,9 @@ pub fn run(args: CheckArgs) -> Exit {
             .or_else(CompileCache::default_dir)
             .map_or_else(CompileCache::disabled, CompileCache::at)
     };
+    if let Some(dir) = cache.dir() {
+        workspace.keep_history_in(dir);
+    }
     // Expressions this build parsed before are decoded, not parsed again.
     let parsed = cache.dir().map(crate::expr::parsed::ParsedStore::open);
     let pack = args

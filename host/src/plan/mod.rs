@@ -121,6 +121,9 @@ pub struct Grants {
     /// Whether it sees the names (never the values) of every variable of
     /// the env source, in `GONOGO_ENV_NAMES` (`grants.env_names`).
     pub env_names: bool,
+    /// Whether it may read what the project's git history added
+    /// (`workspace.history`, `grants.git_history`).
+    pub git_history: bool,
 }
 
 /// The variable that carries the env source's names to a check granted

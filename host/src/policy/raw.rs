@@ -189,6 +189,9 @@ pub struct RawGrants {
     /// the env source.
     #[serde(default)]
     pub env_names: bool,
+    /// Whether it may read what the project's git history added.
+    #[serde(default)]
+    pub git_history: bool,
 }
 
 /// One entry of `grants.datastores`: a variable name, or the variable

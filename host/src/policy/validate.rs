@@ -434,6 +434,7 @@ impl Validator<'_> {
             ca_certs,
             datastores,
             env_names: raw.grants.env_names,
+            git_history: raw.grants.git_history,
         }
     }
 

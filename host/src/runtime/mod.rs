@@ -236,7 +236,7 @@ impl Runtime {
         // The gitignore answers stored outcomes depend on, asked of git in
         // one call while it still lists the files.
         if let Some(store) = context.outcomes {
-            let paths = store.ignored_questions(&plan.checks, context.env);
+            let paths = store.ignored_questions(&plan.checks, context.env, context.workspace);
             if self.verbose && !paths.is_empty() {
                 crate::stderr::line(format_args!(
                     "gonogo: {} gitignore question(s) of stored outcomes asked of git at once",

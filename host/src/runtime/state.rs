@@ -93,6 +93,8 @@ pub struct CheckState {
     pub limiter: MemoryLimiter,
     /// Variables the check may read, present or not.
     pub granted_env: Vec<crate::plan::EnvGrant>,
+    /// Whether it may read the project's git history (`grants.git_history`).
+    pub git_history: bool,
     /// `host.log` lines.
     pub log: LogBuffer,
     /// The project's files, shared by every check of the run.
@@ -157,6 +159,7 @@ impl CheckState {
                 exceeded: false,
             },
             granted_env: spec.grants.env.clone(),
+            git_history: spec.grants.git_history,
             log: LogBuffer::default(),
             workspace: workspace.clone(),
             probes,

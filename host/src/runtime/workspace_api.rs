@@ -104,6 +104,23 @@ impl workspace::Host for CheckState {
         answers
     }
 
+    fn history(&mut self) -> Result<workspace::HistoryAdditions, String> {
+        self.asked(Import::WorkspaceHistory);
+        if !self.git_history {
+            return Err(
+                "the policy does not grant this check the project's git history (`grants.git_history: true`)"
+                    .into(),
+            );
+        }
+        let history = self.workspace.history()?;
+        Ok(workspace::HistoryAdditions {
+            commits: history.commits,
+            truncated: history.truncated,
+            shallow: history.shallow,
+            added: history.added.clone(),
+        })
+    }
+
     fn read(&mut self, path: String) -> Option<Vec<u8>> {
         self.asked(Import::WorkspaceRead);
         let bytes = self.workspace.read(&path).map(|bytes| bytes.to_vec());

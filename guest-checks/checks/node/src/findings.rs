@@ -45,6 +45,14 @@ pub const ERROR_TRACKING_MISSING: &str = "error-tracking-missing";
 /// `graceful-shutdown-missing`
 pub const GRACEFUL_SHUTDOWN_MISSING: &str = "graceful-shutdown-missing";
 
+/// (fail, high) the refresh route issues new tokens without invalidating
+/// the refresh token it was given.
+pub const REFRESH_NOT_ROTATED: &str = "refresh-not-rotated";
+
+/// (warn, medium) the server listens on a port number written in the code,
+/// not on the one the host assigns in `PORT`.
+pub const PORT_FIXED: &str = "port-fixed";
+
 /// (fail, critical) a secret has a hard-coded default.
 pub const SECRET_FALLBACK: &str = "secret-fallback";
 
@@ -147,6 +155,8 @@ pub const ALL: &[&str] = &[
     STRUCTURED_LOGGER_MISSING,
     ERROR_TRACKING_MISSING,
     GRACEFUL_SHUTDOWN_MISSING,
+    PORT_FIXED,
+    REFRESH_NOT_ROTATED,
     SECRET_FALLBACK,
     VALIDATION_MISSING,
     WEAK_PASSWORD_HASHING,

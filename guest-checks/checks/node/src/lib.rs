@@ -96,7 +96,12 @@
 //! reads, `env`, with the level used when it is unset, `fallback`, or
 //! `conditional` when a condition chooses it; null when none is written), `error_tracking` (`library`,
 //! `initialized`), `graceful_shutdown` (`handled`, `signals`,
-//! `framework_hooks`, `library`), `node_env_read`, `secret_fallbacks`
+//! `framework_hooks`, `library`), `port` (where the server's port comes
+//! from: `from` `env`, `literal` or `unknown`, `at`, `value`; null when no
+//! `listen` or `serve` call is reached), `refresh_rotation` (`route`: the
+//! first route whose path names `refresh`, `rotates`: whether the code
+//! that refreshes invalidates the token it was given, null when that code
+//! was not found, `at`; null without a refresh route), `node_env_read`, `secret_fallbacks`
 //! (`name`, `path`, `line`), `validation` (`libraries`, `global_pipe`,
 //! `whitelist`, `route_schemas`), `password_hashing` (`library`,
 //! `bcrypt_rounds`), `jwt` (`signs`, `expiry_set`, `expires_in`,
@@ -151,6 +156,10 @@
 //! - `structured-logger-missing` (warn, medium).
 //! - `error-tracking-missing` (warn, medium).
 //! - `graceful-shutdown-missing` (warn, medium).
+//! - `refresh-not-rotated` (fail, high): the refresh route issues new
+//!   tokens without invalidating the refresh token it was given.
+//! - `port-fixed` (warn, medium): the server listens on a port number
+//!   written in the code, not on the one the host assigns in `PORT`.
 //! - `secret-fallback` (fail, critical): a secret has a hard-coded default.
 //! - `validation-missing` (warn, medium).
 //! - `weak-password-hashing` (fail, high): bcrypt cost below 10.
@@ -339,6 +348,7 @@ fn inspect(service: &node::Service, packages: &[node::Package], sink: &mut Sink)
     facts["error_tracking"] = features::error_tracking(&modules, sink);
     facts["graceful_shutdown"] = features::graceful_shutdown(&modules, sink);
     let (read, fallbacks) = features::env_reads(&modules, sink);
+    facts["port"] = features::listen_port(&modules, &read, sink);
     facts["node_env_read"] = json!(read.contains("NODE_ENV"));
     facts["secret_fallbacks"] = json!(fallbacks);
     facts["validation"] = features::validation(&modules, sink);
@@ -359,6 +369,7 @@ fn inspect(service: &node::Service, packages: &[node::Package], sink: &mut Sink)
     let hashes = !facts["password_hashing"]["library"].is_null();
     facts["password_policy"] = features::password_policy(&modules, hashes, sink);
     facts["password_reset"] = features::password_reset(&modules, &routes, hashes, sink);
+    facts["refresh_rotation"] = features::refresh_rotation(&modules, &routes, sink);
     facts["uploads"] = features::upload_limits(&modules, sink);
     facts["caching"] = features::caching(&modules, sink);
     facts["prisma_queries"] = features::prisma_queries(&modules);
@@ -381,6 +392,7 @@ const FEATURES: &[&str] = &[
     "logger",
     "error_tracking",
     "graceful_shutdown",
+    "port",
     "node_env_read",
     "secret_fallbacks",
     "validation",
@@ -399,6 +411,7 @@ const FEATURES: &[&str] = &[
     "secrets_logged",
     "password_policy",
     "password_reset",
+    "refresh_rotation",
     "uploads",
     "caching",
     "prisma_queries",

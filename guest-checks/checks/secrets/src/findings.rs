@@ -22,6 +22,14 @@ pub const TOKEN: &str = "token";
 /// configuration or template file.
 pub const SECRET_ASSIGNMENT: &str = "secret-assignment";
 
+/// (fail, critical) a secret a commit added is no longer in the tree, but
+/// the git history still holds it.
+pub const SECRET_IN_HISTORY: &str = "secret-in-history";
+
+/// (warn, medium) a line of `.gonogo/rotated-secrets` or `.gitleaksignore`
+/// is not an acknowledgement the check can read.
+pub const ROTATED_ENTRY_INVALID: &str = "rotated-entry-invalid";
+
 /// Every id above, in the order of the check's documentation.
 pub const ALL: &[&str] = &[
     ENV_FILE_COMMITTED,
@@ -30,4 +38,6 @@ pub const ALL: &[&str] = &[
     PRIVATE_KEY,
     TOKEN,
     SECRET_ASSIGNMENT,
+    SECRET_IN_HISTORY,
+    ROTATED_ENTRY_INVALID,
 ];

@@ -18,6 +18,18 @@
 //!   only a value shaped like a generated credential (20+ characters of the
 //!   hex or base64 alphabet, letters and digits) is.
 //!
+//! - with the `git_history` grant, the lines every commit added (the
+//!   newest 1,000 commits of every branch and tag, through the host's
+//!   `workspace.history`), scanned as the files are: a secret a commit
+//!   added that the file at that path no longer holds is reported with the
+//!   commit, file and line it was added at. Merge commits, binary files,
+//!   lockfiles and minified bundles are not read. A secret already rotated
+//!   is acknowledged in the project's `.gonogo/rotated-secrets`, one line
+//!   `<commit>:<path>:<line>  # when and how it was rotated` each (a commit
+//!   of 7 or more hex digits; the reason is required), or in gitleaks'
+//!   `.gitleaksignore` (`<commit>:<path>:<rule>:<line>`): it is counted
+//!   apart, not failed.
+//!
 //! Values are never reported: only file, line and kind. Test, fixture and
 //! documentation (`docs/`) folders are scanned for tokens and keys (a live
 //! key there is still leaked) but not for high-entropy assignments, which
@@ -32,7 +44,8 @@
 //!
 //! ## Why it matters
 //! A committed `.env.production` or `sk_live_` key is readable by everyone
-//! with the repository, forever (history keeps it). The seed checklists
+//! with the repository, forever: deleting it in a later commit leaves it in
+//! every clone's history. The seed checklists
 //! ask for `.env` in `.gitignore` and no secrets in the codebase.
 //!
 //! ## Example of a failing project
@@ -52,7 +65,12 @@
 //! files that could not be read: over the 2 MiB read cap, or symbolic
 //! links, which are never followed). Text that is not UTF-8 is scanned with
 //! its odd bytes replaced; files with a NUL byte in their first 8 KiB are
-//! binary and skipped.
+//! binary and skipped. With the `git_history` grant: `history`
+//! (`commits` read, `truncated` when older ones were left unread,
+//! `shallow` for a shallow clone, `found`: `commit` (12 characters),
+//! `path`, `line`, `kind`, `finding`), `rotated`: how many were
+//! acknowledged as rotated), or `history_unread` with why the
+//! history could not be read (not granted, not a git work tree).
 //!
 //! ## Findings
 //! - `env-file-committed` (fail, critical): git tracks an env file.
@@ -63,8 +81,14 @@
 //! - `token` (fail, critical): a well-known token format is in a file.
 //! - `secret-assignment` (fail, high): a secret-named key is assigned a
 //!   high-entropy literal in a configuration or template file.
+//! - `secret-in-history` (fail, critical): a secret a commit added is no
+//!   longer in the tree, but the git history still holds it.
+//! - `rotated-entry-invalid` (warn, medium): a line of
+//!   `.gonogo/rotated-secrets` or `.gitleaksignore` is not an
+//!   acknowledgement the check can read (it then acknowledges nothing).
 
 pub mod findings;
+mod history;
 use gonogo_analysis::{classify, is_test_path};
 use gonogo_check::workspace::{self, VcsKind};
 use gonogo_check::{Check, Finding, Info, Report, Severity, Value, json};
@@ -147,6 +171,7 @@ impl Check for Secrets {
         );
         env_files(&mut report, vcs);
         scan_contents(&mut report)?;
+        history::scan_history(&mut report)?;
         Ok(report)
     }
 
@@ -154,6 +179,9 @@ impl Check for Secrets {
     /// alone: the part is reused while the files there are unchanged,
     /// whatever comes and goes elsewhere.
     fn part(_: (), folder: &str) -> Result<Report, String> {
+        if folder == history::PART_KEY {
+            return history::part();
+        }
         let scanner = Scanner::new()?;
         let mut scanned = Scanned::default();
         for (path, _) in workspace::files_in(folder).iter() {
@@ -405,48 +433,64 @@ impl Scanner {
         }
         let text = String::from_utf8_lossy(&bytes);
         into.files += 1;
+        let lines: Vec<&str> = text.lines().collect();
+        self.scan_lines(path, &lines, |index, hit| {
+            let line_no = index as u32 + 1;
+            into.found
+                .push(json!({"path": path, "line": line_no, "kind": hit.kind}));
+            into.findings.push(
+                Finding::fail(hit.id, hit.severity, hit.message)
+                    .at(path, Some(line_no))
+                    .fix(hit.fix),
+            );
+        })
+    }
+
+    /// Scans the lines of the file at `path` (whole, or the lines a commit
+    /// added to it), calling `found` with each line's index and what is on it.
+    fn scan_lines(
+        &self,
+        path: &str,
+        lines: &[&str],
+        mut found: impl FnMut(usize, Hit),
+    ) -> Result<(), String> {
         let template = is_template(path);
         let config =
             (is_config(path) || template) && !is_test_path(path) && !is_documentation(path);
-        let patterns = match self.literals.is_match(text.as_ref()) {
+        let patterns = match lines.iter().any(|line| self.literals.is_match(*line)) {
             true => Some(self.patterns()?),
             false => None,
         };
         if !config && patterns.is_none() {
             return Ok(());
         }
-        let lines: Vec<&str> = text.lines().collect();
         for (index, line) in lines.iter().copied().enumerate() {
-            let line_no = index as u32 + 1;
-            let mut hit = |kind: &str, id: &str, severity: Severity, message: String, fix: &str| {
-                into.found
-                    .push(json!({"path": path, "line": line_no, "kind": kind}));
-                into.findings.push(
-                    Finding::fail(id, severity, message)
-                        .at(path, Some(line_no))
-                        .fix(fix),
-                );
-            };
             if let Some(patterns) = patterns {
                 if let Some(header) = patterns.private_key.find(line)
                     && has_key_body(&line[header.end()..], lines.get(index + 1).copied())
                 {
-                    hit(
-                        "private-key",
-                        findings::PRIVATE_KEY,
-                        Severity::Critical,
-                        "a private key is in the repository".into(),
-                        "remove it, rotate the key pair, and mount the key from the secret store",
+                    found(
+                        index,
+                        Hit {
+                            kind: "private-key",
+                            id: findings::PRIVATE_KEY,
+                            severity: Severity::Critical,
+                            message: "a private key is in the repository".into(),
+                            fix: "remove it, rotate the key pair, and mount the key from the secret store",
+                        },
                     );
                     continue;
                 }
                 if let Some((kind, _)) = patterns.tokens.iter().find(|(_, r)| r.is_match(line)) {
-                    hit(
-                        kind,
-                        findings::TOKEN,
-                        Severity::Critical,
-                        format!("a {} is in the repository", kind.replace('-', " ")),
-                        "revoke it now, remove it, and load it from the secret store",
+                    found(
+                        index,
+                        Hit {
+                            kind,
+                            id: findings::TOKEN,
+                            severity: Severity::Critical,
+                            message: format!("a {} is in the repository", kind.replace('-', " ")),
+                            fix: "revoke it now, remove it, and load it from the secret store",
+                        },
                     );
                     continue;
                 }
@@ -458,18 +502,30 @@ impl Scanner {
                 let key = captures.get(1).map_or("", |m| m.as_str());
                 let value = captures.get(2).map_or("", |m| m.as_str());
                 if looks_like_a_real_secret(value) && (!template || looks_generated(value)) {
-                    hit(
-                        "secret-assignment",
-                        findings::SECRET_ASSIGNMENT,
-                        Severity::High,
-                        format!("`{key}` is assigned a literal secret"),
-                        "replace it with a reference to the secret store or an env variable, and rotate it",
+                    found(
+                        index,
+                        Hit {
+                            kind: "secret-assignment",
+                            id: findings::SECRET_ASSIGNMENT,
+                            severity: Severity::High,
+                            message: format!("`{key}` is assigned a literal secret"),
+                            fix: "replace it with a reference to the secret store or an env variable, and rotate it",
+                        },
                     );
                 }
             }
         }
         Ok(())
     }
+}
+
+/// What is on a line: a secret of one kind.
+struct Hit {
+    kind: &'static str,
+    id: &'static str,
+    severity: Severity,
+    message: String,
+    fix: &'static str,
 }
 
 /// Whether `line` has a word every secret-named key has ([`ASSIGNMENT`]).
@@ -560,12 +616,22 @@ fn looks_like_a_real_secret(value: &str) -> bool {
         || value.starts_with('$')
         || value.starts_with('<')
         || value.contains("process.env")
-        || value.contains('/');
+        || (value.contains('/') && !is_base64_secret(value));
     value.len() >= 16
         && !reference
         && !classify::is_placeholder(value, &[])
         && !is_phrase(value)
         && classify::entropy_bits(value) / value.len() as f64 >= 3.0
+}
+
+/// A base64 value of a generator (`/` and `+` in it, both cases and
+/// digits), rather than a path (`secrets/jwt_key_2024`, `./keys/a.pem`).
+fn is_base64_secret(value: &str) -> bool {
+    let has = |test: fn(&char) -> bool| value.chars().any(|c| test(&c));
+    looks_generated(value)
+        && !value.starts_with('/')
+        && has(char::is_ascii_lowercase)
+        && has(char::is_ascii_uppercase)
 }
 
 /// A value a person wrote rather than a generator: no digit, and one case
@@ -698,6 +764,11 @@ mod tests {
         assert!(!looks_like_a_real_secret("your-jwt-secret-change-me"));
         assert!(!looks_like_a_real_secret("${JWT_SECRET}"));
         assert!(!looks_like_a_real_secret("short"));
+        // Base64 has `/`; a path has it too.
+        assert!(looks_like_a_real_secret("q9Lr/xT2+vW8kPz4mN7bH1cJ5dF3gS0a"));
+        assert!(!looks_like_a_real_secret("secrets/jwt_secret_key_2024"));
+        assert!(!looks_like_a_real_secret("/run/secrets/JwtSigningKey2024"));
+        assert!(!looks_like_a_real_secret("./config/Keys/private2024.pem"));
     }
 
     #[test]

@@ -292,6 +292,9 @@ fn info_text(
                     .join(", ")
             }
         ));
+        if used.grants.git_history {
+            text.push_str("  history  the lines the project's git history added\n");
+        }
         let limits = &used.limits;
         text.push_str(&format!(
             "  limits   {} ms, {} MiB, outcome {} KiB; {} probe calls of {} ms, {} KiB each\n",

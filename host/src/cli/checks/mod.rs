@@ -93,5 +93,6 @@ pub(super) fn grants_json(grants: &Grants) -> serde_json::Value {
         "hosts": grants.hosts.iter().map(ToString::to_string).collect::<Vec<_>>(),
         "ca_bundle": grants.ca_bundle.as_ref().map(|p| p.display().to_string()),
         "env_names": grants.env_names,
+        "git_history": grants.git_history,
     })
 }

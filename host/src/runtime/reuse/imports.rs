@@ -40,6 +40,8 @@ pub enum Import {
     WorkspaceRead,
     /// `workspace.present`.
     WorkspacePresent,
+    /// `workspace.history`.
+    WorkspaceHistory,
 }
 
 /// How an import's answers reach the trace of a run.
@@ -76,6 +78,7 @@ impl Import {
         Import::WorkspaceIgnored,
         Import::WorkspaceRead,
         Import::WorkspacePresent,
+        Import::WorkspaceHistory,
     ];
 
     /// `interface.function`, as the WIT names it.
@@ -96,6 +99,7 @@ impl Import {
             Import::WorkspaceIgnored => "workspace.ignored",
             Import::WorkspaceRead => "workspace.read",
             Import::WorkspacePresent => "workspace.present",
+            Import::WorkspaceHistory => "workspace.history",
         }
     }
 
@@ -121,6 +125,9 @@ impl Import {
             | Import::WorkspaceIgnored
             | Import::WorkspaceRead
             | Import::WorkspacePresent => Tracing::Traced,
+            // The key holds the refs the history is read from, for a
+            // check granted it (others are refused).
+            Import::WorkspaceHistory => Tracing::Keyed,
         }
     }
 }

@@ -223,7 +223,7 @@ impl OutcomeStore {
         if !self.reuse {
             return None;
         }
-        let file = self.entry_path(spec, context.env).ok()?;
+        let file = self.entry_path(spec, context.env, context.workspace).ok()?;
         let stored = Stored::<CheckRun>::decode(std::fs::read(&file).ok()?)?;
         // Where this check's reads begin: anywhere, as long as two checks
         // differ (their names do).
@@ -245,13 +245,18 @@ impl OutcomeStore {
     /// Every path the stored outcomes of `specs` asked `ignored` about:
     /// asked of git in one call ahead of [`OutcomeStore::recall`], rather
     /// than once per check (nothing when outcomes are not reused).
-    pub fn ignored_questions(&self, specs: &[CheckSpec], env: &EnvSource) -> Vec<String> {
+    pub fn ignored_questions(
+        &self,
+        specs: &[CheckSpec],
+        env: &EnvSource,
+        workspace: &SharedWorkspace,
+    ) -> Vec<String> {
         if !self.reuse {
             return Vec::new();
         }
         let mut paths: Vec<String> = specs
             .iter()
-            .filter_map(|spec| entry::read_questions(&self.entry_path(spec, env).ok()?))
+            .filter_map(|spec| entry::read_questions(&self.entry_path(spec, env, workspace).ok()?))
             .flatten()
             .flat_map(|(paths, _)| {
                 paths
@@ -279,7 +284,7 @@ impl OutcomeStore {
         if let Some(why) = trace.unrepeatable {
             return Err(why);
         }
-        let file = self.entry_path(spec, context.env)?;
+        let file = self.entry_path(spec, context.env, context.workspace)?;
         let mut reads: Vec<(String, Option<Digest>)> = trace.reads.into_iter().collect();
         reads.sort_unstable();
         let header = Header {
@@ -310,7 +315,7 @@ impl OutcomeStore {
         if !self.reuse {
             return None;
         }
-        let file = self.part_path(spec, env, key).ok()?;
+        let file = self.part_path(spec, env, workspace, key).ok()?;
         let stored = entry::Stored::<PartRun>::decode(std::fs::read(&file).ok()?)?;
         if !stored.holds(workspace, 0) {
             return None;
@@ -334,7 +339,7 @@ impl OutcomeStore {
         if let Some(why) = trace.unrepeatable {
             return Err(why);
         }
-        let file = self.part_path(spec, env, key)?;
+        let file = self.part_path(spec, env, workspace, key)?;
         let mut reads: Vec<(String, Option<Digest>)> = trace
             .reads
             .iter()
@@ -365,8 +370,13 @@ impl OutcomeStore {
 
     /// The file of `spec`'s outcome; `Err` says why its outcome is not to
     /// be stored at all.
-    fn entry_path(&self, spec: &CheckSpec, env: &EnvSource) -> Result<PathBuf, &'static str> {
-        let name = self.entry_key(spec, env)?;
+    fn entry_path(
+        &self,
+        spec: &CheckSpec,
+        env: &EnvSource,
+        workspace: &SharedWorkspace,
+    ) -> Result<PathBuf, &'static str> {
+        let name = self.entry_key(spec, env, workspace)?;
         Ok(self.dir.join(format!("{name}.outcome")))
     }
 
@@ -377,10 +387,11 @@ impl OutcomeStore {
         &self,
         spec: &CheckSpec,
         env: &EnvSource,
+        workspace: &SharedWorkspace,
         key: &str,
     ) -> Result<PathBuf, &'static str> {
         let mut hash = Sha256::new();
-        hash.update(self.entry_key(spec, env)?.as_bytes());
+        hash.update(self.entry_key(spec, env, workspace)?.as_bytes());
         hash.update(b" part ");
         hash.update(key.as_bytes());
         Ok(self
@@ -390,7 +401,12 @@ impl OutcomeStore {
 
     /// The hex sha256 of everything `spec`'s outcome depends on besides
     /// its trace; `Err` says why it is not to be stored at all.
-    fn entry_key(&self, spec: &CheckSpec, env: &EnvSource) -> Result<String, &'static str> {
+    fn entry_key(
+        &self,
+        spec: &CheckSpec,
+        env: &EnvSource,
+        workspace: &SharedWorkspace,
+    ) -> Result<String, &'static str> {
         let mut key = Sha256::new();
         let mut field = |bytes: &[u8]| {
             key.update((bytes.len() as u64).to_le_bytes());
@@ -411,6 +427,12 @@ impl OutcomeStore {
         if spec.grants.env_names {
             let names: Vec<&str> = env.names().collect();
             field(format!("names={}", names.join(",")).as_bytes());
+        }
+        if spec.grants.git_history {
+            match workspace.history_key() {
+                Ok(history) => field(format!("history={history}").as_bytes()),
+                Err(why) => field(format!("no history: {why}").as_bytes()),
+            }
         }
         for grant in &spec.grants.env {
             match env.get(&grant.name) {

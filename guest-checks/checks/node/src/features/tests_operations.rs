@@ -299,3 +299,53 @@ fn the_level_a_logger_is_configured_with_is_read() {
     assert_eq!(chosen["conditional"], true);
     assert!(level("import pino from 'pino';\nexport const logger = pino();").is_null());
 }
+
+#[test]
+fn the_port_comes_from_the_environment_or_is_written_in_the_code() {
+    let port = |source: &str| {
+        let modules = one(source);
+        let mut findings = sink();
+        let (read, _) = env_reads(&modules, &mut findings);
+        let port = listen_port(&modules, &read, &mut findings);
+        (port, format!("{:?}", findings.findings))
+    };
+    for source in [
+        "app.listen(process.env.PORT || 3000);",
+        "const port = normalizePort(process.env.PORT || '3000');\nserver.listen(port);",
+        "await app.listen(configService.get('PORT') ?? 3000);\nconst p = process.env.APP_PORT;",
+        "await fastify.listen({ port: Number(process.env.PORT), host: '0.0.0.0' });",
+        "const port = Number(process.env.PORT ?? 8787);\nserve({ fetch: app.fetch, port });",
+        // A fallback server on a fixed port beside the real one.
+        "app.listen(process.env.PORT);\nmetrics.listen(9464);",
+        // Environments validated by a schema (Joi, zod).
+        "const envVars = schema.validate(process.env);\nconst config = { port: envVars.PORT };\napp.listen(config.port);",
+        "serve({ fetch: app.fetch, port: deps.config.PORT });",
+    ] {
+        let (port, findings) = port(source);
+        assert_eq!(port["from"], "env", "{source}");
+        assert!(!findings.contains("port-fixed"), "{source}");
+    }
+    let (fixed, findings) =
+        port("const app = express();\napp.listen(3000, () => console.log('up'));");
+    assert_eq!(fixed["from"], "literal");
+    assert_eq!(fixed["value"], "3000");
+    assert_eq!(fixed["at"], "src/app.ts:2");
+    assert!(findings.contains("port-fixed"));
+    let (unknown, _) = port("import { config } from './config';\napp.listen(config.port);");
+    assert_eq!(unknown["from"], "unknown");
+    // The database's port is not the server's.
+    let (other, _) =
+        port("const db = process.env.DB_PORT;\napp.listen(config.port);\nconst m = env.SMTP_PORT;");
+    assert_eq!(other["from"], "unknown");
+    for none in [
+        "serve(app);",
+        "export default app;",
+        "server.listen('/tmp/app.sock');",
+    ] {
+        let (port, _) = port(none);
+        assert!(
+            port.is_null() || port["from"] == "unknown",
+            "{none}: {port}"
+        );
+    }
+}

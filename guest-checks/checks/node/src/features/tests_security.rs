@@ -415,3 +415,44 @@ fn each_webhook_route_is_traced_to_a_signature_check() {
         ]
     );
 }
+
+#[test]
+fn a_refresh_rotates_when_it_invalidates_the_old_token_before_issuing_new_ones() {
+    let rotation = |source: &str| {
+        let modules = super::tests::one(source);
+        let mut findings = super::tests::sink();
+        let routes = crate::scan::routes_by_module(&modules);
+        let found = refresh_rotation(&modules, &routes, &mut findings);
+        (found, format!("{:?}", findings.findings))
+    };
+    for rotating in [
+        // Express and Mongoose (hagopj13/node-express-boilerplate's shape).
+        "router.post('/refresh-tokens', validate(v), authController.refreshTokens);\n\
+         const refreshAuth = async (refreshToken) => {\n  const refreshTokenDoc = await tokenService.verifyToken(refreshToken, 'refresh');\n  \
+         const user = await userService.getUserById(refreshTokenDoc.user);\n  await refreshTokenDoc.remove();\n  return tokenService.generateAuthTokens(user);\n};",
+        // Nest with a session hash (brocoders/nestjs-boilerplate's shape).
+        "@Controller('auth') export class AuthController {\n  @Post('refresh') refresh(@Request() req) { return this.service.refreshToken(req.user); }\n}\n\
+         export class AuthService {\n  async refreshToken(data: Pick<P, 'sessionId'>): Promise<Omit<LoginResponseDto, 'user'>> {\n    const hash = newHash();\n    \
+         const session = await this.sessionService.updateByHash({ id: data.sessionId }, { hash });\n    const { token, refreshToken } = await this.getTokensData({ id: session.user.id, hash });\n    return { token, refreshToken };\n  }\n}",
+        // An inline handler with Prisma.
+        "app.post('/auth/refresh', async (req, res) => {\n  const old = await prisma.refreshToken.findUnique({ where: { token: req.body.token } });\n  \
+         await prisma.refreshToken.delete({ where: { id: old.id } });\n  res.json({ refreshToken: jwt.sign({ sub: old.userId }, secret) });\n});",
+    ] {
+        let (found, findings) = rotation(rotating);
+        assert_eq!(found["rotates"], true, "{rotating}\n{found}");
+        assert!(!findings.contains("refresh-not-rotated"));
+    }
+    let (kept, findings) = rotation(
+        "app.post('/auth/refresh', async (req, res) => {\n  const payload = jwt.verify(req.body.refreshToken, refreshSecret);\n  \
+         await prisma.user.update({ where: { id: payload.sub }, data: { lastSeen: new Date() } });\n  res.json({ accessToken: jwt.sign({ sub: payload.sub }, secret) });\n});",
+    );
+    assert_eq!(kept["rotates"], false, "{kept}");
+    assert_eq!(kept["route"], "POST /auth/refresh");
+    assert!(findings.contains("refresh-not-rotated"));
+    // Calling a refresh function is not defining one; no refresh route, nothing to judge.
+    let (unknown, _) =
+        rotation("router.post('/token/refresh', handlers.refresh);\nawait refreshCache();");
+    assert!(unknown["rotates"].is_null(), "{unknown}");
+    let (none, _) = rotation("app.post('/login', login);");
+    assert!(none.is_null());
+}
