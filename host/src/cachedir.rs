@@ -32,6 +32,28 @@ pub fn store(entry: &Path, compiled: &[u8]) {
     }
 }
 
+/// As [`store`], for an entry that may hold what a project holds (the
+/// lines its git history added, secrets among them): the file is readable
+/// by its owner alone (mode 0600 on Unix), whatever the umask.
+pub fn store_private(entry: &Path, bytes: &[u8]) {
+    use std::io::Write as _;
+    let Some(dir) = entry.parent() else { return };
+    if std::fs::create_dir_all(dir).is_err() {
+        return;
+    }
+    let temp = entry.with_extension(format!("tmp{}", std::process::id()));
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let written = options
+        .open(&temp)
+        .and_then(|mut file| file.write_all(bytes));
+    if written.is_err() || std::fs::rename(&temp, entry).is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+}
+
 /// What tells this build of gonogo from another of the same version (a
 /// rebuild may change what the host gives checks, how it treats their
 /// outcomes or how it parses CEL): the executable's size and modification

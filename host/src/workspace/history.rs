@@ -103,7 +103,7 @@ pub fn read_cached(root: &Path, key: &str, cache: Option<&Path>) -> Result<Histo
         )
         .into_bytes();
         stored.extend_from_slice(&history.added);
-        crate::cachedir::store(entry, &stored);
+        crate::cachedir::store_private(entry, &stored);
     }
     Ok(history)
 }
@@ -553,6 +553,18 @@ mod tests {
         let first = key(root).expect("key");
         let history = read_cached(root, &first, Some(cache.path())).expect("history");
         assert_eq!(history.commits, 1);
+        // What the history added may hold secrets: the owner alone reads it.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            let stored = std::fs::read_dir(cache.path().join("history"))
+                .expect("stored")
+                .next()
+                .expect("one entry")
+                .expect("entry");
+            let mode = stored.metadata().expect("metadata").permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
         // What is stored is what is given back, without git.
         let stored = std::fs::read_dir(cache.path().join("history"))
             .expect("stored")
