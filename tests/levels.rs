@@ -107,6 +107,8 @@ fn a_rule_warns_until_its_enforcement_date_then_blocks() {
     assert_eq!(code, Some(0), "a warning before the date");
     let phased = rule(&report, "sentry-env-set");
     assert_eq!(phased["enforcement"], "warn");
+    // The report says when it starts to block (a campaign, in `gonogo serve`).
+    assert_eq!(phased["enforce_from"], "2999-01-01");
     assert!(
         phased["message"]
             .as_str()

@@ -28,6 +28,7 @@ pub mod redact;
 pub mod report;
 pub mod runtime;
 pub mod scaffold;
+pub mod serve;
 pub mod stderr;
 pub mod target;
 pub mod untrusted;

@@ -123,6 +123,12 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     replay: Option<PathBuf>,
 
+    /// After the decision, send the JSON report to the `gonogo serve` at
+    /// URL, with the repository's push token from $GONOGO_PUSH_TOKEN. A
+    /// push that fails is a warning: it never changes the exit code.
+    #[arg(long, value_name = "URL", value_parser = super::push::parse_url)]
+    push: Option<String>,
+
     /// A PEM file of CA certificates that live probes trust besides the
     /// system's (a private deployment's CA); a pack can also name one per
     /// check with `grants.ca_bundle`.
@@ -296,9 +302,14 @@ pub fn run(args: CheckArgs) -> Exit {
         },
         None => Prober::live(redactor.clone(), args.record.is_some()),
     };
+    // The push trusts what the probes trust besides the system's roots.
+    let mut push_roots: Vec<Vec<u8>> = Vec::new();
     let probes = match &args.ca_bundle {
         Some(path) => match crate::probe::tls::read_pem_bundle(path) {
-            Ok(certs) => probes.trust_also(certs),
+            Ok(certs) => {
+                push_roots = certs.clone();
+                probes.trust_also(certs)
+            }
             Err(error) => return fail(format_args!("--ca-bundle: {error}")),
         },
         None => probes,
@@ -390,6 +401,9 @@ pub fn run(args: CheckArgs) -> Exit {
     };
     if let Err(error) = outputs::write_all(&report, args.format, &args.reports, &options) {
         return fail(error);
+    }
+    if let Some(server) = &args.push {
+        super::push::push(server, &report, &options, &push_roots);
     }
     if go { Exit::Go } else { Exit::NoGo }
 }

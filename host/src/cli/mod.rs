@@ -10,6 +10,7 @@ mod new;
 mod outputs;
 mod progress;
 mod pull;
+mod push;
 mod test;
 
 use crate::exit::Exit;
@@ -34,6 +35,7 @@ enum Command {
     Explain(explain::ExplainArgs),
     New(new::NewArgs),
     Pull(pull::PullArgs),
+    Serve(crate::serve::ServeArgs),
     Keygen(attest::KeygenArgs),
     Attest(attest::AttestArgs),
     Completions(completions::CompletionsArgs),
@@ -55,6 +57,7 @@ pub fn main() -> std::process::ExitCode {
         Command::Explain(args) => explain::run(args),
         Command::New(args) => new::run(args),
         Command::Pull(args) => pull::run(args),
+        Command::Serve(args) => crate::serve::run(args),
         Command::Keygen(args) => attest::keygen(args),
         Command::Attest(args) => attest::attest(args),
         Command::Completions(args) => completions::completions(args),

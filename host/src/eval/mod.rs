@@ -75,6 +75,9 @@ pub struct RuleResult {
     /// reported but decides nothing.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub above_gate: bool,
+    /// The day a blocking rule starts to block (`enforce_from`), when set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enforce_from: Option<String>,
 }
 
 impl RuleResult {
@@ -265,6 +268,7 @@ fn evaluate_rule(
         waiver: None,
         level: None,
         above_gate: false,
+        enforce_from: rule.enforce_from.map(|date| date.to_string()),
     };
     let error = |result: &mut RuleResult, message: String| {
         result.status = Status::Error;

@@ -163,6 +163,7 @@ mod tests {
             waiver: None,
             level: None,
             above_gate: false,
+            enforce_from: None,
         };
         (result, vec![run])
     }

@@ -150,6 +150,23 @@ pub(crate) async fn get(
     send_once(trust, &hyper::Method::GET, url, &all, None, cap).await
 }
 
+/// A plain POST of `body` to `url` (no redirect followed), for the host's
+/// own sends such as `gonogo check --push`, which no grant governs.
+pub(crate) async fn post(
+    trust: &Trust,
+    url: &url::Url,
+    headers: &[(String, String)],
+    body: &[u8],
+    cap: usize,
+) -> Result<HttpAnswer, Failure> {
+    let mut all = vec![(
+        "user-agent".to_owned(),
+        format!("gonogo/{}", env!("CARGO_PKG_VERSION")),
+    )];
+    all.extend_from_slice(headers);
+    send_once(trust, &hyper::Method::POST, url, &all, Some(body), cap).await
+}
+
 /// Performs an HTTP request, following redirects within the grants when asked.
 pub async fn http(
     trust: &Trust,
