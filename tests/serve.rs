@@ -341,7 +341,7 @@ fn bad_pushes_get_clear_errors_and_change_nothing() {
 }
 
 #[test]
-fn expiring_exceptions_and_campaigns_are_shown() {
+fn expiring_exceptions_stale_attestations_and_campaigns_are_shown() {
     let service = Service::start(None, &[], &[]);
     let token = token(&service.database(), "acme/shop");
     let soon = (chrono::Utc::now().date_naive() + chrono::Duration::days(3)).to_string();
@@ -351,6 +351,12 @@ fn expiring_exceptions_and_campaigns_are_shown() {
     rules[0]["waiver"] = serde_json::json!({"reason": "moving to the gateway", "approver": "jane", "expires": soon, "source": ".gonogo/exceptions.yaml:2"});
     rules[1]["enforce_from"] = "2027-03-01".into();
     rules[1]["status"] = "fail".into();
+    let drill = rules
+        .iter_mut()
+        .find(|r| r["id"] == "restore-drill")
+        .expect("the restore drill's rule");
+    drill["stale_attestations"] = serde_json::json!([{"file": ".gonogo/attestations/restore-drill-1.json",
+        "role": "devops", "signed_at": "2026-05-02", "reason": "older than 90 days"}]);
     let first = rules[0]["id"].as_str().expect("id").to_owned();
     let second = rules[1]["id"].as_str().expect("id").to_owned();
     assert_eq!(
@@ -371,6 +377,12 @@ fn expiring_exceptions_and_campaigns_are_shown() {
     assert!(page.contains("moving to the gateway"));
     let listed = service.json("/api/v1/exceptions");
     assert_eq!(listed["exceptions"][0]["rule"], first.as_str());
+    // The attestation to renew, with why it no longer counts.
+    assert!(page.contains("<code>restore-drill</code></td><td>2026-05-02</td><td>devops</td><td>older than 90 days</td>"), "{page}");
+    assert_eq!(
+        listed["stale_attestations"][0]["attestation"]["reason"],
+        "older than 90 days"
+    );
 
     let (_, page) = service.get("/campaigns");
     assert!(
@@ -502,4 +514,127 @@ fn two_replicas_share_one_postgres() {
     assert!(status == 201 || status == 409, "{status}");
     let (_, fleet) = two.get("/");
     assert!(fleet.contains(">acme/shop</a>"), "{fleet}");
+}
+
+/// The DOM Chromium (Debian's, headless) builds from the page at `url`.
+fn rendered(url: &str) -> String {
+    let profile = Project::new();
+    let output = Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .args(["--dump-dom", url])
+        .output()
+        .expect("chromium runs (tests/servers/install.sh installs it)");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("text")
+}
+
+/// The text of each cell (`th` or `td`) of the table row holding `needle`.
+fn row_cells(dom: &str, needle: &str) -> Vec<String> {
+    let row = dom
+        .split("<tr>")
+        .find(|row| row.contains(needle))
+        .unwrap_or_else(|| panic!("no row with {needle}"));
+    let row = row.split("</tr>").next().unwrap_or_default();
+    row.split("<t")
+        .skip(1)
+        .filter(|cell| cell.starts_with('h') || cell.starts_with('d'))
+        .map(|cell| {
+            let inner = cell.split_once('>').map_or("", |(_, rest)| rest);
+            let mut text = String::new();
+            let mut in_tag = false;
+            for c in inner.chars() {
+                match c {
+                    '<' => in_tag = true,
+                    '>' => in_tag = false,
+                    _ if !in_tag => text.push(c),
+                    _ => {}
+                }
+            }
+            text
+        })
+        .collect()
+}
+
+#[test]
+fn the_dashboard_renders_in_a_real_browser() {
+    let service = Service::start(None, &[], &[]);
+    let good = token(&service.database(), "acme/shop");
+    let bad = token(&service.database(), "acme/legacy");
+    assert_eq!(check_and_push("shop-api", &service.url(), &good).0, 0);
+    assert_eq!(
+        check_and_push("shop-api-misconfigured", &service.url(), &bad).0,
+        1
+    );
+
+    let fleet = rendered(&service.url());
+    assert!(fleet.contains("<title>Fleet · gonogo</title>"), "{fleet}");
+    let header = row_cells(&fleet, "<th scope=\"col\">Repository</th>");
+    let column = header
+        .iter()
+        .position(|cell| cell == "database-ssl")
+        .expect("a column for a rule that blocks somewhere");
+    let legacy = row_cells(&fleet, ">acme/legacy</a>");
+    let shop = row_cells(&fleet, ">acme/shop</a>");
+    assert_eq!(legacy.len(), header.len());
+    assert_eq!((legacy[1].as_str(), shop[1].as_str()), ("NO-GO", "GO"));
+    assert_eq!((legacy[column].as_str(), shop[column].as_str()), ("✗", "✓"));
+
+    // A campaign: a rule that starts blocking later, failing in one
+    // repository of two.
+    let campaign = token(&service.database(), "acme/new");
+    let mut report = example_report();
+    let rules = report["rules"].as_array_mut().expect("rules");
+    rules[2]["enforce_from"] = "2027-06-01".into();
+    rules[2]["status"] = "fail".into();
+    let rule = rules[2]["id"].as_str().expect("id").to_owned();
+    assert_eq!(
+        push_body(
+            &service,
+            &campaign,
+            &serde_json::to_vec(&report).expect("JSON")
+        )
+        .0,
+        201
+    );
+    let mut passing = example_report();
+    passing["environment"] = "staging".into();
+    passing["rules"][2]["enforce_from"] = "2027-06-01".into();
+    passing["rules"][2]["status"] = "pass".into();
+    assert_eq!(
+        push_body(
+            &service,
+            &good,
+            &serde_json::to_vec(&passing).expect("JSON")
+        )
+        .0,
+        201
+    );
+    let campaigns = rendered(&format!("{}/campaigns", service.url()));
+    assert!(
+        campaigns.contains(&format!("<code>{rule}</code> blocks from 2027-06-01")),
+        "{campaigns}"
+    );
+    assert!(
+        campaigns
+            .contains("<strong>1 of 2</strong> repositories pass it already; 1 will be blocked"),
+        "{campaigns}"
+    );
+    assert!(campaigns.contains(">acme/new</a>"));
+
+    let history = rendered(&format!("{}/repository/acme/shop", service.url()));
+    assert_eq!(
+        history.matches("<a href=\"/api/v1/reports/").count(),
+        2,
+        "{history}"
+    );
 }

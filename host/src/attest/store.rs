@@ -49,6 +49,20 @@ pub(crate) struct Verified {
     artifact: Option<String>,
 }
 
+/// An attestation that stopped counting with time (expired, or older
+/// than the rule allows), as the JSON report lists it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct StaleAttestation {
+    /// Its file under `.gonogo/attestations/`.
+    pub file: String,
+    /// The role it was signed in.
+    pub role: String,
+    /// The day it was signed (`YYYY-MM-DD`).
+    pub signed_at: String,
+    /// `expired on …` or `older than N days`.
+    pub reason: String,
+}
+
 /// The project's attestations, verified against the pack's trust.
 pub struct Attestations {
     root: PathBuf,
@@ -122,6 +136,38 @@ impl Attestations {
             }
         }
         store
+    }
+
+    /// The attestations of rule `rule`, signed in a role it accepts, that
+    /// no longer count at `now` because they expired or are older than the
+    /// rule's `max_age_days`: what to renew.
+    pub fn stale(
+        &self,
+        rule: &str,
+        requirement: &Requirement,
+        now: DateTime<Utc>,
+    ) -> Vec<StaleAttestation> {
+        self.verified
+            .iter()
+            .filter(|a| a.rule == rule && requirement.roles.contains(&a.role))
+            .filter_map(|a| {
+                let reason = if a.expires_at <= now {
+                    format!("expired on {}", a.expires_at.format("%Y-%m-%d"))
+                } else {
+                    let days = requirement.max_age_days?;
+                    if (now - a.signed_at).num_days() <= days {
+                        return None;
+                    }
+                    format!("older than {days} days")
+                };
+                Some(StaleAttestation {
+                    file: a.file.clone(),
+                    role: a.role.clone(),
+                    signed_at: a.signed_at.format("%Y-%m-%d").to_string(),
+                    reason,
+                })
+            })
+            .collect()
     }
 
     /// Judges `requirement` for rule `rule` at `now`: pass, and the reason
@@ -469,6 +515,36 @@ mod tests {
         let (ok, message) = store.judge("restore-drill", &requirement(Some(90)), now);
         assert!(!ok);
         assert!(message.contains("is in the future"), "{message}");
+    }
+
+    #[test]
+    fn attestations_that_aged_past_the_rule_s_limit_or_expired_are_listed_to_renew() {
+        let now = Utc::now();
+        // Signed 120 days ago, expiring in a year: older than 90 days.
+        let (dir, trust) = one(120, 485, now);
+        let store = Attestations::load(dir.path(), Some(COMMIT), None, &trust);
+        let stale = store.stale("restore-drill", &requirement(Some(90)), now);
+        assert_eq!(stale.len(), 1);
+        assert_eq!(stale[0].reason, "older than 90 days");
+        assert!(stale[0].file.starts_with(DIR), "{stale:?}");
+        assert!(
+            store
+                .stale("restore-drill", &requirement(Some(365)), now)
+                .is_empty()
+        );
+        // Signed 40 days ago for 30 days: expired.
+        let (dir, trust) = one(40, 30, now);
+        let store = Attestations::load(dir.path(), Some(COMMIT), None, &trust);
+        let stale = store.stale("restore-drill", &requirement(None), now);
+        assert!(stale[0].reason.starts_with("expired on "), "{stale:?}");
+        // One that counts is not stale.
+        let (dir, trust) = one(1, 30, now);
+        let store = Attestations::load(dir.path(), Some(COMMIT), None, &trust);
+        assert!(
+            store
+                .stale("restore-drill", &requirement(Some(90)), now)
+                .is_empty()
+        );
     }
 
     #[cfg(unix)]

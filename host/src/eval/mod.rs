@@ -78,6 +78,9 @@ pub struct RuleResult {
     /// The day a blocking rule starts to block (`enforce_from`), when set.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enforce_from: Option<String>,
+    /// An attestation rule's attestations that stopped counting with time.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub stale_attestations: Vec<crate::attest::store::StaleAttestation>,
 }
 
 impl RuleResult {
@@ -269,6 +272,7 @@ fn evaluate_rule(
         level: None,
         above_gate: false,
         enforce_from: rule.enforce_from.map(|date| date.to_string()),
+        stale_attestations: Vec::new(),
     };
     let error = |result: &mut RuleResult, message: String| {
         result.status = Status::Error;
@@ -343,6 +347,7 @@ fn evaluate_rule(
     }
     if let Some(requirement) = &rule.attestation {
         let (attested, why) = inputs.attestations.judge(&rule.id, requirement, inputs.now);
+        result.stale_attestations = inputs.attestations.stale(&rule.id, requirement, inputs.now);
         if !attested {
             result.status = Status::Fail;
             result.message = Some(why);

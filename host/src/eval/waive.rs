@@ -164,6 +164,7 @@ mod tests {
             level: None,
             above_gate: false,
             enforce_from: None,
+            stale_attestations: Vec::new(),
         };
         (result, vec![run])
     }

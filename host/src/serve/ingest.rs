@@ -67,6 +67,10 @@ pub fn read(body: &[u8], repository: &str, received_at: i64) -> Result<NewReport
             waiver_reason: rule["waiver"]["reason"]
                 .as_str()
                 .map(|s| s.chars().take(MAX_FIELD_CHARS).collect()),
+            stale_attestations: rule["stale_attestations"]
+                .as_array()
+                .filter(|list| !list.is_empty())
+                .map(|list| Value::Array(list.iter().take(20).cloned().collect()).to_string()),
             rule: id,
         });
     }

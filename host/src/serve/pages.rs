@@ -1,7 +1,7 @@
 //! The dashboard: server-rendered HTML pages, no script. The fleet (each
 //! repository's newest verdict, its trend, and a matrix of the rules that
 //! block somewhere or are waived), one repository's history, the exceptions that expire
-//! within 14 days, and the campaigns (rules with `enforce_from`: who
+//! within 14 days and the attestations to renew, and the campaigns (rules with `enforce_from`: who
 //! passes already, who will be blocked when it starts to block).
 
 use super::api::ApiError;
@@ -253,15 +253,64 @@ async fn expiring(state: &AppState) -> Result<Vec<(String, RuleResult)>, ApiErro
     Ok(found)
 }
 
-/// `GET /exceptions`: the exceptions that end within 14 days.
+/// The attestations of the newest reports that stopped counting with
+/// time: repository, rule, and each stale attestation as the report gives
+/// it (`file`, `role`, `signed_at`, `reason`).
+async fn stale_attestations(
+    state: &AppState,
+) -> Result<Vec<(String, String, serde_json::Value)>, ApiError> {
+    let mut found = Vec::new();
+    for summary in state.store.latest().await? {
+        for rule in state.store.rules_of(&summary.id).await? {
+            let Some(text) = &rule.stale_attestations else {
+                continue;
+            };
+            let list: Vec<serde_json::Value> = serde_json::from_str(text).unwrap_or_default();
+            for attestation in list {
+                found.push((summary.repository.clone(), rule.rule.clone(), attestation));
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// The table of attestations to renew.
+fn stale_section(stale: &[(String, String, serde_json::Value)]) -> String {
+    let mut section = String::from("<h2>Attestations to renew</h2>");
+    if stale.is_empty() {
+        section.push_str("<p>No attestation of the newest reports has expired or aged past its rule's limit.</p>");
+        return section;
+    }
+    section.push_str("<table><thead><tr><th scope=\"col\">Repository</th><th scope=\"col\">Rule</th><th scope=\"col\">Signed</th><th scope=\"col\">Role</th><th scope=\"col\">Why it no longer counts</th><th scope=\"col\">File</th></tr></thead><tbody>");
+    for (repository, rule, attestation) in stale {
+        let field = |key: &str| escape(attestation[key].as_str().unwrap_or(""));
+        section.push_str(&format!(
+            "<tr><td><a href=\"/repository/{}\">{}</a></td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td></tr>",
+            link_path(repository),
+            escape(repository),
+            escape(rule),
+            field("signed_at"),
+            field("role"),
+            field("reason"),
+            field("file"),
+        ));
+    }
+    section.push_str("</tbody></table>");
+    section
+}
+
+/// `GET /exceptions`: the exceptions that end within 14 days, and the
+/// attestations to renew.
 pub async fn exceptions(State(state): State<AppState>) -> Result<Html<String>, ApiError> {
     let found = expiring(&state).await?;
-    let mut body = format!(
-        "<p>Exceptions of the newest reports that end within {EXPIRING_WITHIN_DAYS} days: renew them with a new approval, or fix the rule.</p>"
-    );
+    let title = "Exceptions and attestations to renew";
+    let mut body = stale_section(&stale_attestations(&state).await?);
+    body.push_str(&format!(
+        "<h2>Exceptions</h2><p>Exceptions of the newest reports that end within {EXPIRING_WITHIN_DAYS} days: renew them with a new approval, or fix the rule.</p>"
+    ));
     if found.is_empty() {
-        body.push_str("<p>None.</p>");
-        return Ok(page("Exceptions ending soon", &body));
+        body.push_str("<p>No exception ends soon.</p>");
+        return Ok(page(title, &body));
     }
     body.push_str("<table><thead><tr><th scope=\"col\">Ends</th><th scope=\"col\">Repository</th><th scope=\"col\">Rule</th><th scope=\"col\">Reason</th></tr></thead><tbody>");
     for (repository, rule) in &found {
@@ -275,7 +324,7 @@ pub async fn exceptions(State(state): State<AppState>) -> Result<Html<String>, A
         ));
     }
     body.push_str("</tbody></table>");
-    Ok(page("Exceptions ending soon", &body))
+    Ok(page(title, &body))
 }
 
 /// `GET /api/v1/exceptions`: the same, as JSON.
@@ -289,9 +338,18 @@ pub async fn exceptions_json(
             json!({"repository": repository, "rule": rule.rule, "expires": rule.waiver_expires, "reason": rule.waiver_reason})
         })
         .collect();
-    Ok(Json(
-        json!({ "within_days": EXPIRING_WITHIN_DAYS, "exceptions": list }),
-    ))
+    let stale: Vec<serde_json::Value> = stale_attestations(&state)
+        .await?
+        .into_iter()
+        .map(|(repository, rule, attestation)| {
+            json!({"repository": repository, "rule": rule, "attestation": attestation})
+        })
+        .collect();
+    Ok(Json(json!({
+        "within_days": EXPIRING_WITHIN_DAYS,
+        "exceptions": list,
+        "stale_attestations": stale,
+    })))
 }
 
 /// `GET /campaigns`: each rule the newest reports say starts blocking on

@@ -39,6 +39,7 @@ const SCHEMA: &[&str] = &[
         enforce_from TEXT,
         waiver_expires TEXT,
         waiver_reason TEXT,
+        stale_attestations TEXT,
         PRIMARY KEY (report_id, rule_id))",
     "CREATE INDEX IF NOT EXISTS report_rules_by_rule ON report_rules (rule_id, status)",
 ];
@@ -80,6 +81,8 @@ pub struct RuleResult {
     pub enforce_from: Option<String>,
     pub waiver_expires: Option<String>,
     pub waiver_reason: Option<String>,
+    /// The report's `stale_attestations` of the rule, as JSON text.
+    pub stale_attestations: Option<String>,
 }
 
 /// A stored report without its body.
@@ -304,8 +307,8 @@ impl Store {
         }
         for rule in &report.rules {
             sqlx::query(
-                "INSERT INTO report_rules (report_id, rule_id, title, status, enforcement, enforce_from, waiver_expires, waiver_reason)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                "INSERT INTO report_rules (report_id, rule_id, title, status, enforcement, enforce_from, waiver_expires, waiver_reason, stale_attestations)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
             )
             .bind(&report.id)
             .bind(&rule.rule)
@@ -315,6 +318,7 @@ impl Store {
             .bind(rule.enforce_from.clone())
             .bind(rule.waiver_expires.clone())
             .bind(rule.waiver_reason.clone())
+            .bind(rule.stale_attestations.clone())
             .execute(&mut *tx)
             .await?;
         }
@@ -405,7 +409,7 @@ impl Store {
     /// The rules of report `id`, in the order stored.
     pub async fn rules_of(&self, id: &str) -> Result<Vec<RuleResult>, StoreError> {
         let rows = sqlx::query(
-            "SELECT rule_id, title, status, enforcement, enforce_from, waiver_expires, waiver_reason FROM report_rules WHERE report_id = $1 ORDER BY rule_id",
+            "SELECT rule_id, title, status, enforcement, enforce_from, waiver_expires, waiver_reason, stale_attestations FROM report_rules WHERE report_id = $1 ORDER BY rule_id",
         )
         .bind(id)
         .fetch_all(&self.pool)
@@ -420,6 +424,7 @@ impl Store {
                     enforce_from: row.try_get(4)?,
                     waiver_expires: row.try_get(5)?,
                     waiver_reason: row.try_get(6)?,
+                    stale_attestations: row.try_get(7)?,
                 })
             })
             .collect::<Result<_, sqlx::Error>>()
