@@ -4,7 +4,8 @@
 # report of one of the pushers' repositories, to a service on 127.0.0.1
 # over SQLite (or DATABASE, e.g. postgres://…). It then checks that the
 # service holds every report (none lost), and prints the throughput and
-# the latencies (median, p99). Timings are reported, never asserted.
+# the latencies (median, p99), and how long the dashboard's pages take over
+# that many repositories. Timings are reported, never asserted.
 #
 #   bash bench/serve.sh                     # dev build, SQLite
 #   PUSHERS=50 REPORTS=10000 bash bench/serve.sh --release
@@ -57,9 +58,15 @@ wall = time.perf_counter() - started
 connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
 connection.request("GET", f"/api/v1/reports?limit=100000")
 stored = len(json.loads(connection.getresponse().read())["reports"])
+pages = {}
+for page in ["/", "/exceptions", "/campaigns"]:
+    started = time.perf_counter()
+    connection.request("GET", page); connection.getresponse().read()
+    pages[page] = (time.perf_counter() - started) * 1000
 latencies.sort()
 pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000
 print(f"{len(tokens)} pushers, {total} reports of 40 rules in {wall:.1f} s: {total / wall:.0f} reports/s; "
-      f"latency median {pick(0.5):.1f} ms, p99 {pick(0.99):.1f} ms; refused {len(failures)}; stored {stored} of {total}")
+      f"latency median {pick(0.5):.1f} ms, p99 {pick(0.99):.1f} ms; refused {len(failures)}; stored {stored} of {total}; "
+      f"pages over {len(tokens)} repositories: " + ", ".join(f"{p} {ms:.0f} ms" for p, ms in pages.items()))
 sys.exit(0 if stored == total and not failures else 1)
 PY

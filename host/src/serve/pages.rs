@@ -94,11 +94,12 @@ pub async fn fleet(State(state): State<AppState>) -> Result<Html<String>, ApiErr
     }
     let mut rules_by_repo: Vec<(ReportSummary, BTreeMap<String, RuleResult>)> = Vec::new();
     let mut failing: BTreeMap<String, usize> = BTreeMap::new();
+    let mut latest_rules = state.store.latest_rules().await?;
+    let trends = state.store.trends(TREND).await?;
     for summary in latest {
-        let rules: BTreeMap<String, RuleResult> = state
-            .store
-            .rules_of(&summary.id)
-            .await?
+        let rules: BTreeMap<String, RuleResult> = latest_rules
+            .remove(&summary.id)
+            .unwrap_or_default()
             .into_iter()
             .map(|r| (r.rule.clone(), r))
             .collect();
@@ -134,18 +135,13 @@ pub async fn fleet(State(state): State<AppState>) -> Result<Html<String>, ApiErr
     }
     body.push_str("</tr></thead><tbody>");
     for (summary, rules) in &rules_by_repo {
-        let history = state
-            .store
-            .reports(&ReportQuery {
-                repository: Some(summary.repository.clone()),
-                limit: Some(TREND),
-                ..ReportQuery::default()
-            })
-            .await?;
+        let history = trends
+            .get(&summary.repository)
+            .map_or(&[][..], Vec::as_slice);
         let trend: String = history
             .iter()
             .rev()
-            .map(|r| if r.verdict == "go" { "●" } else { "○" })
+            .map(|verdict| if verdict == "go" { "●" } else { "○" })
             .collect();
         body.push_str(&format!(
             "<tr><th scope=\"row\"><a href=\"/repository/{}\">{}</a></th><td>{}</td><td>{}</td><td aria-label=\"{} of the last {} go\">{trend}</td><td>{}</td><td>{}</td>",
@@ -153,7 +149,7 @@ pub async fn fleet(State(state): State<AppState>) -> Result<Html<String>, ApiErr
             escape(&summary.repository),
             verdict_cell(&summary.verdict),
             escape(summary.level.as_deref().unwrap_or("")),
-            history.iter().filter(|r| r.verdict == "go").count(),
+            history.iter().filter(|verdict| *verdict == "go").count(),
             history.len(),
             escape(&summary.environment),
             when(summary.received_at),
@@ -238,8 +234,9 @@ async fn expiring(state: &AppState) -> Result<Vec<(String, RuleResult)>, ApiErro
     let today = chrono::Utc::now().date_naive();
     let horizon = today + chrono::Duration::days(EXPIRING_WITHIN_DAYS);
     let mut found = Vec::new();
+    let mut rules = state.store.latest_rules().await?;
     for summary in state.store.latest().await? {
-        for rule in state.store.rules_of(&summary.id).await? {
+        for rule in rules.remove(&summary.id).unwrap_or_default() {
             let ends = rule
                 .waiver_expires
                 .as_deref()
@@ -260,8 +257,9 @@ async fn stale_attestations(
     state: &AppState,
 ) -> Result<Vec<(String, String, serde_json::Value)>, ApiError> {
     let mut found = Vec::new();
+    let mut rules = state.store.latest_rules().await?;
     for summary in state.store.latest().await? {
-        for rule in state.store.rules_of(&summary.id).await? {
+        for rule in rules.remove(&summary.id).unwrap_or_default() {
             let Some(text) = &rule.stale_attestations else {
                 continue;
             };
@@ -360,8 +358,9 @@ pub async fn campaigns(State(state): State<AppState>) -> Result<Html<String>, Ap
     // rule → (enforce_from, passing repositories, failing repositories)
     let mut campaigns: BTreeMap<String, (String, BTreeSet<String>, BTreeSet<String>)> =
         BTreeMap::new();
+    let mut rules = state.store.latest_rules().await?;
     for summary in &latest {
-        for rule in state.store.rules_of(&summary.id).await? {
+        for rule in rules.remove(&summary.id).unwrap_or_default() {
             let Some(from) = rule.enforce_from.clone() else {
                 continue;
             };
@@ -415,30 +414,16 @@ async fn progress(state: &AppState, rule: &str) -> Result<String, ApiError> {
     let mut rows = String::new();
     for back in (0..8).rev() {
         let until = now - back * week;
-        let reports = state
-            .store
-            .reports(&ReportQuery {
-                rule: Some(rule.to_owned()),
-                since: Some(until - week),
-                until: Some(until),
-                limit: Some(100_000),
-                ..ReportQuery::default()
-            })
-            .await?;
-        let mut newest: BTreeMap<&str, &ReportSummary> = BTreeMap::new();
-        for report in &reports {
-            newest.entry(report.repository.as_str()).or_insert(report);
+        // Newest first: the first status seen of a repository is its last.
+        let statuses = state.store.rule_statuses(rule, until - week, until).await?;
+        let mut newest: BTreeMap<&str, &str> = BTreeMap::new();
+        for (repository, _, status) in &statuses {
+            newest.entry(repository.as_str()).or_insert(status.as_str());
         }
-        let mut passing = 0;
-        for report in newest.values() {
-            let rules = state.store.rules_of(&report.id).await?;
-            if rules
-                .iter()
-                .any(|r| r.rule == rule && matches!(r.status.as_str(), "pass" | "skip"))
-            {
-                passing += 1;
-            }
-        }
+        let passing = newest
+            .values()
+            .filter(|status| matches!(**status, "pass" | "skip"))
+            .count();
         rows.push_str(&format!(
             "<tr><td>{}</td><td>{passing} of {}</td></tr>",
             when(until).get(..10).unwrap_or_default(),

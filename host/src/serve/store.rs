@@ -156,6 +156,20 @@ fn summary(row: &AnyRow) -> Result<ReportSummary, sqlx::Error> {
     })
 }
 
+/// A rule's result from the row's columns starting at `at`.
+fn rule_result(row: &AnyRow, at: usize) -> Result<RuleResult, sqlx::Error> {
+    Ok(RuleResult {
+        rule: row.try_get(at)?,
+        title: row.try_get(at + 1)?,
+        status: row.try_get(at + 2)?,
+        enforcement: row.try_get(at + 3)?,
+        enforce_from: row.try_get(at + 4)?,
+        waiver_expires: row.try_get(at + 5)?,
+        waiver_reason: row.try_get(at + 6)?,
+        stale_attestations: row.try_get(at + 7)?,
+    })
+}
+
 impl Store {
     /// Connects to `url` (`sqlite://path`, `postgres://…`) and brings the
     /// schema up to date.
@@ -406,6 +420,79 @@ impl Store {
         Ok(latest)
     }
 
+    /// The rules of each repository's newest report, by report id: one
+    /// query for the whole fleet.
+    pub async fn latest_rules(
+        &self,
+    ) -> Result<std::collections::HashMap<String, Vec<RuleResult>>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT rr.report_id, rr.rule_id, rr.title, rr.status, rr.enforcement, rr.enforce_from, rr.waiver_expires, rr.waiver_reason, rr.stale_attestations
+             FROM report_rules rr JOIN reports r ON r.id = rr.report_id
+             WHERE r.received_at = (SELECT MAX(o.received_at) FROM reports o WHERE o.repository = r.repository)
+             ORDER BY rr.report_id, rr.rule_id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut by_report: std::collections::HashMap<String, Vec<RuleResult>> =
+            std::collections::HashMap::new();
+        for row in &rows {
+            by_report
+                .entry(row.try_get(0)?)
+                .or_default()
+                .push(rule_result(row, 1)?);
+        }
+        Ok(by_report)
+    }
+
+    /// Each repository's last `count` verdicts, newest first: one query.
+    pub async fn trends(
+        &self,
+        count: i64,
+    ) -> Result<std::collections::HashMap<String, Vec<String>>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT repository, verdict FROM (
+               SELECT repository, verdict, received_at, ROW_NUMBER() OVER (PARTITION BY repository ORDER BY received_at DESC, id) AS n
+               FROM reports) t
+             WHERE n <= {count} ORDER BY repository, received_at DESC"
+        ))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut trends: std::collections::HashMap<String, Vec<String>> =
+            std::collections::HashMap::new();
+        for row in &rows {
+            trends
+                .entry(row.try_get(0)?)
+                .or_default()
+                .push(row.try_get(1)?);
+        }
+        Ok(trends)
+    }
+
+    /// For rule `rule`, the status in each report received in
+    /// [`since`, `until`): (repository, received_at, status), newest first.
+    pub async fn rule_statuses(
+        &self,
+        rule: &str,
+        since: i64,
+        until: i64,
+    ) -> Result<Vec<(String, i64, String)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT r.repository, r.received_at, rr.status FROM reports r
+             JOIN report_rules rr ON rr.report_id = r.id AND rr.rule_id = $1
+             WHERE r.received_at >= $2 AND r.received_at < $3
+             ORDER BY r.received_at DESC",
+        )
+        .bind(rule)
+        .bind(since)
+        .bind(until)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| Ok((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?)))
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(Into::into)
+    }
+
     /// The rules of report `id`, in the order stored.
     pub async fn rules_of(&self, id: &str) -> Result<Vec<RuleResult>, StoreError> {
         let rows = sqlx::query(
@@ -415,18 +502,7 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
-            .map(|row| {
-                Ok(RuleResult {
-                    rule: row.try_get(0)?,
-                    title: row.try_get(1)?,
-                    status: row.try_get(2)?,
-                    enforcement: row.try_get(3)?,
-                    enforce_from: row.try_get(4)?,
-                    waiver_expires: row.try_get(5)?,
-                    waiver_reason: row.try_get(6)?,
-                    stale_attestations: row.try_get(7)?,
-                })
-            })
+            .map(|row| rule_result(row, 0))
             .collect::<Result<_, sqlx::Error>>()
             .map_err(Into::into)
     }
