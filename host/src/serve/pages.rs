@@ -5,7 +5,7 @@
 //! passes already, who will be blocked when it starts to block).
 
 use super::api::ApiError;
-use super::store::{ReportQuery, ReportSummary, RuleResult};
+use super::store::{ReportQuery, ReportSummary, RuleResult, RulesWith};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::Html;
@@ -94,7 +94,7 @@ pub async fn fleet(State(state): State<AppState>) -> Result<Html<String>, ApiErr
     }
     let mut rules_by_repo: Vec<(ReportSummary, BTreeMap<String, RuleResult>)> = Vec::new();
     let mut failing: BTreeMap<String, usize> = BTreeMap::new();
-    let mut latest_rules = state.store.latest_rules().await?;
+    let mut latest_rules = state.store.latest_rules(RulesWith::Any).await?;
     let trends = state.store.trends(TREND).await?;
     for summary in latest {
         let rules: BTreeMap<String, RuleResult> = latest_rules
@@ -234,7 +234,7 @@ async fn expiring(state: &AppState) -> Result<Vec<(String, RuleResult)>, ApiErro
     let today = chrono::Utc::now().date_naive();
     let horizon = today + chrono::Duration::days(EXPIRING_WITHIN_DAYS);
     let mut found = Vec::new();
-    let mut rules = state.store.latest_rules().await?;
+    let mut rules = state.store.latest_rules(RulesWith::Waiver).await?;
     for summary in state.store.latest().await? {
         for rule in rules.remove(&summary.id).unwrap_or_default() {
             let ends = rule
@@ -257,7 +257,10 @@ async fn stale_attestations(
     state: &AppState,
 ) -> Result<Vec<(String, String, serde_json::Value)>, ApiError> {
     let mut found = Vec::new();
-    let mut rules = state.store.latest_rules().await?;
+    let mut rules = state
+        .store
+        .latest_rules(RulesWith::StaleAttestations)
+        .await?;
     for summary in state.store.latest().await? {
         for rule in rules.remove(&summary.id).unwrap_or_default() {
             let Some(text) = &rule.stale_attestations else {
@@ -358,7 +361,7 @@ pub async fn campaigns(State(state): State<AppState>) -> Result<Html<String>, Ap
     // rule → (enforce_from, passing repositories, failing repositories)
     let mut campaigns: BTreeMap<String, (String, BTreeSet<String>, BTreeSet<String>)> =
         BTreeMap::new();
-    let mut rules = state.store.latest_rules().await?;
+    let mut rules = state.store.latest_rules(RulesWith::EnforceFrom).await?;
     for summary in &latest {
         for rule in rules.remove(&summary.id).unwrap_or_default() {
             let Some(from) = rule.enforce_from.clone() else {

@@ -156,6 +156,19 @@ fn summary(row: &AnyRow) -> Result<ReportSummary, sqlx::Error> {
     })
 }
 
+/// Which rules of the newest reports [`Store::latest_rules`] reads.
+#[derive(Debug, Clone, Copy)]
+pub enum RulesWith {
+    /// Every rule.
+    Any,
+    /// Rules an exception waives.
+    Waiver,
+    /// Attestation rules with stale attestations.
+    StaleAttestations,
+    /// Rules with `enforce_from`.
+    EnforceFrom,
+}
+
 /// A rule's result from the row's columns starting at `at`.
 fn rule_result(row: &AnyRow, at: usize) -> Result<RuleResult, sqlx::Error> {
     Ok(RuleResult {
@@ -421,16 +434,23 @@ impl Store {
     }
 
     /// The rules of each repository's newest report, by report id: one
-    /// query for the whole fleet.
+    /// query for the whole fleet, of the rules `only` keeps.
     pub async fn latest_rules(
         &self,
+        only: RulesWith,
     ) -> Result<std::collections::HashMap<String, Vec<RuleResult>>, StoreError> {
-        let rows = sqlx::query(
+        let condition = match only {
+            RulesWith::Any => "",
+            RulesWith::Waiver => " AND rr.waiver_expires IS NOT NULL",
+            RulesWith::StaleAttestations => " AND rr.stale_attestations IS NOT NULL",
+            RulesWith::EnforceFrom => " AND rr.enforce_from IS NOT NULL",
+        };
+        let rows = sqlx::query(&format!(
             "SELECT rr.report_id, rr.rule_id, rr.title, rr.status, rr.enforcement, rr.enforce_from, rr.waiver_expires, rr.waiver_reason, rr.stale_attestations
              FROM report_rules rr JOIN reports r ON r.id = rr.report_id
-             WHERE r.received_at = (SELECT MAX(o.received_at) FROM reports o WHERE o.repository = r.repository)
-             ORDER BY rr.report_id, rr.rule_id",
-        )
+             WHERE r.received_at = (SELECT MAX(o.received_at) FROM reports o WHERE o.repository = r.repository){condition}
+             ORDER BY rr.report_id, rr.rule_id"
+        ))
         .fetch_all(&self.pool)
         .await?;
         let mut by_report: std::collections::HashMap<String, Vec<RuleResult>> =
