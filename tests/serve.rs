@@ -244,6 +244,14 @@ fn pushed_reports_show_in_the_fleet_the_history_and_the_api() {
         })
         .collect();
     assert_eq!(verdicts, [("acme/legacy", "no-go"), ("acme/shop", "go")]);
+    // The pack is told by its digest, as the report gives it.
+    let digest = repositories[0]["pack_digest"]
+        .as_str()
+        .expect("a pack digest");
+    assert!(
+        digest.starts_with("sha256:") && digest.len() == 71,
+        "{digest}"
+    );
 
     // The fleet matrix shows each repository, its verdict, and a rule
     // that fails in one of them.
@@ -262,6 +270,7 @@ fn pushed_reports_show_in_the_fleet_the_history_and_the_api() {
     let id = repositories[0]["id"].as_str().expect("an id");
     let stored = service.json(&format!("/api/v1/reports/{id}"));
     assert_eq!(stored["decision"]["verdict"], "no-go");
+    assert_eq!(stored["pack"]["digest"], digest);
     let (status, lines) = service.get("/api/v1/reports.jsonl?repository=acme/shop");
     assert_eq!(status, 200);
     let lines: Vec<serde_json::Value> = lines

@@ -89,6 +89,7 @@ pub fn report(
             description: plan.description.clone(),
             extends: plan.extends.clone(),
             overrides: plan.overrides.clone(),
+            digest: plan.digest.clone(),
         },
         target,
         environment: environment.to_owned(),

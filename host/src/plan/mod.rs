@@ -48,6 +48,10 @@ pub struct Plan {
     /// Most days ahead an exception may expire and still count (the
     /// smallest of the pack and the packs it extends; 90 by default).
     pub exception_max_days: i64,
+    /// `sha256:<hex>` of what decides: the pack's text, the digest of the
+    /// pack it extends, and each check's component digest. Two packs of
+    /// one name are told apart by it.
+    pub digest: String,
 }
 
 /// A change an extending pack made to a rule of the pack it extends.

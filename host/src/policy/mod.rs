@@ -194,7 +194,32 @@ fn parse_in_chain(
         Some(extends) => Some(extended(&extends.value, extends, label, base, chain)?),
         None => None,
     };
-    validate::validate(raw, label, base, parent, chain.parsed)
+    let parent_digest = parent
+        .as_ref()
+        .map(|p| p.digest.clone())
+        .unwrap_or_default();
+    let mut plan = validate::validate(raw, label, base, parent, chain.parsed)?;
+    plan.digest = pack_digest(text, &parent_digest, &plan.checks);
+    Ok(plan)
+}
+
+/// The digest of a pack ([`Plan::digest`]): its text, the digest of the
+/// pack it extends, and its checks' component digests, each
+/// length-prefixed. Where the pack file is does not count.
+fn pack_digest(text: &str, parent: &str, checks: &[crate::plan::CheckSpec]) -> String {
+    use sha2::{Digest as _, Sha256};
+    let mut hash = Sha256::new();
+    let mut field = |bytes: &[u8]| {
+        hash.update((bytes.len() as u64).to_le_bytes());
+        hash.update(bytes);
+    };
+    field(text.as_bytes());
+    field(parent.as_bytes());
+    for check in checks {
+        field(check.name.as_bytes());
+        field(check.digest.as_bytes());
+    }
+    format!("sha256:{}", hex::encode(hash.finalize()))
 }
 
 /// Loads the pack `extends:` names, checking its pin, depth and cycles.
@@ -383,3 +408,27 @@ pub(crate) fn strip_location_suffix(message: &str) -> String {
 
 #[cfg(test)]
 mod pack_error_tests;
+
+#[cfg(test)]
+mod digest_tests {
+    use super::parse;
+
+    const PACK: &str = "name: p\nchecks:\n  env: { use: builtin:env }\nrules:\n  - id: a\n    title: A\n    severity: low\n    check: env\n    expr: \"true\"\n";
+
+    #[test]
+    fn a_pack_s_digest_follows_what_decides_not_where_the_file_is() {
+        let one = parse(PACK, "a/gonogo.yaml", None).expect("a pack").digest;
+        assert!(one.starts_with("sha256:") && one.len() == 71, "{one}");
+        assert_eq!(
+            parse(PACK, "b/other.yaml", None).expect("a pack").digest,
+            one
+        );
+        let changed = PACK.replace("expr: \"true\"", "expr: \"false\"");
+        assert_ne!(
+            parse(&changed, "a/gonogo.yaml", None)
+                .expect("a pack")
+                .digest,
+            one
+        );
+    }
+}

@@ -166,6 +166,7 @@ pub fn validate(
             exceptions,
             levels,
             exception_max_days,
+            digest: String::new(),
         })
     } else {
         v.diagnostics.sort_by_key(|d| (d.line, d.column));

@@ -42,6 +42,8 @@ pub struct PackInfo {
     /// Every change made to an extended pack's rules.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub overrides: Vec<crate::plan::Override>,
+    /// `sha256:<hex>` of the pack ([`crate::plan::Plan::digest`]).
+    pub digest: String,
 }
 
 /// Everything one `gonogo check` found and decided.

@@ -82,7 +82,9 @@ const RUNS: &str = r#"[
 ]"#;
 
 fn fixed_report() -> Report {
-    let plan = crate::policy::parse(PACK, "fixed.yaml", None).expect("the pack loads");
+    let mut plan = crate::policy::parse(PACK, "fixed.yaml", None).expect("the pack loads");
+    // Fixed: the built-in checks' digests change with every build of them.
+    plan.digest = format!("sha256:{}", "d".repeat(64));
     let runs: Vec<CheckRun> = serde_json::from_str(RUNS).expect("the runs parse");
     let target = Target {
         path: "services/api".into(),

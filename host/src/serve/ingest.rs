@@ -83,6 +83,7 @@ pub fn read(body: &[u8], repository: &str, received_at: i64) -> Result<NewReport
         verdict,
         level: text_at("/decision/level/reached"),
         pack: text_at("/pack/name").unwrap_or_default(),
+        pack_digest: text_at("/pack/digest"),
         counts: [count("pass"), count("fail"), count("skip"), count("error")],
         received_at,
         body: text.to_owned(),

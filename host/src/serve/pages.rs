@@ -210,15 +210,17 @@ pub async fn repository(
             escape(&rule.enforcement)
         ));
     }
-    body.push_str("</ul><table><caption>Every report received, newest first</caption><thead><tr><th scope=\"col\">Received</th><th scope=\"col\">Verdict</th><th scope=\"col\">Environment</th><th scope=\"col\">Branch</th><th scope=\"col\">Commit</th><th scope=\"col\">Passed</th><th scope=\"col\">Failed</th><th scope=\"col\">Report</th></tr></thead><tbody>");
+    body.push_str("</ul><table><caption>Every report received, newest first</caption><thead><tr><th scope=\"col\">Received</th><th scope=\"col\">Verdict</th><th scope=\"col\">Environment</th><th scope=\"col\">Branch</th><th scope=\"col\">Commit</th><th scope=\"col\">Pack</th><th scope=\"col\">Passed</th><th scope=\"col\">Failed</th><th scope=\"col\">Report</th></tr></thead><tbody>");
     for report in &history {
         body.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td><td><a href=\"/api/v1/reports/{}\">JSON</a></td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td><td>{} <code>{}</code></td><td>{}</td><td>{}</td><td><a href=\"/api/v1/reports/{}\">JSON</a></td></tr>",
             when(report.received_at),
             verdict_cell(&report.verdict),
             escape(&report.environment),
             escape(report.branch.as_deref().unwrap_or("")),
             escape(&report.commit.as_deref().unwrap_or("").chars().take(12).collect::<String>()),
+            escape(&report.pack),
+            escape(&report.pack_digest.as_deref().unwrap_or("").chars().take(19).collect::<String>()),
             report.passed,
             report.failed,
             escape(&report.id),

@@ -23,6 +23,7 @@ const SCHEMA: &[&str] = &[
         verdict TEXT NOT NULL,
         level TEXT,
         pack TEXT NOT NULL,
+        pack_digest TEXT,
         passed BIGINT NOT NULL,
         failed BIGINT NOT NULL,
         skipped BIGINT NOT NULL,
@@ -65,6 +66,7 @@ pub struct NewReport {
     pub verdict: String,
     pub level: Option<String>,
     pub pack: String,
+    pub pack_digest: Option<String>,
     pub counts: [i64; 4],
     pub received_at: i64,
     pub body: String,
@@ -96,6 +98,7 @@ pub struct ReportSummary {
     pub verdict: String,
     pub level: Option<String>,
     pub pack: String,
+    pub pack_digest: Option<String>,
     pub passed: i64,
     pub failed: i64,
     pub skipped: i64,
@@ -136,7 +139,7 @@ pub struct ReportQuery {
     pub limit: Option<i64>,
 }
 
-const SUMMARY_COLUMNS: &str = "r.id, r.repository, r.commit_sha, r.branch, r.environment, r.verdict, r.level, r.pack, r.passed, r.failed, r.skipped, r.errored, r.received_at";
+const SUMMARY_COLUMNS: &str = "r.id, r.repository, r.commit_sha, r.branch, r.environment, r.verdict, r.level, r.pack, r.pack_digest, r.passed, r.failed, r.skipped, r.errored, r.received_at";
 
 fn summary(row: &AnyRow) -> Result<ReportSummary, sqlx::Error> {
     Ok(ReportSummary {
@@ -148,11 +151,12 @@ fn summary(row: &AnyRow) -> Result<ReportSummary, sqlx::Error> {
         verdict: row.try_get(5)?,
         level: row.try_get(6)?,
         pack: row.try_get(7)?,
-        passed: row.try_get(8)?,
-        failed: row.try_get(9)?,
-        skipped: row.try_get(10)?,
-        errored: row.try_get(11)?,
-        received_at: row.try_get(12)?,
+        pack_digest: row.try_get(8)?,
+        passed: row.try_get(9)?,
+        failed: row.try_get(10)?,
+        skipped: row.try_get(11)?,
+        errored: row.try_get(12)?,
+        received_at: row.try_get(13)?,
     })
 }
 
@@ -302,8 +306,8 @@ impl Store {
         // read lock; a report stored before is refused by its primary key.
         let mut tx = self.pool.begin().await?;
         let inserted = sqlx::query(
-            "INSERT INTO reports (id, repository, commit_sha, branch, environment, verdict, level, pack, passed, failed, skipped, errored, received_at, body)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+            "INSERT INTO reports (id, repository, commit_sha, branch, environment, verdict, level, pack, pack_digest, passed, failed, skipped, errored, received_at, body)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
         )
         .bind(&report.id)
         .bind(&report.repository)
@@ -313,6 +317,7 @@ impl Store {
         .bind(&report.verdict)
         .bind(report.level.clone())
         .bind(&report.pack)
+        .bind(report.pack_digest.clone())
         .bind(report.counts[0])
         .bind(report.counts[1])
         .bind(report.counts[2])
