@@ -17,6 +17,7 @@ use std::process::{Child, Command, Stdio};
 struct Service {
     child: Child,
     port: u16,
+    database: String,
     _data: Project,
 }
 
@@ -59,6 +60,7 @@ impl Service {
         let service = Service {
             child,
             port,
+            database: database.clone(),
             _data: data,
         };
         let started = std::time::Instant::now();
@@ -77,7 +79,7 @@ impl Service {
     }
 
     fn database(&self) -> String {
-        format!("sqlite://{}", self._data.path().join("serve.db").display())
+        self.database.clone()
     }
 
     /// An HTTP/1.1 exchange: the status and the body.
@@ -222,7 +224,11 @@ fn report_count(service: &Service) -> usize {
 
 #[test]
 fn pushed_reports_show_in_the_fleet_the_history_and_the_api() {
-    let service = Service::start(None, &[], &[]);
+    fleet_history_and_api(None);
+}
+
+fn fleet_history_and_api(database: Option<&str>) {
+    let service = Service::start(database, &[], &[]);
     let good = token(&service.database(), "acme/shop");
     let bad = token(&service.database(), "acme/legacy");
     let (code, stderr) = check_and_push("shop-api", &service.url(), &good);
@@ -287,7 +293,11 @@ fn pushed_reports_show_in_the_fleet_the_history_and_the_api() {
 
 #[test]
 fn bad_pushes_get_clear_errors_and_change_nothing() {
-    let service = Service::start(None, &[], &[]);
+    bad_pushes(None);
+}
+
+fn bad_pushes(database: Option<&str>) {
+    let service = Service::start(database, &[], &[]);
     let token = token(&service.database(), "acme/shop");
     let report = serde_json::to_vec(&example_report()).expect("JSON");
     assert_eq!(push_body(&service, &token, &report).0, 201);
@@ -351,7 +361,11 @@ fn bad_pushes_get_clear_errors_and_change_nothing() {
 
 #[test]
 fn expiring_exceptions_stale_attestations_and_campaigns_are_shown() {
-    let service = Service::start(None, &[], &[]);
+    exceptions_attestations_and_campaigns(None);
+}
+
+fn exceptions_attestations_and_campaigns(database: Option<&str>) {
+    let service = Service::start(database, &[], &[]);
     let token = token(&service.database(), "acme/shop");
     let soon = (chrono::Utc::now().date_naive() + chrono::Duration::days(3)).to_string();
     let mut report = example_report();
@@ -492,6 +506,35 @@ fn a_push_that_fails_is_a_warning_and_the_exit_code_stands() {
         .expect("runs");
     assert_eq!(output.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&output.stderr).contains("GONOGO_PUSH_TOKEN is not set"));
+}
+
+/// A PostgreSQL of its own, with an empty database per name.
+fn postgres_with(databases: &[&str]) -> (servers::Postgres, Vec<String>) {
+    let postgres = servers::Postgres::start(servers::PgOptions {
+        ssl: false,
+        tls_only: false,
+        timezone: "UTC",
+    });
+    let urls = databases
+        .iter()
+        .map(|name| {
+            postgres.sql("postgres", &format!("CREATE DATABASE {name}"));
+            format!(
+                "postgres://postgres:{}@127.0.0.1:{}/{name}",
+                servers::SUPERUSER_PASSWORD,
+                postgres.port
+            )
+        })
+        .collect();
+    (postgres, urls)
+}
+
+#[test]
+fn the_api_answers_the_same_over_postgres() {
+    let (_postgres, urls) = postgres_with(&["fleet", "bad", "campaigns"]);
+    fleet_history_and_api(Some(&urls[0]));
+    bad_pushes(Some(&urls[1]));
+    exceptions_attestations_and_campaigns(Some(&urls[2]));
 }
 
 #[test]
