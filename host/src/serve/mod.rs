@@ -211,7 +211,7 @@ async fn token(store: &Store, command: TokenCommand) -> Exit {
                     ));
                     Exit::Go
                 }
-                Err(error) => fail(format!("{error:?}")),
+                Err(error) => fail(error),
             }
         }
         TokenCommand::Revoke { repository } => match store.revoke_tokens(now, &repository).await {
@@ -220,7 +220,7 @@ async fn token(store: &Store, command: TokenCommand) -> Exit {
                 println!("revoked {n} push token(s) of {repository}");
                 Exit::Go
             }
-            Err(error) => fail(format!("{error:?}")),
+            Err(error) => fail(error),
         },
         TokenCommand::List => match store.token_counts().await {
             Ok(list) => {
@@ -229,7 +229,7 @@ async fn token(store: &Store, command: TokenCommand) -> Exit {
                 }
                 Exit::Go
             }
-            Err(error) => fail(format!("{error:?}")),
+            Err(error) => fail(error),
         },
     }
 }

@@ -120,6 +120,15 @@ pub enum StoreError {
     Database(String),
 }
 
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StoreError::Duplicate => write!(f, "stored before"),
+            StoreError::Database(why) => write!(f, "database error: {why}"),
+        }
+    }
+}
+
 impl From<sqlx::Error> for StoreError {
     fn from(error: sqlx::Error) -> Self {
         StoreError::Database(error.to_string())
