@@ -21,9 +21,10 @@ use store::Store;
 /// tools read the same as JSON (`/openapi.json`).
 ///
 /// Examples:
-///   gonogo serve                                   # SQLite in ~/.local/share/gonogo, http://127.0.0.1:8080
-///   gonogo serve token create acme/payments        # prints the repository's push token, once
-///   GONOGO_READ_TOKEN=… gonogo serve --listen 0.0.0.0:8080 --database postgres://gonogo@db/gonogo
+///   gonogo serve                              # http://127.0.0.1:8080, SQLite
+///   gonogo serve token create acme/payments   # its push token, shown once
+///   GONOGO_READ_TOKEN=… gonogo serve --listen 0.0.0.0:8080 \
+///     --database postgres://gonogo@db/gonogo
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment, args_conflicts_with_subcommands = true)]
 pub struct ServeArgs {
