@@ -142,12 +142,7 @@ pub(crate) async fn get(
     headers: &[(String, String)],
     cap: usize,
 ) -> Result<HttpAnswer, Failure> {
-    let mut all = vec![(
-        "user-agent".to_owned(),
-        format!("gonogo/{}", env!("CARGO_PKG_VERSION")),
-    )];
-    all.extend_from_slice(headers);
-    send_once(trust, &hyper::Method::GET, url, &all, None, cap).await
+    own_request(trust, &hyper::Method::GET, url, headers, None, cap).await
 }
 
 /// A plain POST of `body` to `url` (no redirect followed), for the host's
@@ -159,12 +154,24 @@ pub(crate) async fn post(
     body: &[u8],
     cap: usize,
 ) -> Result<HttpAnswer, Failure> {
+    own_request(trust, &hyper::Method::POST, url, headers, Some(body), cap).await
+}
+
+/// One request of the host's own, with gonogo's user agent first.
+async fn own_request(
+    trust: &Trust,
+    method: &hyper::Method,
+    url: &url::Url,
+    headers: &[(String, String)],
+    body: Option<&[u8]>,
+    cap: usize,
+) -> Result<HttpAnswer, Failure> {
     let mut all = vec![(
         "user-agent".to_owned(),
         format!("gonogo/{}", env!("CARGO_PKG_VERSION")),
     )];
     all.extend_from_slice(headers);
-    send_once(trust, &hyper::Method::POST, url, &all, Some(body), cap).await
+    send_once(trust, method, url, &all, body, cap).await
 }
 
 /// Performs an HTTP request, following redirects within the grants when asked.
